@@ -1,0 +1,97 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResolveFixtures(t *testing.T) {
+	root := t.TempDir()
+	venv := filepath.Join(root, "venv")
+	write(t, filepath.Join(venv, "pyvenv.cfg"), "home = /usr/bin\nversion_info = 3.12.1.final.0\n")
+	write(t, filepath.Join(venv, "lib/python3.12/site-packages/a-1.dist-info/METADATA"), "Name: a\nVersion: 1\n")
+	site := filepath.Join(root, "prefix/lib/python3.10/site-packages")
+	write(t, filepath.Join(site, "b-2.dist-info/METADATA"), "Name: b\nVersion: 2\n")
+	notenv := filepath.Join(root, "empty")
+	os.MkdirAll(notenv, 0o755)
+
+	ctx := context.Background()
+	noExec := Options{NoExec: true, Getenv: func(string) string { return "" }}
+	tests := []struct {
+		arg, kind, version string
+		sites              int
+	}{
+		{venv, "venv", "3.12.1", 1},
+		{site, "site-packages", "3.10", 1},
+		{filepath.Join(root, "prefix"), "prefix", "3.10", 1},
+	}
+	for _, tt := range tests {
+		env, err := Resolve(ctx, tt.arg, noExec)
+		if err != nil {
+			t.Errorf("Resolve(%s): %v", tt.arg, err)
+			continue
+		}
+		if env.Kind != tt.kind || env.Interpreter.Version != tt.version || len(env.SiteDirs) != tt.sites {
+			t.Errorf("Resolve(%s) = kind %s version %s sites %v", tt.arg, env.Kind, env.Interpreter.Version, env.SiteDirs)
+		}
+		if env.Interpreter.Markers["python_version"] != tt.version[:4] || len(env.Notes) == 0 {
+			t.Errorf("Resolve(%s): markers %v notes %v", tt.arg, env.Interpreter.Markers, env.Notes)
+		}
+	}
+	_, err := Resolve(ctx, notenv, noExec)
+	var ne *NotEnvironmentError
+	if !errors.As(err, &ne) || !errors.Is(err, ErrNotEnvironment) || ne.Hint() == "" {
+		t.Errorf("Resolve(empty dir) err = %v, want NotEnvironmentError", err)
+	}
+	// $VIRTUAL_ENV is the default target.
+	env, err := Resolve(ctx, "", Options{NoExec: true, Getenv: func(k string) string {
+		if k == "VIRTUAL_ENV" {
+			return venv
+		}
+		return ""
+	}})
+	if err != nil || env.Path != venv {
+		t.Errorf("Resolve(\"\") with VIRTUAL_ENV = %v, %v", env, err)
+	}
+}
+
+// pyenvRoot returns the machine image's pyenv root, or skips.
+func pyenvRoot(t *testing.T) string {
+	root := os.Getenv("PYENV_ROOT")
+	if root == "" {
+		home, _ := os.UserHomeDir()
+		root = filepath.Join(home, ".pyenv")
+	}
+	if _, err := os.Stat(filepath.Join(root, "versions")); err != nil {
+		t.Skipf("no pyenv installations at %s/versions", root)
+	}
+	return root
+}
+
+func TestResolvePyenvInterpreters(t *testing.T) {
+	root := pyenvRoot(t)
+	dirs, _ := filepath.Glob(filepath.Join(root, "versions", "*"))
+	for _, d := range dirs {
+		env, err := Resolve(context.Background(), d, Options{})
+		if err != nil {
+			t.Errorf("Resolve(%s): %v", d, err)
+			continue
+		}
+		if !env.Interpreter.Queried || env.Interpreter.Version != filepath.Base(d) {
+			t.Errorf("Resolve(%s): interpreter %+v notes %v", d, env.Interpreter, env.Notes)
+		}
+	}
+}

@@ -225,7 +225,17 @@ const (
 	MissingDependency ProblemKind = "missing-dependency"
 	VersionConflict   ProblemKind = "version-conflict"
 	BadRequirement    ProblemKind = "bad-requirement"
+	// StaleRecord: RECORD lists a file that the system package manager
+	// that installed the distribution never installed (Debian's builds).
+	StaleRecord ProblemKind = "stale-record"
 )
+
+// Informational reports whether a problem kind describes how an
+// environment was put together rather than something wrong with it;
+// --strict does not fail on these.
+func (k ProblemKind) Informational() bool {
+	return k == StaleRecord || k == DuplicateMetadata
+}
 
 // Problem is something wrong that was found while building the inventory.
 type Problem struct {

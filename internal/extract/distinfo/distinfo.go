@@ -1,0 +1,379 @@
+// Package distinfo reads one installed Python distribution from its
+// metadata directory: a PEP 376 .dist-info directory, or a setuptools
+// .egg-info directory or file.
+//
+// It turns core metadata, INSTALLER, direct_url.json (PEP 610) and the
+// list of installed files (RECORD, or installed-files.txt and
+// top_level.txt for eggs) into an inventory package and the files it
+// should have. Hashing and verifying those files is the caller's job, so
+// that one worker pool can hash a whole environment.
+package distinfo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/license"
+	"github.com/pysbom/pysbom/internal/python/metadata"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/python/record"
+)
+
+// FoundBy is recorded in Package.FoundBy.
+const FoundBy = "python/dist-info"
+
+// Dist is an installed distribution whose files are not yet hashed.
+type Dist struct {
+	Package *inventory.Package
+	// Key is the PEP 503 normalised name.
+	Key string
+	// Expected lists the files the distribution says it installed, with
+	// paths relative to the site directory, cleaned, "/"-separated.
+	Expected []Expected
+	// Listed is true when Expected comes from a RECORD with hashes.
+	Listed bool
+	// Problems found while reading the metadata directory.
+	Problems []inventory.Problem
+}
+
+// Expected is one file the distribution says it has.
+type Expected struct {
+	Path string
+	// Algorithm and Digest from RECORD; empty when the row has no hash.
+	Algorithm string
+	Digest    []byte
+	Size      int64 // -1 when unknown
+}
+
+// IsMetadataName reports whether a site-directory entry name is a
+// distribution's metadata directory or file.
+func IsMetadataName(name string) bool {
+	return strings.HasSuffix(name, ".dist-info") || strings.HasSuffix(name, ".egg-info")
+}
+
+// Read reads the metadata directory (or egg-info file) name inside site.
+// It fails only when the core metadata cannot be read at all; everything
+// else is a problem on the returned Dist.
+func Read(site, name string) (*Dist, error) {
+	full := filepath.Join(site, name)
+	fi, err := os.Stat(full)
+	if err != nil {
+		return nil, err
+	}
+	isEgg := strings.HasSuffix(name, ".egg-info")
+	metaFile := filepath.Join(full, "METADATA")
+	switch {
+	case !fi.IsDir():
+		metaFile = full // an egg-info file is PKG-INFO itself
+	case isEgg:
+		metaFile = filepath.Join(full, "PKG-INFO")
+	}
+	f, err := os.Open(metaFile)
+	if err != nil {
+		return nil, fmt.Errorf("read core metadata: %w", err)
+	}
+	md, err := metadata.Parse(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", metaFile, err)
+	}
+	key := pep503.Normalize(md.Name)
+	p := fromMetadata(md)
+	p.ID = inventory.DistributionID(key, md.Version)
+	p.FoundBy = FoundBy
+	p.Python = &inventory.PythonDist{
+		Location:        site,
+		MetadataDir:     name,
+		MetadataVersion: md.MetadataVersion,
+		RequiresDist:    md.RequiresDist,
+		RequiresPython:  md.RequiresPython,
+		ProvidesExtra:   md.ProvidesExtra,
+	}
+	d := &Dist{Package: p, Key: key}
+	if fi.IsDir() {
+		if b, err := os.ReadFile(filepath.Join(full, "INSTALLER")); err == nil {
+			p.Python.Installer = strings.TrimSpace(string(b))
+		}
+		d.readDirectURL(filepath.Join(full, "direct_url.json"))
+	}
+	switch {
+	case !fi.IsDir():
+		d.Expected = []Expected{{Path: name, Size: -1}}
+	case isEgg:
+		d.readEggFiles(site, name)
+		if len(p.Python.RequiresDist) == 0 {
+			if b, err := os.ReadFile(filepath.Join(full, "requires.txt")); err == nil {
+				p.Python.RequiresDist = requiresTxt(string(b))
+			}
+		}
+	default:
+		d.readRecord(site, name)
+	}
+	for _, lf := range md.LicenseFiles {
+		// PEP 639: license files live under .dist-info/licenses/.
+		for _, cand := range []string{path.Join(name, "licenses", lf), path.Join(name, lf)} {
+			if d.expects(cand) {
+				p.License.Files = append(p.License.Files, cand)
+				break
+			}
+		}
+	}
+	return d, nil
+}
+
+func (d *Dist) problem(kind inventory.ProblemKind, file, format string, args ...any) {
+	d.Problems = append(d.Problems, inventory.Problem{
+		Kind: kind, Package: d.Package.ID, Path: file, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (d *Dist) expects(p string) bool {
+	for _, e := range d.Expected {
+		if e.Path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// fromMetadata maps core metadata onto a package.
+func fromMetadata(md *metadata.Metadata) *inventory.Package {
+	p := &inventory.Package{
+		Kind:    inventory.KindDistribution,
+		Name:    md.Name,
+		Version: md.Version,
+	}
+	if !metadata.Unknown(md.Summary) {
+		p.Summary = md.Summary
+	}
+	p.PURL = packageurl.NewPackageURL("pypi", "", pep503.Normalize(md.Name), md.Version, nil, "").ToString()
+	p.Supplier, p.Originator = suppliers(md)
+	lic := license.FromMetadata(md.LicenseExpression, md.License, md.Classifiers)
+	p.License = inventory.License{Expression: lic.Expression, Declared: lic.Declared, Source: lic.Source}
+	if !metadata.Unknown(md.HomePage) {
+		p.Homepage = md.HomePage
+		p.URLs = append(p.URLs, inventory.Link{Label: "Home-page", URL: md.HomePage})
+	}
+	for _, u := range md.ProjectURLs {
+		p.URLs = append(p.URLs, inventory.Link{Label: u.Label, URL: u.URL})
+		if p.Homepage == "" && isHomeLabel(u.Label) {
+			p.Homepage = u.URL
+		}
+	}
+	if !metadata.Unknown(md.DownloadURL) {
+		p.URLs = append(p.URLs, inventory.Link{Label: "Download-URL", URL: md.DownloadURL})
+	}
+	return p
+}
+
+// isHomeLabel applies PEP 753's label normalisation to find the homepage.
+func isHomeLabel(label string) bool {
+	var b strings.Builder
+	for _, r := range strings.ToLower(label) {
+		if r != ' ' && r != '-' && r != '_' && r != '.' {
+			b.WriteRune(r)
+		}
+	}
+	switch b.String() {
+	case "homepage", "home", "source", "sourcecode", "repository":
+		return true
+	}
+	return false
+}
+
+// readRecord reads RECORD into Expected.
+func (d *Dist) readRecord(site, name string) {
+	rec := path.Join(name, "RECORD")
+	f, err := os.Open(filepath.Join(site, filepath.FromSlash(rec)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			d.problem(inventory.NoRecord, rec, "no RECORD: the installed files of %s are unknown", d.Package.Name)
+		} else {
+			d.problem(inventory.Unreadable, rec, "cannot read RECORD: %v", err)
+		}
+		d.listDir(site, name)
+		return
+	}
+	entries, err := record.Parse(f)
+	f.Close()
+	if err != nil {
+		d.problem(inventory.BadRecord, rec, "RECORD is malformed (%v); files after that line are not verified", err)
+	}
+	d.Listed = true
+	seen := map[string]bool{}
+	for _, e := range entries {
+		p, ok := cleanRel(e.Path)
+		if !ok {
+			d.problem(inventory.BadRecord, rec, "line %d: path %q is not relative to the site directory", e.Line, e.Path)
+			continue
+		}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		d.Expected = append(d.Expected, Expected{Path: p, Algorithm: e.Algorithm, Digest: e.Digest, Size: e.Size})
+	}
+	if !seen[rec] {
+		d.Expected = append(d.Expected, Expected{Path: rec, Size: -1})
+	}
+}
+
+// readEggFiles lists the files of an .egg-info directory: installed-files.txt
+// when present (paths relative to the egg-info directory), else the
+// directory itself plus the top-level packages that top_level.txt names.
+func (d *Dist) readEggFiles(site, name string) {
+	if b, err := os.ReadFile(filepath.Join(site, name, "installed-files.txt")); err == nil {
+		seen := map[string]bool{}
+		for _, line := range strings.Split(string(b), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			p, ok := cleanRel(path.Join(name, filepath.ToSlash(line)))
+			if ok && !seen[p] {
+				seen[p] = true
+				d.Expected = append(d.Expected, Expected{Path: p, Size: -1})
+			}
+		}
+		return
+	}
+	d.listDir(site, name)
+	b, err := os.ReadFile(filepath.Join(site, name, "top_level.txt"))
+	if err != nil {
+		return
+	}
+	for _, top := range strings.Fields(string(b)) {
+		if strings.ContainsAny(top, `/\`) || top == "." || top == ".." {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(site, top)); err == nil && fi.IsDir() {
+			d.listDir(site, top)
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join(site, top+".*"))
+		for _, m := range matches {
+			base := filepath.Base(m)
+			if strings.HasSuffix(base, ".py") || strings.HasSuffix(base, ".so") || strings.HasSuffix(base, ".pyd") {
+				d.Expected = append(d.Expected, Expected{Path: base, Size: -1})
+			}
+		}
+	}
+}
+
+// listDir adds every regular file under site/dir, without following
+// symbolic links, skipping __pycache__ folders.
+func (d *Dist) listDir(site, dir string) {
+	root := filepath.Join(site, dir)
+	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			rel, _ := filepath.Rel(site, p)
+			d.problem(inventory.Unreadable, filepath.ToSlash(rel), "cannot list: %v", err)
+			return nil
+		}
+		if e.IsDir() && e.Name() == "__pycache__" {
+			return filepath.SkipDir
+		}
+		if e.Type().IsRegular() {
+			rel, _ := filepath.Rel(site, p)
+			rel = filepath.ToSlash(rel)
+			if !d.expects(rel) {
+				d.Expected = append(d.Expected, Expected{Path: rel, Size: -1})
+			}
+		}
+		return nil
+	})
+}
+
+// cleanRel cleans a RECORD path. Paths that leave the site directory
+// (scripts in ../../../bin) are kept; absolute paths are refused.
+func cleanRel(p string) (string, bool) {
+	p = strings.ReplaceAll(p, `\`, "/")
+	if p == "" || path.IsAbs(p) || (len(p) > 1 && p[1] == ':') {
+		return "", false
+	}
+	return path.Clean(p), true
+}
+
+// directURL is PEP 610's direct_url.json.
+type directURL struct {
+	URL     string `json:"url"`
+	VCSInfo *struct {
+		VCS               string `json:"vcs"`
+		CommitID          string `json:"commit_id"`
+		RequestedRevision string `json:"requested_revision"`
+	} `json:"vcs_info"`
+	ArchiveInfo *struct {
+		Hash   string            `json:"hash"`
+		Hashes map[string]string `json:"hashes"`
+	} `json:"archive_info"`
+	DirInfo *struct {
+		Editable bool `json:"editable"`
+	} `json:"dir_info"`
+}
+
+func (d *Dist) readDirectURL(file string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	var du directURL
+	rel := path.Join(d.Package.Python.MetadataDir, "direct_url.json")
+	if err := json.Unmarshal(b, &du); err != nil || du.URL == "" {
+		d.problem(inventory.BadMetadata, rel, "direct_url.json is not valid PEP 610 data")
+		return
+	}
+	p := d.Package
+	info := &inventory.DirectURL{URL: du.URL}
+	loc := du.URL
+	switch {
+	case du.VCSInfo != nil:
+		info.VCS, info.CommitID, info.RequestedRevision = du.VCSInfo.VCS, du.VCSInfo.CommitID, du.VCSInfo.RequestedRevision
+		loc = du.VCSInfo.VCS + "+" + du.URL
+		if info.CommitID != "" {
+			loc += "@" + info.CommitID
+		}
+	case du.ArchiveInfo != nil:
+		for algo, v := range du.ArchiveInfo.Hashes {
+			if a := algorithm(algo); a != "" {
+				p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: a, Value: strings.ToLower(v)})
+			}
+		}
+		if len(p.Hashes) == 0 && du.ArchiveInfo.Hash != "" {
+			if algo, v, ok := strings.Cut(du.ArchiveInfo.Hash, "="); ok {
+				if a := algorithm(algo); a != "" {
+					p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: a, Value: strings.ToLower(v)})
+				}
+			}
+		}
+		info.ArchiveHash = du.ArchiveInfo.Hash
+	case du.DirInfo != nil:
+		info.Dir, info.Editable = true, du.DirInfo.Editable
+	}
+	p.Python.DirectURL = info
+	p.DownloadLocation = loc
+}
+
+func algorithm(name string) inventory.Algorithm {
+	switch strings.ToLower(name) {
+	case "sha1":
+		return inventory.SHA1
+	case "sha256":
+		return inventory.SHA256
+	case "sha384":
+		return inventory.SHA384
+	case "sha512":
+		return inventory.SHA512
+	case "md5":
+		return inventory.MD5
+	}
+	return ""
+}

@@ -1,0 +1,129 @@
+package distinfo
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReadDistInfo(t *testing.T) {
+	site := t.TempDir()
+	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/METADATA"), "Metadata-Version: 2.4\nName: Demo_Pkg\nVersion: 1.0\nSummary: UNKNOWN\n"+
+		"Author: Ann Example\nAuthor-email: ann@example.org\nMaintainer-email: The Demo Team <team@example.org>\n"+
+		"License-Expression: MIT\nLicense-File: LICENSE\nProject-URL: Source Code, https://example.org/src\n"+
+		"Requires-Dist: idna>=3\n")
+	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/INSTALLER"), "pip\n")
+	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/direct_url.json"), `{"url": "https://example.org/demo-1.0.tar.gz", "archive_info": {"hashes": {"sha256": "ABCD"}}}`)
+	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/RECORD"), "demo/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"+
+		"Demo_Pkg-1.0.dist-info/licenses/LICENSE,,\n../../../bin/demo,,\n/etc/passwd,,\nDemo_Pkg-1.0.dist-info/RECORD,,\n")
+	d, err := Read(site, "Demo_Pkg-1.0.dist-info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.Package
+	want := &inventory.Package{
+		ID: "pypi/demo-pkg@1.0", Kind: inventory.KindDistribution, Name: "Demo_Pkg", Version: "1.0",
+		PURL:             "pkg:pypi/demo-pkg@1.0",
+		Supplier:         inventory.Party{Kind: inventory.Organization, Name: "The Demo Team", Email: "team@example.org"},
+		Originator:       inventory.Party{Kind: inventory.Person, Name: "Ann Example", Email: "ann@example.org"},
+		License:          inventory.License{Expression: "MIT", Declared: "MIT", Source: "License-Expression", Files: []string{"Demo_Pkg-1.0.dist-info/licenses/LICENSE"}},
+		Homepage:         "https://example.org/src",
+		URLs:             []inventory.Link{{Label: "Source Code", URL: "https://example.org/src"}},
+		DownloadLocation: "https://example.org/demo-1.0.tar.gz",
+		Hashes:           []inventory.Hash{{Algorithm: inventory.SHA256, Value: "abcd"}},
+		FoundBy:          FoundBy,
+		Python: &inventory.PythonDist{
+			Location: site, MetadataDir: "Demo_Pkg-1.0.dist-info", MetadataVersion: "2.4", Installer: "pip",
+			RequiresDist: []string{"idna>=3"},
+			DirectURL:    &inventory.DirectURL{URL: "https://example.org/demo-1.0.tar.gz"},
+		},
+	}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("package mismatch (-want +got):\n%s", diff)
+	}
+	var paths []string
+	for _, e := range d.Expected {
+		paths = append(paths, e.Path)
+	}
+	wantPaths := []string{"demo/__init__.py", "Demo_Pkg-1.0.dist-info/licenses/LICENSE", "../../../bin/demo", "Demo_Pkg-1.0.dist-info/RECORD"}
+	if diff := cmp.Diff(wantPaths, paths); diff != "" {
+		t.Errorf("expected files (-want +got):\n%s", diff)
+	}
+	if len(d.Problems) != 1 || d.Problems[0].Kind != inventory.BadRecord {
+		t.Errorf("problems = %+v, want one bad-record for /etc/passwd", d.Problems)
+	}
+}
+
+func TestReadEggInfo(t *testing.T) {
+	site := t.TempDir()
+	write(t, filepath.Join(site, "old.egg-info/PKG-INFO"), "Metadata-Version: 1.1\nName: old\nVersion: 0.9\nAuthor: UNKNOWN\nLicense: BSD\n")
+	write(t, filepath.Join(site, "old.egg-info/requires.txt"), "six\n\n[socks]\nPySocks!=1.5.7\n\n[:python_version < \"3\"]\nenum34\n")
+	write(t, filepath.Join(site, "old.egg-info/top_level.txt"), "old\n")
+	write(t, filepath.Join(site, "old/__init__.py"), "")
+	write(t, filepath.Join(site, "old/__pycache__/__init__.cpython-311.pyc"), "")
+	write(t, filepath.Join(site, "single-2.0.egg-info"), "Metadata-Version: 1.0\nName: single\nVersion: 2.0\n")
+	d, err := Read(site, "old.egg-info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReq := []string{"six", `PySocks!=1.5.7; extra == "socks"`, `enum34; (python_version < "3")`}
+	if diff := cmp.Diff(wantReq, d.Package.Python.RequiresDist); diff != "" {
+		t.Errorf("requires (-want +got):\n%s", diff)
+	}
+	if !d.expects("old/__init__.py") || !d.expects("old.egg-info/PKG-INFO") || d.expects("old/__pycache__/__init__.cpython-311.pyc") {
+		t.Errorf("expected files = %+v", d.Expected)
+	}
+	if !d.Package.Supplier.IsZero() {
+		t.Errorf("UNKNOWN author became supplier %+v", d.Package.Supplier)
+	}
+	s, err := Read(site, "single-2.0.egg-info")
+	if err != nil || s.Package.Version != "2.0" || len(s.Expected) != 1 {
+		t.Errorf("egg-info file: %+v, %v", s, err)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	site := t.TempDir()
+	write(t, filepath.Join(site, "bad-1.dist-info/METADATA"), "this is not metadata\n")
+	if _, err := Read(site, "bad-1.dist-info"); err == nil {
+		t.Error("corrupt METADATA: no error")
+	}
+	write(t, filepath.Join(site, "norec-1.dist-info/METADATA"), "Name: norec\nVersion: 1\n")
+	d, err := Read(site, "norec-1.dist-info")
+	if err != nil || len(d.Problems) != 1 || d.Problems[0].Kind != inventory.NoRecord {
+		t.Errorf("missing RECORD: %+v %v", d, err)
+	}
+}
+
+func TestParty(t *testing.T) {
+	tests := []struct {
+		name, email string
+		want        inventory.Party
+	}{
+		{"", `"Ahmed R. TAHRI" <tahri@example.org>`, inventory.Party{Kind: inventory.Person, Name: "Ahmed R. TAHRI", Email: "tahri@example.org"}},
+		{"Amazon Web Services", "", inventory.Party{Kind: inventory.Organization, Name: "Amazon Web Services"}},
+		{"", "Samuel Colvin <s@example.org>, Eric <e@example.org>", inventory.Party{Kind: inventory.Person, Name: "Samuel Colvin, Eric", Email: "s@example.org"}},
+		{"", "solo@example.org", inventory.Party{Kind: inventory.Person, Name: "solo@example.org", Email: "solo@example.org"}},
+		{"UNKNOWN", "UNKNOWN", inventory.Party{}},
+		{"The pip developers", "distutils-sig@python.org", inventory.Party{Kind: inventory.Organization, Name: "The pip developers", Email: "distutils-sig@python.org"}},
+	}
+	for _, tt := range tests {
+		if got := party(tt.name, tt.email); got != tt.want {
+			t.Errorf("party(%q, %q) = %+v, want %+v", tt.name, tt.email, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package dpkg
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFixture(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "status"), "Package: python3-yaml\nStatus: install ok installed\nArchitecture: amd64\nSource: pyyaml\nVersion: 6.0-3+b2\n\n"+
+		"Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n")
+	write(t, filepath.Join(root, "info/python3-yaml.list"), "/.\n/usr\n/usr/lib/python3/dist-packages/yaml/__init__.py\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n/usr/share/doc/x\n")
+	write(t, filepath.Join(root, "info/python3-yaml.md5sums"), "0123456789abcdef0123456789abcdef  usr/lib/python3/dist-packages/yaml/__init__.py\n")
+	write(t, filepath.Join(root, "os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
+	db, err := Open(root, []string{"/usr/lib/python3/dist-packages"}, filepath.Join(root, "os-release"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := db.Owner("/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA")
+	if !ok || p.Name != "python3-yaml" || p.Version != "6.0-3+b2" || p.Arch != "amd64" || p.Source != "pyyaml" {
+		t.Fatalf("Owner = %+v, %v", p, ok)
+	}
+	if got, want := p.PURL(), "pkg:deb/debian/python3-yaml@6.0-3%2Bb2?arch=amd64&distro=debian-12"; got != want {
+		t.Errorf("PURL = %s, want %s", got, want)
+	}
+	if _, ok := db.Owner("/usr/share/doc/x"); ok {
+		t.Error("file outside the asked directories is kept")
+	}
+	if sum, ok := db.MD5("/usr/lib/python3/dist-packages/yaml/__init__.py"); !ok || sum != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("MD5 = %q, %v", sum, ok)
+	}
+	if db, err := Open(filepath.Join(root, "nothing"), nil, ""); db != nil || err != nil {
+		t.Errorf("no database: %v, %v", db, err)
+	}
+}
+
+// TestSystem checks the real database when Debian's python3 packages are installed.
+func TestSystem(t *testing.T) {
+	dir := "/usr/lib/python3/dist-packages"
+	db, err := Open(DefaultRoot, []string{dir}, "/etc/os-release")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db == nil {
+		t.Skip("no dpkg database on this machine")
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "cryptography-*.dist-info/METADATA"))
+	if len(matches) == 0 {
+		t.Skip("python3-cryptography is not installed (apt-get install python3-cryptography)")
+	}
+	p, ok := db.Owner(matches[0])
+	if !ok || p.Name != "python3-cryptography" || p.Version == "" {
+		t.Errorf("owner of %s = %+v, %v", matches[0], p, ok)
+	}
+}

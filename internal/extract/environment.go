@@ -1,0 +1,257 @@
+// Package extract builds the inventory of a target from the evidence its
+// sub-packages read: installed distributions (site), the system package
+// database (dpkg), and the interpreter facts of the target package.
+package extract
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/extract/site"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/pydeps"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+// Options control how an environment is read.
+type Options struct {
+	// Workers and Progress are passed to the site scanner.
+	Workers  int
+	Progress func(done, total int64)
+	// DpkgRoot is dpkg's database; "" means dpkg.DefaultRoot, "-" none.
+	DpkgRoot string
+	// OSRelease is the os-release file naming the distribution.
+	OSRelease string
+	// Supplier of the environment (the root component); when zero, the
+	// owner of the environment's directory.
+	Supplier inventory.Party
+	// Name of the root component; when "", derived from the target path.
+	Name string
+}
+
+// Environment reads every site directory of env into one inventory.
+func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
+	inv := &inventory.Inventory{}
+	db, err := openDpkg(env, opt)
+	if err != nil {
+		return nil, err
+	}
+	var dists []*inventory.Package
+	seen := map[string]string{} // ID -> site dir
+	for i, dir := range env.SiteDirs {
+		res, err := site.Scan(ctx, dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db})
+		if err != nil {
+			return nil, err
+		}
+		inv.Problems = append(inv.Problems, res.Problems...)
+		for _, p := range res.Packages {
+			if first, dup := seen[p.ID]; dup {
+				// The same distribution and version in two site directories.
+				old := p.ID
+				p.ID = fmt.Sprintf("%s#%d", p.ID, i+1)
+				retag(inv.Problems, old, p.ID, dir)
+				inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.DuplicateMetadata, Package: p.ID,
+					Message: fmt.Sprintf("%s %s is installed both in %s and in %s", p.Name, p.Version, first, dir)})
+			}
+			seen[p.ID] = dir
+			p.Python.Location = relTo(env.Path, dir)
+			dists = append(dists, p)
+		}
+	}
+	shadowed(dists, inv)
+	interp := interpreter(env, db)
+	root := rootPackage(env, opt, dists, interp)
+	inv.Root = root
+	inv.Packages = append(slices.Clone(dists), interp)
+	inv.Relationships = append(inv.Relationships,
+		inventory.Relationship{From: root.ID, Type: inventory.Contains, To: interp.ID})
+	for _, d := range dists {
+		inv.Relationships = append(inv.Relationships,
+			inventory.Relationship{From: root.ID, Type: inventory.Contains, To: d.ID},
+			inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: interp.ID})
+	}
+	rels, problems := pydeps.Resolve(dists, env.Interpreter.Markers)
+	inv.Relationships = append(inv.Relationships, rels...)
+	inv.Problems = append(inv.Problems, problems...)
+	inv.Sort()
+	return inv, nil
+}
+
+// retag moves problems just recorded for a site directory to a new ID.
+func retag(ps []inventory.Problem, old, id, dir string) {
+	for i := range ps {
+		if ps[i].Package == old {
+			ps[i].Package = id
+		}
+	}
+}
+
+// shadowed reports distributions hidden by another of the same name that
+// comes earlier on sys.path.
+func shadowed(dists []*inventory.Package, inv *inventory.Inventory) {
+	first := map[string]*inventory.Package{}
+	for _, d := range dists {
+		key := strings.ToLower(strings.NewReplacer("_", "-", ".", "-").Replace(d.Name))
+		if f, ok := first[key]; ok && f.Python.Location != d.Python.Location {
+			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.VersionConflict, Package: d.ID,
+				Message: fmt.Sprintf("%s %s in %s is shadowed by %s %s in %s, which comes first on sys.path",
+					d.Name, d.Version, d.Python.Location, f.Name, f.Version, f.Python.Location)})
+			continue
+		}
+		if _, ok := first[key]; !ok {
+			first[key] = d
+		}
+	}
+}
+
+func openDpkg(env *target.Environment, opt Options) (*dpkg.DB, error) {
+	if opt.DpkgRoot == "-" {
+		return nil, nil
+	}
+	root := opt.DpkgRoot
+	if root == "" {
+		root = dpkg.DefaultRoot
+	}
+	osr := opt.OSRelease
+	if osr == "" {
+		osr = "/etc/os-release"
+	}
+	dirs := slices.Clone(env.SiteDirs)
+	if exe := env.Interpreter.Path; exe != "" {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			dirs = append(dirs, filepath.Dir(real))
+		}
+	}
+	return dpkg.Open(root, dirs, osr)
+}
+
+// interpreter describes the environment's Python as a component.
+func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
+	in := env.Interpreter
+	impl := in.Implementation
+	if impl == "" {
+		impl = "cpython"
+	}
+	version := in.Version
+	if version == "" {
+		version = "unknown"
+	}
+	p := &inventory.Package{
+		ID:      "python/" + impl + "@" + version,
+		Kind:    inventory.KindInterpreter,
+		Name:    map[string]string{"cpython": "CPython", "pypy": "PyPy"}[impl],
+		Version: version,
+		FoundBy: "python/interpreter",
+	}
+	if p.Name == "" {
+		p.Name = impl
+	}
+	p.PURL = "pkg:generic/" + impl + "@" + version
+	if impl == "cpython" {
+		p.Summary = "The Python programming language interpreter"
+		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
+		p.License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
+		p.Homepage = "https://www.python.org/"
+		if strings.Count(version, ".") == 2 {
+			p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
+		}
+	}
+	if in.Path != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:path", Value: relTo(env.Path, in.Path)})
+		if real, err := filepath.EvalSymlinks(in.Path); err == nil {
+			if owner, ok := db.Owner(real); ok {
+				p.Distro = &inventory.DistroPackage{Manager: "dpkg", Distro: owner.Distro, Name: owner.Name,
+					Version: owner.Version, Arch: owner.Arch, PURL: owner.PURL()}
+			}
+		}
+	}
+	if !in.Queried {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:queried", Value: "false"})
+	}
+	return p
+}
+
+// rootPackage is the environment itself, which the document describes.
+// Its version is a digest of what it holds, so that the same set of
+// distributions always gives the same version.
+func rootPackage(env *target.Environment, opt Options, dists []*inventory.Package, interp *inventory.Package) *inventory.Package {
+	var lines []string
+	for _, d := range dists {
+		lines = append(lines, d.Name+"=="+d.Version)
+	}
+	slices.Sort(lines)
+	sum := sha256.Sum256([]byte(interp.ID + "\n" + strings.Join(lines, "\n")))
+	name := opt.Name
+	if name == "" {
+		name = displayPath(env.Path)
+	}
+	p := &inventory.Package{
+		ID:      "environment",
+		Kind:    inventory.KindEnvironment,
+		Name:    name,
+		Version: fmt.Sprintf("sha256:%x", sum[:6]),
+		Summary: fmt.Sprintf("Python environment (%s) with %d installed distributions", env.Kind, len(dists)),
+		FoundBy: "pysbom",
+	}
+	p.Supplier = opt.Supplier
+	if p.Supplier.IsZero() {
+		p.Supplier = owner(env.Path)
+	}
+	p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:kind", Value: env.Kind})
+	for _, d := range env.SiteDirs {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:site-dir", Value: relTo(env.Path, d)})
+	}
+	for _, n := range env.Notes {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:note", Value: n})
+	}
+	return p
+}
+
+// owner returns the user owning path, as the default supplier of an
+// environment: whoever assembled it.
+func owner(path string) inventory.Party {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return inventory.Party{}
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return inventory.Party{}
+	}
+	uid := strconv.Itoa(int(st.Uid))
+	if u, err := user.LookupId(uid); err == nil {
+		return inventory.Party{Kind: inventory.Person, Name: u.Username}
+	}
+	return inventory.Party{Kind: inventory.Person, Name: "uid " + uid}
+}
+
+// displayPath shows path relative to the working directory when it is
+// inside it, so that documents made in different checkouts agree.
+func displayPath(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+// relTo expresses p relative to base when p is inside base.
+func relTo(base, p string) string {
+	if fi, err := os.Stat(base); err == nil && !fi.IsDir() {
+		base = filepath.Dir(base)
+	}
+	if rel, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}

@@ -2,6 +2,8 @@ module github.com/pysbom/pysbom
 
 go 1.26.8
 
-require github.com/google/go-cmp v0.7.0
-
-require github.com/package-url/packageurl-go v0.1.7 // indirect
+require (
+	github.com/CycloneDX/cyclonedx-go v0.12.0
+	github.com/google/go-cmp v0.7.0
+	github.com/package-url/packageurl-go v0.1.7
+)

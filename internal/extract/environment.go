@@ -79,11 +79,41 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			inventory.Relationship{From: root.ID, Type: inventory.Contains, To: d.ID},
 			inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: interp.ID})
 	}
+	osPackages(inv, append(slices.Clone(dists), interp))
 	rels, problems := pydeps.Resolve(dists, env.Interpreter.Markers)
 	inv.Relationships = append(inv.Relationships, rels...)
 	inv.Problems = append(inv.Problems, problems...)
 	inv.Sort()
 	return inv, nil
+}
+
+// osPackages adds the system packages that installed components, so that a
+// scanner can match distro advisories: the Debian package CONTAINS the
+// Python distribution it ships.
+func osPackages(inv *inventory.Inventory, pkgs []*inventory.Package) {
+	added := map[string]bool{}
+	for _, p := range pkgs {
+		d := p.Distro
+		if d == nil {
+			continue
+		}
+		id := "deb/" + d.Name + "@" + d.Version
+		if !added[id] {
+			added[id] = true
+			distro := d.Distro
+			if distro != "" {
+				distro = strings.ToUpper(distro[:1]) + distro[1:]
+			}
+			inv.Packages = append(inv.Packages, &inventory.Package{
+				ID: id, Kind: inventory.KindOSPackage, Name: d.Name, Version: d.Version, PURL: d.PURL,
+				Supplier: inventory.Party{Kind: inventory.Organization, Name: distro},
+				FoundBy:  "dpkg",
+			})
+			inv.Relationships = append(inv.Relationships,
+				inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: id})
+		}
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: id, Type: inventory.Contains, To: p.ID})
+	}
 }
 
 // retag moves problems just recorded for a site directory to a new ID.

@@ -38,6 +38,7 @@ const (
 	KindEnvironment  Kind = "environment"  // a Python environment (a root)
 	KindInterpreter  Kind = "interpreter"  // a Python interpreter
 	KindDistribution Kind = "distribution" // an installed Python distribution
+	KindOSPackage    Kind = "os-package"   // a package of the operating system's package manager
 )
 
 // Package is one component.

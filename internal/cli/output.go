@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// output is one -o FORMAT[=FILE] request.
+type output struct {
+	format string
+	file   string // "" for standard output
+}
+
+// outputsFlag collects repeated -o flags.
+type outputsFlag struct {
+	allowed map[string]bool
+	list    []output
+}
+
+func (o *outputsFlag) String() string {
+	var parts []string
+	for _, x := range o.list {
+		if x.file == "" {
+			parts = append(parts, x.format)
+		} else {
+			parts = append(parts, x.format+"="+x.file)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (o *outputsFlag) Set(v string) error {
+	format, file, _ := strings.Cut(v, "=")
+	if !o.allowed[format] {
+		return fmt.Errorf("unknown format %q (want one of %s)", format, choice(o.allowed))
+	}
+	if file == "-" {
+		file = ""
+	}
+	o.list = append(o.list, output{format, file})
+	return nil
+}
+
+// writeAtomic writes what render produces to file, or to stdout when file
+// is "". A file is replaced only once render has succeeded: a failure
+// never leaves a partial file or harms an existing one.
+func writeAtomic(file string, stdout io.Writer, render func(io.Writer) error) error {
+	if file == "" {
+		var buf bytes.Buffer
+		if err := render(&buf); err != nil {
+			return err
+		}
+		_, err := stdout.Write(buf.Bytes())
+		return err
+	}
+	dir := filepath.Dir(file)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := render(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	return nil
+}

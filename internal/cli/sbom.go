@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
+	"github.com/pysbom/pysbom/internal/sbom/invjson"
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
+	"github.com/pysbom/pysbom/internal/sbom/table"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+var sbomFormats = map[string]bool{"spdx-json": true, "cyclonedx-json": true, "table": true, "json": true}
+
+func runSBOM(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("sbom", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	outs := &outputsFlag{allowed: sbomFormats}
+	fs.Var(outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), cyclonedx-json, table, json; repeatable")
+	strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
+	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: the owner of its directory)")
+	name := fs.String("name", "", "`name` of the root component (default: the target path)")
+	noExec := fs.Bool("no-exec", false, "never run the target's interpreter; evaluate markers for this machine instead")
+	quiet := fs.Bool("q", false, "print no problem summary on standard error")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
+		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, or a python")
+		fmt.Fprintln(e.stderr, "executable; without it, $VIRTUAL_ENV or else the python3 on PATH. Output is reproducible:")
+		fmt.Fprintln(e.stderr, "the creation time comes from SOURCE_DATE_EPOCH when it is set.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return &usageError{fmt.Sprintf("sbom takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
+	}
+	if len(outs.list) == 0 {
+		outs.list = []output{{format: "spdx-json"}}
+	}
+	stdoutUsers := 0
+	for _, o := range outs.list {
+		if o.file == "" {
+			stdoutUsers++
+		}
+	}
+	if stdoutUsers > 1 {
+		return &usageError{"only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	var sup inventory.Party
+	if *supplier != "" {
+		if sup, err = parseParty(*supplier); err != nil {
+			return &usageError{fmt.Sprintf("-supplier: %v", err)}
+		}
+	}
+	arg := ""
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: *noExec})
+	if err != nil {
+		return err
+	}
+	prog := newProgress(e.stderr)
+	inv, err := extract.Environment(ctx, envr, extract.Options{Supplier: sup, Name: *name, Progress: prog.update})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	for _, o := range outs.list {
+		o := o
+		err := writeAtomic(o.file, e.stdout, func(w io.Writer) error { return render(w, o.format, inv, created) })
+		if err != nil {
+			return err
+		}
+	}
+	if !*quiet {
+		summarize(e.stderr, inv)
+	}
+	if *strict {
+		n := 0
+		for _, p := range inv.Problems {
+			if !p.Kind.Informational() {
+				n++
+			}
+		}
+		if n > 0 {
+			return &findingsError{fmt.Sprintf("%d problems found (--strict)", n)}
+		}
+	}
+	return nil
+}
+
+func render(w io.Writer, format string, inv *inventory.Inventory, created time.Time) error {
+	tool := "pysbom-" + Version
+	switch format {
+	case "spdx-json":
+		return spdx.Encode(w, inv, spdx.Options{Created: created, Tool: tool})
+	case "cyclonedx-json":
+		return cyclonedx.Encode(w, inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
+	case "table":
+		return table.Encode(w, inv)
+	case "json":
+		return invjson.Encode(w, inv, created, tool)
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+// creationTime is SOURCE_DATE_EPOCH when set, else now.
+func creationTime(getenv func(string) string) (time.Time, error) {
+	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil || n < 0 {
+			return time.Time{}, &usageError{fmt.Sprintf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", s)}
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
+}
+
+var partyRE = regexp.MustCompile(`^(Person|Organization):\s*([^()]+?)\s*(?:\(([^()]*)\))?\s*$`)
+
+func parseParty(s string) (inventory.Party, error) {
+	m := partyRE.FindStringSubmatch(s)
+	if m == nil {
+		return inventory.Party{}, fmt.Errorf("%q is not \"Organization: Name (email)\" or \"Person: Name (email)\"", s)
+	}
+	return inventory.Party{Kind: inventory.PartyKind(m[1]), Name: m[2], Email: strings.TrimSpace(m[3])}, nil
+}
+
+// summarize tells the user on stderr what problems were found.
+func summarize(w io.Writer, inv *inventory.Inventory) {
+	if len(inv.Problems) == 0 {
+		return
+	}
+	counts := map[inventory.ProblemKind]int{}
+	for _, p := range inv.Problems {
+		counts[p.Kind]++
+	}
+	var kinds []string
+	for k, n := range counts {
+		kinds = append(kinds, fmt.Sprintf("%s: %d", k, n))
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "pysbom: warning: %d problems (%s)\n", len(inv.Problems), strings.Join(kinds, ", "))
+	const max = 10
+	for i, p := range inv.Problems {
+		if i == max {
+			fmt.Fprintf(w, "pysbom: ... and %d more; -o table or -o json lists them all\n", len(inv.Problems)-max)
+			break
+		}
+		where := p.Package
+		if p.Path != "" {
+			if where != "" {
+				where += " "
+			}
+			where += p.Path
+		}
+		fmt.Fprintf(w, "pysbom: %s: %s: %s\n", p.Kind, where, p.Message)
+	}
+}
+
+// progress shows hashing progress when stderr is a terminal.
+type progress struct {
+	w     io.Writer
+	on    bool
+	last  time.Time
+	shown bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.on = true
+		}
+	}
+	p.last = time.Now()
+	return p
+}
+
+func (p *progress) update(done, total int64) {
+	if !p.on || time.Since(p.last) < 200*time.Millisecond && done != total {
+		return
+	}
+	p.last = time.Now()
+	p.shown = true
+	fmt.Fprintf(p.w, "\rpysbom: hashing files %d/%d", done, total)
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

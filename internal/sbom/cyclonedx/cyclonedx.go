@@ -1,0 +1,315 @@
+// Package cyclonedx writes inventories as CycloneDX 1.6 JSON documents,
+// through the official CycloneDX Go library.
+//
+// # Mapping
+//
+// The inventory's root is metadata.component. Every other package is a
+// top-level component; the files of a package are nested components of
+// type "file" with SHA-1 and SHA-256. The dependency graph lists what the
+// root contains and what each distribution depends on. Problems found
+// while reading the target, and facts CycloneDX has no field for, are
+// properties in the "pysbom:" namespace.
+//
+// # Determinism
+//
+// Everything not derived from the inventory comes from [Options]; the
+// serial number is derived from the content.
+package cyclonedx
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+// Options carry the inputs that do not come from the inventory.
+type Options struct {
+	Created time.Time
+	// ToolName and ToolVersion name the generator.
+	ToolName, ToolVersion string
+	// Authors are the people or organisations that made the document.
+	Authors []string
+}
+
+// Encode writes inv as a CycloneDX 1.6 JSON document.
+func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
+	bom, err := Build(inv, opt)
+	if err != nil {
+		return err
+	}
+	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true)
+	enc.SetEscapeHTML(false)
+	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+}
+
+// Build converts inv into a CycloneDX BOM.
+func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
+	if inv.Root == nil {
+		return nil, fmt.Errorf("cyclonedx: inventory has no root component")
+	}
+	name := opt.ToolName
+	if name == "" {
+		name = "pysbom"
+	}
+	bom := cdx.NewBOM()
+	bom.Version = 1
+	problems := map[string][]inventory.Problem{}
+	for _, pr := range inv.Problems {
+		owner := pr.Package
+		if owner == "" || inv.Find(owner) == nil {
+			owner = inv.Root.ID
+		}
+		problems[owner] = append(problems[owner], pr)
+	}
+	root := component(inv.Root, problems[inv.Root.ID])
+	root.Type = cdx.ComponentTypeApplication
+	bom.Metadata = &cdx.Metadata{
+		Timestamp: opt.Created.UTC().Format(time.RFC3339),
+		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{
+			Type: cdx.ComponentTypeApplication, Name: name, Version: opt.ToolVersion,
+		}}},
+		Component: &root,
+	}
+	if root.Supplier != nil {
+		bom.Metadata.Supplier = root.Supplier
+	}
+	for _, a := range opt.Authors {
+		if bom.Metadata.Authors == nil {
+			bom.Metadata.Authors = &[]cdx.OrganizationalContact{}
+		}
+		*bom.Metadata.Authors = append(*bom.Metadata.Authors, cdx.OrganizationalContact{Name: a})
+	}
+	content := sha256.New()
+	comps := make([]cdx.Component, 0, len(inv.Packages))
+	for _, p := range inv.Packages {
+		c := component(p, problems[p.ID])
+		comps = append(comps, c)
+		fmt.Fprintf(content, "%s\x00%s\x00", p.ID, p.Version)
+		for _, f := range p.Files {
+			content.Write([]byte(f.Path + f.Hash(inventory.SHA256)))
+		}
+	}
+	bom.Components = &comps
+	deps := map[string][]string{}
+	var order []string
+	for _, r := range inv.Relationships {
+		if r.Type != inventory.DependsOn && r.Type != inventory.Contains {
+			continue
+		}
+		if _, ok := deps[r.From]; !ok {
+			order = append(order, r.From)
+		}
+		deps[r.From] = append(deps[r.From], r.To)
+		fmt.Fprintf(content, "%s %s %s\n", r.From, r.Type, r.To)
+	}
+	var graph []cdx.Dependency
+	seen := map[string]bool{}
+	for _, from := range order {
+		d := uniq(deps[from])
+		graph = append(graph, cdx.Dependency{Ref: from, Dependencies: &d})
+		seen[from] = true
+	}
+	// Every component appears in the graph, with no dependencies if none.
+	for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
+		if !seen[p.ID] {
+			graph = append(graph, cdx.Dependency{Ref: p.ID})
+		}
+	}
+	bom.Dependencies = &graph
+	sum := content.Sum([]byte(inv.Root.ID + inv.Root.Version))
+	bom.SerialNumber = "urn:uuid:" + uuidFrom(sum)
+	return bom, nil
+}
+
+func uniq(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// uuidFrom formats the first 16 bytes of a digest as a version-5-style UUID.
+func uuidFrom(sum []byte) string {
+	h := sha256.Sum256(sum)
+	b := h[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func component(p *inventory.Package, problems []inventory.Problem) cdx.Component {
+	c := cdx.Component{
+		BOMRef:      p.ID,
+		Type:        componentType(p.Kind),
+		Name:        p.Name,
+		Version:     p.Version,
+		Description: p.Summary,
+		PackageURL:  p.PURL,
+	}
+	if len(p.CPEs) > 0 {
+		c.CPE = p.CPEs[0]
+	}
+	if !p.Supplier.IsZero() {
+		c.Supplier = &cdx.OrganizationalEntity{Name: p.Supplier.Name}
+		if p.Supplier.Email != "" {
+			c.Supplier.Contact = &[]cdx.OrganizationalContact{{Name: p.Supplier.Name, Email: p.Supplier.Email}}
+		}
+	}
+	if !p.Originator.IsZero() {
+		c.Authors = &[]cdx.OrganizationalContact{{Name: p.Originator.Name, Email: p.Originator.Email}}
+	}
+	if l := licenses(p.License); l != nil {
+		c.Licenses = l
+	}
+	if len(p.Hashes) > 0 {
+		c.Hashes = hashes(p.Hashes)
+	}
+	if refs := externalRefs(p); len(refs) > 0 {
+		c.ExternalReferences = &refs
+	}
+	var props []cdx.Property
+	add := func(n, v string) { props = append(props, cdx.Property{Name: n, Value: v}) }
+	for _, cpe := range p.CPEs[min(1, len(p.CPEs)):] {
+		add("pysbom:cpe", cpe)
+	}
+	if py := p.Python; py != nil {
+		add("pysbom:python:metadata-dir", py.MetadataDir)
+		add("pysbom:python:location", py.Location)
+		if py.Installer != "" {
+			add("pysbom:python:installer", py.Installer)
+		}
+		if py.RequiresPython != "" {
+			add("pysbom:python:requires-python", py.RequiresPython)
+		}
+	}
+	if d := p.Distro; d != nil {
+		add("pysbom:distro:package", d.Name)
+		add("pysbom:distro:version", d.Version)
+		add("pysbom:distro:purl", d.PURL)
+	}
+	for _, pr := range p.Properties {
+		add(pr.Name, pr.Value)
+	}
+	for _, pr := range problems {
+		v := string(pr.Kind)
+		if pr.Path != "" {
+			v += " " + pr.Path
+		}
+		add("pysbom:problem", v+": "+pr.Message)
+	}
+	if len(props) > 0 {
+		c.Properties = &props
+	}
+	if len(p.Files) > 0 {
+		files := make([]cdx.Component, 0, len(p.Files))
+		for _, f := range p.Files {
+			files = append(files, cdx.Component{
+				BOMRef: p.ID + ":" + f.Path,
+				Type:   cdx.ComponentTypeFile,
+				Name:   f.Path,
+				Hashes: hashes(f.Hashes),
+			})
+		}
+		c.Components = &files
+	}
+	return c
+}
+
+func componentType(k inventory.Kind) cdx.ComponentType {
+	switch k {
+	case inventory.KindInterpreter:
+		return cdx.ComponentTypePlatform
+	case inventory.KindEnvironment:
+		return cdx.ComponentTypeApplication
+	}
+	return cdx.ComponentTypeLibrary
+}
+
+func hashes(hs []inventory.Hash) *[]cdx.Hash {
+	out := make([]cdx.Hash, 0, len(hs))
+	for _, h := range hs {
+		alg, ok := map[inventory.Algorithm]cdx.HashAlgorithm{
+			inventory.SHA1: cdx.HashAlgoSHA1, inventory.SHA256: cdx.HashAlgoSHA256,
+			inventory.SHA384: cdx.HashAlgoSHA384, inventory.SHA512: cdx.HashAlgoSHA512, inventory.MD5: cdx.HashAlgoMD5,
+		}[h.Algorithm]
+		if ok {
+			out = append(out, cdx.Hash{Algorithm: alg, Value: h.Value})
+		}
+	}
+	return &out
+}
+
+func licenses(l inventory.License) *cdx.Licenses {
+	switch {
+	case l.Expression != "":
+		return &cdx.Licenses{{Expression: l.Expression}}
+	case l.Declared == "":
+		return nil
+	}
+	lic := &cdx.License{Name: l.Declared, Acknowledgement: cdx.LicenseAcknowledgementDeclared}
+	if strings.Contains(l.Declared, "\n") || len(l.Declared) > 100 {
+		first := strings.SplitN(l.Declared, "\n", 2)[0]
+		if len(first) > 80 {
+			first = first[:80] + "..."
+		}
+		lic.Name = first
+		lic.Text = &cdx.AttachedText{ContentType: "text/plain", Content: l.Declared}
+	}
+	return &cdx.Licenses{{License: lic}}
+}
+
+// externalRefs maps homepage, download location and Project-URLs.
+func externalRefs(p *inventory.Package) []cdx.ExternalReference {
+	var out []cdx.ExternalReference
+	seen := map[string]bool{}
+	add := func(t cdx.ExternalReferenceType, url, comment string) {
+		if url == "" || seen[string(t)+url] || !looksLikeURL(url) {
+			return
+		}
+		seen[string(t)+url] = true
+		out = append(out, cdx.ExternalReference{Type: t, URL: url, Comment: comment})
+	}
+	add(cdx.ERTypeWebsite, p.Homepage, "")
+	add(cdx.ERTypeDistribution, p.DownloadLocation, "")
+	for _, l := range p.URLs {
+		add(urlType(l.Label), l.URL, l.Label)
+	}
+	return out
+}
+
+func looksLikeURL(s string) bool {
+	return strings.Contains(s, ":") && !strings.ContainsAny(s, " \t\n")
+}
+
+func urlType(label string) cdx.ExternalReferenceType {
+	l := strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "", ".", "").Replace(label))
+	switch {
+	case l == "homepage" || l == "home":
+		return cdx.ERTypeWebsite
+	case strings.Contains(l, "source") || strings.Contains(l, "repository") || l == "github" || l == "code":
+		return cdx.ERTypeVCS
+	case strings.Contains(l, "issue") || strings.Contains(l, "tracker") || strings.Contains(l, "bug"):
+		return cdx.ERTypeIssueTracker
+	case strings.Contains(l, "doc"):
+		return cdx.ERTypeDocumentation
+	case strings.Contains(l, "changelog") || strings.Contains(l, "changes") || strings.Contains(l, "release"):
+		return cdx.ERTypeReleaseNotes
+	case strings.Contains(l, "download"):
+		return cdx.ERTypeDistribution
+	case strings.Contains(l, "chat") || strings.Contains(l, "discord") || strings.Contains(l, "mailing"):
+		return cdx.ERTypeChat
+	}
+	return cdx.ERTypeOther
+}

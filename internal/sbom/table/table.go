@@ -1,0 +1,76 @@
+// Package table writes an inventory as tables for people: one row per
+// component (name, version, license, files, dependencies, problems),
+// followed by every problem found.
+package table
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+// Encode writes the tables.
+func Encode(w io.Writer, inv *inventory.Inventory) error {
+	deps := map[string]int{}
+	for _, r := range inv.Relationships {
+		if r.Type == inventory.DependsOn {
+			deps[r.From]++
+		}
+	}
+	probs := map[string]int{}
+	for _, p := range inv.Problems {
+		probs[p.Package]++
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s %s: %s\n\n", inv.Root.Name, inv.Root.Version, inv.Root.Summary)
+	fmt.Fprintln(tw, "NAME\tVERSION\tKIND\tLICENSE\tFILES\tDEPENDS ON\tPROBLEMS")
+	for _, p := range inv.Packages {
+		lic := p.License.Expression
+		if lic == "" && p.License.Declared != "" {
+			lic = "(" + clip(firstLine(p.License.Declared), 30) + ")"
+		}
+		if lic == "" {
+			lic = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", p.Name, p.Version, p.Kind, lic, len(p.Files), deps[p.ID], probs[p.ID])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(inv.Problems) == 0 {
+		_, err := fmt.Fprintln(w, "\nNo problems found.")
+		return err
+	}
+	fmt.Fprintf(w, "\nPROBLEMS (%d)\n", len(inv.Problems))
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPONENT\tKIND\tPATH\tMESSAGE")
+	for _, p := range inv.Problems {
+		comp := p.Package
+		if comp == "" {
+			comp = "-"
+		}
+		path := p.Path
+		if path == "" {
+			path = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", comp, p.Kind, path, p.Message)
+	}
+	return tw.Flush()
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n-3] + "..."
+	}
+	return s
+}

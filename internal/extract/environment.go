@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 
+	packageurl "github.com/package-url/packageurl-go"
+
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -232,6 +234,8 @@ func rootPackage(env *target.Environment, opt Options, dists []*inventory.Packag
 		Summary: fmt.Sprintf("Python environment (%s) with %d installed distributions", env.Kind, len(dists)),
 		FoundBy: "pysbom",
 	}
+	// A purl gives the root the unique identifier NTIA asks of every component.
+	p.PURL = packageurl.NewPackageURL("generic", "", filepath.Base(filepath.FromSlash(name)), p.Version, nil, "").ToString()
 	p.Supplier = opt.Supplier
 	if p.Supplier.IsZero() {
 		p.Supplier = owner(env.Path)

@@ -127,3 +127,20 @@ func TestParty(t *testing.T) {
 		}
 	}
 }
+
+func TestForgeOwnerFallback(t *testing.T) {
+	site := t.TempDir()
+	write(t, filepath.Join(site, "libcst-1.0.1.dist-info/METADATA"), "Name: libcst\nVersion: 1.0.1\n"+
+		"Project-URL: Documentation, https://libcst.readthedocs.io/\nProject-URL: Github, https://github.com/Instagram/LibCST\n")
+	d, err := Read(site, "libcst-1.0.1.dist-info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (inventory.Party{Kind: inventory.Organization, Name: "Instagram"}); d.Package.Supplier != want {
+		t.Errorf("supplier = %+v, want %+v", d.Package.Supplier, want)
+	}
+	write(t, filepath.Join(site, "anon-1.dist-info/METADATA"), "Name: anon\nVersion: 1\nHome-page: https://example.org/anon\n")
+	if d, _ := Read(site, "anon-1.dist-info"); !d.Package.Supplier.IsZero() {
+		t.Errorf("supplier from a non-forge URL: %+v", d.Package.Supplier)
+	}
+}

@@ -2,6 +2,7 @@ package distinfo
 
 import (
 	"net/mail"
+	"net/url"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -14,6 +15,9 @@ import (
 func suppliers(md *metadata.Metadata) (supplier, originator inventory.Party) {
 	author := party(md.Author, md.AuthorEmail)
 	maint := party(md.Maintainer, md.MaintainerEmail)
+	if maint.IsZero() && author.IsZero() {
+		return forgeOwner(md), inventory.Party{}
+	}
 	if maint.IsZero() {
 		return author, inventory.Party{}
 	}
@@ -91,4 +95,29 @@ func looksLikeOrganization(name string) bool {
 		}
 	}
 	return false
+}
+
+// forges are code hosts whose URLs name the project's owner first.
+var forges = map[string]bool{"github.com": true, "gitlab.com": true, "codeberg.org": true, "bitbucket.org": true, "sr.ht": true, "git.sr.ht": true}
+
+// forgeOwner is the last resort when the metadata names no author or
+// maintainer: the owner of the project's repository on a known code host,
+// taken from Home-page or a Project-URL ("https://github.com/Instagram/LibCST"
+// gives Instagram).
+func forgeOwner(md *metadata.Metadata) inventory.Party {
+	urls := []string{md.HomePage}
+	for _, u := range md.ProjectURLs {
+		urls = append(urls, u.URL)
+	}
+	for _, raw := range urls {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if err != nil || !forges[strings.TrimPrefix(strings.ToLower(u.Host), "www.")] {
+			continue
+		}
+		parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+		if len(parts) >= 2 && parts[0] != "" {
+			return inventory.Party{Kind: inventory.Organization, Name: strings.TrimPrefix(parts[0], "~")}
+		}
+	}
+	return inventory.Party{}
 }

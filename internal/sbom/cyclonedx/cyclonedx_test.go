@@ -1,0 +1,81 @@
+package cyclonedx
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
+	"github.com/pysbom/pysbom/internal/testutil/golden"
+	"github.com/pysbom/pysbom/internal/testutil/ntia"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+var opts = Options{Created: sbomtest.Created, ToolName: "pysbom", ToolVersion: "test"}
+
+func TestFixtureGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, sbomtest.FixtureInventory(t), opts); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/venv_cdx.json", buf.Bytes())
+	schema.Validate(t, schema.CycloneDX16, buf.Bytes())
+	fails, err := ntia.CycloneDX(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fails {
+		t.Errorf("NTIA: %s", f)
+	}
+	var again bytes.Buffer
+	if err := Encode(&again, sbomtest.FixtureInventory(t), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two encodings of the same environment differ")
+	}
+}
+
+func TestDependencyGraph(t *testing.T) {
+	bom, err := Build(sbomtest.FixtureInventory(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, d := range *bom.Dependencies {
+		if d.Dependencies != nil {
+			got[d.Ref] = *d.Dependencies
+		}
+	}
+	want := map[string][]string{
+		"pypi/alpha@1.0":       {"pypi/beta@2.1", "pypi/gamma-lib@0.3", "python/cpython@3.12.1"},
+		"pypi/gamma-lib@0.3":   {"pypi/delta@4.0.post1", "python/cpython@3.12.1"},
+		"pypi/delta@4.0.post1": {"pypi/beta@2.1", "python/cpython@3.12.1"},
+	}
+	for ref, deps := range want {
+		if b, _ := json.Marshal(got[ref]); string(b) != mustJSON(deps) {
+			t.Errorf("%s depends on %v, want %v", ref, got[ref], deps)
+		}
+	}
+}
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestPyenvEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 38,000 files")
+	}
+	inv := sbomtest.Read(t, sbomtest.PyenvSite(t, "3.11.7"))
+	var buf bytes.Buffer
+	if err := Encode(&buf, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	schema.Validate(t, schema.CycloneDX16, buf.Bytes())
+	fails, err := ntia.CycloneDX(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fails {
+		t.Errorf("NTIA: %s", f)
+	}
+}

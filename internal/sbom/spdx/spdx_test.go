@@ -1,0 +1,93 @@
+package spdx
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
+	"github.com/pysbom/pysbom/internal/testutil/golden"
+	"github.com/pysbom/pysbom/internal/testutil/ntia"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+var opts = Options{Created: sbomtest.Created, Tool: "pysbom-test"}
+
+func TestFixtureGolden(t *testing.T) {
+	inv := sbomtest.FixtureInventory(t)
+	var buf bytes.Buffer
+	if err := Encode(&buf, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/venv_spdx.json", buf.Bytes())
+	schema.Validate(t, schema.SPDX23, buf.Bytes())
+	fails, err := ntia.SPDX(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// epsilon and delta name an author; every fixture component has a supplier.
+	for _, f := range fails {
+		t.Errorf("NTIA: %s", f)
+	}
+	// A second inventory of a second copy of the same tree is byte-identical.
+	var again bytes.Buffer
+	if err := Encode(&again, sbomtest.FixtureInventory(t), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two encodings of the same environment differ")
+	}
+}
+
+func TestVerificationCode(t *testing.T) {
+	inv := sbomtest.FixtureInventory(t)
+	doc, err := build(inv, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range doc.Packages {
+		if p.FilesAnalyzed != (p.VerificationCode != nil) {
+			t.Errorf("%s: filesAnalyzed %v but verification code %v", p.Name, p.FilesAnalyzed, p.VerificationCode)
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range doc.Files {
+		if seen[f.SPDXID] {
+			t.Errorf("duplicate file ID %s", f.SPDXID)
+		}
+		seen[f.SPDXID] = true
+	}
+}
+
+// TestPyenvEnvironment encodes the real environment the issue names and
+// checks it against the official schema and the NTIA minimum elements.
+func TestPyenvEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 38,000 files")
+	}
+	site := sbomtest.PyenvSite(t, "3.11.7")
+	inv := sbomtest.Read(t, site)
+	var buf bytes.Buffer
+	if err := Encode(&buf, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	schema.Validate(t, schema.SPDX23, buf.Bytes())
+	fails, err := ntia.SPDX(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fails {
+		t.Errorf("NTIA: %s", f)
+	}
+	var d struct {
+		Packages []json.RawMessage `json:"packages"`
+		Files    []json.RawMessage `json:"files"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	// 94 distributions, the interpreter and the root; every RECORD file.
+	if len(d.Packages) != 96 || len(d.Files) < 38000 {
+		t.Errorf("%d packages and %d files, want 96 and the ~38,500 files of RECORD", len(d.Packages), len(d.Files))
+	}
+}

@@ -1,0 +1,103 @@
+// Package schema validates documents in tests against the official JSON
+// schemas kept in ../shared/corpus/formats. Tests skip, with a message,
+// when the corpus is not present.
+package schema
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Kind names a schema.
+type Kind string
+
+// Schemas known to the helper.
+const (
+	SPDX23      Kind = "spdx-2.3"
+	CycloneDX16 Kind = "cyclonedx-1.6"
+)
+
+// CorpusDir returns ../shared/corpus relative to the repository root.
+func CorpusDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "corpus")
+}
+
+var (
+	mu       sync.Mutex
+	compiled = map[Kind]*jsonschema.Schema{}
+)
+
+func load(t testing.TB, kind Kind) *jsonschema.Schema {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if s, ok := compiled[kind]; ok {
+		return s
+	}
+	formats := filepath.Join(CorpusDir(), "formats")
+	var main string
+	extra := map[string]string{}
+	switch kind {
+	case SPDX23:
+		main = filepath.Join(formats, "spdx", "spdx-2.3-schema.json")
+	case CycloneDX16:
+		dir := filepath.Join(formats, "cyclonedx", "schema")
+		main = filepath.Join(dir, "bom-1.6.schema.json")
+		extra["http://cyclonedx.org/schema/spdx.schema.json"] = filepath.Join(dir, "spdx.schema.json")
+		extra["http://cyclonedx.org/schema/jsf-0.82.schema.json"] = filepath.Join(dir, "jsf-0.82.schema.json")
+	}
+	if _, err := os.Stat(main); err != nil {
+		t.Skipf("official schema not present (%v); it comes with ../shared/corpus/formats", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	add := func(url, file string) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("schema %s: %v", file, err)
+		}
+		if err := c.AddResource(url, doc); err != nil {
+			t.Fatalf("schema %s: %v", file, err)
+		}
+	}
+	for url, file := range extra {
+		add(url, file)
+	}
+	add("file://"+main, main)
+	s, err := c.Compile("file://" + main)
+	if err != nil {
+		t.Fatalf("compile %s: %v", main, err)
+	}
+	compiled[kind] = s
+	return s
+}
+
+// Validate fails the test when doc does not validate against the schema.
+func Validate(t testing.TB, kind Kind, doc []byte) {
+	t.Helper()
+	if err := Check(t, kind, doc); err != nil {
+		t.Errorf("document does not validate against %s: %v", kind, err)
+	}
+}
+
+// Check returns the validation error, if any.
+func Check(t testing.TB, kind Kind, doc []byte) error {
+	t.Helper()
+	s := load(t, kind)
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		return err
+	}
+	return s.Validate(v)
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pysbom/pysbom/internal/cli"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/golden"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pysbom": func() {
+			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
+	})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: golden.Update(),
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// mkvenv DIR: the standard fixture virtualenv.
+			"mkvenv": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: mkvenv DIR")
+				}
+				fixture.Venv(ts, ts.MkAbs(args[0]))
+			},
+		},
+		Setup: func(env *testscript.Env) error {
+			// Scripts see no pyenv, no virtualenv and no interpreter but their own.
+			env.Setenv("VIRTUAL_ENV", "")
+			// testscript's own command directory comes first on PATH; keep only it.
+			env.Setenv("PATH", filepath.SplitList(env.Getenv("PATH"))[0])
+			return nil
+		},
+	})
+}

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+)
+
+// TestExitCodes checks the documented exit codes, which testscript's "!"
+// cannot tell apart.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	venv := fixture.Venv(t, filepath.Join(dir, "venv"))
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"version"}, ExitOK},
+		{[]string{"--help"}, ExitOK},
+		{nil, ExitUsage},
+		{[]string{"nope"}, ExitUsage},
+		{[]string{"sbom", "-o", "bogus", venv}, ExitUsage},
+		{[]string{"sbom", "--no-such-flag", venv}, ExitUsage},
+		{[]string{"sbom", "-h"}, ExitOK},
+		{[]string{"sbom", empty}, ExitError},
+		{[]string{"sbom", "--no-exec", "-q", "-o", "json=" + filepath.Join(dir, "out.json"), venv}, ExitOK},
+		{[]string{"sbom", "--no-exec", "--strict", "-o", "table=" + filepath.Join(dir, "t.txt"), venv}, ExitFindings},
+		{[]string{"sbom", "--no-exec", "-o", "json=" + filepath.Join(dir, "no-such-dir", "x.json"), venv}, ExitError},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		got := Main(context.Background(), tt.args, strings.NewReader(""), &out, &errb)
+		if got != tt.want {
+			t.Errorf("pysbom %s: exit %d, want %d\nstderr: %s", strings.Join(tt.args, " "), got, tt.want, errb.String())
+		}
+	}
+	// A failed write leaves no temporary file behind.
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) > 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+}
+
+func TestParseParty(t *testing.T) {
+	p, err := parseParty("Organization: ACME Corp (sbom@acme.example)")
+	if err != nil || p.Name != "ACME Corp" || p.Email != "sbom@acme.example" || p.Kind != "Organization" {
+		t.Errorf("parseParty = %+v, %v", p, err)
+	}
+	if _, err := parseParty("ACME"); err == nil {
+		t.Error("parseParty accepted a value without a kind")
+	}
+}

@@ -1,0 +1,124 @@
+package extract
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+// TestDebianDistPackages reads Debian's own Python packages
+// (apt-get install python3-cryptography python3-numpy python3-lxml
+// python3-yaml python3-pil): egg-info directories and files, Debian's
+// rewritten dist-info, dpkg ownership, and the stale
+// cryptography.egg-info that Debian ships beside the dist-info.
+func TestDebianDistPackages(t *testing.T) {
+	dir := "/usr/lib/python3/dist-packages"
+	if m, _ := filepath.Glob(filepath.Join(dir, "cryptography-*.dist-info")); len(m) == 0 {
+		t.Skip("Debian's python3-cryptography is not installed (apt-get install python3-cryptography python3-numpy python3-lxml python3-yaml python3-pil)")
+	}
+	env, err := target.Resolve(context.Background(), dir, target.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Environment(context.Background(), env, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*inventory.Package{}
+	crypto := 0
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindDistribution {
+			byName[strings.ToLower(p.Name)] = p
+			if strings.EqualFold(p.Name, "cryptography") {
+				crypto++
+			}
+		}
+	}
+	if crypto != 1 {
+		t.Errorf("cryptography counted %d times, want once", crypto)
+	}
+	c := byName["cryptography"]
+	if c == nil || c.Distro == nil || c.Distro.Name != "python3-cryptography" || !strings.HasPrefix(c.Distro.PURL, "pkg:deb/debian/python3-cryptography@") {
+		t.Fatalf("cryptography's Debian package not recorded: %+v", c)
+	}
+	if inv.Find("deb/python3-cryptography@"+c.Distro.Version) == nil {
+		t.Error("no deb component for python3-cryptography")
+	}
+	for _, name := range []string{"numpy", "lxml", "pyyaml", "pillow"} {
+		p := byName[name]
+		if p == nil {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if p.Version == "" || p.Distro == nil || len(p.Files) == 0 {
+			t.Errorf("%s: version %q, distro %+v, %d files", name, p.Version, p.Distro, len(p.Files))
+		}
+	}
+	dup := false
+	for _, p := range inv.Problems {
+		switch p.Kind {
+		case inventory.DuplicateMetadata:
+			dup = dup || p.Path == "cryptography.egg-info"
+		case inventory.HashMismatch:
+			// Files are judged by dpkg's md5sums; only the sandbox's
+			// appended CA bundle differs from what dpkg installed.
+			if filepath.Base(p.Path) != "cacert.pem" {
+				t.Errorf("unexpected mismatch: %+v", p)
+			}
+		case inventory.BadMetadata, inventory.BadRecord, inventory.Unreadable:
+			t.Errorf("unexpected problem: %+v", p)
+		}
+	}
+	if !dup {
+		t.Error("the stale cryptography.egg-info is not reported")
+	}
+}
+
+// TestEveryPyenvVersion reads every Python installation on the machine
+// image, from 2.7 to 3.13: each gives its interpreter and distributions,
+// with no metadata it cannot read.
+func TestEveryPyenvVersion(t *testing.T) {
+	root := os.Getenv("PYENV_ROOT")
+	if root == "" {
+		home, _ := os.UserHomeDir()
+		root = filepath.Join(home, ".pyenv")
+	}
+	versions, _ := filepath.Glob(filepath.Join(root, "versions", "*"))
+	if len(versions) == 0 {
+		t.Skipf("no pyenv versions under %s", root)
+	}
+	for _, v := range versions {
+		t.Run(filepath.Base(v), func(t *testing.T) {
+			env, err := target.Resolve(context.Background(), v, target.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv, err := Environment(context.Background(), env, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inv.Find("python/cpython@"+filepath.Base(v)) == nil {
+				t.Errorf("no CPython %s component", filepath.Base(v))
+			}
+			n := 0
+			for _, p := range inv.Packages {
+				if p.Kind == inventory.KindDistribution {
+					n++
+				}
+			}
+			if n == 0 {
+				t.Error("no distributions")
+			}
+			for _, p := range inv.Problems {
+				if p.Kind == inventory.BadMetadata || p.Kind == inventory.BadRecord || p.Kind == inventory.Unreadable {
+					t.Errorf("problem: %+v", p)
+				}
+			}
+		})
+	}
+}

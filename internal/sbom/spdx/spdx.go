@@ -18,6 +18,8 @@
 package spdx
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,6 +28,7 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -131,16 +134,92 @@ type relationship struct {
 	Related string `json:"relatedSpdxElement"`
 }
 
-// Encode writes inv as an SPDX 2.3 JSON document.
+// Encode writes inv as an SPDX 2.3 JSON document. The document is
+// written element by element, so that an environment with tens of
+// thousands of files never exists twice in memory as JSON; the bytes are
+// those encoding/json writes for the whole document with a two-space
+// indent.
 func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	doc, err := build(inv, opt)
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriterSize(w, 256<<10)
+	s := &streamer{w: bw}
+	s.raw("{\n")
+	s.field("spdxVersion", doc.SPDXVersion, false)
+	s.field("dataLicense", doc.DataLicense, false)
+	s.field("SPDXID", doc.SPDXID, false)
+	s.field("name", doc.Name, false)
+	s.field("documentNamespace", doc.DocumentNamespace, false)
+	s.field("creationInfo", doc.CreationInfo, false)
+	s.array("packages", len(doc.Packages), func(i int) any { return doc.Packages[i] }, false)
+	if len(doc.Files) > 0 {
+		s.array("files", len(doc.Files), func(i int) any { return doc.Files[i] }, false)
+	}
+	if len(doc.ExtractedLicenses) > 0 {
+		s.array("hasExtractedLicensingInfos", len(doc.ExtractedLicenses), func(i int) any { return doc.ExtractedLicenses[i] }, false)
+	}
+	s.array("relationships", len(doc.Relationships), func(i int) any { return doc.Relationships[i] }, true)
+	s.raw("}\n")
+	if s.err != nil {
+		return s.err
+	}
+	return bw.Flush()
+}
+
+// streamer writes indented JSON piece by piece.
+type streamer struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	err error
+}
+
+func (s *streamer) raw(str string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(str)
+	}
+}
+
+// value writes v indented for the given depth, without a newline.
+func (s *streamer) value(v any, prefix string) {
+	if s.err != nil {
+		return
+	}
+	s.buf.Reset()
+	enc := json.NewEncoder(&s.buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	enc.SetIndent(prefix, "  ")
+	if s.err = enc.Encode(v); s.err == nil {
+		_, s.err = s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+	}
+}
+
+func (s *streamer) field(name string, v any, last bool) {
+	s.raw("  " + strconv.Quote(name) + ": ")
+	s.value(v, "  ")
+	s.raw(sep(last))
+}
+
+func (s *streamer) array(name string, n int, elem func(int) any, last bool) {
+	if n == 0 {
+		s.raw("  " + strconv.Quote(name) + ": []" + sep(last))
+		return
+	}
+	s.raw("  " + strconv.Quote(name) + ": [\n")
+	for i := 0; i < n; i++ {
+		s.raw("    ")
+		s.value(elem(i), "    ")
+		s.raw(sep(i == n-1))
+	}
+	s.raw("  ]" + sep(last))
+}
+
+func sep(last bool) string {
+	if last {
+		return "\n"
+	}
+	return ",\n"
 }
 
 func build(inv *inventory.Inventory, opt Options) (*document, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,6 +27,13 @@ func TestScript(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: golden.Update(),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// subst FILE...: replace $WORK in files with the script's work directory.
+			"subst": func(ts *testscript.TestScript, neg bool, args []string) {
+				for _, f := range args {
+					data := ts.ReadFile(f)
+					ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(data, "$WORK", ts.Getenv("WORK"))), 0o644))
+				}
+			},
 			// mkvenv DIR: the standard fixture virtualenv.
 			"mkvenv": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

@@ -146,6 +146,18 @@ func fromDir(ctx context.Context, dir string, opt Options) (*Environment, error)
 	case isFile(filepath.Join(dir, "pyvenv.cfg")):
 		env.Kind = "venv"
 		env.SiteDirs = prefixSiteDirs(dir)
+		cfg := readVenvCfg(filepath.Join(dir, "pyvenv.cfg"))
+		if strings.EqualFold(cfg["include-system-site-packages"], "true") && cfg["home"] != "" {
+			// The base installation's packages are importable too, after
+			// the venv's own: home is the base interpreter's bin directory.
+			base := filepath.Dir(cfg["home"])
+			for _, d := range prefixSiteDirs(base) {
+				if !slices.Contains(env.SiteDirs, d) {
+					env.SiteDirs = append(env.SiteDirs, d)
+				}
+			}
+			env.Notes = append(env.Notes, "include-system-site-packages: the site directories of "+base+" are included")
+		}
 	case hasMetadata(dir):
 		env.Kind = "site-packages"
 		env.SiteDirs = []string{dir}
@@ -260,23 +272,26 @@ func findInterpreter(dir, kind, minor string) string {
 	return ""
 }
 
-func venvVersion(cfg string) string {
-	data, err := os.ReadFile(cfg)
+// readVenvCfg reads the "key = value" lines of pyvenv.cfg.
+func readVenvCfg(file string) map[string]string {
+	out := map[string]string{}
+	data, err := os.ReadFile(file)
 	if err != nil {
-		return ""
+		return out
 	}
-	var version string
 	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
+		if k, v, ok := strings.Cut(line, "="); ok {
+			out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
 		}
-		switch strings.TrimSpace(k) {
-		case "version_info", "version":
-			if version == "" || strings.TrimSpace(k) == "version_info" {
-				version = strings.TrimSpace(v)
-			}
-		}
+	}
+	return out
+}
+
+func venvVersion(file string) string {
+	cfg := readVenvCfg(file)
+	version := cfg["version_info"]
+	if version == "" {
+		version = cfg["version"]
 	}
 	// version_info may be "3.12.1.final.0".
 	parts := strings.Split(version, ".")

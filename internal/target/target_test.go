@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -51,13 +52,24 @@ func TestResolveFixtures(t *testing.T) {
 			t.Errorf("Resolve(%s): markers %v notes %v", tt.arg, env.Interpreter.Markers, env.Notes)
 		}
 	}
-	_, err := Resolve(ctx, notenv, noExec)
+	// A venv that includes the system site-packages lists the base's after its own.
+	base := filepath.Join(root, "base")
+	write(t, filepath.Join(base, "lib/python3.12/site-packages/c-1.dist-info/METADATA"), "Name: c\nVersion: 1\n")
+	sysvenv := filepath.Join(root, "sysvenv")
+	write(t, filepath.Join(sysvenv, "pyvenv.cfg"), "home = "+filepath.Join(base, "bin")+"\ninclude-system-site-packages = true\nversion = 3.12.1\n")
+	write(t, filepath.Join(sysvenv, "lib/python3.12/site-packages/c-2.dist-info/METADATA"), "Name: c\nVersion: 2\n")
+	env, err := Resolve(ctx, sysvenv, noExec)
+	if err != nil || len(env.SiteDirs) != 2 || !strings.HasPrefix(env.SiteDirs[0], sysvenv) || !strings.HasPrefix(env.SiteDirs[1], base) {
+		t.Errorf("system-site venv: %+v, %v", env, err)
+	}
+
+	_, err = Resolve(ctx, notenv, noExec)
 	var ne *NotEnvironmentError
 	if !errors.As(err, &ne) || !errors.Is(err, ErrNotEnvironment) || ne.Hint() == "" {
 		t.Errorf("Resolve(empty dir) err = %v, want NotEnvironmentError", err)
 	}
 	// $VIRTUAL_ENV is the default target.
-	env, err := Resolve(ctx, "", Options{NoExec: true, Getenv: func(k string) string {
+	env, err = Resolve(ctx, "", Options{NoExec: true, Getenv: func(k string) string {
 		if k == "VIRTUAL_ENV" {
 			return venv
 		}
@@ -94,4 +106,35 @@ func TestResolvePyenvInterpreters(t *testing.T) {
 			t.Errorf("Resolve(%s): interpreter %+v notes %v", d, env.Interpreter, env.Notes)
 		}
 	}
+}
+
+func TestResolveInterpreterExecutable(t *testing.T) {
+	root := pyenvRoot(t)
+	exe := filepath.Join(root, "versions", "3.11.7", "bin", "python3.11")
+	if _, err := os.Stat(exe); err != nil {
+		t.Skip("no pyenv 3.11.7 interpreter")
+	}
+	env, err := Resolve(context.Background(), exe, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(root, "versions", "3.11.7", "lib", "python3.11", "site-packages")
+	if env.Kind != "interpreter" || env.Interpreter.Version != "3.11.7" || !slicesContains(env.SiteDirs, want) {
+		t.Errorf("Resolve(%s) = %+v", exe, env)
+	}
+	if env.Interpreter.Markers["sys_platform"] != "linux" || env.Interpreter.Markers["implementation_name"] != "cpython" {
+		t.Errorf("markers = %v", env.Interpreter.Markers)
+	}
+	if _, err := Resolve(context.Background(), exe, Options{NoExec: true}); err == nil {
+		t.Error("an interpreter target with NoExec resolved")
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@ package table
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -27,7 +28,11 @@ func Encode(w io.Writer, inv *inventory.Inventory) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s %s: %s\n\n", inv.Root.Name, inv.Root.Version, inv.Root.Summary)
 	fmt.Fprintln(tw, "NAME\tVERSION\tKIND\tLICENSE\tFILES\tDEPENDS ON\tPROBLEMS")
-	for _, p := range inv.Packages {
+	// Distributions first, then the interpreter, then system packages.
+	rank := map[inventory.Kind]int{inventory.KindDistribution: 0, inventory.KindInterpreter: 1, inventory.KindOSPackage: 2}
+	pkgs := slices.Clone(inv.Packages)
+	slices.SortStableFunc(pkgs, func(a, b *inventory.Package) int { return rank[a.Kind] - rank[b.Kind] })
+	for _, p := range pkgs {
 		lic := p.License.Expression
 		if lic == "" && p.License.Declared != "" {
 			lic = "(" + clip(firstLine(p.License.Declared), 30) + ")"

@@ -123,3 +123,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func FuzzMarker(f *testing.F) {
+	for _, s := range []string{
+		`python_version >= "3.8" and (sys_platform == "win32" or extra == "x")`,
+		`"linux" in sys_platform`, `platform_machine not in "x86_64 aarch64"`, `os.name == 'nt'`, `((`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMarker(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseMarker(m.String())
+		if err != nil {
+			t.Fatalf("canonical form %q of %q does not parse: %v", m.String(), s, err)
+		}
+		if again.String() != m.String() || again.Evaluate(linux311) != m.Evaluate(linux311) {
+			t.Fatalf("round trip changes %q: %q", s, again.String())
+		}
+	})
+}

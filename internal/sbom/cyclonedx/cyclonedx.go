@@ -194,6 +194,9 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 			add("pysbom:python:requires-python", py.RequiresPython)
 		}
 	}
+	for _, f := range p.License.Files {
+		add("pysbom:license-file", f)
+	}
 	if d := p.Distro; d != nil {
 		add("pysbom:distro:package", d.Name)
 		add("pysbom:distro:version", d.Version)

@@ -442,6 +442,9 @@ func comment(p *inventory.Package) string {
 			parts = append(parts, "installer: "+p.Python.Installer)
 		}
 	}
+	if len(p.License.Files) > 0 {
+		parts = append(parts, "license files: "+strings.Join(p.License.Files, ", "))
+	}
 	if d := p.Distro; d != nil {
 		parts = append(parts, fmt.Sprintf("installed by the %s package %s %s (%s)", d.Manager, d.Name, d.Version, d.PURL))
 	}

@@ -5,10 +5,8 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"fmt"
 	"hash"
 	"io"
-	"os"
 	"sync"
 )
 
@@ -36,19 +34,24 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b 
 // hashFile computes SHA-1, SHA-256 and, when RECORD uses another
 // algorithm, that digest too, reading the file once.
 func hashFile(name string, w want) digests {
-	recordAlgo := w.recordAlgo
-	fi, err := os.Stat(name)
-	if err != nil {
-		return digests{err: err}
-	}
-	if !fi.Mode().IsRegular() {
-		return digests{err: fmt.Errorf("not a regular file (%s)", fi.Mode().Type())}
-	}
-	f, err := os.Open(name)
+	f, size, err := openRegular(name)
 	if err != nil {
 		return digests{err: err}
 	}
 	defer f.Close()
+	return hashReader(f, size, w)
+}
+
+// sizedReader reads a file whose size was known when it was opened.
+type sizedReader interface {
+	Read(p []byte) (int, error)
+}
+
+// hashReader hashes everything f yields. expect is the size the file had
+// when opened: a short read at or past it is taken as the end, which
+// saves a read per file; a file that grew is read on to its end.
+func hashReader(f sizedReader, expect int64, w want) digests {
+	recordAlgo := w.recordAlgo
 	h1, h256 := sha1.New(), sha256.New()
 	var hx hash.Hash
 	switch recordAlgo {
@@ -91,7 +94,7 @@ func hashFile(name string, w want) digests {
 			}
 			size += int64(n)
 		}
-		if err == io.EOF {
+		if err == io.EOF || (err == nil && n == 0) || (err == nil && n < len(buf) && size >= expect) {
 			break
 		}
 		if err != nil {

@@ -2,35 +2,21 @@ package extract
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/target"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
-
-func pyenvSite(t *testing.T, version string) string {
-	root := os.Getenv("PYENV_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".pyenv")
-	}
-	dir := filepath.Join(root, "versions", version)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("pyenv %s not present at %s", version, dir)
-	}
-	return dir
-}
 
 // TestPyenv3117 checks the real environment the issue names: 94
 // distributions, cryptography depends on cffi, and exactly the 121
 // dependency edges that marker-aware resolution gives (pip's own
 // packaging agrees; a marker-blind reading gives 177).
 func TestPyenv3117(t *testing.T) {
-	prefix := pyenvSite(t, "3.11.7")
-	site := filepath.Join(prefix, "lib/python3.11/site-packages")
+	site := realdata.PyenvSite(t, "3.11.7")
 	env, err := target.Resolve(context.Background(), site, target.Options{})
 	if err != nil {
 		t.Fatal(err)

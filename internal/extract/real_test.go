@@ -2,13 +2,13 @@ package extract
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/target"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
 // TestDebianDistPackages reads Debian's own Python packages
@@ -83,15 +83,7 @@ func TestDebianDistPackages(t *testing.T) {
 // image, from 2.7 to 3.13: each gives its interpreter and distributions,
 // with no metadata it cannot read.
 func TestEveryPyenvVersion(t *testing.T) {
-	root := os.Getenv("PYENV_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".pyenv")
-	}
-	versions, _ := filepath.Glob(filepath.Join(root, "versions", "*"))
-	if len(versions) == 0 {
-		t.Skipf("no pyenv versions under %s", root)
-	}
+	versions, _ := filepath.Glob(filepath.Join(realdata.PyenvRoot(t), "versions", "*"))
 	for _, v := range versions {
 		t.Run(filepath.Base(v), func(t *testing.T) {
 			env, err := target.Resolve(context.Background(), v, target.Options{})

@@ -7,25 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
+)
 
 func TestResolveFixtures(t *testing.T) {
 	root := t.TempDir()
 	venv := filepath.Join(root, "venv")
-	write(t, filepath.Join(venv, "pyvenv.cfg"), "home = /usr/bin\nversion_info = 3.12.1.final.0\n")
-	write(t, filepath.Join(venv, "lib/python3.12/site-packages/a-1.dist-info/METADATA"), "Name: a\nVersion: 1\n")
+	fixture.WriteFile(t, filepath.Join(venv, "pyvenv.cfg"), "home = /usr/bin\nversion_info = 3.12.1.final.0\n")
+	fixture.WriteFile(t, filepath.Join(venv, "lib/python3.12/site-packages/a-1.dist-info/METADATA"), "Name: a\nVersion: 1\n")
 	site := filepath.Join(root, "prefix/lib/python3.10/site-packages")
-	write(t, filepath.Join(site, "b-2.dist-info/METADATA"), "Name: b\nVersion: 2\n")
+	fixture.WriteFile(t, filepath.Join(site, "b-2.dist-info/METADATA"), "Name: b\nVersion: 2\n")
 	notenv := filepath.Join(root, "empty")
 	os.MkdirAll(notenv, 0o755)
 
@@ -54,10 +47,10 @@ func TestResolveFixtures(t *testing.T) {
 	}
 	// A venv that includes the system site-packages lists the base's after its own.
 	base := filepath.Join(root, "base")
-	write(t, filepath.Join(base, "lib/python3.12/site-packages/c-1.dist-info/METADATA"), "Name: c\nVersion: 1\n")
+	fixture.WriteFile(t, filepath.Join(base, "lib/python3.12/site-packages/c-1.dist-info/METADATA"), "Name: c\nVersion: 1\n")
 	sysvenv := filepath.Join(root, "sysvenv")
-	write(t, filepath.Join(sysvenv, "pyvenv.cfg"), "home = "+filepath.Join(base, "bin")+"\ninclude-system-site-packages = true\nversion = 3.12.1\n")
-	write(t, filepath.Join(sysvenv, "lib/python3.12/site-packages/c-2.dist-info/METADATA"), "Name: c\nVersion: 2\n")
+	fixture.WriteFile(t, filepath.Join(sysvenv, "pyvenv.cfg"), "home = "+filepath.Join(base, "bin")+"\ninclude-system-site-packages = true\nversion = 3.12.1\n")
+	fixture.WriteFile(t, filepath.Join(sysvenv, "lib/python3.12/site-packages/c-2.dist-info/METADATA"), "Name: c\nVersion: 2\n")
 	env, err := Resolve(ctx, sysvenv, noExec)
 	if err != nil || len(env.SiteDirs) != 2 || !strings.HasPrefix(env.SiteDirs[0], sysvenv) || !strings.HasPrefix(env.SiteDirs[1], base) {
 		t.Errorf("system-site venv: %+v, %v", env, err)
@@ -80,21 +73,8 @@ func TestResolveFixtures(t *testing.T) {
 	}
 }
 
-// pyenvRoot returns the machine image's pyenv root, or skips.
-func pyenvRoot(t *testing.T) string {
-	root := os.Getenv("PYENV_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".pyenv")
-	}
-	if _, err := os.Stat(filepath.Join(root, "versions")); err != nil {
-		t.Skipf("no pyenv installations at %s/versions", root)
-	}
-	return root
-}
-
 func TestResolvePyenvInterpreters(t *testing.T) {
-	root := pyenvRoot(t)
+	root := realdata.PyenvRoot(t)
 	dirs, _ := filepath.Glob(filepath.Join(root, "versions", "*"))
 	for _, d := range dirs {
 		env, err := Resolve(context.Background(), d, Options{})
@@ -109,7 +89,7 @@ func TestResolvePyenvInterpreters(t *testing.T) {
 }
 
 func TestResolveInterpreterExecutable(t *testing.T) {
-	root := pyenvRoot(t)
+	root := realdata.PyenvRoot(t)
 	exe := filepath.Join(root, "versions", "3.11.7", "bin", "python3.11")
 	if _, err := os.Stat(exe); err != nil {
 		t.Skip("no pyenv 3.11.7 interpreter")

@@ -1,34 +1,24 @@
 package distinfo
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
 )
-
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestReadDistInfo(t *testing.T) {
 	site := t.TempDir()
-	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/METADATA"), "Metadata-Version: 2.4\nName: Demo_Pkg\nVersion: 1.0\nSummary: UNKNOWN\n"+
+	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/METADATA"), "Metadata-Version: 2.4\nName: Demo_Pkg\nVersion: 1.0\nSummary: UNKNOWN\n"+
 		"Author: Ann Example\nAuthor-email: ann@example.org\nMaintainer-email: The Demo Team <team@example.org>\n"+
 		"License-Expression: MIT\nLicense-File: LICENSE\nProject-URL: Source Code, https://example.org/src\n"+
 		"Requires-Dist: idna>=3\n")
-	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/INSTALLER"), "pip\n")
-	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/direct_url.json"), `{"url": "https://example.org/demo-1.0.tar.gz", "archive_info": {"hashes": {"sha256": "ABCD"}}}`)
-	write(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/RECORD"), "demo/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"+
+	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/INSTALLER"), "pip\n")
+	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/direct_url.json"), `{"url": "https://example.org/demo-1.0.tar.gz", "archive_info": {"hashes": {"sha256": "ABCD"}}}`)
+	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/RECORD"), "demo/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"+
 		"Demo_Pkg-1.0.dist-info/licenses/LICENSE,,\n../../../bin/demo,,\n/etc/passwd,,\nDemo_Pkg-1.0.dist-info/RECORD,,\n")
 	d, err := Read(site, "Demo_Pkg-1.0.dist-info")
 	if err != nil {
@@ -70,12 +60,12 @@ func TestReadDistInfo(t *testing.T) {
 
 func TestReadEggInfo(t *testing.T) {
 	site := t.TempDir()
-	write(t, filepath.Join(site, "old.egg-info/PKG-INFO"), "Metadata-Version: 1.1\nName: old\nVersion: 0.9\nAuthor: UNKNOWN\nLicense: BSD\n")
-	write(t, filepath.Join(site, "old.egg-info/requires.txt"), "six\n\n[socks]\nPySocks!=1.5.7\n\n[:python_version < \"3\"]\nenum34\n")
-	write(t, filepath.Join(site, "old.egg-info/top_level.txt"), "old\n")
-	write(t, filepath.Join(site, "old/__init__.py"), "")
-	write(t, filepath.Join(site, "old/__pycache__/__init__.cpython-311.pyc"), "")
-	write(t, filepath.Join(site, "single-2.0.egg-info"), "Metadata-Version: 1.0\nName: single\nVersion: 2.0\n")
+	fixture.WriteFile(t, filepath.Join(site, "old.egg-info/PKG-INFO"), "Metadata-Version: 1.1\nName: old\nVersion: 0.9\nAuthor: UNKNOWN\nLicense: BSD\n")
+	fixture.WriteFile(t, filepath.Join(site, "old.egg-info/requires.txt"), "six\n\n[socks]\nPySocks!=1.5.7\n\n[:python_version < \"3\"]\nenum34\n")
+	fixture.WriteFile(t, filepath.Join(site, "old.egg-info/top_level.txt"), "old\n")
+	fixture.WriteFile(t, filepath.Join(site, "old/__init__.py"), "")
+	fixture.WriteFile(t, filepath.Join(site, "old/__pycache__/__init__.cpython-311.pyc"), "")
+	fixture.WriteFile(t, filepath.Join(site, "single-2.0.egg-info"), "Metadata-Version: 1.0\nName: single\nVersion: 2.0\n")
 	d, err := Read(site, "old.egg-info")
 	if err != nil {
 		t.Fatal(err)
@@ -98,11 +88,11 @@ func TestReadEggInfo(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	site := t.TempDir()
-	write(t, filepath.Join(site, "bad-1.dist-info/METADATA"), "this is not metadata\n")
+	fixture.WriteFile(t, filepath.Join(site, "bad-1.dist-info/METADATA"), "this is not metadata\n")
 	if _, err := Read(site, "bad-1.dist-info"); err == nil {
 		t.Error("corrupt METADATA: no error")
 	}
-	write(t, filepath.Join(site, "norec-1.dist-info/METADATA"), "Name: norec\nVersion: 1\n")
+	fixture.WriteFile(t, filepath.Join(site, "norec-1.dist-info/METADATA"), "Name: norec\nVersion: 1\n")
 	d, err := Read(site, "norec-1.dist-info")
 	if err != nil || len(d.Problems) != 1 || d.Problems[0].Kind != inventory.NoRecord {
 		t.Errorf("missing RECORD: %+v %v", d, err)
@@ -130,7 +120,7 @@ func TestParty(t *testing.T) {
 
 func TestForgeOwnerFallback(t *testing.T) {
 	site := t.TempDir()
-	write(t, filepath.Join(site, "libcst-1.0.1.dist-info/METADATA"), "Name: libcst\nVersion: 1.0.1\n"+
+	fixture.WriteFile(t, filepath.Join(site, "libcst-1.0.1.dist-info/METADATA"), "Name: libcst\nVersion: 1.0.1\n"+
 		"Project-URL: Documentation, https://libcst.readthedocs.io/\nProject-URL: Github, https://github.com/Instagram/LibCST\n")
 	d, err := Read(site, "libcst-1.0.1.dist-info")
 	if err != nil {
@@ -139,7 +129,7 @@ func TestForgeOwnerFallback(t *testing.T) {
 	if want := (inventory.Party{Kind: inventory.Organization, Name: "Instagram"}); d.Package.Supplier != want {
 		t.Errorf("supplier = %+v, want %+v", d.Package.Supplier, want)
 	}
-	write(t, filepath.Join(site, "anon-1.dist-info/METADATA"), "Name: anon\nVersion: 1\nHome-page: https://example.org/anon\n")
+	fixture.WriteFile(t, filepath.Join(site, "anon-1.dist-info/METADATA"), "Name: anon\nVersion: 1\nHome-page: https://example.org/anon\n")
 	if d, _ := Read(site, "anon-1.dist-info"); !d.Package.Supplier.IsZero() {
 		t.Errorf("supplier from a non-forge URL: %+v", d.Package.Supplier)
 	}

@@ -1,26 +1,19 @@
 package dpkg
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	os.MkdirAll(filepath.Dir(path), 0o755)
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+)
 
 func TestFixture(t *testing.T) {
 	root := t.TempDir()
-	write(t, filepath.Join(root, "status"), "Package: python3-yaml\nStatus: install ok installed\nArchitecture: amd64\nSource: pyyaml\nVersion: 6.0-3+b2\n\n"+
+	fixture.WriteFile(t, filepath.Join(root, "status"), "Package: python3-yaml\nStatus: install ok installed\nArchitecture: amd64\nSource: pyyaml\nVersion: 6.0-3+b2\n\n"+
 		"Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n")
-	write(t, filepath.Join(root, "info/python3-yaml.list"), "/.\n/usr\n/usr/lib/python3/dist-packages/yaml/__init__.py\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n/usr/share/doc/x\n")
-	write(t, filepath.Join(root, "info/python3-yaml.md5sums"), "0123456789abcdef0123456789abcdef  usr/lib/python3/dist-packages/yaml/__init__.py\n")
-	write(t, filepath.Join(root, "os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
+	fixture.WriteFile(t, filepath.Join(root, "info/python3-yaml.list"), "/.\n/usr\n/usr/lib/python3/dist-packages/yaml/__init__.py\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n/usr/share/doc/x\n")
+	fixture.WriteFile(t, filepath.Join(root, "info/python3-yaml.md5sums"), "0123456789abcdef0123456789abcdef  usr/lib/python3/dist-packages/yaml/__init__.py\n")
+	fixture.WriteFile(t, filepath.Join(root, "os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
 	db, err := Open(root, []string{"/usr/lib/python3/dist-packages"}, filepath.Join(root, "os-release"))
 	if err != nil {
 		t.Fatal(err)

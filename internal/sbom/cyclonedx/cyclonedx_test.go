@@ -8,6 +8,7 @@ import (
 	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
 	"github.com/pysbom/pysbom/internal/testutil/golden"
 	"github.com/pysbom/pysbom/internal/testutil/ntia"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
 
@@ -65,7 +66,7 @@ func TestPyenvEnvironment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 38,000 files")
 	}
-	inv := sbomtest.Read(t, sbomtest.PyenvSite(t, "3.11.7"))
+	inv := sbomtest.Read(t, realdata.PyenvSite(t, "3.11.7"))
 	var buf bytes.Buffer
 	if err := Encode(&buf, inv, opts); err != nil {
 		t.Fatal(err)

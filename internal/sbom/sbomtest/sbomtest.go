@@ -4,7 +4,6 @@ package sbomtest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -46,20 +45,4 @@ func Read(t testing.TB, dir string) *inventory.Inventory {
 		t.Fatal(err)
 	}
 	return inv
-}
-
-// PyenvSite returns the site-packages of a pyenv version, or skips.
-func PyenvSite(t testing.TB, version string) string {
-	t.Helper()
-	root := os.Getenv("PYENV_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".pyenv")
-	}
-	minor := version[:len(version)-len(filepath.Ext(version))]
-	dir := filepath.Join(root, "versions", version, "lib", "python"+minor, "site-packages")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("pyenv %s site-packages not present at %s", version, dir)
-	}
-	return dir
 }

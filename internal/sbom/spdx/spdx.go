@@ -155,12 +155,12 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	s.field("creationInfo", doc.CreationInfo, false)
 	s.array("packages", len(doc.Packages), func(i int) any { return doc.Packages[i] }, false)
 	if len(doc.Files) > 0 {
-		s.array("files", len(doc.Files), func(i int) any { return doc.Files[i] }, false)
+		s.fast("files", len(doc.Files), func(b []byte, i int) []byte { return appendFile(b, doc.Files[i]) }, false)
 	}
 	if len(doc.ExtractedLicenses) > 0 {
 		s.array("hasExtractedLicensingInfos", len(doc.ExtractedLicenses), func(i int) any { return doc.ExtractedLicenses[i] }, false)
 	}
-	s.array("relationships", len(doc.Relationships), func(i int) any { return doc.Relationships[i] }, true)
+	s.fast("relationships", len(doc.Relationships), func(b []byte, i int) []byte { return appendRelationship(b, doc.Relationships[i]) }, true)
 	s.raw("}\n")
 	if s.err != nil {
 		return s.err
@@ -211,6 +211,20 @@ func (s *streamer) array(name string, n int, elem func(int) any, last bool) {
 		s.raw("    ")
 		s.value(elem(i), "    ")
 		s.raw(sep(i == n-1))
+	}
+	s.raw("  ]" + sep(last))
+}
+
+// fast writes an array whose elements append their own JSON: the files
+// and relationships, tens of thousands of fixed-shape entries.
+func (s *streamer) fast(name string, n int, elem func([]byte, int) []byte, last bool) {
+	s.raw("  " + strconv.Quote(name) + ": [\n")
+	var b []byte
+	for i := 0; i < n && s.err == nil; i++ {
+		b = append(b[:0], "    "...)
+		b = elem(b, i)
+		b = append(b, sep(i == n-1)...)
+		_, s.err = s.w.Write(b)
 	}
 	s.raw("  ]" + sep(last))
 }

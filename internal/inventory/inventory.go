@@ -39,6 +39,8 @@ const (
 	KindInterpreter  Kind = "interpreter"  // a Python interpreter
 	KindDistribution Kind = "distribution" // an installed Python distribution
 	KindOSPackage    Kind = "os-package"   // a package of the operating system's package manager
+	KindLibrary      Kind = "library"      // code built into or vendored by another component
+	KindFile         Kind = "file"         // a file described as a component by another SBOM
 )
 
 // Package is one component.

@@ -1,0 +1,91 @@
+package cyclonedx
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+func TestRoundTrip(t *testing.T) {
+	inv := sbomtest.FixtureInventory(t)
+	var buf bytes.Buffer
+	if err := Encode(&buf, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Root == nil || back.Root.ID != inv.Root.ID {
+		t.Fatalf("root = %+v", back.Root)
+	}
+	for _, p := range inv.Packages {
+		q := back.Find(p.ID)
+		if q == nil {
+			t.Errorf("%s lost", p.ID)
+			continue
+		}
+		if q.Name != p.Name || q.Version != p.Version || q.PURL != p.PURL || q.License.Expression != p.License.Expression {
+			t.Errorf("%s: got %s %s %s %q", p.ID, q.Name, q.Version, q.PURL, q.License.Expression)
+		}
+	}
+	// Files come back as file components contained by their package.
+	files := 0
+	for _, r := range back.Relationships {
+		if r.Type == inventory.Contains && strings.HasPrefix(r.To, "pypi/alpha@1.0:") {
+			files++
+		}
+	}
+	if files != 8 {
+		t.Errorf("alpha contains %d files, want 8", files)
+	}
+}
+
+// TestSpecificationFixtures decodes every valid-* document of the
+// CycloneDX specification's test set for 1.4 to 1.6.
+func TestSpecificationFixtures(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "formats", "cyclonedx", "fixtures")
+	var files []string
+	for _, v := range []string{"1.4", "1.5", "1.6"} {
+		m, _ := filepath.Glob(filepath.Join(dir, v, "valid-*.json"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("CycloneDX fixtures not present in ../shared/corpus/formats/cyclonedx/fixtures")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(bytes.NewReader(data)); err != nil {
+			t.Errorf("%s: %v", strings.TrimPrefix(f, dir), err)
+		}
+	}
+	t.Logf("decoded %d specification fixtures", len(files))
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, in := range []string{"", "[]", `{"spdxVersion": "SPDX-2.3"}`, `{"bomFormat": "CycloneDX", "components": "nope"}`} {
+		if _, err := Decode(strings.NewReader(in)); err == nil {
+			t.Errorf("Decode(%q): no error", in)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"bom-ref":"r","name":"r"}},"components":[{"bom-ref":"a","name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"r","dependsOn":["a"]}]}`))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","components":[{"bom-ref":"x"},{"bom-ref":"x"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := Decode(bytes.NewReader(data))
+		if (inv == nil) == (err == nil) {
+			t.Fatalf("inventory %v with error %v", inv, err)
+		}
+	})
+}

@@ -1,0 +1,107 @@
+package spdx
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+// TestRoundTrip decodes what Encode wrote: packages, files and
+// relationships come back.
+func TestRoundTrip(t *testing.T) {
+	inv := sbomtest.FixtureInventory(t)
+	var buf bytes.Buffer
+	if err := Encode(&buf, inv, opts); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Root == nil || back.Root.Name != inv.Root.Name || len(back.Packages) != len(inv.Packages) {
+		t.Fatalf("root %+v, %d packages, want %d", back.Root, len(back.Packages), len(inv.Packages))
+	}
+	byPURL := map[string]*inventory.Package{}
+	for _, p := range back.Packages {
+		byPURL[p.PURL] = p
+	}
+	for _, p := range inv.Packages {
+		q := byPURL[p.PURL]
+		if q == nil {
+			t.Errorf("%s lost", p.PURL)
+			continue
+		}
+		if q.Name != p.Name || q.Version != p.Version || q.Supplier != p.Supplier || len(q.Files) != len(p.Files) {
+			t.Errorf("%s: got %s %s %+v %d files; want %s %s %+v %d files", p.PURL, q.Name, q.Version, q.Supplier, len(q.Files), p.Name, p.Version, p.Supplier, len(p.Files))
+		}
+		for i := range p.Files {
+			if q.Files[i].Hash(inventory.SHA256) != p.Files[i].Hash(inventory.SHA256) {
+				t.Errorf("%s: file %s hash lost", p.PURL, p.Files[i].Path)
+			}
+		}
+	}
+	deps := 0
+	for _, r := range back.Relationships {
+		if r.Type == inventory.DependsOn {
+			deps++
+		}
+	}
+	want := 0
+	for _, r := range inv.Relationships {
+		if r.Type == inventory.DependsOn {
+			want++
+		}
+	}
+	if deps != want {
+		t.Errorf("%d DEPENDS_ON relationships, want %d", deps, want)
+	}
+}
+
+// TestOfficialExamples decodes the SPDX specification's own examples.
+func TestOfficialExamples(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "formats", "spdx")
+	files, _ := filepath.Glob(filepath.Join(dir, "SPDXJSONExample-*.spdx.json"))
+	if len(files) == 0 {
+		t.Skip("SPDX examples not present in ../shared/corpus/formats/spdx")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		if inv.Root == nil || len(inv.Packages) == 0 {
+			t.Errorf("%s: root %v, %d packages", filepath.Base(f), inv.Root, len(inv.Packages))
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, in := range []string{"", "not json", `{"spdxVersion": "SPDX-3.0"}`, `{"bomFormat": "CycloneDX"}`,
+		`{"spdxVersion": "SPDX-2.3", "packages": [{"SPDXID": "a"}, {"SPDXID": "a"}]}`} {
+		if _, err := Decode(strings.NewReader(in)); err == nil {
+			t.Errorf("Decode(%q): no error", in)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","packages":[{"SPDXID":"SPDXRef-a","name":"a","externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:pypi/a@1"}]}],"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-a"}]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.2","files":[{"SPDXID":"f","fileName":"./x"}],"packages":[{"SPDXID":"p","hasFiles":["f","f"]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := Decode(bytes.NewReader(data))
+		if (inv == nil) == (err == nil) {
+			t.Fatalf("inventory %v with error %v", inv, err)
+		}
+	})
+}

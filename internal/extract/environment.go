@@ -18,6 +18,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/pydeps"
@@ -47,7 +48,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	if err != nil {
 		return nil, err
 	}
-	var dists []*inventory.Package
+	var dists, carriedPkgs []*inventory.Package
 	seen := map[string]string{} // ID -> site dir
 	for i, dir := range env.SiteDirs {
 		res, err := site.Scan(ctx, dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db})
@@ -65,6 +66,10 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 					Message: fmt.Sprintf("%s %s is installed both in %s and in %s", p.Name, p.Version, first, dir)})
 			}
 			seen[p.ID] = dir
+			carried := embedded.Extract(dir, p)
+			carriedPkgs = append(carriedPkgs, carried.Packages...)
+			inv.Relationships = append(inv.Relationships, carried.Relationships...)
+			inv.Problems = append(inv.Problems, carried.Problems...)
 			p.Python.Location = relTo(env.Path, dir)
 			dists = append(dists, p)
 		}
@@ -73,7 +78,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	interp := interpreter(env, db)
 	root := rootPackage(env, opt, dists, interp)
 	inv.Root = root
-	inv.Packages = append(slices.Clone(dists), interp)
+	inv.Packages = append(append(slices.Clone(dists), carriedPkgs...), interp)
 	inv.Relationships = append(inv.Relationships,
 		inventory.Relationship{From: root.ID, Type: inventory.Contains, To: interp.ID})
 	for _, d := range dists {

@@ -231,13 +231,19 @@ const (
 	// StaleRecord: RECORD lists a file that the system package manager
 	// that installed the distribution never installed (Debian's builds).
 	StaleRecord ProblemKind = "stale-record"
+	// BadSBOM: a document a package carries claims a known SBOM format
+	// but cannot be read.
+	BadSBOM ProblemKind = "bad-sbom"
+	// UnreadSBOM: a document a package carries is in a format pysbom does
+	// not read (PEP 770 allows any); informational.
+	UnreadSBOM ProblemKind = "unread-sbom"
 )
 
 // Informational reports whether a problem kind describes how an
 // environment was put together rather than something wrong with it;
 // --strict does not fail on these.
 func (k ProblemKind) Informational() bool {
-	return k == StaleRecord || k == DuplicateMetadata
+	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM
 }
 
 // Problem is something wrong that was found while building the inventory.

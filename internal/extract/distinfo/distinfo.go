@@ -377,3 +377,18 @@ func algorithm(name string) inventory.Algorithm {
 	}
 	return ""
 }
+
+// FromMetadataFile maps a core metadata file on its own (a vendored
+// .dist-info/METADATA, say) to a package, without ID or files.
+func FromMetadataFile(file string) (*inventory.Package, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	md, err := metadata.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", file, err)
+	}
+	return fromMetadata(md), nil
+}

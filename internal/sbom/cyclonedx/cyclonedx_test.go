@@ -1,10 +1,11 @@
-package cyclonedx
+package cyclonedx_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"testing"
 
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
 	"github.com/pysbom/pysbom/internal/testutil/golden"
 	"github.com/pysbom/pysbom/internal/testutil/ntia"
@@ -12,11 +13,11 @@ import (
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
 
-var opts = Options{Created: sbomtest.Created, ToolName: "pysbom", ToolVersion: "test"}
+var opts = cyclonedx.Options{Created: sbomtest.Created, ToolName: "pysbom", ToolVersion: "test"}
 
 func TestFixtureGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Encode(&buf, sbomtest.FixtureInventory(t), opts); err != nil {
+	if err := cyclonedx.Encode(&buf, sbomtest.FixtureInventory(t), opts); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "testdata/venv_cdx.json", buf.Bytes())
@@ -29,7 +30,7 @@ func TestFixtureGolden(t *testing.T) {
 		t.Errorf("NTIA: %s", f)
 	}
 	var again bytes.Buffer
-	if err := Encode(&again, sbomtest.FixtureInventory(t), opts); err != nil {
+	if err := cyclonedx.Encode(&again, sbomtest.FixtureInventory(t), opts); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
@@ -38,7 +39,7 @@ func TestFixtureGolden(t *testing.T) {
 }
 
 func TestDependencyGraph(t *testing.T) {
-	bom, err := Build(sbomtest.FixtureInventory(t), opts)
+	bom, err := cyclonedx.Build(sbomtest.FixtureInventory(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestPyenvEnvironment(t *testing.T) {
 	}
 	inv := sbomtest.Read(t, realdata.PyenvSite(t, "3.11.7"))
 	var buf bytes.Buffer
-	if err := Encode(&buf, inv, opts); err != nil {
+	if err := cyclonedx.Encode(&buf, inv, opts); err != nil {
 		t.Fatal(err)
 	}
 	schema.Validate(t, schema.CycloneDX16, buf.Bytes())

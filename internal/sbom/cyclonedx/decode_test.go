@@ -1,4 +1,4 @@
-package cyclonedx
+package cyclonedx_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
@@ -15,10 +16,10 @@ import (
 func TestRoundTrip(t *testing.T) {
 	inv := sbomtest.FixtureInventory(t)
 	var buf bytes.Buffer
-	if err := Encode(&buf, inv, opts); err != nil {
+	if err := cyclonedx.Encode(&buf, inv, opts); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Decode(&buf)
+	back, err := cyclonedx.Decode(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestSpecificationFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Decode(bytes.NewReader(data)); err != nil {
+		if _, err := cyclonedx.Decode(bytes.NewReader(data)); err != nil {
 			t.Errorf("%s: %v", strings.TrimPrefix(f, dir), err)
 		}
 	}
@@ -73,7 +74,7 @@ func TestSpecificationFixtures(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for _, in := range []string{"", "[]", `{"spdxVersion": "SPDX-2.3"}`, `{"bomFormat": "CycloneDX", "components": "nope"}`} {
-		if _, err := Decode(strings.NewReader(in)); err == nil {
+		if _, err := cyclonedx.Decode(strings.NewReader(in)); err == nil {
 			t.Errorf("Decode(%q): no error", in)
 		}
 	}
@@ -83,7 +84,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"bom-ref":"r","name":"r"}},"components":[{"bom-ref":"a","name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"r","dependsOn":["a"]}]}`))
 	f.Add([]byte(`{"bomFormat":"CycloneDX","components":[{"bom-ref":"x"},{"bom-ref":"x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := Decode(bytes.NewReader(data))
+		inv, err := cyclonedx.Decode(bytes.NewReader(data))
 		if (inv == nil) == (err == nil) {
 			t.Fatalf("inventory %v with error %v", inv, err)
 		}

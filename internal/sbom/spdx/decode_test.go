@@ -1,4 +1,4 @@
-package spdx
+package spdx_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
 
@@ -17,10 +18,10 @@ import (
 func TestRoundTrip(t *testing.T) {
 	inv := sbomtest.FixtureInventory(t)
 	var buf bytes.Buffer
-	if err := Encode(&buf, inv, opts); err != nil {
+	if err := spdx.Encode(&buf, inv, opts); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Decode(&buf)
+	back, err := spdx.Decode(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestOfficialExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inv, err := Decode(bytes.NewReader(data))
+		inv, err := spdx.Decode(bytes.NewReader(data))
 		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 			continue
@@ -89,7 +90,7 @@ func TestOfficialExamples(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	for _, in := range []string{"", "not json", `{"spdxVersion": "SPDX-3.0"}`, `{"bomFormat": "CycloneDX"}`,
 		`{"spdxVersion": "SPDX-2.3", "packages": [{"SPDXID": "a"}, {"SPDXID": "a"}]}`} {
-		if _, err := Decode(strings.NewReader(in)); err == nil {
+		if _, err := spdx.Decode(strings.NewReader(in)); err == nil {
 			t.Errorf("Decode(%q): no error", in)
 		}
 	}
@@ -99,7 +100,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","packages":[{"SPDXID":"SPDXRef-a","name":"a","externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:pypi/a@1"}]}],"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-a"}]}`))
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.2","files":[{"SPDXID":"f","fileName":"./x"}],"packages":[{"SPDXID":"p","hasFiles":["f","f"]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := Decode(bytes.NewReader(data))
+		inv, err := spdx.Decode(bytes.NewReader(data))
 		if (inv == nil) == (err == nil) {
 			t.Fatalf("inventory %v with error %v", inv, err)
 		}

@@ -1,0 +1,309 @@
+// Package embedded reads what an installed distribution says it carries
+// inside itself, and makes those components part of the inventory:
+//
+//   - the SBOM documents of PEP 770, in .dist-info/sboms/ (auditwheel's,
+//     maturin's cargo documents, hatchling's, anyone's), and pip's
+//     _vendor/bom.cdx.json, in CycloneDX or SPDX JSON;
+//   - vendored pure-Python packages: _vendor/vendor.txt (pip's pins;
+//     an indented pin is vendored for the pin above it) and vendored
+//     .dist-info directories under _vendor/.
+//
+// Every component becomes a package CONTAINED by the distribution that
+// carries it, with an ID scoped to that distribution ("pypi/pip@23.2.1>
+// pypi/idna@3.4"), since each carried copy is a copy of its own. The same
+// component named by two sources of one distribution is merged; the
+// distribution itself, when a document names it, is not duplicated.
+package embedded
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/extract/distinfo"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
+)
+
+// maxDoc bounds the size of one carried document.
+const maxDoc = 32 << 20
+
+// Result is what a distribution carries.
+type Result struct {
+	Packages      []*inventory.Package
+	Relationships []inventory.Relationship
+	Problems      []inventory.Problem
+}
+
+// Extract reads the carried SBOMs and vendored packages of dist, whose
+// files are relative to the site directory site.
+func Extract(site string, dist *inventory.Package) Result {
+	m := &merger{owner: dist, ownerKey: pep503.Normalize(dist.Name), byID: map[string]*inventory.Package{}}
+	meta := ""
+	if dist.Python != nil {
+		meta = dist.Python.MetadataDir
+	}
+	for _, f := range dist.Files {
+		p := f.Path
+		switch {
+		case meta != "" && strings.HasPrefix(p, meta+"/sboms/"):
+			m.document(site, p)
+		case path.Base(p) == "bom.cdx.json" && isVendorDir(path.Dir(p)):
+			m.document(site, p)
+		case (path.Base(p) == "vendor.txt" || path.Base(p) == "vendored.txt") && isVendorDir(path.Dir(p)):
+			m.vendorTxt(site, p)
+		case path.Base(p) == "METADATA" && strings.HasSuffix(path.Dir(p), ".dist-info") && isVendorDir(path.Dir(path.Dir(p))):
+			m.vendoredDistInfo(site, p)
+		}
+	}
+	return m.res
+}
+
+// isVendorDir reports whether dir is a vendoring folder (_vendor, _vendored, vendor).
+func isVendorDir(dir string) bool {
+	switch path.Base(dir) {
+	case "_vendor", "_vendored", "vendored", "vendor":
+		return true
+	}
+	return false
+}
+
+type merger struct {
+	owner    *inventory.Package
+	ownerKey string
+	byID     map[string]*inventory.Package
+	res      Result
+}
+
+func (m *merger) problem(kind inventory.ProblemKind, file, format string, args ...any) {
+	m.res.Problems = append(m.res.Problems, inventory.Problem{Kind: kind, Package: m.owner.ID, Path: file, Message: fmt.Sprintf(format, args...)})
+}
+
+func read(site, rel string) ([]byte, error) {
+	f, err := os.Open(filepath.Join(site, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxDoc+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxDoc {
+		return nil, fmt.Errorf("larger than %d MiB", maxDoc>>20)
+	}
+	return data, nil
+}
+
+// document reads one carried SBOM, sniffing its format.
+func (m *merger) document(site, rel string) {
+	data, err := read(site, rel)
+	if err != nil {
+		m.problem(inventory.BadSBOM, rel, "cannot read: %v", err)
+		return
+	}
+	var doc *inventory.Inventory
+	format := sniff(data)
+	switch format {
+	case "cyclonedx":
+		doc, err = cyclonedx.Decode(bytes.NewReader(data))
+	case "spdx":
+		doc, err = spdx.Decode(bytes.NewReader(data))
+	default:
+		m.problem(inventory.UnreadSBOM, rel, "not CycloneDX or SPDX JSON; its content is not in this SBOM")
+		return
+	}
+	if err != nil {
+		m.problem(inventory.BadSBOM, rel, "%s document cannot be read: %v", format, err)
+		return
+	}
+	m.merge(doc, rel, "python/sbom")
+}
+
+// sniff tells CycloneDX JSON from SPDX JSON by their marker fields.
+func sniff(data []byte) string {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	switch {
+	case bytes.Contains(head, []byte(`"bomFormat"`)) || bytes.Contains(data, []byte(`"bomFormat"`)):
+		return "cyclonedx"
+	case bytes.Contains(head, []byte(`"spdxVersion"`)) || bytes.Contains(data, []byte(`"spdxVersion"`)):
+		return "spdx"
+	}
+	return ""
+}
+
+// merge adds the components of doc as carried by the owner.
+func (m *merger) merge(doc *inventory.Inventory, source, foundBy string) {
+	ids := map[string]string{} // document ID -> inventory ID
+	all := doc.Packages
+	if doc.Root != nil {
+		all = append([]*inventory.Package{doc.Root}, all...)
+	}
+	for _, c := range all {
+		if c.Kind == inventory.KindFile || c.Name == "" {
+			continue
+		}
+		if m.isOwner(c) {
+			ids[c.ID] = m.owner.ID
+			continue
+		}
+		ids[c.ID] = m.add(c, source, foundBy)
+	}
+	for _, r := range doc.Relationships {
+		from, to := ids[r.From], ids[r.To]
+		if from == "" || to == "" || from == to || from == m.owner.ID && r.Type == inventory.Contains {
+			continue
+		}
+		m.res.Relationships = append(m.res.Relationships, inventory.Relationship{From: from, Type: r.Type, To: to})
+	}
+}
+
+// isOwner reports whether a document's component is the distribution itself.
+func (m *merger) isOwner(c *inventory.Package) bool {
+	if c.PURL != "" {
+		p, err := packageurl.FromString(c.PURL)
+		if err != nil || p.Type != "pypi" {
+			return false
+		}
+		return pep503.Normalize(p.Name) == m.ownerKey && (p.Version == "" || p.Version == m.owner.Version)
+	}
+	return pep503.Normalize(c.Name) == m.ownerKey && (c.Version == "" || c.Version == m.owner.Version)
+}
+
+// key identifies a component within its owner: purl type, namespace,
+// name (PEP 503 for PyPI) and version.
+func key(c *inventory.Package) string {
+	if p, err := packageurl.FromString(c.PURL); err == nil && c.PURL != "" {
+		name := p.Name
+		if p.Type == "pypi" {
+			name = pep503.Normalize(name)
+		}
+		if p.Namespace != "" {
+			name = p.Namespace + "/" + name
+		}
+		v := p.Version
+		if v == "" {
+			v = c.Version
+		}
+		return p.Type + "/" + name + "@" + v
+	}
+	return "generic/" + c.Name + "@" + c.Version
+}
+
+// add records c as carried by the owner and returns its inventory ID.
+func (m *merger) add(c *inventory.Package, source, foundBy string) string {
+	id := m.owner.ID + ">" + key(c)
+	prop := inventory.Property{Name: "pysbom:source", Value: source}
+	if old, ok := m.byID[id]; ok {
+		fill(old, c)
+		if !slices.Contains(old.Properties, prop) {
+			old.Properties = append(old.Properties, prop)
+		}
+		return id
+	}
+	p := *c
+	p.ID, p.Kind, p.FoundBy = id, inventory.KindLibrary, foundBy
+	p.Files = nil
+	p.Properties = append(slices.Clone(c.Properties), prop)
+	if p.Supplier.IsZero() {
+		// Whoever distributes the package distributes what is inside it.
+		p.Supplier = m.owner.Supplier
+	}
+	m.byID[id] = &p
+	m.res.Packages = append(m.res.Packages, &p)
+	m.res.Relationships = append(m.res.Relationships, inventory.Relationship{From: m.owner.ID, Type: inventory.Contains, To: id})
+	return id
+}
+
+// fill completes old with what c knows and old does not.
+func fill(old, c *inventory.Package) {
+	set := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	set(&old.Version, c.Version)
+	set(&old.PURL, c.PURL)
+	set(&old.Summary, c.Summary)
+	set(&old.DownloadLocation, c.DownloadLocation)
+	set(&old.Homepage, c.Homepage)
+	if old.License.Expression == "" && old.License.Declared == "" {
+		old.License = c.License
+	}
+	if old.Supplier.IsZero() {
+		old.Supplier = c.Supplier
+	}
+	for _, h := range c.Hashes {
+		if old.Hash(h.Algorithm) == "" {
+			old.Hashes = append(old.Hashes, h)
+		}
+	}
+	for _, cpe := range c.CPEs {
+		if !slices.Contains(old.CPEs, cpe) {
+			old.CPEs = append(old.CPEs, cpe)
+		}
+	}
+}
+
+// vendorTxt reads pip-style pins: "name==version  # comment", where an
+// indented pin is vendored for the pin above it.
+func (m *merger) vendorTxt(site, rel string) {
+	data, err := read(site, rel)
+	if err != nil {
+		m.problem(inventory.BadSBOM, rel, "cannot read: %v", err)
+		return
+	}
+	doc := &inventory.Inventory{}
+	parent := ""
+	for i, line := range strings.Split(string(data), "\n") {
+		text := line
+		if j := strings.Index(text, "#"); j >= 0 {
+			text = text[:j]
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		name, version, ok := strings.Cut(strings.TrimSpace(text), "==")
+		name, version = strings.TrimSpace(name), strings.TrimSpace(version)
+		if !ok || !pep503.Valid(name) || version == "" || strings.ContainsAny(version, " ,;<>=!") {
+			m.problem(inventory.BadSBOM, rel, "line %d: %q is not a name==version pin", i+1, strings.TrimSpace(line))
+			continue
+		}
+		p := &inventory.Package{
+			ID: "line-" + fmt.Sprint(i+1), Name: name, Version: version,
+			PURL: packageurl.NewPackageURL("pypi", "", pep503.Normalize(name), version, nil, "").ToString(),
+		}
+		doc.Packages = append(doc.Packages, p)
+		if line[0] == ' ' || line[0] == '\t' {
+			if parent != "" {
+				doc.Relationships = append(doc.Relationships, inventory.Relationship{From: parent, Type: inventory.DependsOn, To: p.ID})
+			}
+		} else {
+			parent = p.ID
+		}
+	}
+	m.merge(doc, rel, "python/vendor.txt")
+}
+
+// vendoredDistInfo reads a vendored distribution's own metadata.
+func (m *merger) vendoredDistInfo(site, rel string) {
+	p, err := distinfo.FromMetadataFile(filepath.Join(site, filepath.FromSlash(rel)))
+	if err != nil {
+		m.problem(inventory.BadMetadata, rel, "vendored distribution: %v", err)
+		return
+	}
+	p.ID = "vendored"
+	m.merge(&inventory.Inventory{Packages: []*inventory.Package{p}}, rel, "python/vendored-dist-info")
+}

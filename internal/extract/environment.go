@@ -66,7 +66,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 					Message: fmt.Sprintf("%s %s is installed both in %s and in %s", p.Name, p.Version, first, dir)})
 			}
 			seen[p.ID] = dir
-			carried := embedded.Extract(dir, p)
+			carried := embedded.Extract(os.DirFS(dir), p)
 			carriedPkgs = append(carriedPkgs, carried.Packages...)
 			inv.Relationships = append(inv.Relationships, carried.Relationships...)
 			inv.Problems = append(inv.Problems, carried.Problems...)

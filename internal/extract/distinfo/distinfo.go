@@ -378,17 +378,18 @@ func algorithm(name string) inventory.Algorithm {
 	return ""
 }
 
-// FromMetadataFile maps a core metadata file on its own (a vendored
-// .dist-info/METADATA, say) to a package, without ID or files.
-func FromMetadataFile(file string) (*inventory.Package, error) {
-	f, err := os.Open(file)
+// FromMetadataBytes maps a core metadata file on its own (a vendored
+// .dist-info/METADATA, a wheel's METADATA, an sdist's PKG-INFO) to a
+// package, without ID or files.
+func FromMetadataBytes(data []byte) (*inventory.Package, error) {
+	md, err := metadata.ParseBytes(data)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	md, err := metadata.Parse(f)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", file, err)
+	p := fromMetadata(md)
+	p.Python = &inventory.PythonDist{
+		MetadataVersion: md.MetadataVersion, RequiresDist: md.RequiresDist,
+		RequiresPython: md.RequiresPython, ProvidesExtra: md.ProvidesExtra,
 	}
-	return fromMetadata(md), nil
+	return p, nil
 }

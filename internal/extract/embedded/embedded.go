@@ -19,9 +19,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -45,8 +44,10 @@ type Result struct {
 }
 
 // Extract reads the carried SBOMs and vendored packages of dist, whose
-// files are relative to the site directory site.
-func Extract(site string, dist *inventory.Package) Result {
+// file paths are relative to the root of fsys: the site directory of an
+// installed distribution, or a wheel opened as a zip file.
+func Extract(fsys fs.FS, dist *inventory.Package) Result {
+	site := fsys
 	m := &merger{owner: dist, ownerKey: pep503.Normalize(dist.Name), byID: map[string]*inventory.Package{}}
 	meta := ""
 	if dist.Python != nil {
@@ -88,8 +89,8 @@ func (m *merger) problem(kind inventory.ProblemKind, file, format string, args .
 	m.res.Problems = append(m.res.Problems, inventory.Problem{Kind: kind, Package: m.owner.ID, Path: file, Message: fmt.Sprintf(format, args...)})
 }
 
-func read(site, rel string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(site, filepath.FromSlash(rel)))
+func read(site fs.FS, rel string) ([]byte, error) {
+	f, err := site.Open(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func read(site, rel string) ([]byte, error) {
 }
 
 // document reads one carried SBOM, sniffing its format.
-func (m *merger) document(site, rel string) {
+func (m *merger) document(site fs.FS, rel string) {
 	data, err := read(site, rel)
 	if err != nil {
 		m.problem(inventory.BadSBOM, rel, "cannot read: %v", err)
@@ -259,7 +260,7 @@ func fill(old, c *inventory.Package) {
 
 // vendorTxt reads pip-style pins: "name==version  # comment", where an
 // indented pin is vendored for the pin above it.
-func (m *merger) vendorTxt(site, rel string) {
+func (m *merger) vendorTxt(site fs.FS, rel string) {
 	data, err := read(site, rel)
 	if err != nil {
 		m.problem(inventory.BadSBOM, rel, "cannot read: %v", err)
@@ -298,12 +299,17 @@ func (m *merger) vendorTxt(site, rel string) {
 }
 
 // vendoredDistInfo reads a vendored distribution's own metadata.
-func (m *merger) vendoredDistInfo(site, rel string) {
-	p, err := distinfo.FromMetadataFile(filepath.Join(site, filepath.FromSlash(rel)))
+func (m *merger) vendoredDistInfo(site fs.FS, rel string) {
+	data, err := read(site, rel)
+	var p *inventory.Package
+	if err == nil {
+		p, err = distinfo.FromMetadataBytes(data)
+	}
 	if err != nil {
 		m.problem(inventory.BadMetadata, rel, "vendored distribution: %v", err)
 		return
 	}
 	p.ID = "vendored"
+	p.Python.MetadataDir = path.Dir(rel)
 	m.merge(&inventory.Inventory{Packages: []*inventory.Package{p}}, rel, "python/vendored-dist-info")
 }

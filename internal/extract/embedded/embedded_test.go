@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -52,7 +53,7 @@ func TestExtract(t *testing.T) {
 		owner.Files = append(owner.Files, inventory.File{Path: p})
 	}
 	sort.Slice(owner.Files, func(i, j int) bool { return owner.Files[i].Path < owner.Files[j].Path })
-	res := Extract(site, owner)
+	res := Extract(os.DirFS(site), owner)
 
 	var ids []string
 	byID := map[string]*inventory.Package{}

@@ -35,8 +35,9 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	quiet := fs.Bool("q", false, "print no problem summary on standard error")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
-		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, or a python")
-		fmt.Fprintln(e.stderr, "executable; without it, $VIRTUAL_ENV or else the python3 on PATH. Output is reproducible:")
+		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python")
+		fmt.Fprintln(e.stderr, "executable, a wheel or sdist, or a folder of them; without it, $VIRTUAL_ENV or else the python3")
+		fmt.Fprintln(e.stderr, "on PATH. Output is reproducible:")
 		fmt.Fprintln(e.stderr, "the creation time comes from SOURCE_DATE_EPOCH when it is set.\n\nflags:")
 		fs.PrintDefaults()
 	}
@@ -73,13 +74,20 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: *noExec})
-	if err != nil {
-		return err
+	opts := extract.Options{Supplier: sup, Name: *name}
+	var inv *inventory.Inventory
+	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
+		inv, err = extract.Artifacts(ctx, dir, files, opts)
+	} else {
+		envr, rerr := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: *noExec})
+		if rerr != nil {
+			return rerr
+		}
+		prog := newProgress(e.stderr)
+		opts.Progress = prog.update
+		inv, err = extract.Environment(ctx, envr, opts)
+		prog.done()
 	}
-	prog := newProgress(e.stderr)
-	inv, err := extract.Environment(ctx, envr, extract.Options{Supplier: sup, Name: *name, Progress: prog.update})
-	prog.done()
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ const (
 	KindOSPackage    Kind = "os-package"   // a package of the operating system's package manager
 	KindLibrary      Kind = "library"      // code built into or vendored by another component
 	KindFile         Kind = "file"         // a file described as a component by another SBOM
+	KindCollection   Kind = "collection"   // a folder of artifacts (a wheelhouse), as a root
 )
 
 // Package is one component.
@@ -231,6 +232,12 @@ const (
 	// StaleRecord: RECORD lists a file that the system package manager
 	// that installed the distribution never installed (Debian's builds).
 	StaleRecord ProblemKind = "stale-record"
+	// BadArchive: a member of a wheel or sdist that was refused (unsafe
+	// name, link, duplicate, too large, likely a zip bomb).
+	BadArchive ProblemKind = "bad-archive"
+	// UnknownVendored: code vendored into a package without a listing or
+	// version; informational.
+	UnknownVendored ProblemKind = "unknown-vendored"
 	// BadSBOM: a document a package carries claims a known SBOM format
 	// but cannot be read.
 	BadSBOM ProblemKind = "bad-sbom"
@@ -243,7 +250,7 @@ const (
 // environment was put together rather than something wrong with it;
 // --strict does not fail on these.
 func (k ProblemKind) Informational() bool {
-	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM
+	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM || k == UnknownVendored
 }
 
 // Problem is something wrong that was found while building the inventory.

@@ -303,3 +303,42 @@ func venvVersion(file string) string {
 
 func isDir(p string) bool  { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
 func isFile(p string) bool { fi, err := os.Stat(p); return err == nil && fi.Mode().IsRegular() }
+
+// Artifacts reports whether arg names Python artifacts rather than an
+// environment: a wheel or sdist file (dir is then ""), or a folder that
+// holds wheels or sdists and no environment (a wheelhouse).
+func Artifacts(arg string) (dir string, files []string, ok bool) {
+	fi, err := os.Stat(arg)
+	if err != nil {
+		return "", nil, false
+	}
+	if !fi.IsDir() {
+		if isArtifact(fi.Name()) {
+			return "", []string{arg}, true
+		}
+		return "", nil, false
+	}
+	if isFile(filepath.Join(arg, "pyvenv.cfg")) || hasMetadata(arg) || len(prefixSiteDirs(arg)) > 0 {
+		return "", nil, false
+	}
+	entries, err := os.ReadDir(arg)
+	if err != nil {
+		return "", nil, false
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && isArtifact(e.Name()) {
+			files = append(files, filepath.Join(arg, e.Name()))
+		}
+	}
+	abs, _ := filepath.Abs(arg)
+	return abs, files, len(files) > 0
+}
+
+func isArtifact(name string) bool {
+	for _, s := range []string{".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -21,7 +21,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -48,7 +50,7 @@ type Result struct {
 // installed distribution, or a wheel opened as a zip file.
 func Extract(fsys fs.FS, dist *inventory.Package) Result {
 	site := fsys
-	m := &merger{owner: dist, ownerKey: pep503.Normalize(dist.Name), byID: map[string]*inventory.Package{}}
+	m := &merger{owner: dist, ownerKey: pep503.Normalize(dist.Name), byID: map[string]*inventory.Package{}, listings: map[string]bool{}}
 	meta := ""
 	if dist.Python != nil {
 		meta = dist.Python.MetadataDir
@@ -59,14 +61,97 @@ func Extract(fsys fs.FS, dist *inventory.Package) Result {
 		case meta != "" && strings.HasPrefix(p, meta+"/sboms/"):
 			m.document(site, p)
 		case path.Base(p) == "bom.cdx.json" && isVendorDir(path.Dir(p)):
+			m.listings[path.Dir(p)] = true
 			m.document(site, p)
 		case (path.Base(p) == "vendor.txt" || path.Base(p) == "vendored.txt") && isVendorDir(path.Dir(p)):
+			m.listings[path.Dir(p)] = true
 			m.vendorTxt(site, p)
 		case path.Base(p) == "METADATA" && strings.HasSuffix(path.Dir(p), ".dist-info") && isVendorDir(path.Dir(path.Dir(p))):
 			m.vendoredDistInfo(site, p)
 		}
 	}
+	m.unlistedVendored(site, dist.Files)
 	return m.res
+}
+
+// versionRE matches a static version string that is the whole statement.
+var versionRE = regexp.MustCompile(`(?m)^__version__\s*(?::\s*str\s*)?=\s*['"]([0-9][^'"\s]*)['"]\s*(?:#.*)?$`)
+
+// unlistedVendored finds packages in a vendoring folder that no listing
+// names (setuptools ships its _vendor/ without one). A version is taken
+// only from a static __version__ assignment; the others are reported as
+// vendored code of unknown version, never guessed.
+func (m *merger) unlistedVendored(site fs.FS, files []inventory.File) {
+	listed := map[string]bool{}
+	for _, p := range m.res.Packages {
+		listed[path.Dir(vendorOf(p))+"|"+pep503.Normalize(p.Name)] = true
+	}
+	children := map[string][]string{} // vendor dir + "|" + child -> files
+	var order []string
+	for _, f := range files {
+		parts := strings.Split(f.Path, "/")
+		for i := 0; i+1 < len(parts); i++ {
+			if !isVendorDir(strings.Join(parts[:i+1], "/")) || i+1 == len(parts)-1 && !strings.HasSuffix(parts[i+1], ".py") {
+				continue
+			}
+			child := strings.TrimSuffix(parts[i+1], ".py")
+			if child == "__init__" || child == "__pycache__" || strings.HasSuffix(child, ".dist-info") || strings.HasSuffix(child, ".txt") {
+				break
+			}
+			k := strings.Join(parts[:i+1], "/") + "|" + child
+			if _, ok := children[k]; !ok {
+				order = append(order, k)
+			}
+			children[k] = append(children[k], f.Path)
+			break
+		}
+	}
+	sort.Strings(order)
+	for _, k := range order {
+		dir, child, _ := strings.Cut(k, "|")
+		if listed[dir+"|"+pep503.Normalize(child)] || m.vendorListed(dir) {
+			continue
+		}
+		version := ""
+		for _, f := range children[k] {
+			switch path.Base(f) {
+			case "__init__.py", "__about__.py", "_version.py", "version.py", child + ".py":
+				if data, err := read(site, f); err == nil {
+					if mm := versionRE.FindSubmatch(data); mm != nil {
+						version = string(mm[1])
+					}
+				}
+			}
+			if version != "" {
+				break
+			}
+		}
+		src := dir + "/" + child
+		if version == "" {
+			m.problem(inventory.UnknownVendored, src, "vendored code with no version in any listing or __version__; not in this SBOM as a component")
+			continue
+		}
+		c := &inventory.Package{ID: src, Name: child, Version: version,
+			PURL:       packageurl.NewPackageURL("pypi", "", pep503.Normalize(child), version, nil, "").ToString(),
+			Properties: []inventory.Property{{Name: "pysbom:version-source", Value: "__version__"}}}
+		m.merge(&inventory.Inventory{Packages: []*inventory.Package{c}}, src, "python/vendored-code")
+	}
+}
+
+// vendorListed reports whether a vendoring folder came with a listing
+// (vendor.txt or a bom.cdx.json), which is then taken as complete.
+func (m *merger) vendorListed(dir string) bool {
+	return m.listings[dir]
+}
+
+// vendorOf returns the source property of a carried package.
+func vendorOf(p *inventory.Package) string {
+	for _, pr := range p.Properties {
+		if pr.Name == "pysbom:source" {
+			return pr.Value
+		}
+	}
+	return ""
 }
 
 // isVendorDir reports whether dir is a vendoring folder (_vendor, _vendored, vendor).
@@ -82,6 +167,7 @@ type merger struct {
 	owner    *inventory.Package
 	ownerKey string
 	byID     map[string]*inventory.Package
+	listings map[string]bool // vendoring folders with a listing
 	res      Result
 }
 

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/pysbom/pysbom/internal/digest"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -110,19 +111,19 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 			res.Problems = append(res.Problems, inventory.Problem{Kind: kind, Package: p.ID, Path: j.exp.Path, Message: fmt.Sprintf(format, args...)})
 		}
 		switch {
-		case r.err != nil && os.IsNotExist(r.err) && p.Distro != nil && !j.dpkgListed:
+		case r.Err != nil && os.IsNotExist(r.Err) && p.Distro != nil && !j.dpkgListed:
 			prob(inventory.StaleRecord, "listed in RECORD but not installed by the %s package %s", p.Distro.Manager, p.Distro.Name)
 			continue
-		case r.err != nil && os.IsNotExist(r.err):
+		case r.Err != nil && os.IsNotExist(r.Err):
 			prob(inventory.MissingFile, "listed in RECORD but missing")
 			continue
-		case r.err != nil:
-			prob(inventory.Unreadable, "%v", r.err)
+		case r.Err != nil:
+			prob(inventory.Unreadable, "%v", r.Err)
 			continue
 		}
-		p.Files = append(p.Files, inventory.File{Path: j.exp.Path, Size: r.size, Hashes: []inventory.Hash{
-			{Algorithm: inventory.SHA1, Value: fmt.Sprintf("%x", r.sha1)},
-			{Algorithm: inventory.SHA256, Value: fmt.Sprintf("%x", r.sha256)},
+		p.Files = append(p.Files, inventory.File{Path: j.exp.Path, Size: r.Size, Hashes: []inventory.Hash{
+			{Algorithm: inventory.SHA1, Value: fmt.Sprintf("%x", r.SHA1)},
+			{Algorithm: inventory.SHA256, Value: fmt.Sprintf("%x", r.SHA256)},
 		}})
 		if j.unlisted {
 			prob(inventory.UnlistedFile, "in the folder of %s but not in any RECORD", p.Name)
@@ -131,25 +132,25 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		if j.dpkgMD5 != "" {
 			// The system package manager's record is authoritative: Debian
 			// rewrites files after the wheel (and its RECORD) was built.
-			if got := fmt.Sprintf("%x", r.md5); got != j.dpkgMD5 {
+			if got := fmt.Sprintf("%x", r.MD5); got != j.dpkgMD5 {
 				prob(inventory.HashMismatch, "md5 differs from dpkg's md5sums of %s: file changed after installation", p.Distro.Name)
 			}
 			continue
 		}
 		if j.exp.Digest != nil {
-			if r.recordDigest == nil {
+			if r.Record == nil {
 				prob(inventory.BadRecord, "RECORD uses unsupported hash algorithm %q", j.exp.Algorithm)
-			} else if !bytes.Equal(r.recordDigest, j.exp.Digest) {
-				if r.prefix256 != nil && j.exp.Algorithm == "sha256" && bytes.Equal(r.prefix256, j.exp.Digest) {
-					prob(inventory.HashMismatch, "sha256 differs from RECORD: the first %d bytes are as installed and %d bytes were appended after installation", j.exp.Size, r.size-j.exp.Size)
+			} else if !bytes.Equal(r.Record, j.exp.Digest) {
+				if r.Prefix256 != nil && j.exp.Algorithm == "sha256" && bytes.Equal(r.Prefix256, j.exp.Digest) {
+					prob(inventory.HashMismatch, "sha256 differs from RECORD: the first %d bytes are as installed and %d bytes were appended after installation", j.exp.Size, r.Size-j.exp.Size)
 				} else {
 					prob(inventory.HashMismatch, "%s differs from RECORD: file changed after installation", j.exp.Algorithm)
 				}
 				continue
 			}
 		}
-		if j.exp.Size >= 0 && j.exp.Size != r.size {
-			prob(inventory.SizeMismatch, "size %d differs from RECORD's %d", r.size, j.exp.Size)
+		if j.exp.Size >= 0 && j.exp.Size != r.Size {
+			prob(inventory.SizeMismatch, "size %d differs from RECORD's %d", r.Size, j.exp.Size)
 		}
 	}
 	for _, d := range winners {
@@ -301,8 +302,8 @@ func attachDistro(dir string, d *distinfo.Dist, db *dpkg.DB) {
 }
 
 // hashAll hashes every job's file with a pool of workers.
-func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digests {
-	out := make([]digests, len(jobs))
+func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digest.Digests {
+	out := make([]digest.Digests, len(jobs))
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
@@ -321,7 +322,7 @@ func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digests
 				}
 				j := jobs[i]
 				out[i] = hashFile(filepath.Join(dir, filepath.FromSlash(j.exp.Path)),
-					want{recordAlgo: j.exp.Algorithm, recordSize: j.exp.Size, md5: j.dpkgMD5 != ""})
+					digest.Want{RecordAlgo: j.exp.Algorithm, RecordSize: j.exp.Size, MD5: j.dpkgMD5 != ""})
 				if n := done.Add(1); opt.Progress != nil && (n%256 == 0 || n == total) {
 					opt.Progress(n, total)
 				}

@@ -1,0 +1,222 @@
+// Package wheel reads a wheel file in place: its distribution metadata,
+// its tags (from the file name and the WHEEL file), the artifact's own
+// SHA-256, every member with SHA-1 and SHA-256 checked against RECORD,
+// and what it carries (PEP 770 SBOMs, vendored packages). Nothing is
+// extracted and nothing in it is run.
+package wheel
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/archive"
+	"github.com/pysbom/pysbom/internal/digest"
+	"github.com/pysbom/pysbom/internal/extract/distinfo"
+	"github.com/pysbom/pysbom/internal/extract/embedded"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/python/record"
+	"github.com/pysbom/pysbom/internal/python/wheelname"
+)
+
+// FoundBy is recorded in Package.FoundBy.
+const FoundBy = "python/wheel"
+
+// Result is one wheel.
+type Result struct {
+	Package *inventory.Package
+	Carried embedded.Result
+}
+
+// Read reads the wheel at file.
+func Read(file string, lim archive.Limits) (*Result, error) {
+	base := filepath.Base(file)
+	name, err := wheelname.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	z, err := archive.OpenZip(f, fi.Size(), lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return read(z, name, fmt.Sprintf("%x", h.Sum(nil)))
+}
+
+func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
+	file := name.String()
+	meta, err := distInfoDir(z, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	md, err := z.ReadFile(meta + "/METADATA")
+	if err != nil {
+		return nil, fmt.Errorf("%s: read %s/METADATA: %w", file, meta, err)
+	}
+	p, err := distinfo.FromMetadataBytes(md)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s/METADATA: %w", file, meta, err)
+	}
+	key := pep503.Normalize(p.Name)
+	p.ID = inventory.DistributionID(key, p.Version)
+	p.Kind = inventory.KindDistribution
+	p.FoundBy = FoundBy
+	p.PURL = packageurl.NewPackageURL("pypi", "", key, p.Version,
+		packageurl.Qualifiers{{Key: "file_name", Value: file}}, "").ToString()
+	p.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: sum}}
+	p.Python.MetadataDir = meta
+	res := &Result{Package: p}
+	prob := func(kind inventory.ProblemKind, member, format string, args ...any) {
+		res.Carried.Problems = append(res.Carried.Problems, inventory.Problem{Kind: kind, Package: p.ID, Path: member, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, ap := range z.Problems {
+		prob(inventory.BadArchive, ap.Member, "%s", ap.Msg)
+	}
+	if pep503.Normalize(name.Distribution) != key || name.Version != p.Version {
+		prob(inventory.BadMetadata, meta+"/METADATA", "METADATA says %s %s but the file name says %s %s", p.Name, p.Version, name.Distribution, name.Version)
+	}
+	p.Properties = append(p.Properties,
+		inventory.Property{Name: "pysbom:wheel:file", Value: file},
+		inventory.Property{Name: "pysbom:wheel:tags", Value: name.Tags()})
+	if name.Build != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:build", Value: name.Build})
+	}
+	if w, err := z.ReadFile(meta + "/WHEEL"); err == nil {
+		for _, line := range strings.Split(string(w), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if !ok {
+				continue
+			}
+			switch strings.TrimSpace(k) {
+			case "Wheel-Version":
+				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:version", Value: strings.TrimSpace(v)})
+			case "Generator":
+				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:generator", Value: strings.TrimSpace(v)})
+			case "Root-Is-Purelib":
+				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:root-is-purelib", Value: strings.TrimSpace(v)})
+			}
+		}
+	} else {
+		prob(inventory.BadMetadata, meta+"/WHEEL", "no WHEEL file")
+	}
+	expected := map[string]record.Entry{}
+	if data, err := z.ReadFile(meta + "/RECORD"); err != nil {
+		prob(inventory.NoRecord, meta+"/RECORD", "no RECORD: the wheel's files cannot be verified")
+	} else {
+		entries, err := record.Parse(bytes.NewReader(data))
+		if err != nil {
+			prob(inventory.BadRecord, meta+"/RECORD", "RECORD is malformed (%v); files after that line are not verified", err)
+		}
+		for _, e := range entries {
+			expected[path.Clean(e.Path)] = e
+		}
+	}
+	for _, m := range z.Names() {
+		e, listed := expected[m]
+		rc, err := z.Open(m)
+		if err != nil {
+			prob(inventory.Unreadable, m, "%v", err)
+			continue
+		}
+		d := digest.Read(rc, -1, digest.Want{RecordAlgo: e.Algorithm, RecordSize: e.Size})
+		rc.Close()
+		if d.Err != nil {
+			prob(inventory.Unreadable, m, "%v", d.Err)
+			continue
+		}
+		p.Files = append(p.Files, inventory.File{Path: m, Size: d.Size, Hashes: []inventory.Hash{
+			{Algorithm: inventory.SHA1, Value: fmt.Sprintf("%x", d.SHA1)},
+			{Algorithm: inventory.SHA256, Value: fmt.Sprintf("%x", d.SHA256)},
+		}})
+		switch {
+		case !listed && len(expected) > 0 && !isSignature(meta, m):
+			prob(inventory.UnlistedFile, m, "in the wheel but not in its RECORD")
+		case listed && e.Digest != nil && d.Record == nil:
+			prob(inventory.BadRecord, m, "RECORD uses unsupported hash algorithm %q", e.Algorithm)
+		case listed && e.Digest != nil && !bytes.Equal(d.Record, e.Digest):
+			prob(inventory.HashMismatch, m, "%s differs from RECORD: the wheel was modified after it was built", e.Algorithm)
+		case listed && e.Size >= 0 && e.Size != d.Size:
+			prob(inventory.SizeMismatch, m, "size %d differs from RECORD's %d", d.Size, e.Size)
+		}
+	}
+	missing := make([]string, 0)
+	for m := range expected {
+		if !z.Has(m) && !isSignature(meta, m) {
+			missing = append(missing, m)
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		prob(inventory.MissingFile, m, "listed in RECORD but not in the wheel")
+	}
+	for _, lf := range licenseFiles(z, meta) {
+		p.License.Files = append(p.License.Files, lf)
+	}
+	carried := embedded.Extract(z.FS(), p)
+	res.Carried.Packages = carried.Packages
+	res.Carried.Relationships = carried.Relationships
+	res.Carried.Problems = append(res.Carried.Problems, carried.Problems...)
+	return res, nil
+}
+
+// isSignature reports RECORD's own signature files, which RECORD cannot list.
+func isSignature(meta, m string) bool {
+	return m == meta+"/RECORD.jws" || m == meta+"/RECORD.p7s"
+}
+
+// distInfoDir finds the wheel's .dist-info directory: the one at the top
+// level whose name matches the file name's distribution.
+func distInfoDir(z *archive.Zip, name wheelname.Name) (string, error) {
+	var found []string
+	for _, m := range z.Names() {
+		dir, file := path.Split(m)
+		dir = strings.TrimSuffix(dir, "/")
+		if file == "METADATA" && strings.HasSuffix(dir, ".dist-info") && !strings.Contains(dir, "/") {
+			found = append(found, dir)
+		}
+	}
+	want := pep503.Normalize(name.Distribution)
+	for _, d := range found {
+		n := strings.TrimSuffix(d, ".dist-info")
+		if i := strings.LastIndex(n, "-"); i >= 0 && pep503.Normalize(n[:i]) == want {
+			return d, nil
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return "", fmt.Errorf("no %s-*.dist-info/METADATA in the wheel (found %d .dist-info directories)", name.Distribution, len(found))
+}
+
+// licenseFiles finds the License-File entries PEP 639 places under
+// .dist-info/licenses/ (or, before it, in .dist-info/).
+func licenseFiles(z *archive.Zip, meta string) []string {
+	var out []string
+	for _, m := range z.Names() {
+		if strings.HasPrefix(m, meta+"/licenses/") {
+			out = append(out, m)
+		}
+	}
+	return out
+}

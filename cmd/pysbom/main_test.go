@@ -34,6 +34,18 @@ func TestScript(t *testing.T) {
 					ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(data, "$WORK", ts.Getenv("WORK"))), 0o644))
 				}
 			},
+			// mkwheel DIR: a wheel demo-1.0 that carries a CycloneDX SBOM.
+			"mkwheel": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: mkwheel DIR")
+				}
+				fixture.Wheel(ts, ts.MkAbs(args[0]), fixture.Dist{Name: "demo", Version: "1.0",
+					Metadata: "Summary: A demo wheel\nAuthor: Ann\nLicense-Expression: MIT",
+					Files:    map[string]string{"demo/__init__.py": ""},
+					MetaFiles: map[string]string{"sboms/native.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.6",` +
+						`"components":[{"bom-ref":"z","name":"zlib","version":"1.3.1","purl":"pkg:generic/zlib@1.3.1"}]}`},
+				}, "py3-none-any", nil)
+			},
 			// mkvenv DIR: the standard fixture virtualenv.
 			"mkvenv": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

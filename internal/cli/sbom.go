@@ -14,6 +14,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/lockfile"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/sbom/invjson"
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
@@ -36,7 +37,8 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
 		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python")
-		fmt.Fprintln(e.stderr, "executable, a wheel or sdist, or a folder of them; without it, $VIRTUAL_ENV or else the python3")
+		fmt.Fprintln(e.stderr, "executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt, poetry.lock,")
+		fmt.Fprintln(e.stderr, "uv.lock, Pipfile.lock, pdm.lock, pylock.toml); without it, $VIRTUAL_ENV or else the python3")
 		fmt.Fprintln(e.stderr, "on PATH. Output is reproducible:")
 		fmt.Fprintln(e.stderr, "the creation time comes from SOURCE_DATE_EPOCH when it is set.\n\nflags:")
 		fs.PrintDefaults()
@@ -78,6 +80,12 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	var inv *inventory.Inventory
 	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
 		inv, err = extract.Artifacts(ctx, dir, files, opts)
+	} else if isLock(arg) {
+		l, lerr := lockfile.Parse(arg)
+		if lerr != nil {
+			return lerr
+		}
+		inv = extract.Lock(l, opts)
 	} else {
 		envr, rerr := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: *noExec})
 		if rerr != nil {
@@ -128,6 +136,23 @@ func render(w io.Writer, format string, inv *inventory.Inventory, created time.T
 		return invjson.Encode(w, inv, created, tool)
 	}
 	return fmt.Errorf("unknown format %q", format)
+}
+
+// isLock reports whether arg is a lock or requirements file: by its name,
+// or by its content when it is a regular file that is no Python program.
+func isLock(arg string) bool {
+	fi, err := os.Stat(arg)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	if lockfile.IsLockFile(arg) {
+		return true
+	}
+	if fi.Mode()&0o111 != 0 {
+		return false // an interpreter
+	}
+	data, err := os.ReadFile(arg)
+	return err == nil && lockfile.Detect(arg, data) != ""
 }
 
 // creationTime is SOURCE_DATE_EPOCH when set, else now.

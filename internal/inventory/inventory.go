@@ -235,6 +235,8 @@ const (
 	// BadArchive: a member of a wheel or sdist that was refused (unsafe
 	// name, link, duplicate, too large, likely a zip bomb).
 	BadArchive ProblemKind = "bad-archive"
+	// Unpinned: a requirement not pinned to one version; informational.
+	Unpinned ProblemKind = "unpinned"
 	// UnknownVendored: code vendored into a package without a listing or
 	// version; informational.
 	UnknownVendored ProblemKind = "unknown-vendored"
@@ -250,7 +252,7 @@ const (
 // environment was put together rather than something wrong with it;
 // --strict does not fail on these.
 func (k ProblemKind) Informational() bool {
-	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM || k == UnknownVendored
+	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM || k == UnknownVendored || k == Unpinned
 }
 
 // Problem is something wrong that was found while building the inventory.

@@ -1,0 +1,132 @@
+package extract
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/lockfile"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+)
+
+// Lock turns a parsed lock or requirements file into an inventory. The
+// file is the root and CONTAINS every locked package; DEPENDS_ON comes
+// from the lock's own graph. An unpinned requirement is a component with
+// no version and a problem that says so; its version is never guessed.
+func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
+	inv := &inventory.Inventory{}
+	root := &inventory.Package{ID: "lockfile", Kind: inventory.KindCollection, FoundBy: "python/" + l.Format}
+	inv.Root = root
+	byName := map[string][]*inventory.Package{}
+	var lines []string
+	for _, lp := range l.Packages {
+		key := pep503.Normalize(lp.Name)
+		p := &inventory.Package{
+			Kind: inventory.KindDistribution, Name: lp.Name, Version: lp.Version, FoundBy: "python/" + l.Format,
+		}
+		p.ID = inventory.DistributionID(key, lp.Version)
+		if lp.Version == "" {
+			p.ID = "pypi/" + key
+		}
+		for n := 2; inv.Find(p.ID) != nil; n++ {
+			p.ID = fmt.Sprintf("%s#%d", strings.SplitN(p.ID, "#", 2)[0], n)
+		}
+		var q packageurl.Qualifiers
+		switch lp.SourceKind {
+		case "vcs":
+			q = append(q, packageurl.Qualifier{Key: "vcs_url", Value: lp.Source})
+		case "url":
+			q = append(q, packageurl.Qualifier{Key: "download_url", Value: lp.Source})
+		case "registry":
+			if lp.Source != "" && !strings.HasPrefix(lp.Source, "https://pypi.org/") && !strings.HasPrefix(lp.Source, "https://files.pythonhosted.org/") {
+				q = append(q, packageurl.Qualifier{Key: "repository_url", Value: lp.Source})
+			}
+		}
+		p.PURL = packageurl.NewPackageURL("pypi", "", key, lp.Version, q, "").ToString()
+		switch lp.SourceKind {
+		case "vcs", "url":
+			p.DownloadLocation = lp.Source
+		case "registry":
+			if strings.HasSuffix(lp.Source, ".tar.gz") || strings.HasSuffix(lp.Source, ".whl") || strings.HasSuffix(lp.Source, ".zip") {
+				p.DownloadLocation = lp.Source
+			}
+		}
+		for _, h := range lp.Hashes {
+			a := inventory.Algorithm(strings.ToUpper(h.Algorithm))
+			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:lock:hash", Value: h.Algorithm + ":" + h.Value})
+			if len(lp.Hashes) == 1 && (a == inventory.SHA256 || a == inventory.SHA512 || a == inventory.SHA384) {
+				// One hash is the archive's checksum; with several (one per
+				// wheel and sdist) no single one is "the" package's.
+				p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: a, Value: h.Value})
+			}
+		}
+		prop := func(n, v string) {
+			if v != "" {
+				p.Properties = append(p.Properties, inventory.Property{Name: n, Value: v})
+			}
+		}
+		prop("pysbom:lock:source", lp.Source)
+		prop("pysbom:lock:source-kind", lp.SourceKind)
+		prop("pysbom:lock:marker", lp.Marker)
+		prop("pysbom:lock:extras", strings.Join(lp.Extras, ","))
+		prop("pysbom:lock:groups", strings.Join(lp.Groups, ","))
+		if lp.Line > 0 {
+			prop("pysbom:lock:line", fmt.Sprint(lp.Line))
+		}
+		if lp.Version == "" {
+			spec := lp.Specifier
+			if spec == "" {
+				spec = "any version"
+			}
+			prop("pysbom:lock:requirement", spec)
+			msg := fmt.Sprintf("%s is not pinned (%s): its version is not in the lock", lp.Name, spec)
+			if lp.Source != "" && lp.SourceKind != "registry" {
+				msg = fmt.Sprintf("%s comes from %s; the lock does not say its version", lp.Name, lp.Source)
+			}
+			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unpinned, Package: p.ID, Message: msg})
+		}
+		inv.Packages = append(inv.Packages, p)
+		byName[key] = append(byName[key], p)
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: p.ID})
+		lines = append(lines, p.ID+" "+strings.Join(hashValues(lp.Hashes), ","))
+	}
+	for i, lp := range l.Packages {
+		from := inv.Packages[i]
+		for _, d := range lp.Dependencies {
+			name, version, _ := strings.Cut(d, "@")
+			for _, to := range byName[name] {
+				if version == "" || to.Version == version {
+					inv.Relationships = append(inv.Relationships, inventory.Relationship{From: from.ID, Type: inventory.DependsOn, To: to.ID})
+				}
+			}
+		}
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	root.Name = opt.Name
+	if root.Name == "" {
+		root.Name = displayPath(l.File)
+	}
+	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
+	root.Summary = fmt.Sprintf("%s with %d packages", l.Format, len(l.Packages))
+	root.PURL = packageurl.NewPackageURL("generic", "", strings.ReplaceAll(root.Name, "/", "_"), root.Version, nil, "").ToString()
+	root.Supplier = opt.Supplier
+	if root.Supplier.IsZero() {
+		root.Supplier = owner(l.File)
+	}
+	inv.Sort()
+	return inv
+}
+
+func hashValues(hs []lockfile.Hash) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.Algorithm + ":" + h.Value
+	}
+	sort.Strings(out)
+	return out
+}

@@ -118,12 +118,18 @@ func TestHostileWheel(t *testing.T) {
 	}
 }
 
-// TestEnsurepipWheels reads every wheel bundled with the pyenv Pythons:
+// TestEnsurepipWheels reads every wheel bundled with the pyenv Pythons
+// (ensurepip's and the test suite's):
 // each verifies against its RECORD, and every pip wheel lists what it
 // vendors, with versions.
 func TestEnsurepipWheels(t *testing.T) {
 	root := realdata.PyenvRoot(t)
 	wheels, _ := filepath.Glob(filepath.Join(root, "versions", "*", "lib", "python*", "ensurepip", "_bundled", "*.whl"))
+	// CPython's test suite carries wheels too (test/wheeldata, test_importlib).
+	for _, pattern := range []string{"test/*.whl", "test/*/*.whl", "test/*/*/*.whl", "test/*/*/*/*.whl"} {
+		more, _ := filepath.Glob(filepath.Join(root, "versions", "*", "lib", "python*", pattern))
+		wheels = append(wheels, more...)
+	}
 	if len(wheels) == 0 {
 		t.Skip("no ensurepip wheels")
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"crypto/sha256"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -89,6 +90,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 			}
 			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unpinned, Package: p.ID, Message: msg})
 		}
+		p.Supplier = lockSupplier(lp, opt.Supplier, owner(l.File))
 		inv.Packages = append(inv.Packages, p)
 		byName[key] = append(byName[key], p)
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: p.ID})
@@ -130,3 +132,40 @@ func hashValues(hs []lockfile.Hash) []string {
 	sort.Strings(out)
 	return out
 }
+
+// pypiIndex is the supplier of packages locked from the Python Package Index.
+var pypiIndex = inventory.Party{Kind: inventory.Organization, Name: "Python Package Index (pypi.org)"}
+
+// lockSupplier is who distributes a locked package, from where the lock
+// says it comes: the index for registry packages (PyPI when the lock
+// names none), the repository owner for VCS sources on a known code host,
+// and the project's own supplier for local paths.
+func lockSupplier(lp lockfile.Package, project, fileOwner inventory.Party) inventory.Party {
+	switch lp.SourceKind {
+	case "", "registry":
+		if lp.Source == "" || strings.Contains(lp.Source, "pypi.org/") || strings.Contains(lp.Source, "files.pythonhosted.org/") {
+			return pypiIndex
+		}
+		if u, err := url.Parse(lp.Source); err == nil && u.Host != "" {
+			return inventory.Party{Kind: inventory.Organization, Name: "package index " + u.Host}
+		}
+	case "vcs", "url":
+		raw := lp.Source // "git+https://host/owner/repo@rev": drop the VCS prefix
+		if i := strings.Index(raw, "+"); i >= 0 && i < strings.Index(raw, "://") {
+			raw = raw[i+1:]
+		}
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+			if forgeHosts[strings.TrimPrefix(u.Host, "www.")] && len(parts) >= 2 {
+				return inventory.Party{Kind: inventory.Organization, Name: parts[0]}
+			}
+			return inventory.Party{Kind: inventory.Organization, Name: u.Host}
+		}
+	}
+	if !project.IsZero() {
+		return project
+	}
+	return fileOwner
+}
+
+var forgeHosts = map[string]bool{"github.com": true, "gitlab.com": true, "codeberg.org": true, "bitbucket.org": true}

@@ -17,7 +17,7 @@ func TestLock(t *testing.T) {
 	}
 	inv := Lock(l, Options{Name: "uv.lock", Supplier: inventory.Party{Kind: inventory.Organization, Name: "Example"}})
 	anyio := inv.Find("pypi/anyio@4.4.0")
-	if anyio == nil || anyio.PURL != "pkg:pypi/anyio@4.4.0" || anyio.DownloadLocation != "https://files.pythonhosted.org/packages/anyio-4.4.0.tar.gz" {
+	if anyio == nil || anyio.PURL != "pkg:pypi/anyio@4.4.0" || anyio.Supplier.Name != "Python Package Index (pypi.org)" || anyio.DownloadLocation != "https://files.pythonhosted.org/packages/anyio-4.4.0.tar.gz" {
 		t.Fatalf("anyio = %+v", anyio)
 	}
 	click := inv.Find("pypi/click@8.1.7")
@@ -55,7 +55,10 @@ func TestLock(t *testing.T) {
 	if inv.Find("pypi/requests@2.31.0").Hash(inventory.SHA256) != "" {
 		t.Error("a requirement with two hashes got one of them as its checksum")
 	}
-	if six := inv.Find("pypi/six@1.16.0"); six == nil || !strings.Contains(six.PURL, "repository_url=https") {
+	if six := inv.Find("pypi/six@1.16.0"); six == nil || !strings.Contains(six.PURL, "repository_url=https") || six.Supplier.Name != "package index pypi.example.org" {
 		t.Errorf("six from a private index = %+v", six)
+	}
+	if black := inv.Find("pypi/black"); black == nil || black.Supplier.Name != "psf" {
+		t.Errorf("black from GitHub = %+v", black)
 	}
 }

@@ -441,8 +441,10 @@ func purpose(k inventory.Kind) string {
 		return "LIBRARY"
 	case inventory.KindInterpreter:
 		return "APPLICATION"
-	case inventory.KindOSPackage:
+	case inventory.KindOSPackage, inventory.KindLibrary:
 		return "LIBRARY"
+	case inventory.KindFile:
+		return "FILE"
 	}
 	return "OTHER"
 }

@@ -13,6 +13,7 @@ require (
 )
 
 require (
+	github.com/github/go-spdx/v2 v2.8.0 // indirect
 	github.com/teambition/rrule-go v1.8.2 // indirect
 	golang.org/x/sys v0.26.0 // indirect
 	golang.org/x/text v0.14.0 // indirect

@@ -7,7 +7,8 @@
 //	0  success
 //	1  error (a target that cannot be read, an output that cannot be written)
 //	2  usage error (unknown command or flag, bad flag value)
-//	3  findings at or above the threshold the user asked for (sbom --strict: problems)
+//	3  findings at or above the threshold the user asked for (sbom --strict: problems;
+//	   validate: a document failing --schema, --strict, --ntia or --min-score)
 package cli
 
 import (
@@ -47,6 +48,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"sbom", "[flags] [TARGET]", "write an SBOM of a Python environment (default: the one in use)", runSBOM},
+		{"validate", "[flags] SBOM...", "check SPDX/CycloneDX documents: schema, semantics, NTIA, quality", runValidate},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "pysbom", Version)
 			return nil

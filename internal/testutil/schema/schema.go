@@ -20,6 +20,8 @@ type Kind string
 // Schemas known to the helper.
 const (
 	SPDX23      Kind = "spdx-2.3"
+	CycloneDX14 Kind = "cyclonedx-1.4"
+	CycloneDX15 Kind = "cyclonedx-1.5"
 	CycloneDX16 Kind = "cyclonedx-1.6"
 )
 
@@ -47,9 +49,9 @@ func load(t testing.TB, kind Kind) *jsonschema.Schema {
 	switch kind {
 	case SPDX23:
 		main = filepath.Join(formats, "spdx", "spdx-2.3-schema.json")
-	case CycloneDX16:
+	case CycloneDX14, CycloneDX15, CycloneDX16:
 		dir := filepath.Join(formats, "cyclonedx", "schema")
-		main = filepath.Join(dir, "bom-1.6.schema.json")
+		main = filepath.Join(dir, "bom-"+string(kind)[len("cyclonedx-"):]+".schema.json")
 		extra["http://cyclonedx.org/schema/spdx.schema.json"] = filepath.Join(dir, "spdx.schema.json")
 		extra["http://cyclonedx.org/schema/jsf-0.82.schema.json"] = filepath.Join(dir, "jsf-0.82.schema.json")
 	}

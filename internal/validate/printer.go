@@ -1,0 +1,6 @@
+package validate
+
+import "golang.org/x/text/message"
+
+// printer renders schema error messages in English.
+var printer = message.NewPrinter(message.MatchLanguage("en"))

@@ -1,0 +1,207 @@
+// Package validate checks SBOM documents: conformance to the official JSON
+// schema, semantic rules the schema cannot express, the NTIA minimum
+// elements, and a quality report.
+//
+// # Subset
+//
+// SPDX 2.3 JSON and CycloneDX 1.4, 1.5 and 1.6 JSON are validated against
+// their official schemas (embedded, see package schemas). SPDX 2.2 JSON
+// gets the semantic, NTIA and quality checks; its schema verdict is "not
+// checked". Tag-value and XML documents are not read yet.
+//
+// # NTIA
+//
+// The minimum elements are judged as the SPDX NTIA conformance checker
+// and sbomqs do where they agree, with the stricter reading where they
+// differ: a component's unique identifier is a purl, CPE or SWID (an
+// SPDXID or bom-ref alone does not count), and a supplier of NOASSERTION
+// is missing.
+//
+// # Security
+//
+// Documents larger than [MaxSize] are refused before they are read;
+// nesting deeper than encoding/json's limit is an error, not a crash.
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/pysbom/pysbom/internal/validate/schemas"
+)
+
+// MaxSize bounds the documents Read reads (a variable for tests).
+var MaxSize int64 = 512 << 20
+
+// Severity of a finding.
+type Severity string
+
+// Severities.
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Finding is one problem in a document.
+type Finding struct {
+	Check    string   `json:"check"`
+	Severity Severity `json:"severity"`
+	// Path is a JSON pointer into the document.
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+}
+
+// Report is the verdict on one document.
+type Report struct {
+	File    string `json:"file"`
+	Format  string `json:"format"` // "SPDX", "CycloneDX"
+	Version string `json:"version"`
+	// SchemaChecked is false when no schema is available for the version.
+	SchemaChecked bool      `json:"schemaChecked"`
+	Schema        []Finding `json:"schema"`
+	Semantic      []Finding `json:"semantic"`
+	NTIA          NTIA      `json:"ntia"`
+	Quality       Quality   `json:"quality"`
+}
+
+// SchemaValid reports whether the schema check passed (or could not run).
+func (r *Report) SchemaValid() bool { return len(r.Schema) == 0 }
+
+// SemanticErrors counts semantic findings of severity error.
+func (r *Report) SemanticErrors() int {
+	n := 0
+	for _, f := range r.Semantic {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// ErrNotSBOM is wrapped by errors for documents that are no SBOM pysbom reads.
+var ErrNotSBOM = errors.New("not an SPDX or CycloneDX JSON document")
+
+// Read reads and checks a document.
+func Read(r io.Reader, name string) (*Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > MaxSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, MaxSize>>20)
+	}
+	return Document(data, name)
+}
+
+// Document checks one document held in memory.
+func Document(data []byte, name string) (*Report, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%s: empty file", name)
+	}
+	if trimmed[0] != '{' {
+		if bytes.HasPrefix(trimmed, []byte("SPDXVersion:")) || bytes.Contains(trimmed[:min(len(trimmed), 4096)], []byte("\nSPDXVersion:")) {
+			return nil, fmt.Errorf("%s: SPDX tag-value documents are not read yet; convert to JSON", name)
+		}
+		if trimmed[0] == '<' {
+			return nil, fmt.Errorf("%s: XML documents are not read yet; use JSON", name)
+		}
+		return nil, fmt.Errorf("%s: %w: it does not start with '{'", name, ErrNotSBOM)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w: the top level is not an object", name, ErrNotSBOM)
+	}
+	r := &Report{File: name}
+	var kind schemas.Kind
+	switch {
+	case obj["bomFormat"] != nil && obj["bomFormat"] != "CycloneDX":
+		return nil, fmt.Errorf("%s: %w: bomFormat is %v, not CycloneDX", name, ErrNotSBOM, obj["bomFormat"])
+	case obj["bomFormat"] == "CycloneDX":
+		r.Format = "CycloneDX"
+		r.Version, _ = obj["specVersion"].(string)
+		kind = map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]
+	case obj["spdxVersion"] != nil:
+		r.Format = "SPDX"
+		v, _ := obj["spdxVersion"].(string)
+		r.Version = strings.TrimPrefix(v, "SPDX-")
+		if r.Version == "2.3" {
+			kind = schemas.SPDX23
+		}
+	default:
+		return nil, fmt.Errorf("%s: %w: no bomFormat (CycloneDX) or spdxVersion (SPDX) at the top level", name, ErrNotSBOM)
+	}
+	if kind != "" {
+		r.SchemaChecked = true
+		s, err := schemas.Load(kind)
+		if err != nil {
+			return nil, err
+		}
+		r.Schema = schemaFindings(s.Validate(doc))
+	}
+	switch r.Format {
+	case "SPDX":
+		checkSPDX(r, obj)
+	default:
+		checkCycloneDX(r, obj)
+	}
+	sort.SliceStable(r.Semantic, func(i, j int) bool { return r.Semantic[i].Path < r.Semantic[j].Path })
+	return r, nil
+}
+
+// jsonError says where JSON stops being valid.
+func jsonError(data []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		return fmt.Sprintf("line %d (byte %d): %v", line, se.Offset, se)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the document is truncated"
+	}
+	return err.Error()
+}
+
+// schemaFindings flattens a validation error into its leaf causes.
+func schemaFindings(err error) []Finding {
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []Finding{{Check: "schema", Severity: Error, Message: err.Error()}}
+	}
+	var out []Finding
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			msg := e.ErrorKind.LocalizedString(printer)
+			out = append(out, Finding{Check: "schema", Severity: Error, Path: "/" + strings.Join(e.InstanceLocation, "/"), Message: msg})
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	// The same message at the same place from several oneOf branches once.
+	uniq := out[:0]
+	for i, f := range out {
+		if i == 0 || f != out[i-1] {
+			uniq = append(uniq, f)
+		}
+	}
+	return uniq
+}

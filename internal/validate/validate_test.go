@@ -1,0 +1,197 @@
+package validate
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+// TestCycloneDXFixtures: every valid-* document of the specification's own
+// test set passes the schema check and every invalid-* one fails it, and
+// our verdict equals the official schema's in ../shared/corpus.
+func TestCycloneDXFixtures(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "formats", "cyclonedx", "fixtures")
+	n := 0
+	for _, v := range []string{"1.4", "1.5", "1.6"} {
+		files, _ := filepath.Glob(filepath.Join(dir, v, "*.json"))
+		kind := schema.Kind("cyclonedx-" + v)
+		for _, f := range files {
+			base := filepath.Base(f)
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			official := schema.Check(t, kind, data) == nil
+			r, err := Document(data, base)
+			if err != nil {
+				if official {
+					t.Errorf("%s/%s: %v", v, base, err)
+				}
+				n++
+				continue
+			}
+			if r.SchemaValid() != official {
+				t.Errorf("%s/%s: our schema verdict %v, the official schema's %v: %v", v, base, r.SchemaValid(), official, r.Schema)
+			}
+			if strings.HasPrefix(base, "valid-") && !r.SchemaValid() {
+				t.Errorf("%s/%s fails: %v", v, base, r.Schema)
+			}
+			if strings.HasPrefix(base, "invalid-") && r.SchemaValid() && r.SemanticErrors() == 0 {
+				t.Errorf("%s/%s passes", v, base)
+			}
+			for _, f := range r.Schema {
+				if f.Message == "" || f.Path == "" {
+					t.Errorf("%s/%s: finding without place or message: %+v", v, base, f)
+				}
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Skip("CycloneDX fixtures not present in ../shared/corpus")
+	}
+	t.Logf("%d specification fixtures checked", n)
+}
+
+func TestSPDXExamples(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "formats", "spdx")
+	data, err := os.ReadFile(filepath.Join(dir, "SPDXJSONExample-v2.3.spdx.json"))
+	if err != nil {
+		t.Skip("SPDX examples not present")
+	}
+	r, err := Document(data, "v2.3")
+	if err != nil || !r.SchemaChecked || !r.SchemaValid() {
+		t.Fatalf("SPDX 2.3 example: %v %+v", err, r.Schema)
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, "SPDXJSONExample-v2.2.spdx.json"))
+	if r, err := Document(data, "v2.2"); err != nil || r.SchemaChecked {
+		t.Errorf("SPDX 2.2 example: %v", err)
+	}
+}
+
+// TestCPythonFragments: CPython's own SBOM files are fragments: no
+// creation info, no DESCRIBES, no suppliers. They fail NTIA on exactly
+// those elements and nothing else.
+func TestCPythonFragments(t *testing.T) {
+	file := filepath.Join(schema.CorpusDir(), "cpython", "cpython-main-2025-05_Misc_sbom.spdx.json")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Skip("CPython SBOM not present in ../shared/corpus/cpython")
+	}
+	r, err := Document(data, filepath.Base(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := r.NTIA
+	if n.Pass || n.Author || n.Timestamp || n.Relationships {
+		t.Errorf("document elements: %+v", n)
+	}
+	if n.Missing["supplier"] != n.Components || n.Missing["name"] != 0 || n.Missing["version"] != 0 || n.Missing["unique identifier"] != 0 {
+		t.Errorf("component elements missing: %v of %d", n.Missing, n.Components)
+	}
+}
+
+func TestSemantic(t *testing.T) {
+	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+ "metadata": {"timestamp": "2024-01-01T00:00:00Z", "tools": {"components": [{"type": "application", "name": "t"}]},
+   "component": {"type": "application", "bom-ref": "root", "name": "root", "version": "1", "purl": "pkg:generic/root@1", "supplier": {"name": "S"}}},
+ "components": [
+  {"type": "library", "bom-ref": "a", "name": "a", "version": "1.0", "purl": "pkg:pypi/a@2.0", "supplier": {"name": "S"},
+   "hashes": [{"alg": "SHA-256", "content": "0123456789abcdef0123456789abcdef01234567"}], "licenses": [{"expression": "MIT or Foo"}]},
+  {"type": "library", "bom-ref": "a", "name": "b", "version": "1", "cpe": "cpe:2.3:a:x:b:2:*:*:*:*:*:*:*"}],
+ "dependencies": [{"ref": "root", "dependsOn": ["a", "ghost"]}]}`
+	r, err := Document([]byte(doc), "x.cdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Semantic {
+		got = append(got, string(f.Severity)+" "+f.Check+" "+f.Path)
+	}
+	want := []string{
+		"error checksum /components/0/hashes/0",
+		"error license /components/0/licenses/0/expression",
+		"warning version-in-identifier /components/0/purl",
+		"error duplicate-id /components/1/bom-ref",
+		"warning version-in-identifier /components/1/cpe",
+		"error reference /dependencies/0/dependsOn/1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r.NTIA.Pass || r.NTIA.Missing["supplier"] != 1 {
+		t.Errorf("NTIA = %+v", r.NTIA)
+	}
+	spdx := `{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "x", "dataLicense": "CC0-1.0", "documentNamespace": "https://x/y",
+ "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: t"]},
+ "packages": [{"SPDXID": "SPDXRef-a", "name": "a", "versionInfo": "1", "downloadLocation": "NOASSERTION", "supplier": "Organization: S",
+   "licenseDeclared": "LicenseRef-x", "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "not a purl"}]},
+   {"SPDXID": "SPDXRef-b", "name": "b", "versionInfo": "1", "downloadLocation": "NOASSERTION"}],
+ "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-a"},
+   {"spdxElementId": "SPDXRef-a", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-b"},
+   {"spdxElementId": "SPDXRef-b", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-a"},
+   {"spdxElementId": "SPDXRef-a", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-nowhere"}]}`
+	r, err = Document([]byte(spdx), "x.spdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, f := range r.Semantic {
+		got = append(got, string(f.Severity)+" "+f.Check+" "+f.Path+" "+f.Message)
+	}
+	want = []string{
+		"error identifier /packages/0/externalRefs/0/referenceLocator purl \"not a purl\" does not parse: purl scheme is not \"pkg\": \"not a purl\"",
+		"warning license /packages/0/licenseDeclared LicenseRef-x is not declared in hasExtractedLicensingInfos",
+		"error cycle /relationships CONTAINS relationships form a cycle: SPDXRef-a -> SPDXRef-b -> SPDXRef-a",
+		"error reference /relationships/3/relatedSpdxElement SPDXRef-nowhere is not in the document",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("SPDX findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	deep := strings.Repeat("[", 10001) + strings.Repeat("]", 10001)
+	tests := []struct{ in, want string }{
+		{"", "empty file"},
+		{"hello", "does not start with '{'"},
+		{`{"bomFormat": "CycloneDX", "components": [`, "the document is truncated"},
+		{`{"bomFormat": "SPDX", "spdxVersion": "SPDX-2.3"}`, "bomFormat is SPDX, not CycloneDX"},
+		{`{"name": "x"}`, "no bomFormat (CycloneDX) or spdxVersion (SPDX)"},
+		{`{"a": ` + deep + `}`, "not valid JSON"},
+		{"SPDXVersion: SPDX-2.3\n", "tag-value documents are not read yet"},
+		{"<bom/>", "XML documents are not read yet"},
+	}
+	for _, tt := range tests {
+		_, err := Document([]byte(tt.in), "doc.json")
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "doc.json") {
+			t.Errorf("Document(%.40q) = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+	// SPDX content in a document that says it is CycloneDX fails the schema.
+	r, err := Document([]byte(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "spdxVersion": "SPDX-2.3", "packages": []}`), "mixed.json")
+	if err != nil || r.SchemaValid() {
+		t.Errorf("SPDX pretending to be CycloneDX: %v, %+v", err, r)
+	}
+	old := MaxSize
+	MaxSize = 1000
+	defer func() { MaxSize = old }()
+	if _, err := Read(bytes.NewReader(make([]byte, 5000)), "huge.json"); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized: %v", err)
+	}
+}
+
+func FuzzDocument(f *testing.F) {
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"bom-ref":"a","purl":"pkg:pypi/a@1","version":"1"}],"dependencies":[{"ref":"a","dependsOn":["b"]}]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"x","externalRefs":[{"referenceType":"cpe23Type","referenceLocator":"cpe:2.3:a:b:c:1:*:*:*:*:*:*:*"}]}],"relationships":[{"spdxElementId":"x","relationshipType":"CONTAINS","relatedSpdxElement":"x"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Document(data, "f.json")
+		if (r == nil) == (err == nil) {
+			t.Fatalf("report %v with error %v", r, err)
+		}
+	})
+}

@@ -16,6 +16,7 @@ require (
 
 require (
 	github.com/teambition/rrule-go v1.8.2 // indirect
+	github.com/ulikunitz/xz v0.5.17 // indirect
 	golang.org/x/sys v0.26.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

@@ -8,7 +8,8 @@
 //	1  error (a target that cannot be read, an output that cannot be written)
 //	2  usage error (unknown command or flag, bad flag value)
 //	3  findings at or above the threshold the user asked for (sbom --strict: problems;
-//	   validate: a document failing --schema, --strict, --ntia or --min-score)
+//	   validate: a document failing --schema, --strict, --ntia or --min-score;
+//	   diff --exit-code: the documents differ)
 package cli
 
 import (
@@ -49,6 +50,7 @@ func commands() []command {
 	return []command{
 		{"sbom", "[flags] [TARGET]", "write an SBOM of a Python environment (default: the one in use)", runSBOM},
 		{"validate", "[flags] SBOM...", "check SPDX/CycloneDX documents: schema, semantics, NTIA, quality", runValidate},
+		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "pysbom", Version)
 			return nil

@@ -16,7 +16,7 @@
 package embedded
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,8 +31,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/python/pep503"
-	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
-	"github.com/pysbom/pysbom/internal/sbom/spdx"
+	"github.com/pysbom/pysbom/internal/sbom"
 )
 
 // maxDoc bounds the size of one carried document.
@@ -191,44 +190,23 @@ func read(site fs.FS, rel string) ([]byte, error) {
 	return data, nil
 }
 
-// document reads one carried SBOM, sniffing its format.
+// document reads one carried SBOM, whatever its format.
 func (m *merger) document(site fs.FS, rel string) {
 	data, err := read(site, rel)
 	if err != nil {
 		m.problem(inventory.BadSBOM, rel, "cannot read: %v", err)
 		return
 	}
-	var doc *inventory.Inventory
-	format := sniff(data)
-	switch format {
-	case "cyclonedx":
-		doc, err = cyclonedx.Decode(bytes.NewReader(data))
-	case "spdx":
-		doc, err = spdx.Decode(bytes.NewReader(data))
-	default:
+	doc, format, err := sbom.Decode(data)
+	switch {
+	case errors.Is(err, sbom.ErrUnknownFormat):
 		m.problem(inventory.UnreadSBOM, rel, "not CycloneDX or SPDX JSON; its content is not in this SBOM")
 		return
-	}
-	if err != nil {
+	case err != nil:
 		m.problem(inventory.BadSBOM, rel, "%s document cannot be read: %v", format, err)
 		return
 	}
 	m.merge(doc, rel, "python/sbom")
-}
-
-// sniff tells CycloneDX JSON from SPDX JSON by their marker fields.
-func sniff(data []byte) string {
-	head := data
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	switch {
-	case bytes.Contains(head, []byte(`"bomFormat"`)) || bytes.Contains(data, []byte(`"bomFormat"`)):
-		return "cyclonedx"
-	case bytes.Contains(head, []byte(`"spdxVersion"`)) || bytes.Contains(data, []byte(`"spdxVersion"`)):
-		return "spdx"
-	}
-	return ""
 }
 
 // merge adds the components of doc as carried by the owner.

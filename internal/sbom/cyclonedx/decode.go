@@ -82,7 +82,8 @@ type inComponent struct {
 // Decode reads a CycloneDX JSON document (any 1.x version) into an
 // inventory: metadata.component is the root, every other component a
 // package whose ID is its bom-ref (or a generated one), nested components
-// CONTAINED by their parent, and the dependency graph as DEPENDS_ON.
+// CONTAINED by their parent (nested components of type "file" become the
+// parent's files), and the dependency graph as DEPENDS_ON.
 // Decode does not validate the document against the schema.
 func Decode(r io.Reader) (*inventory.Inventory, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDecodeSize+1))
@@ -199,6 +200,17 @@ func (d *decoder) component(c inComponent, parent string) *inventory.Package {
 		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: parent, Type: inventory.Contains, To: id})
 	}
 	for _, sub := range c.Components {
+		if sub.Type == "file" {
+			// A file of the component: kept as one of its files.
+			f := inventory.File{Path: sub.Name, Size: -1}
+			for _, h := range sub.Hashes {
+				if a := algorithm(cdx.HashAlgorithm(h.Alg)); a != "" {
+					f.Hashes = append(f.Hashes, inventory.Hash{Algorithm: a, Value: strings.ToLower(h.Content)})
+				}
+			}
+			p.Files = append(p.Files, f)
+			continue
+		}
 		d.inv.Packages = append(d.inv.Packages, d.component(sub, id))
 	}
 	return p

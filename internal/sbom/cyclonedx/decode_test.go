@@ -36,15 +36,10 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("%s: got %s %s %s %q", p.ID, q.Name, q.Version, q.PURL, q.License.Expression)
 		}
 	}
-	// Files come back as file components contained by their package.
-	files := 0
-	for _, r := range back.Relationships {
-		if r.Type == inventory.Contains && strings.HasPrefix(r.To, "pypi/alpha@1.0:") {
-			files++
-		}
-	}
-	if files != 8 {
-		t.Errorf("alpha contains %d files, want 8", files)
+	// Files come back as the files of their package, with their hashes.
+	alpha := back.Find("pypi/alpha@1.0")
+	if len(alpha.Files) != 8 || alpha.Files[0].Hash(inventory.SHA256) == "" {
+		t.Errorf("alpha has %d files: %+v", len(alpha.Files), alpha.Files)
 	}
 }
 

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pysbom/pysbom/internal/diff"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom"
+)
+
+func runDiff(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	format := choiceFlag{allowed: validateFormats, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table or json")
+	exitCode := fs.Bool("exit-code", false, "exit 3 when the documents differ (for CI)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: pysbom diff [flags] OLD NEW")
+		fmt.Fprintln(e.stderr, "\nWhat changed between two SBOMs, SPDX or CycloneDX JSON in any combination.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 2 {
+		return &usageError{fmt.Sprintf("diff needs two SBOM files, OLD and NEW; got %d", len(files))}
+	}
+	var invs [2]*inventory.Inventory
+	for i, f := range files {
+		data, err := readSBOM(f)
+		if err != nil {
+			return err
+		}
+		inv, _, err := sbom.Decode(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		invs[i] = inv
+	}
+	res := diff.Compare(invs[0], invs[1])
+	var out strings.Builder
+	if format.value == "json" {
+		enc := json.NewEncoder(&out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		printDiff(&out, files[0], files[1], res)
+	}
+	if _, err := io.WriteString(e.stdout, out.String()); err != nil {
+		return err
+	}
+	if *exitCode && !res.Empty() {
+		return &findingsError{fmt.Sprintf("the documents differ: %d added, %d removed, %d changed, %d+%d relationships",
+			len(res.Added), len(res.Removed), len(res.Changed), len(res.RelationshipsAdded), len(res.RelationshipsRemoved))}
+	}
+	return nil
+}
+
+func readSBOM(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const max = 512 << 20
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(data) > max {
+		return nil, fmt.Errorf("%s: larger than %d MiB", file, max>>20)
+	}
+	return data, nil
+}
+
+func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
+	fmt.Fprintf(w, "--- %s\n+++ %s\n", oldFile, newFile)
+	if r.Empty() {
+		fmt.Fprintln(w, "\nNo differences.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if len(r.Added)+len(r.Removed)+len(r.Changed) > 0 {
+		fmt.Fprintln(tw, "\n\tCOMPONENT\tOLD\tNEW\tWHAT")
+	}
+	for _, c := range r.Removed {
+		fmt.Fprintf(tw, "-\t%s\t%s\t\tremoved\n", c.Name, c.Version)
+	}
+	for _, c := range r.Added {
+		fmt.Fprintf(tw, "+\t%s\t\t%s\tadded\n", c.Name, c.Version)
+	}
+	for _, c := range r.Changed {
+		var what []string
+		for _, f := range c.Fields {
+			what = append(what, f.Field)
+		}
+		if n := len(c.Files); n > 0 {
+			counts := map[string]int{}
+			for _, f := range c.Files {
+				counts[f.Change]++
+			}
+			what = append(what, fmt.Sprintf("files: %d changed, %d added, %d removed", counts["changed"], counts["added"], counts["removed"]))
+		}
+		old := c.OldVersion
+		if old == "" {
+			old = c.Version
+		}
+		fmt.Fprintf(tw, "~\t%s\t%s\t%s\t%s\n", c.Name, old, c.Version, strings.Join(what, "; "))
+	}
+	tw.Flush()
+	for _, c := range r.Changed {
+		for _, f := range c.Fields {
+			if f.Field == "version" {
+				continue
+			}
+			fmt.Fprintf(w, "  %s %s: %q -> %q\n", c.Name, f.Field, clipText(f.Old), clipText(f.New))
+		}
+		for _, f := range c.Files {
+			fmt.Fprintf(w, "  %s file %s %s\n", c.Name, f.Path, f.Change)
+		}
+	}
+	if len(r.RelationshipsAdded)+len(r.RelationshipsRemoved) > 0 {
+		fmt.Fprintln(w, "\nRELATIONSHIPS")
+		for _, rel := range r.RelationshipsRemoved {
+			fmt.Fprintf(w, "- %s\n", rel)
+		}
+		for _, rel := range r.RelationshipsAdded {
+			fmt.Fprintf(w, "+ %s\n", rel)
+		}
+	}
+}
+
+func clipText(s string) string {
+	if len(s) > 100 {
+		return s[:97] + "..."
+	}
+	return s
+}

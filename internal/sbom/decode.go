@@ -1,0 +1,42 @@
+// Package sbom reads SBOM documents of any format pysbom understands into
+// the inventory model; the format packages below it (spdx, cyclonedx)
+// do the work.
+package sbom
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
+)
+
+// ErrUnknownFormat is returned for documents that are neither CycloneDX
+// nor SPDX JSON.
+var ErrUnknownFormat = errors.New("not CycloneDX or SPDX JSON")
+
+// Sniff tells CycloneDX JSON ("cyclonedx") from SPDX JSON ("spdx") by
+// their marker fields; "" for neither.
+func Sniff(data []byte) string {
+	switch {
+	case bytes.Contains(data, []byte(`"bomFormat"`)):
+		return "cyclonedx"
+	case bytes.Contains(data, []byte(`"spdxVersion"`)):
+		return "spdx"
+	}
+	return ""
+}
+
+// Decode reads a CycloneDX or SPDX JSON document.
+func Decode(data []byte) (*inventory.Inventory, string, error) {
+	switch f := Sniff(data); f {
+	case "cyclonedx":
+		inv, err := cyclonedx.Decode(bytes.NewReader(data))
+		return inv, f, err
+	case "spdx":
+		inv, err := spdx.Decode(bytes.NewReader(data))
+		return inv, f, err
+	}
+	return nil, "", ErrUnknownFormat
+}

@@ -56,3 +56,22 @@ func TestParseParty(t *testing.T) {
 		t.Error("parseParty accepted a value without a kind")
 	}
 }
+
+// TestHugeDocument: a sparse 2 GB file is refused before it is read.
+func TestHugeDocument(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "huge.json")
+	fh, err := os.Create(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Truncate(2 << 30); err != nil {
+		t.Skip("cannot make a sparse file here")
+	}
+	fh.Close()
+	for _, cmd := range [][]string{{"validate", f}, {"diff", f, f}} {
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), cmd, strings.NewReader(""), &out, &errb); code != ExitError || !strings.Contains(errb.String(), "larger than the 512 MiB pysbom reads") {
+			t.Errorf("%v: exit %d, %s", cmd, code, errb.String())
+		}
+	}
+}

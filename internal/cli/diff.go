@@ -74,6 +74,9 @@ func readSBOM(file string) ([]byte, error) {
 	}
 	defer f.Close()
 	const max = 512 << 20
+	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", file, fi.Size(), max>>20)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)

@@ -48,6 +48,10 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if fi, err := fh.Stat(); err == nil && fi.Size() > validate.MaxSize {
+			fh.Close()
+			return fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", f, fi.Size(), validate.MaxSize>>20)
+		}
 		r, err := validate.Read(fh, f)
 		fh.Close()
 		if err != nil {

@@ -4,10 +4,10 @@
 //
 // # Subset
 //
-// SPDX 2.3 JSON and CycloneDX 1.4, 1.5 and 1.6 JSON are validated against
-// their official schemas (embedded, see package schemas). SPDX 2.2 JSON
-// gets the semantic, NTIA and quality checks; its schema verdict is "not
-// checked". Tag-value and XML documents are not read yet.
+// SPDX 2.2 and 2.3 JSON and CycloneDX 1.4, 1.5 and 1.6 JSON are validated
+// against their official schemas (embedded, see package schemas). Other
+// versions get the semantic, NTIA and quality checks, with the schema
+// verdict "not checked". Tag-value and XML documents are not read yet.
 //
 // # NTIA
 //
@@ -136,9 +136,7 @@ func Document(data []byte, name string) (*Report, error) {
 		r.Format = "SPDX"
 		v, _ := obj["spdxVersion"].(string)
 		r.Version = strings.TrimPrefix(v, "SPDX-")
-		if r.Version == "2.3" {
-			kind = schemas.SPDX23
-		}
+		kind = map[string]schemas.Kind{"2.2": schemas.SPDX22, "2.3": schemas.SPDX23}[r.Version]
 	default:
 		return nil, fmt.Errorf("%s: %w: no bomFormat (CycloneDX) or spdxVersion (SPDX) at the top level", name, ErrNotSBOM)
 	}

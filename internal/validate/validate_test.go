@@ -68,8 +68,14 @@ func TestSPDXExamples(t *testing.T) {
 		t.Fatalf("SPDX 2.3 example: %v %+v", err, r.Schema)
 	}
 	data, _ = os.ReadFile(filepath.Join(dir, "SPDXJSONExample-v2.2.spdx.json"))
-	if r, err := Document(data, "v2.2"); err != nil || r.SchemaChecked {
-		t.Errorf("SPDX 2.2 example: %v", err)
+	r, err = Document(data, "v2.2")
+	if err != nil || !r.SchemaChecked || !r.SchemaValid() {
+		t.Errorf("SPDX 2.2 example: %v %+v", err, r)
+	}
+	// A 2.3-only field is not valid in a 2.2 document.
+	data = []byte(strings.Replace(string(data), `"spdxVersion" : "SPDX-2.2"`, `"spdxVersion" : "SPDX-2.2", "packages_" : 1`, 1))
+	if r, err := Document(data, "v2.2-bad"); err != nil || r.SchemaValid() {
+		t.Errorf("SPDX 2.2 with an unknown top-level field passes: %v", err)
 	}
 }
 

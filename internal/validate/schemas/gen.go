@@ -107,7 +107,60 @@ func main() {
 			fail("%v", err)
 		}
 		fmt.Printf("%s <- %s/%s (%d patches)\n", s.out, s.module, s.file, len(s.patches))
+		if s.out == "spdx-2.3.schema.json" {
+			writeSPDX22(doc.(map[string]any))
+		}
 	}
+}
+
+// writeSPDX22 derives the SPDX 2.2 schema from the 2.3 one by undoing
+// what SPDX 2.3 changed (SPDX 2.3 specification, Annex I "Changes from
+// 2.2"): the fields it made optional, the package fields and checksum
+// algorithms and relationship types it added, and the draft it uses.
+func writeSPDX22(doc map[string]any) {
+	data, _ := json.Marshal(doc)
+	var d map[string]any
+	json.Unmarshal(data, &d) // a deep copy
+	props := func(path ...string) map[string]any {
+		cur := d
+		for _, p := range path {
+			cur = cur[p].(map[string]any)
+		}
+		return cur
+	}
+	d["$id"] = "http://spdx.org/rdf/terms"
+	d["$schema"] = "http://json-schema.org/draft-07/schema#"
+	delete(props("properties"), "$schema")
+	d["required"] = []any{"SPDXID", "creationInfo", "dataLicense", "name", "spdxVersion"}
+	pkg := props("properties", "packages", "items")
+	for _, f := range []string{"builtDate", "primaryPackagePurpose", "releaseDate", "validUntilDate"} {
+		delete(pkg["properties"].(map[string]any), f)
+	}
+	pkg["required"] = []any{"SPDXID", "copyrightText", "downloadLocation", "licenseConcluded", "licenseDeclared", "name"}
+	file := props("properties", "files", "items")
+	file["required"] = []any{"SPDXID", "checksums", "copyrightText", "fileName", "licenseConcluded", "licenseInfoInFiles"}
+	props("properties", "files", "items", "properties", "licenseInfoInFiles")["minItems"] = 1.0
+	props("properties", "snippets", "items")["required"] = []any{"SPDXID", "copyrightText", "licenseConcluded", "name", "ranges", "snippetFromFile"}
+	added := map[string]bool{"BLAKE3": true, "SHA3-256": true, "SHA3-384": true, "SHA3-512": true, "BLAKE2b-256": true,
+		"BLAKE2b-384": true, "BLAKE2b-512": true, "ADLER32": true, "REQUIREMENT_DESCRIPTION_FOR": true, "SPECIFICATION_FOR": true}
+	drop := func(m map[string]any) {
+		var kept []any
+		for _, v := range m["enum"].([]any) {
+			if !added[v.(string)] {
+				kept = append(kept, v)
+			}
+		}
+		m["enum"] = kept
+	}
+	drop(props("properties", "externalDocumentRefs", "items", "properties", "checksum", "properties", "algorithm"))
+	drop(props("properties", "files", "items", "properties", "checksums", "items", "properties", "algorithm"))
+	drop(props("properties", "packages", "items", "properties", "checksums", "items", "properties", "algorithm"))
+	drop(props("properties", "relationships", "items", "properties", "relationshipType"))
+	out, _ := json.MarshalIndent(d, "", "  ")
+	if err := os.WriteFile("spdx-2.2.schema.json", append(out, '\n'), 0o644); err != nil {
+		fail("%v", err)
+	}
+	fmt.Println("spdx-2.2.schema.json <- spdx-2.3.schema.json (SPDX 2.3's changes undone)")
 }
 
 func set(doc any, pointer string, value any) error {

@@ -22,6 +22,7 @@ type Kind string
 
 // The schemas available.
 const (
+	SPDX22      Kind = "spdx-2.2"
 	SPDX23      Kind = "spdx-2.3"
 	CycloneDX14 Kind = "cyclonedx-1.4"
 	CycloneDX15 Kind = "cyclonedx-1.5"
@@ -29,7 +30,7 @@ const (
 )
 
 var mainFile = map[Kind]string{
-	SPDX23: "spdx-2.3.schema.json", CycloneDX14: "bom-1.4.schema.json",
+	SPDX22: "spdx-2.2.schema.json", SPDX23: "spdx-2.3.schema.json", CycloneDX14: "bom-1.4.schema.json",
 	CycloneDX15: "bom-1.5.schema.json", CycloneDX16: "bom-1.6.schema.json",
 }
 

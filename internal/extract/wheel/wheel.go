@@ -53,16 +53,39 @@ func Read(file string, lim archive.Limits) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A wheel of common size is read from disk once: hashed, then opened
+	// as a zip from the same bytes. A larger one is read twice rather than
+	// held in memory.
+	var src io.ReaderAt = f
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if fi.Size() <= inMemory {
+		data, err := io.ReadAll(io.LimitReader(f, inMemory+1))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", file, err)
+		}
+		h.Write(data)
+		src = bytes.NewReader(data)
+		fi = sizeInfo{fi, int64(len(data))}
+	} else if _, err := io.Copy(h, f); err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	z, err := archive.OpenZip(f, fi.Size(), lim)
+	z, err := archive.OpenZip(src, fi.Size(), lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return read(z, name, fmt.Sprintf("%x", h.Sum(nil)))
 }
+
+// inMemory is the largest wheel read into memory to be read only once.
+const inMemory = 256 << 20
+
+// sizeInfo reports the size actually read.
+type sizeInfo struct {
+	os.FileInfo
+	size int64
+}
+
+func (s sizeInfo) Size() int64 { return s.size }
 
 func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	file := name.String()

@@ -5,6 +5,7 @@ package sbom
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -28,8 +29,20 @@ func Sniff(data []byte) string {
 	return ""
 }
 
-// Decode reads a CycloneDX or SPDX JSON document.
+// Decode reads a CycloneDX or SPDX JSON document, or an SPDX tag-value one.
 func Decode(data []byte) (*inventory.Inventory, string, error) {
+	if spdx.IsTagValue(data) {
+		doc, err := spdx.TagValueToJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, "spdx", err
+		}
+		js, err := json.Marshal(doc)
+		if err != nil {
+			return nil, "spdx", err
+		}
+		inv, err := spdx.Decode(bytes.NewReader(js))
+		return inv, "spdx", err
+	}
 	switch f := Sniff(data); f {
 	case "cyclonedx":
 		inv, err := cyclonedx.Decode(bytes.NewReader(data))

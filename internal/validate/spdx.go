@@ -46,6 +46,7 @@ func checkSPDX(r *Report, d map[string]any) {
 		}
 	}
 	var comps []comp
+	hasFiles := map[string][]string{} // package -> files it lists
 	for i, e := range list(d, "packages") {
 		p := obj(e)
 		path := fmt.Sprintf("/packages/%d", i)
@@ -95,6 +96,8 @@ func checkSPDX(r *Report, d map[string]any) {
 		for j, f := range list(p, "hasFiles") {
 			if id, _ := f.(string); !known(id) {
 				add(Error, "reference", fmt.Sprintf("%s/hasFiles/%d", path, j), "hasFiles names %s, which is not in the document", id)
+			} else {
+				hasFiles[c.id] = append(hasFiles[c.id], id)
 			}
 		}
 		comps = append(comps, c)
@@ -123,6 +126,9 @@ func checkSPDX(r *Report, d map[string]any) {
 	dd.timestamp = str(ci, "created") != ""
 	inGraph := map[string]bool{}
 	contains := map[string][]string{}
+	for p, fs := range hasFiles {
+		contains[p] = append(contains[p], fs...)
+	}
 	describes, deps := false, false
 	for _, id := range list(d, "documentDescribes") {
 		if s, _ := id.(string); ids[s] != "" {

@@ -7,7 +7,8 @@
 // SPDX 2.2 and 2.3 JSON and CycloneDX 1.4, 1.5 and 1.6 JSON are validated
 // against their official schemas (embedded, see package schemas). Other
 // versions get the semantic, NTIA and quality checks, with the schema
-// verdict "not checked". Tag-value and XML documents are not read yet.
+// verdict "not checked". SPDX tag-value documents are converted to the
+// JSON form and checked as such. XML documents are not read yet.
 //
 // # NTIA
 //
@@ -34,6 +35,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
 	"github.com/pysbom/pysbom/internal/validate/schemas"
 )
 
@@ -63,6 +65,8 @@ type Report struct {
 	File    string `json:"file"`
 	Format  string `json:"format"` // "SPDX", "CycloneDX"
 	Version string `json:"version"`
+	// Encoding is "JSON" or "tag-value" (checked as the JSON it converts to).
+	Encoding string `json:"encoding"`
 	// SchemaChecked is false when no schema is available for the version.
 	SchemaChecked bool      `json:"schemaChecked"`
 	Schema        []Finding `json:"schema"`
@@ -106,10 +110,20 @@ func Document(data []byte, name string) (*Report, error) {
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%s: empty file", name)
 	}
-	if trimmed[0] != '{' {
-		if bytes.HasPrefix(trimmed, []byte("SPDXVersion:")) || bytes.Contains(trimmed[:min(len(trimmed), 4096)], []byte("\nSPDXVersion:")) {
-			return nil, fmt.Errorf("%s: SPDX tag-value documents are not read yet; convert to JSON", name)
+	encoding := "JSON"
+	if spdx.IsTagValue(trimmed) {
+		// Tag-value is checked as the JSON document it converts to; paths
+		// in findings refer to that JSON form.
+		doc, err := spdx.TagValueToJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: SPDX tag-value: %w", name, err)
 		}
+		if data, err = json.Marshal(doc); err != nil {
+			return nil, err
+		}
+		trimmed, encoding = data, "tag-value"
+	}
+	if trimmed[0] != '{' {
 		if trimmed[0] == '<' {
 			return nil, fmt.Errorf("%s: XML documents are not read yet; use JSON", name)
 		}
@@ -123,7 +137,7 @@ func Document(data []byte, name string) (*Report, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w: the top level is not an object", name, ErrNotSBOM)
 	}
-	r := &Report{File: name}
+	r := &Report{File: name, Encoding: encoding}
 	var kind schemas.Kind
 	switch {
 	case obj["bomFormat"] != nil && obj["bomFormat"] != "CycloneDX":

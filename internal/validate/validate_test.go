@@ -67,6 +67,17 @@ func TestSPDXExamples(t *testing.T) {
 	if err != nil || !r.SchemaChecked || !r.SchemaValid() {
 		t.Fatalf("SPDX 2.3 example: %v %+v", err, r.Schema)
 	}
+	// The official example says SPDXRef-Package has the file JenaLib
+	// (hasFiles) and that JenaLib CONTAINS SPDXRef-Package: a cycle, the
+	// one semantic error in it.
+	if r.SemanticErrors() != 1 || !strings.Contains(cycleMessage(r), "SPDXRef-JenaLib -> SPDXRef-Package") {
+		t.Errorf("SPDX 2.3 example semantic findings: %+v", r.Semantic)
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, "SPDXTagExample-v2.3.spdx"))
+	r, err = Document(data, "tv")
+	if err != nil || r.Encoding != "tag-value" || !r.SchemaValid() || r.SemanticErrors() != 1 || cycleMessage(r) == "" {
+		t.Errorf("SPDX 2.3 tag-value example: %v %+v", err, r)
+	}
 	data, _ = os.ReadFile(filepath.Join(dir, "SPDXJSONExample-v2.2.spdx.json"))
 	r, err = Document(data, "v2.2")
 	if err != nil || !r.SchemaChecked || !r.SchemaValid() {
@@ -169,7 +180,7 @@ func TestBadInput(t *testing.T) {
 		{`{"bomFormat": "SPDX", "spdxVersion": "SPDX-2.3"}`, "bomFormat is SPDX, not CycloneDX"},
 		{`{"name": "x"}`, "no bomFormat (CycloneDX) or spdxVersion (SPDX)"},
 		{`{"a": ` + deep + `}`, "not valid JSON"},
-		{"SPDXVersion: SPDX-2.3\n", "tag-value documents are not read yet"},
+		{"SPDXVersion: SPDX-2.3\nBogusTag: x\n", "SPDX tag-value: line 2: unknown tag BogusTag"},
 		{"<bom/>", "XML documents are not read yet"},
 	}
 	for _, tt := range tests {
@@ -200,4 +211,13 @@ func FuzzDocument(f *testing.F) {
 			t.Fatalf("report %v with error %v", r, err)
 		}
 	})
+}
+
+func cycleMessage(r *Report) string {
+	for _, f := range r.Semantic {
+		if f.Check == "cycle" {
+			return f.Message
+		}
+	}
+	return ""
 }

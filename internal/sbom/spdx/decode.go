@@ -143,21 +143,21 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 				attach(r.Element, r.Related)
 				continue
 			}
-			if pkgs[r.Element] != nil && pkgs[r.Related] != nil {
-				inv.Relationships = append(inv.Relationships, inventory.Relationship{From: r.Element, Type: inventory.Contains, To: r.Related})
+			fallthrough
+		default:
+			// Every relationship between two packages is kept; the
+			// reverse forms are turned around.
+			if pkgs[r.Element] == nil || pkgs[r.Related] == nil {
+				continue
 			}
-		case "CONTAINED_BY":
-			if pkgs[r.Element] != nil && pkgs[r.Related] != nil {
-				inv.Relationships = append(inv.Relationships, inventory.Relationship{From: r.Related, Type: inventory.Contains, To: r.Element})
+			from, typ, to := r.Element, r.Type, r.Related
+			switch typ {
+			case "CONTAINED_BY":
+				from, typ, to = to, "CONTAINS", from
+			case "DEPENDENCY_OF":
+				from, typ, to = to, "DEPENDS_ON", from
 			}
-		case "DEPENDS_ON":
-			if pkgs[r.Element] != nil && pkgs[r.Related] != nil {
-				inv.Relationships = append(inv.Relationships, inventory.Relationship{From: r.Element, Type: inventory.DependsOn, To: r.Related})
-			}
-		case "DEPENDENCY_OF":
-			if pkgs[r.Element] != nil && pkgs[r.Related] != nil {
-				inv.Relationships = append(inv.Relationships, inventory.Relationship{From: r.Related, Type: inventory.DependsOn, To: r.Element})
-			}
+			inv.Relationships = append(inv.Relationships, inventory.Relationship{From: from, Type: inventory.RelType(typ), To: to})
 		}
 	}
 	for _, p := range inv.Packages {

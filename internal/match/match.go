@@ -1,0 +1,238 @@
+// Package match decides whether a package version is affected by an OSV
+// record, with the semantics osv.dev uses: versions[] by parsed
+// equality, ECOSYSTEM ranges (PEP 440 order for PyPI) and SEMVER ranges
+// evaluated event by event, several introduced/fixed pairs per range,
+// last_affected and limit, withdrawn records skipped, and a GIT range
+// never ending the evaluation. A version that cannot be parsed is never
+// reported as "not affected" silently: it is matched by exact strings
+// only and flagged.
+package match
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/python/pep440"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+)
+
+// Result is the verdict of one record on one package version.
+type Result struct {
+	Affected bool
+	// Unparseable is true when the version could not be parsed; only
+	// versions[] strings were compared.
+	Unparseable bool
+	// Fixed is the first fixed version on the branch that matched.
+	Fixed string
+	// LastAffected is set when the matching branch ends in last_affected.
+	LastAffected string
+	// Open is true when the matching range has no end.
+	Open bool
+	// How says what matched: "versions[]" or the range's events.
+	How string
+	// Diagnostics are events that could not be parsed.
+	Diagnostics []string
+}
+
+// PyPI evaluates record r for PyPI package name (any spelling) at version ver.
+func PyPI(r *osv.Record, name, ver string) Result {
+	var res Result
+	if r.Withdrawn != "" {
+		return res
+	}
+	key := pep503.Normalize(name)
+	v, verr := pep440.Parse(ver)
+	for _, a := range r.Affected {
+		if osv.EcosystemBase(a.Package.Ecosystem) != "PyPI" || pep503.Normalize(a.Package.Name) != key {
+			continue
+		}
+		if len(a.Ranges) == 0 && len(a.Versions) == 0 {
+			continue
+		}
+		for _, s := range a.Versions {
+			if verr != nil {
+				if s == ver {
+					return Result{Affected: true, Unparseable: true, How: "versions[] (exact string)"}
+				}
+				continue
+			}
+			if w, err := pep440.Parse(s); err == nil && w.Compare(v) == 0 {
+				res.Affected, res.How = true, "versions[] lists "+s
+			}
+		}
+		if verr != nil {
+			res.Unparseable = true
+			continue
+		}
+		for _, rg := range a.Ranges {
+			var parse func(string) (version, error)
+			var target version
+			switch rg.Type {
+			case "GIT":
+				continue // never ends the evaluation
+			case "ECOSYSTEM":
+				parse, target = parsePEP440, pepVersion{v}
+			case "SEMVER":
+				sv, err := parseSemver(ver)
+				if err != nil {
+					res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s: version %q is not SemVer", r.ID, ver))
+					continue
+				}
+				parse, target = func(s string) (version, error) { return parseSemver(s) }, sv
+			default:
+				continue
+			}
+			rr := evaluate(rg, parse, target)
+			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
+			if rr.Affected {
+				return merge(res, rr)
+			}
+		}
+	}
+	return res
+}
+
+// version is a parsed version of one ordering (PEP 440 or SemVer).
+type version interface {
+	cmp(other version) int
+}
+
+type pepVersion struct{ v pep440.Version }
+
+func (a pepVersion) cmp(b version) int { return a.v.Compare(b.(pepVersion).v) }
+
+func parsePEP440(s string) (version, error) {
+	v, err := pep440.Parse(s)
+	return pepVersion{v}, err
+}
+
+func merge(base, rr Result) Result {
+	rr.Diagnostics = base.Diagnostics
+	return rr
+}
+
+type event struct {
+	kind  int // 0 introduced, 1 last_affected, 2 fixed, 3 limit
+	value string
+	inf   int     // -1 for introduced "0", +1 for limit "*", else 0
+	v     version // set when inf == 0
+}
+
+var kindName = []string{"introduced", "last_affected", "fixed", "limit"}
+
+// order compares two event versions, infinities included.
+func (e event) order(f event) int {
+	switch {
+	case e.inf != 0 || f.inf != 0:
+		return e.inf - f.inf
+	}
+	return e.v.cmp(f.v)
+}
+
+// against compares the event's version with the matched version t.
+func (e event) against(t version) int {
+	if e.inf != 0 {
+		return e.inf
+	}
+	return e.v.cmp(t)
+}
+
+// evaluate applies one range's events to version t: the greatest event
+// at or below t decides (introduced: affected; last_affected equal to t:
+// affected; anything else: not affected), limits bound the range above.
+func evaluate(rg osv.Range, parse func(string) (version, error), t version) Result {
+	var res Result
+	var evs []event
+	for _, e := range rg.Events {
+		var ev event
+		switch {
+		case e.Introduced != "":
+			ev = event{kind: 0, value: e.Introduced}
+			if e.Introduced == "0" {
+				ev.inf = -1
+			}
+		case e.LastAffected != "":
+			ev = event{kind: 1, value: e.LastAffected}
+		case e.Fixed != "":
+			ev = event{kind: 2, value: e.Fixed}
+		case e.Limit != "":
+			ev = event{kind: 3, value: e.Limit}
+			if e.Limit == "*" {
+				ev.inf = 1
+			}
+		}
+		if ev.inf == 0 {
+			v, err := parse(ev.value)
+			if err != nil {
+				res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s %q cannot be parsed: %v", kindName[ev.kind], ev.value, err))
+				continue
+			}
+			ev.v = v
+		}
+		evs = append(evs, ev)
+	}
+	limited, below := false, false
+	for _, e := range evs {
+		if e.kind == 3 {
+			limited = true
+			below = below || e.against(t) > 0
+		}
+	}
+	if limited && !below {
+		return res
+	}
+	sort.SliceStable(evs, func(i, j int) bool {
+		if c := evs[i].order(evs[j]); c != 0 {
+			return c < 0
+		}
+		return evs[i].kind < evs[j].kind
+	})
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		c := e.against(t)
+		if c > 0 {
+			continue
+		}
+		switch {
+		case e.kind == 0:
+			res.Affected, res.How, res.Open = true, describe(rg), true
+			for _, later := range evs[i+1:] {
+				if later.kind == 0 {
+					continue
+				}
+				res.Open = false
+				switch later.kind {
+				case 2:
+					res.Fixed = later.value
+				case 1:
+					res.LastAffected = later.value
+				}
+				break
+			}
+			return res
+		case e.kind == 1 && c == 0:
+			res.Affected, res.LastAffected, res.How = true, e.value, describe(rg)
+		}
+		return res
+	}
+	return res
+}
+
+func describe(rg osv.Range) string {
+	var parts []string
+	for _, e := range rg.Events {
+		switch {
+		case e.Introduced != "":
+			parts = append(parts, "introduced "+e.Introduced)
+		case e.Fixed != "":
+			parts = append(parts, "fixed "+e.Fixed)
+		case e.LastAffected != "":
+			parts = append(parts, "last_affected "+e.LastAffected)
+		case e.Limit != "":
+			parts = append(parts, "limit "+e.Limit)
+		}
+	}
+	return rg.Type + " range: " + strings.Join(parts, ", ")
+}

@@ -1,0 +1,243 @@
+package vulndb
+
+import (
+	"archive/zip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+)
+
+// Report says what an import did.
+type Report struct {
+	Imported int
+	// Skipped are the records that were not imported, with the reason.
+	Skipped []Skipped
+}
+
+// Skipped is a record that was not imported.
+type Skipped struct {
+	File string
+	Err  error
+}
+
+// Options control an import.
+type Options struct {
+	// Now is the import time recorded for each source.
+	Now time.Time
+	// Progress, when set, is called after each record.
+	Progress func(done int)
+}
+
+// Import adds the OSV records under each path (a folder of .json/.yaml
+// files, such as a PyPA advisory-database checkout, or a .zip of .json
+// files such as osv.dev's all.zip) to the database at dbPath, creating it
+// if needed. A record that does not parse or breaks the OSV rules is
+// skipped and reported, never fatal. The import is atomic.
+func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*Report, error) {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+		return nil, err
+	}
+	tmp := fmt.Sprintf("%s.import-%d.tmp", dbPath, os.Getpid())
+	os.Remove(tmp)
+	if _, err := os.Stat(dbPath); err == nil {
+		if err := copyFile(tmp, dbPath); err != nil {
+			return nil, fmt.Errorf("copy %s: %w", dbPath, err)
+		}
+		// The copy must be a database this pysbom can extend.
+		old, err := Open(tmp)
+		if err != nil {
+			os.Remove(tmp)
+			return nil, err
+		}
+		old.Close()
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmp)
+		}
+	}()
+	db, err := sql.Open("sqlite", "file:"+tmp+"?_pragma=journal_mode(off)&_pragma=synchronous(full)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, layout); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, fmt.Sprint(SchemaVersion)); err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	for _, p := range paths {
+		abs, _ := filepath.Abs(p)
+		n, err := importPath(ctx, tx, abs, rep, opt)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO sources (source, imported, records) VALUES (?, ?, ?)`,
+			abs, opt.Now.UTC().Format(time.RFC3339), n); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("write database: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	if f, err := os.Open(tmp); err == nil {
+		f.Sync()
+		f.Close()
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return nil, fmt.Errorf("replace %s: %w", dbPath, err)
+	}
+	ok = true
+	return rep, nil
+}
+
+func importPath(ctx context.Context, tx *sql.Tx, path string, rep *Report, opt Options) (int, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	add := func(name string, data []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := osv.Parse(data, name)
+		if err != nil {
+			rep.Skipped = append(rep.Skipped, Skipped{name, err})
+			return nil
+		}
+		if err := store(ctx, tx, r, data, path); err != nil {
+			return err
+		}
+		n++
+		rep.Imported++
+		if opt.Progress != nil {
+			opt.Progress(rep.Imported)
+		}
+		return nil
+	}
+	if !fi.IsDir() {
+		if !strings.HasSuffix(path, ".zip") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return 0, err
+			}
+			return n, add(path, data)
+		}
+		zr, err := zip.OpenReader(path)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		for _, f := range zr.File {
+			if f.FileInfo().IsDir() || !isRecordName(f.Name) {
+				continue
+			}
+			if f.UncompressedSize64 > osv.MaxSize {
+				rep.Skipped = append(rep.Skipped, Skipped{path + ":" + f.Name, fmt.Errorf("larger than %d MiB", osv.MaxSize>>20)})
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return n, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			data, err := io.ReadAll(io.LimitReader(rc, osv.MaxSize+1))
+			rc.Close()
+			if err != nil {
+				return n, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			if err := add(path+":"+f.Name, data); err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() && (e.Name() == ".git" || strings.HasPrefix(e.Name(), ".")) && p != path {
+			return filepath.SkipDir
+		}
+		if e.Type().IsRegular() && isRecordName(e.Name()) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			rep.Skipped = append(rep.Skipped, Skipped{f, err})
+			continue
+		}
+		if err := add(f, data); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func isRecordName(name string) bool {
+	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// store writes one record (as JSON) and its package index rows.
+func store(ctx context.Context, tx *sql.Tx, r *osv.Record, raw []byte, source string) error {
+	js, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM affected WHERE id = ?`, r.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO records (id, modified, withdrawn, source, data) VALUES (?, ?, ?, ?, ?)`,
+		r.ID, r.Modified, r.Withdrawn, source, js); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, a := range r.Affected {
+		eco := osv.EcosystemBase(a.Package.Ecosystem)
+		name := a.Package.Name
+		if eco == "PyPI" {
+			name = pep503.Normalize(name)
+		}
+		if name == "" || seen[eco+"/"+name] {
+			continue
+		}
+		seen[eco+"/"+name] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO affected (ecosystem, name, id) VALUES (?, ?, ?)`, eco, name, r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+// Package vulndb is pysbom's local vulnerability database: OSV records in
+// an SQLite file (through a pure-Go driver), indexed by ecosystem and
+// normalised package name.
+//
+// # Atomicity
+//
+// An import never changes the database in place: it copies the current
+// file, applies the records to the copy in one transaction, syncs it and
+// renames it over the original. A crash or a kill at any point leaves the
+// previous database as it was, and readers that opened it keep reading a
+// whole database.
+package vulndb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+)
+
+// SchemaVersion is the version of the database layout this pysbom writes.
+const SchemaVersion = 1
+
+// ErrNoDatabase is returned when the database file does not exist.
+var ErrNoDatabase = errors.New("no vulnerability database")
+
+// DefaultPath is the database under the user's cache directory.
+func DefaultPath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "pysbom", "vulns.db")
+}
+
+const layout = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn TEXT NOT NULL, source TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS affected_name ON affected (ecosystem, name);
+CREATE INDEX IF NOT EXISTS affected_id ON affected (id);
+CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, imported TEXT NOT NULL, records INTEGER NOT NULL);
+`
+
+// DB is an open database, for reading.
+type DB struct {
+	path string
+	db   *sql.DB
+}
+
+// Open opens the database at path for reading.
+func Open(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("%s: %w (create it with: pysbom db import PATH)", path, ErrNoDatabase)
+		}
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{path: path, db: db}
+	if err := d.checkVersion(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *DB) checkVersion() error {
+	var v string
+	err := d.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+	if err != nil {
+		return fmt.Errorf("%s: not a pysbom vulnerability database, or it is damaged: %v", d.path, err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n > SchemaVersion {
+		return fmt.Errorf("%s: database layout %s is newer than this pysbom reads (%d); update pysbom or re-import", d.path, v, SchemaVersion)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Lookup returns the records that name a package of ecosystem (its base
+// name, "PyPI") and name (PEP 503 normalised for PyPI).
+func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record, error) {
+	key := name
+	if ecosystem == "PyPI" {
+		key = pep503.Normalize(name)
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT r.id, r.data FROM affected a JOIN records r ON r.id = a.id
+		WHERE a.ecosystem = ? AND a.name = ? GROUP BY r.id ORDER BY r.id`, ecosystem, key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.path, err)
+	}
+	defer rows.Close()
+	var out []*osv.Record
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		r, err := osv.Parse(data, id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: stored record %s: %w", d.path, id, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Status describes the database.
+type Status struct {
+	Path      string
+	Records   int
+	Withdrawn int
+	Packages  int
+	Sources   []Source
+	Newest    string // the latest "modified" of any record
+}
+
+// Source is one import source.
+type Source struct {
+	Name     string
+	Imported time.Time
+	Records  int
+}
+
+// Status reads what the database holds.
+func (d *DB) Status(ctx context.Context) (*Status, error) {
+	s := &Status{Path: d.path}
+	q := func(query string, dst any) error { return d.db.QueryRowContext(ctx, query).Scan(dst) }
+	if err := q(`SELECT COUNT(*) FROM records`, &s.Records); err != nil {
+		return nil, err
+	}
+	if err := q(`SELECT COUNT(*) FROM records WHERE withdrawn != ''`, &s.Withdrawn); err != nil {
+		return nil, err
+	}
+	if err := q(`SELECT COUNT(DISTINCT ecosystem || '/' || name) FROM affected`, &s.Packages); err != nil {
+		return nil, err
+	}
+	var newest sql.NullString
+	if err := q(`SELECT MAX(modified) FROM records`, &newest); err != nil {
+		return nil, err
+	}
+	s.Newest = newest.String
+	rows, err := d.db.QueryContext(ctx, `SELECT source, imported, records FROM sources ORDER BY source`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var src Source
+		var imported string
+		if err := rows.Scan(&src.Name, &imported, &src.Records); err != nil {
+			return nil, err
+		}
+		src.Imported, _ = time.Parse(time.RFC3339, imported)
+		s.Sources = append(s.Sources, src)
+	}
+	return s, rows.Err()
+}
+
+// copyFile copies src to a new file dst (for the atomic import).
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

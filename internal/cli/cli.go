@@ -9,7 +9,7 @@
 //	2  usage error (unknown command or flag, bad flag value)
 //	3  findings at or above the threshold the user asked for (sbom --strict: problems;
 //	   validate: a document failing --schema, --strict, --ntia or --min-score;
-//	   diff --exit-code: the documents differ)
+//	   diff --exit-code: the documents differ; scan --fail-on: a finding at or above it)
 package cli
 
 import (
@@ -51,6 +51,8 @@ func commands() []command {
 		{"sbom", "[flags] [TARGET]", "write an SBOM of a Python environment (default: the one in use)", runSBOM},
 		{"validate", "[flags] SBOM...", "check SPDX/CycloneDX documents: schema, semantics, NTIA, quality", runValidate},
 		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
+		{"scan", "[flags] [SBOM|TARGET]", "known vulnerabilities of an SBOM's or a target's PyPI components, offline", runScan},
+		{"db", "import|status", "the local vulnerability database (OSV records)", runDB},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "pysbom", Version)
 			return nil

@@ -76,26 +76,7 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	opts := extract.Options{Supplier: sup, Name: *name}
-	var inv *inventory.Inventory
-	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
-		inv, err = extract.Artifacts(ctx, dir, files, opts)
-	} else if isLock(arg) {
-		l, lerr := lockfile.Parse(arg)
-		if lerr != nil {
-			return lerr
-		}
-		inv = extract.Lock(l, opts)
-	} else {
-		envr, rerr := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: *noExec})
-		if rerr != nil {
-			return rerr
-		}
-		prog := newProgress(e.stderr)
-		opts.Progress = prog.update
-		inv, err = extract.Environment(ctx, envr, opts)
-		prog.done()
-	}
+	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, *noExec)
 	if err != nil {
 		return err
 	}
@@ -136,6 +117,30 @@ func render(w io.Writer, format string, inv *inventory.Inventory, created time.T
 		return invjson.Encode(w, inv, created, tool)
 	}
 	return fmt.Errorf("unknown format %q", format)
+}
+
+// buildInventory reads what the user named: a wheel, sdist or folder of
+// them, a lock file, or an environment (the one in use when arg is "").
+func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, noExec bool) (*inventory.Inventory, error) {
+	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
+		return extract.Artifacts(ctx, dir, files, opts)
+	}
+	if isLock(arg) {
+		l, err := lockfile.Parse(arg)
+		if err != nil {
+			return nil, err
+		}
+		return extract.Lock(l, opts), nil
+	}
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: noExec})
+	if err != nil {
+		return nil, err
+	}
+	prog := newProgress(e.stderr)
+	opts.Progress = prog.update
+	inv, err := extract.Environment(ctx, envr, opts)
+	prog.done()
+	return inv, err
 }
 
 // isLock reports whether arg is a lock or requirements file: by its name,

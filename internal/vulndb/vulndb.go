@@ -126,19 +126,19 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 
 // Status describes the database.
 type Status struct {
-	Path      string
-	Records   int
-	Withdrawn int
-	Packages  int
-	Sources   []Source
-	Newest    string // the latest "modified" of any record
+	Path      string   `json:"path"`
+	Records   int      `json:"records"`
+	Withdrawn int      `json:"withdrawn"`
+	Packages  int      `json:"packages"`
+	Sources   []Source `json:"sources"`
+	Newest    string   `json:"newest"` // the latest "modified" of any record
 }
 
 // Source is one import source.
 type Source struct {
-	Name     string
-	Imported time.Time
-	Records  int
+	Name     string    `json:"name"`
+	Imported time.Time `json:"imported"`
+	Records  int       `json:"records"`
 }
 
 // Status reads what the database holds.

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+func runDB(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(e.stderr, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
+		fmt.Fprintln(e.stderr, "       pysbom db status [--db PATH]           what the database holds and how old it is")
+		if len(args) == 0 {
+			return &usageError{"db needs a subcommand: import or status"}
+		}
+		return nil
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("db "+sub, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "import":
+		if len(pos) == 0 {
+			return &usageError{"db import needs at least one PATH (a folder of OSV records, a record, or a zip)"}
+		}
+		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{})
+		if err != nil {
+			return err
+		}
+		for _, s := range rep.Skipped {
+			fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
+		}
+		fmt.Fprintf(e.stdout, "imported %d records into %s (%d skipped)\n", rep.Imported, *dbPath, len(rep.Skipped))
+		return nil
+	case "status":
+		db, err := vulndb.Open(*dbPath)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		st, err := db.Status(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "database: %s\nrecords:  %d (%d withdrawn) for %d packages\nnewest:   %s\n", st.Path, st.Records, st.Withdrawn, st.Packages, st.Newest)
+		for _, s := range st.Sources {
+			fmt.Fprintf(e.stdout, "source:   %s (%d records, imported %s, %s ago)\n", s.Name, s.Records, s.Imported.Format(time.RFC3339), time.Since(s.Imported).Round(time.Minute))
+		}
+		return nil
+	}
+	return &usageError{fmt.Sprintf("unknown db subcommand %q (want import or status)", sub)}
+}
+
+// defaultDB is $PYSBOM_DB or the database under the user's cache directory.
+func defaultDB(e *env) string {
+	if p := e.getenv("PYSBOM_DB"); p != "" {
+		return p
+	}
+	if os.Getenv("HOME") == "" && e.getenv("XDG_CACHE_HOME") == "" {
+		return "vulns.db"
+	}
+	return vulndb.DefaultPath()
+}

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom"
+	"github.com/pysbom/pysbom/internal/scan"
+	"github.com/pysbom/pysbom/internal/severity"
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
+	format := choiceFlag{allowed: validateFormats, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table or json")
+	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count")
+	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
+	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: pysbom scan [flags] [SBOM|TARGET]")
+		fmt.Fprintln(e.stderr, "\nMatches the PyPI components of an SBOM (SPDX or CycloneDX, any tool's) or of a target")
+		fmt.Fprintln(e.stderr, "pysbom sbom reads against the local OSV database, offline.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return &usageError{"scan takes one SBOM or TARGET"}
+	}
+	var threshold severity.Rating
+	if *failOn != "" {
+		if threshold, err = severity.ParseRating(*failOn); err != nil || threshold < severity.Low {
+			return &usageError{fmt.Sprintf("--fail-on %q: want LOW, MEDIUM, HIGH or CRITICAL", *failOn)}
+		}
+	}
+	db, err := vulndb.Open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	arg := ""
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	inv, err := scanInput(ctx, e, arg, *noExec)
+	if err != nil {
+		return err
+	}
+	res, err := scan.Scan(ctx, inv, db)
+	if err != nil {
+		return err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	switch {
+	case *explain != "":
+		explainFindings(&out, res, *explain)
+	case format.value == "json":
+		enc := json.NewEncoder(&out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(struct {
+			Database *vulndb.Status `json:"database"`
+			*scan.Result
+		}{st, res}); err != nil {
+			return err
+		}
+	default:
+		printScan(&out, st, res)
+	}
+	if _, err := io.WriteString(e.stdout, out.String()); err != nil {
+		return err
+	}
+	if *failOn != "" {
+		n := 0
+		for _, f := range res.Findings {
+			if r := f.Rating(); r == severity.Unknown || r >= threshold {
+				n++
+			}
+		}
+		if n > 0 {
+			return &findingsError{fmt.Sprintf("%d findings at or above %s (or of unknown severity)", n, threshold)}
+		}
+	}
+	return nil
+}
+
+// scanInput reads an SBOM document, or builds the inventory of a target.
+func scanInput(ctx context.Context, e *env, arg string, noExec bool) (*inventory.Inventory, error) {
+	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !isLock(arg) {
+		data, err := readSBOM(arg)
+		if err != nil {
+			return nil, err
+		}
+		if inv, _, err := sbom.Decode(data); err == nil {
+			return inv, nil
+		} else if err != sbom.ErrUnknownFormat {
+			return nil, fmt.Errorf("%s: %w", arg, err)
+		}
+	}
+	return buildInventory(ctx, e, arg, extract.Options{}, noExec)
+}
+
+func printScan(w io.Writer, st *vulndb.Status, res *scan.Result) {
+	fmt.Fprintf(w, "Scanned %d components (%d with a PyPI identity) against %s: %d records, newest modified %s\n\n",
+		res.Components, res.Scanned, st.Path, st.Records, st.Newest)
+	if len(res.Findings) == 0 {
+		fmt.Fprintln(w, "No known vulnerabilities.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tADVICE\tALIASES")
+	pkgs := map[string]bool{}
+	for _, f := range res.Findings {
+		pkgs[f.Component] = true
+		name := f.Name
+		if strings.Contains(f.Component, ">") {
+			name += " (in " + strings.SplitN(f.Component, ">", 2)[0] + ")"
+		}
+		sev := f.Severity
+		if f.Score > 0 {
+			sev = fmt.Sprintf("%s %.1f", f.Severity, f.Score)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d findings in %d components.\n", len(res.Findings), len(pkgs))
+}
+
+func explainFindings(w io.Writer, res *scan.Result, id string) {
+	n := 0
+	for _, f := range res.Findings {
+		hit := f.ID == id
+		for _, a := range f.Aliases {
+			hit = hit || a == id
+		}
+		if !hit {
+			continue
+		}
+		n++
+		r := f.Record()
+		fmt.Fprintf(w, "%s %s (%s)\n  record:   %s (modified %s)\n  aliases:  %s\n  summary:  %s\n  matched:  %s\n  verdict:  %s %s is affected; %s\n",
+			f.Name, f.Version, f.Component, r.ID, r.Modified, strings.Join(f.Aliases, ", "), f.Summary, f.How, f.Name, f.Version, f.Advice)
+		if f.Vector != "" {
+			fmt.Fprintf(w, "  severity: %s %.1f from %s\n", f.Severity, f.Score, f.Vector)
+		}
+		for _, d := range f.Diagnostics {
+			fmt.Fprintf(w, "  note:     %s\n", d)
+		}
+	}
+	if n == 0 {
+		fmt.Fprintf(w, "No finding of %s in this scan.\n", id)
+	}
+}

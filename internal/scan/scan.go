@@ -1,0 +1,298 @@
+// Package scan matches the components of an inventory against the local
+// vulnerability database and reports findings: one per component and
+// group of aliased records, with the fix on the matched branch, the
+// severity computed from CVSS vectors, and labels where the answer needs
+// care (a distro package whose fix may be backported, an open range, a
+// version that cannot be parsed).
+package scan
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/match"
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/severity"
+)
+
+// Source gives the records for a package; *vulndb.DB is one.
+type Source interface {
+	Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record, error)
+}
+
+// Finding is one vulnerability of one component.
+type Finding struct {
+	Component string   `json:"component"` // inventory ID
+	Name      string   `json:"name"`
+	Version   string   `json:"version"`
+	PURL      string   `json:"purl,omitempty"`
+	ID        string   `json:"id"`      // the record that matched
+	Aliases   []string `json:"aliases"` // every other ID of the same vulnerability
+	Summary   string   `json:"summary,omitempty"`
+	Severity  string   `json:"severity"`
+	Score     float64  `json:"score,omitempty"`
+	Vector    string   `json:"vector,omitempty"`
+	Fixed     string   `json:"fixed,omitempty"`
+	// Advice is the fix advice for people.
+	Advice string `json:"advice"`
+	// Labels: "distro-package", "open-range", "version-unparseable", "carried".
+	Labels []string `json:"labels,omitempty"`
+	// How says what matched: versions[] or the range's events.
+	How         string   `json:"how"`
+	Diagnostics []string `json:"diagnostics,omitempty"`
+	record      *osv.Record
+}
+
+// Record returns the OSV record behind the finding.
+func (f *Finding) Record() *osv.Record { return f.record }
+
+// Rating is the finding's severity rating.
+func (f *Finding) Rating() severity.Rating {
+	r, _ := severity.ParseRating(f.Severity)
+	return r
+}
+
+// Result is a scan.
+type Result struct {
+	Components int        `json:"components"`
+	Scanned    int        `json:"scanned"` // components with a PyPI identity
+	Findings   []*Finding `json:"findings"`
+}
+
+// Scan matches every PyPI component of inv.
+func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, error) {
+	res := &Result{Findings: []*Finding{}}
+	all := inv.Packages
+	if inv.Root != nil {
+		all = append([]*inventory.Package{inv.Root}, all...)
+	}
+	distroOwned := map[string]bool{}
+	carried := map[string]bool{}
+	for _, r := range inv.Relationships {
+		if r.Type != inventory.Contains {
+			continue
+		}
+		if from := inv.Find(r.From); from != nil && (from.Distro != nil || strings.HasPrefix(from.PURL, "pkg:deb/") || strings.HasPrefix(from.PURL, "pkg:rpm/") || strings.HasPrefix(from.PURL, "pkg:apk/")) {
+			distroOwned[r.To] = true
+		}
+		if from := inv.Find(r.From); from != nil && from.Kind == inventory.KindDistribution {
+			carried[r.To] = true
+		}
+	}
+	for _, p := range all {
+		res.Components++
+		name, version, ok := pypiIdentity(p)
+		if !ok {
+			continue
+		}
+		res.Scanned++
+		recs, err := src.Lookup(ctx, "PyPI", name)
+		if err != nil {
+			return nil, err
+		}
+		var found []*Finding
+		for _, rec := range recs {
+			m := match.PyPI(rec, name, version)
+			if !m.Affected {
+				continue
+			}
+			f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
+				Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec}
+			rate(f, rec, name)
+			switch {
+			case m.Fixed != "":
+				f.Advice = "upgrade to " + m.Fixed + " or later"
+			case m.LastAffected != "":
+				f.Advice = "no fix known (last affected " + m.LastAffected + ")"
+			default:
+				f.Advice = "no fix known"
+			}
+			if m.Open {
+				f.Labels = append(f.Labels, "open-range")
+				if note := openRangeNote(rec); note != "" {
+					f.Advice += "; the advisory says: " + note
+				}
+			}
+			if m.Unparseable {
+				f.Labels = append(f.Labels, "version-unparseable")
+			}
+			if p.Distro != nil || distroOwned[p.ID] {
+				f.Labels = append(f.Labels, "distro-package")
+				f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+			}
+			if carried[p.ID] && p.Kind == inventory.KindLibrary {
+				f.Labels = append(f.Labels, "carried")
+			}
+			found = append(found, f)
+		}
+		res.Findings = append(res.Findings, dedupe(found)...)
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Component != b.Component {
+			return a.Component < b.Component
+		}
+		return a.ID < b.ID
+	})
+	return res, nil
+}
+
+// pypiIdentity returns the PyPI name and version of a component.
+func pypiIdentity(p *inventory.Package) (name, version string, ok bool) {
+	if p.PURL != "" {
+		u, err := packageurl.FromString(p.PURL)
+		if err != nil || u.Type != "pypi" {
+			return "", "", false
+		}
+		version = u.Version
+		if version == "" {
+			version = p.Version
+		}
+		return u.Name, version, version != ""
+	}
+	if p.Kind == inventory.KindDistribution && p.Version != "" {
+		return p.Name, p.Version, true
+	}
+	return "", "", false
+}
+
+func summary(r *osv.Record) string {
+	if r.Summary != "" {
+		return r.Summary
+	}
+	d := strings.TrimSpace(r.Details)
+	if i := strings.IndexAny(d, ".\n"); i > 0 && i < 160 {
+		return d[:i+1]
+	}
+	if len(d) > 160 {
+		return d[:157] + "..."
+	}
+	return d
+}
+
+// rate sets the severity: the package's own severity over the record's,
+// a CVSS vector's computed base score over a text rating.
+func rate(f *Finding, rec *osv.Record, name string) {
+	sevs := rec.Severity
+	for _, a := range rec.Affected {
+		if len(a.Severity) > 0 && strings.EqualFold(osv.EcosystemBase(a.Package.Ecosystem), "PyPI") {
+			sevs = a.Severity
+		}
+	}
+	best := -1.0
+	for _, s := range sevs {
+		if !strings.HasPrefix(s.Type, "CVSS_") {
+			continue
+		}
+		score, err := severity.Score(s.Score)
+		if err != nil {
+			f.Diagnostics = append(f.Diagnostics, "severity vector "+s.Score+": "+err.Error())
+			continue
+		}
+		if score > best {
+			best, f.Vector = score, s.Score
+		}
+	}
+	if best >= 0 {
+		f.Score, f.Severity = best, severity.Of(best).String()
+		return
+	}
+	if s, ok := rec.DatabaseSpecific["severity"].(string); ok {
+		if r, err := severity.ParseRating(s); err == nil {
+			f.Severity = r.String()
+			return
+		}
+	}
+	f.Severity = severity.Unknown.String()
+}
+
+func openRangeNote(rec *osv.Record) string {
+	for _, a := range rec.Affected {
+		if s, ok := a.DatabaseSpecific["last_known_affected_version_range"].(string); ok {
+			return "last known affected " + s
+		}
+	}
+	return ""
+}
+
+// dedupe keeps one finding per group of aliased records for a component
+// (union of IDs and aliases). It shows the PyPI-native ID (PYSEC, then
+// GHSA, then CVE), takes the highest severity of the group, and keeps
+// every ID of the group as an alias.
+func dedupe(fs []*Finding) []*Finding {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
+		}
+		parent[x] = x
+		return x
+	}
+	union := func(a, b string) { parent[find(a)] = find(b) }
+	for _, f := range fs {
+		for _, a := range f.Aliases {
+			union(f.ID, a)
+		}
+	}
+	groups := map[string][]*Finding{}
+	var order []string
+	for _, f := range fs {
+		g := find(f.ID)
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], f)
+	}
+	var out []*Finding
+	for _, g := range order {
+		members := groups[g]
+		sort.SliceStable(members, func(i, j int) bool {
+			if pi, pj := idRank(members[i].ID), idRank(members[j].ID); pi != pj {
+				return pi < pj
+			}
+			return members[i].ID < members[j].ID
+		})
+		best := members[0]
+		// The group's severity is the highest any of its records gives.
+		for _, m := range members[1:] {
+			if m.Rating() > best.Rating() || m.Score > best.Score {
+				best.Score, best.Severity, best.Vector = m.Score, m.Severity, m.Vector
+			}
+		}
+		ids := map[string]bool{}
+		for _, m := range members {
+			ids[m.ID] = true
+			for _, a := range m.Aliases {
+				ids[a] = true
+			}
+		}
+		delete(ids, best.ID)
+		best.Aliases = best.Aliases[:0:0]
+		for id := range ids {
+			best.Aliases = append(best.Aliases, id)
+		}
+		sort.Strings(best.Aliases)
+		out = append(out, best)
+	}
+	return out
+}
+
+// idRank orders the ID a finding is shown under.
+func idRank(id string) int {
+	switch {
+	case strings.HasPrefix(id, "PYSEC-"):
+		return 0
+	case strings.HasPrefix(id, "GHSA-"):
+		return 1
+	case strings.HasPrefix(id, "CVE-"):
+		return 2
+	}
+	return 3
+}

@@ -1,0 +1,157 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/python/pep440"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+var pins = [][2]string{
+	{"requests", "2.19.0"}, {"urllib3", "1.24.1"}, {"Jinja2", "2.10"}, {"PyYAML", "5.3"}, {"Pillow", "8.0.0"}, {"Django", "2.2.0"},
+}
+
+func pinned() *inventory.Inventory {
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root", Name: "app", Version: "1"}}
+	for _, p := range pins {
+		inv.Packages = append(inv.Packages, &inventory.Package{ID: "pypi/" + p[0], Kind: inventory.KindDistribution,
+			Name: p[0], Version: p[1], PURL: "pkg:pypi/" + pep503.Normalize(p[0]) + "@" + p[1]})
+	}
+	return inv
+}
+
+// TestPinsAgainstPyPA: the records matched for known vulnerable pins are
+// exactly those whose own versions[] enumeration lists the version (the
+// osv.dev answer), and every alias group is reported once.
+func TestPinsAgainstPyPA(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "osv", "pypa-advisory-database", "vulns")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("PyPA advisory database not present in ../shared/corpus/osv")
+	}
+	dbPath := filepath.Join(t.TempDir(), "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vulndb.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := Scan(context.Background(), pinned(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The oracle reads the YAML files directly.
+	want := map[string]map[string]bool{} // package -> record IDs
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		r, err := osv.Parse(data, f)
+		if err != nil || r.Withdrawn != "" {
+			continue
+		}
+		for _, a := range r.Affected {
+			for _, p := range pins {
+				if pep503.Normalize(a.Package.Name) != pep503.Normalize(p[0]) {
+					continue
+				}
+				v := pep440.MustParse(p[1])
+				for _, s := range a.Versions {
+					if w, err := pep440.Parse(s); err == nil && w.Compare(v) == 0 {
+						if want[p[0]] == nil {
+							want[p[0]] = map[string]bool{}
+						}
+						want[p[0]][r.ID] = true
+					}
+				}
+			}
+		}
+	}
+	got := map[string]map[string]bool{}
+	for _, f := range res.Findings {
+		if got[f.Name] == nil {
+			got[f.Name] = map[string]bool{}
+		}
+		got[f.Name][f.ID] = true
+		for _, a := range f.Aliases {
+			got[f.Name][a] = true
+		}
+	}
+	total := 0
+	for pkg, ids := range want {
+		for id := range ids {
+			total++
+			if !got[pkg][id] {
+				t.Errorf("%s: %s lists the version but was not reported", pkg, id)
+			}
+		}
+	}
+	for _, f := range res.Findings {
+		if !want[f.Name][f.ID] {
+			t.Errorf("%s %s: %s reported but its versions[] does not list the version (%s)", f.Name, f.Version, f.ID, f.How)
+		}
+		if f.Advice == "" || f.Severity == "" {
+			t.Errorf("%s: %s has no advice or severity", f.Name, f.ID)
+		}
+	}
+	if total < 30 || res.Scanned != len(pins)+0 {
+		t.Errorf("%d expected records, %d scanned", total, res.Scanned)
+	}
+	t.Logf("%d findings for %d records", len(res.Findings), total)
+}
+
+type fakeSource map[string][]*osv.Record
+
+func (f fakeSource) Lookup(_ context.Context, _, name string) ([]*osv.Record, error) {
+	return f[pep503.Normalize(name)], nil
+}
+
+func TestAliasesLabelsSeverity(t *testing.T) {
+	mk := func(id string, aliases []string, sev string, events ...osv.Event) *osv.Record {
+		r := &osv.Record{ID: id, Modified: "m", Aliases: aliases, Affected: []osv.Affected{{
+			Package: osv.Package{Ecosystem: "PyPI", Name: "demo"},
+			Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: events}}}}}
+		if sev != "" {
+			r.Severity = []osv.Severity{{Type: "CVSS_V3", Score: sev}}
+		}
+		return r
+	}
+	src := fakeSource{"demo": {
+		mk("PYSEC-1", []string{"CVE-1"}, "", osv.Event{Introduced: "0"}, osv.Event{Fixed: "2.0"}),
+		mk("GHSA-1", []string{"CVE-1"}, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", osv.Event{Introduced: "1.0"}, osv.Event{Fixed: "2.0"}),
+		mk("PYSEC-2", nil, "", osv.Event{Introduced: "1.0"}),
+	}}
+	inv := &inventory.Inventory{
+		Root: &inventory.Package{ID: "root"},
+		Packages: []*inventory.Package{
+			{ID: "deb/python3-demo@1.5-1", PURL: "pkg:deb/debian/python3-demo@1.5-1"},
+			{ID: "pypi/demo@1.5", Kind: inventory.KindDistribution, Name: "demo", Version: "1.5", PURL: "pkg:pypi/demo@1.5"},
+		},
+		Relationships: []inventory.Relationship{{From: "deb/python3-demo@1.5-1", Type: inventory.Contains, To: "pypi/demo@1.5"}},
+	}
+	res, err := Scan(context.Background(), inv, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		sort.Strings(f.Labels)
+		got = append(got, f.ID+" "+strings.Join(f.Aliases, ",")+" "+f.Severity+" "+strings.Join(f.Labels, ",")+" | "+f.Advice)
+	}
+	want := []string{
+		"PYSEC-1 CVE-1,GHSA-1 CRITICAL distro-package | distro package: the upstream fix may be backported; upgrade to 2.0 or later",
+		"PYSEC-2  UNKNOWN distro-package,open-range | distro package: the upstream fix may be backported; no fix known",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

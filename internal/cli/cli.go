@@ -75,7 +75,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			continue
 		}
 		err := c.run(ctx, e, args[1:])
-		return report(stderr, err)
+		return finish(stderr, err)
 	}
 	fmt.Fprintf(stderr, "pysbom: error: unknown command %q\n", args[0])
 	usage(stderr)
@@ -106,7 +106,7 @@ func (e *findingsError) Error() string { return e.msg }
 // hinted is an error with advice for the user.
 type hinted interface{ Hint() string }
 
-func report(stderr io.Writer, err error) int {
+func finish(stderr io.Writer, err error) int {
 	if err == nil {
 		return ExitOK
 	}

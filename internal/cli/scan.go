@@ -12,6 +12,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/report"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/scan"
 	"github.com/pysbom/pysbom/internal/severity"
@@ -22,8 +23,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
-	format := choiceFlag{allowed: validateFormats, value: "table"}
-	fs.Var(&format, "o", "output `FORMAT`: table or json")
+	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true}, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 with vulnerabilities)")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
@@ -71,6 +72,18 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	switch {
 	case *explain != "":
 		explainFindings(&out, res, *explain)
+	case format.value == "sarif":
+		if err := report.SARIF(&out, res, inv, arg, Version); err != nil {
+			return err
+		}
+	case format.value == "cyclonedx":
+		created, err := creationTime(e.getenv)
+		if err != nil {
+			return err
+		}
+		if err := report.CycloneDX(&out, res, inv, created, Version); err != nil {
+			return err
+		}
 	case format.value == "json":
 		enc := json.NewEncoder(&out)
 		enc.SetIndent("", "  ")

@@ -1,0 +1,112 @@
+package report
+
+import (
+	"io"
+	"sort"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
+	"github.com/pysbom/pysbom/internal/scan"
+	"github.com/pysbom/pysbom/internal/severity"
+)
+
+// CycloneDX writes the inventory as a CycloneDX 1.6 BOM with the findings
+// in its vulnerabilities section, each affecting its component by
+// bom-ref.
+func CycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created time.Time, toolVersion string) error {
+	bom, err := cyclonedx.Build(inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion})
+	if err != nil {
+		return err
+	}
+	var vulns []cdx.Vulnerability
+	for _, f := range res.Findings {
+		v := cdx.Vulnerability{
+			BOMRef:         f.Component + "#" + f.ID,
+			ID:             f.ID,
+			Source:         source(f.ID),
+			Description:    f.Summary,
+			Recommendation: f.Advice,
+			Affects:        &[]cdx.Affects{{Ref: f.Component, Range: &[]cdx.AffectedVersions{{Version: f.Version, Status: cdx.VulnerabilityStatusAffected}}}},
+		}
+		var refs []cdx.VulnerabilityReference
+		for _, a := range f.Aliases {
+			refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: source(a)})
+		}
+		if len(refs) > 0 {
+			v.References = &refs
+		}
+		rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Rating())}
+		if f.Score > 0 {
+			score := f.Score
+			rating.Score, rating.Vector = &score, f.Vector
+			rating.Method = method(f.Vector)
+		}
+		v.Ratings = &[]cdx.VulnerabilityRating{rating}
+		if r := f.Record(); r != nil {
+			if len(r.References) > 0 {
+				var adv []cdx.Advisory
+				for _, ref := range r.References {
+					if ref.Type == "ADVISORY" {
+						adv = append(adv, cdx.Advisory{URL: ref.URL})
+					}
+				}
+				if len(adv) > 0 {
+					v.Advisories = &adv
+				}
+			}
+			v.Published, v.Updated = r.Published, r.Modified
+		}
+		vulns = append(vulns, v)
+	}
+	sort.SliceStable(vulns, func(i, j int) bool { return vulns[i].BOMRef < vulns[j].BOMRef })
+	if len(vulns) > 0 {
+		bom.Vulnerabilities = &vulns
+	}
+	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true)
+	enc.SetEscapeHTML(false)
+	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+}
+
+func source(id string) *cdx.Source {
+	switch {
+	case len(id) > 6 && id[:6] == "PYSEC-":
+		return &cdx.Source{Name: "PyPA advisory database", URL: "https://github.com/pypa/advisory-database"}
+	case len(id) > 5 && id[:5] == "GHSA-":
+		return &cdx.Source{Name: "GitHub Advisory Database", URL: "https://github.com/advisories/" + id}
+	case len(id) > 4 && id[:4] == "CVE-":
+		return &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + id}
+	}
+	return &cdx.Source{Name: "OSV", URL: "https://osv.dev/vulnerability/" + id}
+}
+
+func cdxSeverity(r severity.Rating) cdx.Severity {
+	switch r {
+	case severity.Critical:
+		return cdx.SeverityCritical
+	case severity.High:
+		return cdx.SeverityHigh
+	case severity.Medium:
+		return cdx.SeverityMedium
+	case severity.Low:
+		return cdx.SeverityLow
+	case severity.None:
+		return cdx.SeverityNone
+	}
+	return cdx.SeverityUnknown
+}
+
+func method(vector string) cdx.ScoringMethod {
+	switch {
+	case len(vector) > 9 && vector[:9] == "CVSS:4.0/":
+		return cdx.ScoringMethodCVSSv4
+	case len(vector) > 9 && vector[:9] == "CVSS:3.1/":
+		return cdx.ScoringMethodCVSSv31
+	case len(vector) > 9 && vector[:9] == "CVSS:3.0/":
+		return cdx.ScoringMethodCVSSv3
+	}
+	return cdx.ScoringMethodCVSSv2
+}

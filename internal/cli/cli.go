@@ -52,7 +52,7 @@ func commands() []command {
 		{"validate", "[flags] SBOM...", "check SPDX/CycloneDX documents: schema, semantics, NTIA, quality", runValidate},
 		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
 		{"scan", "[flags] [SBOM|TARGET]", "known vulnerabilities of an SBOM's or a target's PyPI components, offline", runScan},
-		{"db", "import|status", "the local vulnerability database (OSV records)", runDB},
+		{"db", "import|update|status", "the local vulnerability database (OSV records)", runDB},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "pysbom", Version)
 			return nil

@@ -13,6 +13,7 @@ import (
 func runDB(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(e.stderr, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
+		fmt.Fprintln(e.stderr, "       pysbom db update [--db PATH] [--url URL]  download osv.dev's PyPI export (if changed) and import it")
 		fmt.Fprintln(e.stderr, "       pysbom db status [--db PATH]           what the database holds and how old it is")
 		if len(args) == 0 {
 			return &usageError{"db needs a subcommand: import or status"}
@@ -23,6 +24,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("db "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
+	url := fs.String("url", vulndb.DefaultUpdateURL, "for update: the `URL` of a zip of OSV JSON records")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -41,6 +43,20 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "imported %d records into %s (%d skipped)\n", rep.Imported, *dbPath, len(rep.Skipped))
 		return nil
+	case "update":
+		res, err := vulndb.Update(ctx, *dbPath, *url, nil, vulndb.Options{})
+		if err != nil {
+			return err
+		}
+		if res.NotModified {
+			fmt.Fprintf(e.stdout, "%s has not changed since the last update\n", res.URL)
+			return nil
+		}
+		for _, s := range res.Report.Skipped {
+			fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
+		}
+		fmt.Fprintf(e.stdout, "imported %d records from %s into %s (%d skipped)\n", res.Report.Imported, res.URL, *dbPath, len(res.Report.Skipped))
+		return nil
 	case "status":
 		db, err := vulndb.Open(*dbPath)
 		if err != nil {
@@ -57,7 +73,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	return &usageError{fmt.Sprintf("unknown db subcommand %q (want import or status)", sub)}
+	return &usageError{fmt.Sprintf("unknown db subcommand %q (want import, update or status)", sub)}
 }
 
 // defaultDB is $PYSBOM_DB or the database under the user's cache directory.

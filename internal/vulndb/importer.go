@@ -37,6 +37,10 @@ type Options struct {
 	Now time.Time
 	// Progress, when set, is called after each record.
 	Progress func(done int)
+	// meta is written into the meta table with the records (Update's ETag).
+	meta map[string]string
+	// sourceName replaces the path as the recorded source name (a URL).
+	sourceName string
 }
 
 // Import adds the OSV records under each path (a folder of .json/.yaml
@@ -87,6 +91,11 @@ func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*R
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, fmt.Sprint(SchemaVersion)); err != nil {
 		return nil, err
 	}
+	for k, v := range opt.meta {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
+			return nil, err
+		}
+	}
 	rep := &Report{}
 	for _, p := range paths {
 		abs, _ := filepath.Abs(p)
@@ -94,8 +103,12 @@ func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*R
 		if err != nil {
 			return nil, err
 		}
+		name := abs
+		if opt.sourceName != "" {
+			name = opt.sourceName
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO sources (source, imported, records) VALUES (?, ?, ?)`,
-			abs, opt.Now.UTC().Format(time.RFC3339), n); err != nil {
+			name, opt.Now.UTC().Format(time.RFC3339), n); err != nil {
 			return nil, err
 		}
 	}

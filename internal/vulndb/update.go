@@ -1,0 +1,103 @@
+package vulndb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// DefaultUpdateURL is osv.dev's export of every PyPI record.
+const DefaultUpdateURL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"
+
+// maxDownload bounds a downloaded export.
+const maxDownload = 2 << 30
+
+// UpdateResult says what an update did.
+type UpdateResult struct {
+	URL         string
+	NotModified bool
+	Report      *Report
+}
+
+// Update downloads url (a zip of OSV JSON records) unless the server says
+// it has not changed since the last update (ETag), and imports it. The
+// download goes to a temporary file beside the database; the import is
+// atomic as always.
+func Update(ctx context.Context, dbPath, url string, client *http.Client, opt Options) (*UpdateResult, error) {
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Minute}
+	}
+	res := &UpdateResult{URL: url}
+	etag := storedETag(dbPath, url)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusNotModified:
+		res.NotModified = true
+		return res, nil
+	case http.StatusOK:
+	default:
+		return nil, fmt.Errorf("download %s: %s", url, resp.Status)
+	}
+	if err := os.MkdirAll(dirOf(dbPath), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(dirOf(dbPath), ".download-*.zip")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	n, err := io.Copy(tmp, io.LimitReader(resp.Body, maxDownload+1))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("download %s: %w", url, err)
+	}
+	if n > maxDownload {
+		return nil, fmt.Errorf("download %s: larger than %d GiB", url, maxDownload>>30)
+	}
+	opt.meta = map[string]string{"etag:" + url: resp.Header.Get("ETag")}
+	opt.sourceName = url
+	rep, err := Import(ctx, dbPath, []string{tmp.Name()}, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Report = rep
+	return res, nil
+}
+
+// storedETag reads the ETag of the last download of url, if any.
+func storedETag(dbPath, url string) string {
+	d, err := Open(dbPath)
+	if err != nil {
+		return ""
+	}
+	defer d.Close()
+	var v sql.NullString
+	d.db.QueryRow(`SELECT value FROM meta WHERE key = ?`, "etag:"+url).Scan(&v)
+	return v.String
+}
+
+func dirOf(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(p[i]) {
+			return p[:i]
+		}
+	}
+	return "."
+}

@@ -37,28 +37,81 @@ type Result struct {
 }
 
 // PyPI evaluates record r for PyPI package name (any spelling) at version ver.
-func PyPI(r *osv.Record, name, ver string) Result {
-	var res Result
+func PyPI(r *osv.Record, name, ver string) Result { return Compile(r).PyPI(name, ver) }
+
+// Compiled is a record with its versions parsed once, for matching many
+// package versions against it.
+type Compiled struct {
+	rec      *osv.Record
+	affected []compiledAffected
+}
+
+type compiledAffected struct {
+	key      string // PEP 503 name
+	versions []string
+	parsed   []pep440.Version // parsed versions[]; zero Version where unparseable
+	ok       []bool
+	ranges   []compiledRange
+}
+
+type compiledRange struct {
+	rg          osv.Range
+	events      []event // ECOSYSTEM: parsed with PEP 440
+	diagnostics []string
+}
+
+// Record returns the record that was compiled.
+func (c *Compiled) Record() *osv.Record { return c.rec }
+
+// Compile parses the PyPI parts of a record.
+func Compile(r *osv.Record) *Compiled {
+	c := &Compiled{rec: r}
 	if r.Withdrawn != "" {
-		return res
+		return c
 	}
+	for _, a := range r.Affected {
+		if osv.EcosystemBase(a.Package.Ecosystem) != "PyPI" || (len(a.Ranges) == 0 && len(a.Versions) == 0) {
+			continue
+		}
+		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions}
+		for _, s := range a.Versions {
+			v, err := pep440.Parse(s)
+			ca.parsed = append(ca.parsed, v)
+			ca.ok = append(ca.ok, err == nil)
+		}
+		for _, rg := range a.Ranges {
+			if rg.Type != "ECOSYSTEM" && rg.Type != "SEMVER" {
+				continue
+			}
+			cr := compiledRange{rg: rg}
+			if rg.Type == "ECOSYSTEM" {
+				cr.events, cr.diagnostics = parseEvents(rg, parsePEP440)
+			}
+			ca.ranges = append(ca.ranges, cr)
+		}
+		c.affected = append(c.affected, ca)
+	}
+	return c
+}
+
+// PyPI evaluates the compiled record for package name at version ver.
+func (c *Compiled) PyPI(name, ver string) Result {
+	var res Result
+	r := c.rec
 	key := pep503.Normalize(name)
 	v, verr := pep440.Parse(ver)
-	for _, a := range r.Affected {
-		if osv.EcosystemBase(a.Package.Ecosystem) != "PyPI" || pep503.Normalize(a.Package.Name) != key {
+	for _, a := range c.affected {
+		if a.key != key {
 			continue
 		}
-		if len(a.Ranges) == 0 && len(a.Versions) == 0 {
-			continue
-		}
-		for _, s := range a.Versions {
+		for i, s := range a.versions {
 			if verr != nil {
 				if s == ver {
 					return Result{Affected: true, Unparseable: true, How: "versions[] (exact string)"}
 				}
 				continue
 			}
-			if w, err := pep440.Parse(s); err == nil && w.Compare(v) == 0 {
+			if a.ok[i] && a.parsed[i].Compare(v) == 0 {
 				res.Affected, res.How = true, "versions[] lists "+s
 			}
 		}
@@ -66,25 +119,22 @@ func PyPI(r *osv.Record, name, ver string) Result {
 			res.Unparseable = true
 			continue
 		}
-		for _, rg := range a.Ranges {
-			var parse func(string) (version, error)
-			var target version
-			switch rg.Type {
-			case "GIT":
-				continue // never ends the evaluation
+		for _, cr := range a.ranges {
+			var rr Result
+			switch cr.rg.Type {
 			case "ECOSYSTEM":
-				parse, target = parsePEP440, pepVersion{v}
+				rr = evaluateEvents(cr.rg, cr.events, pepVersion{v})
+				rr.Diagnostics = append(cr.diagnostics, rr.Diagnostics...)
 			case "SEMVER":
 				sv, err := parseSemver(ver)
 				if err != nil {
 					res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s: version %q is not SemVer", r.ID, ver))
 					continue
 				}
-				parse, target = func(s string) (version, error) { return parseSemver(s) }, sv
-			default:
-				continue
+				evs, diags := parseEvents(cr.rg, func(s string) (version, error) { return parseSemver(s) })
+				rr = evaluateEvents(cr.rg, evs, sv)
+				rr.Diagnostics = append(diags, rr.Diagnostics...)
 			}
-			rr := evaluate(rg, parse, target)
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
 				return merge(res, rr)
@@ -139,11 +189,11 @@ func (e event) against(t version) int {
 	return e.v.cmp(t)
 }
 
-// evaluate applies one range's events to version t: the greatest event
-// at or below t decides (introduced: affected; last_affected equal to t:
-// affected; anything else: not affected), limits bound the range above.
-func evaluate(rg osv.Range, parse func(string) (version, error), t version) Result {
-	var res Result
+// parseEvents parses a range's events, sorted by version and then kind
+// (introduced < last_affected < fixed < limit); events that cannot be
+// parsed are left out and reported.
+func parseEvents(rg osv.Range, parse func(string) (version, error)) ([]event, []string) {
+	var diags []string
 	var evs []event
 	for _, e := range rg.Events {
 		var ev event
@@ -166,13 +216,27 @@ func evaluate(rg osv.Range, parse func(string) (version, error), t version) Resu
 		if ev.inf == 0 {
 			v, err := parse(ev.value)
 			if err != nil {
-				res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s %q cannot be parsed: %v", kindName[ev.kind], ev.value, err))
+				diags = append(diags, fmt.Sprintf("%s %q cannot be parsed: %v", kindName[ev.kind], ev.value, err))
 				continue
 			}
 			ev.v = v
 		}
 		evs = append(evs, ev)
 	}
+	sort.SliceStable(evs, func(i, j int) bool {
+		if c := evs[i].order(evs[j]); c != 0 {
+			return c < 0
+		}
+		return evs[i].kind < evs[j].kind
+	})
+	return evs, diags
+}
+
+// evaluateEvents applies sorted events to version t: the greatest event
+// at or below t decides (introduced: affected; last_affected equal to t:
+// affected; anything else: not affected), limits bound the range above.
+func evaluateEvents(rg osv.Range, evs []event, t version) Result {
+	var res Result
 	limited, below := false, false
 	for _, e := range evs {
 		if e.kind == 3 {
@@ -183,12 +247,6 @@ func evaluate(rg osv.Range, parse func(string) (version, error), t version) Resu
 	if limited && !below {
 		return res
 	}
-	sort.SliceStable(evs, func(i, j int) bool {
-		if c := evs[i].order(evs[j]); c != 0 {
-			return c < 0
-		}
-		return evs[i].kind < evs[j].kind
-	})
 	for i := len(evs) - 1; i >= 0; i-- {
 		e := evs[i]
 		c := e.against(t)

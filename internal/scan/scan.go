@@ -16,12 +16,18 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/match"
 	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/severity"
 )
 
 // Source gives the records for a package; *vulndb.DB is one.
 type Source interface {
 	Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record, error)
+}
+
+// nameLister is a Source that can list the names it has records for.
+type nameLister interface {
+	Names(ctx context.Context, ecosystem string) (map[string]bool, error)
 }
 
 // Finding is one vulnerability of one component.
@@ -83,6 +89,16 @@ func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, e
 			carried[r.To] = true
 		}
 	}
+	// Each name is looked up, and its records compiled, once per scan;
+	// names the source has no record for are not asked about.
+	cache := map[string][]*match.Compiled{}
+	var known map[string]bool
+	if nl, ok := src.(nameLister); ok {
+		var err error
+		if known, err = nl.Names(ctx, "PyPI"); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range all {
 		res.Components++
 		name, version, ok := pypiIdentity(p)
@@ -90,13 +106,25 @@ func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, e
 			continue
 		}
 		res.Scanned++
-		recs, err := src.Lookup(ctx, "PyPI", name)
-		if err != nil {
-			return nil, err
+		key := pep503.Normalize(name)
+		compiled, seen := cache[key]
+		if !seen && known != nil && !known[key] {
+			cache[key], seen = nil, true
+		}
+		if !seen {
+			recs, err := src.Lookup(ctx, "PyPI", name)
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				compiled = append(compiled, match.Compile(rec))
+			}
+			cache[key] = compiled
 		}
 		var found []*Finding
-		for _, rec := range recs {
-			m := match.PyPI(rec, name, version)
+		for _, c := range compiled {
+			rec := c.Record()
+			m := c.PyPI(name, version)
 			if !m.Affected {
 				continue
 			}

@@ -124,6 +124,25 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 	return out, rows.Err()
 }
 
+// Names returns the (normalised) package names of ecosystem that any
+// record names, so that a scan asks only about those.
+func (d *DB) Names(ctx context.Context, ecosystem string) (map[string]bool, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT DISTINCT name FROM affected WHERE ecosystem = ?`, ecosystem)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.path, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[n] = true
+	}
+	return out, rows.Err()
+}
+
 // Status describes the database.
 type Status struct {
 	Path      string   `json:"path"`

@@ -290,3 +290,26 @@ func TestVectorsSpecifierSet(t *testing.T) {
 		}
 	}
 }
+
+// TestFastPathAgrees: the plain-release fast path gives what the full
+// grammar gives.
+func TestFastPathAgrees(t *testing.T) {
+	for _, s := range []string{"0", "1", "01.002", "1.0.0", "2024.10.10", "10.0.0.0.1", "123456789012345678901234567890.1"} {
+		fast, ok := parseRelease(s)
+		if !ok {
+			t.Fatalf("%s: fast path refused", s)
+		}
+		m := versionRE.FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("%s: the grammar refuses it", s)
+		}
+		if fast.String() != MustParse(" "+s).String() || fast.Compare(MustParse(" "+s)) != 0 {
+			t.Errorf("%s: fast %s, grammar %s", s, fast, MustParse(" "+s))
+		}
+	}
+	for _, s := range []string{"", ".", "1.", ".1", "1..2", "1.a", "v1", "1 "} {
+		if _, ok := parseRelease(s); ok {
+			t.Errorf("fast path accepted %q", s)
+		}
+	}
+}

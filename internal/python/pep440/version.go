@@ -93,6 +93,9 @@ func Parse(s string) (Version, error) {
 	if len(s) > maxLen {
 		return Version{}, &ParseError{Input: s}
 	}
+	if v, ok := parseRelease(s); ok {
+		return v, nil
+	}
 	// Trim Unicode white space as Python's str.strip does; anything else
 	// outside ASCII is invalid (and must not case-fold into ASCII: "ſ").
 	m := versionRE.FindStringSubmatch(strings.TrimSpace(s))
@@ -139,6 +142,35 @@ func Parse(s string) (Version, error) {
 		}
 	}
 	return v, nil
+}
+
+// parseRelease parses the common plain form "N(.N)*" without the regular
+// expression; ok is false for anything else.
+func parseRelease(s string) (Version, bool) {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return Version{}, false
+	}
+	n := 1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if s[i-1] == '.' {
+				return Version{}, false
+			}
+			n++
+		case c < '0' || c > '9':
+			return Version{}, false
+		}
+	}
+	v := Version{release: make([]num, 0, n)}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			v.release = append(v.release, mkNum(s[start:i]))
+			start = i + 1
+		}
+	}
+	return v, true
 }
 
 // MustParse is Parse for constants in tests and tables; it panics on error.

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/report"
 	"github.com/pysbom/pysbom/internal/sbom"
@@ -25,7 +26,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
 	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true}, value: "table"}
 	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 with vulnerabilities)")
-	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count")
+	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
 	fs.Usage = func() {
@@ -60,7 +61,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := scan.Scan(ctx, inv, db)
+	res, err := scan.ScanWith(ctx, inv, db, scan.Options{Changelog: localChangelog})
 	if err != nil {
 		return err
 	}
@@ -103,6 +104,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if *failOn != "" {
 		n := 0
 		for _, f := range res.Findings {
+			if f.FixedByDistro() {
+				continue
+			}
 			if r := f.Rating(); r == severity.Unknown || r >= threshold {
 				n++
 			}
@@ -112,6 +116,15 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// localChangelog reads an installed Debian package's changelog.
+func localChangelog(pkg string) (string, map[string]string, error) {
+	c, err := dpkg.ReadChangelog(pkg)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.Version, c.Fixed, nil
 }
 
 // scanInput reads an SBOM document, or builds the inventory of a target.

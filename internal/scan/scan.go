@@ -8,6 +8,7 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -23,6 +24,15 @@ import (
 // Source gives the records for a package; *vulndb.DB is one.
 type Source interface {
 	Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record, error)
+}
+
+// Options refine a scan.
+type Options struct {
+	// Changelog, when set, returns the version of an installed distro
+	// package and the CVEs its changelog says are fixed (by version). A
+	// finding on a component of that package version whose ID or alias
+	// the changelog names is labelled fixed-by-distro.
+	Changelog func(pkg string) (version string, fixed map[string]string, err error)
 }
 
 // nameLister is a Source that can list the names it has records for.
@@ -45,7 +55,8 @@ type Finding struct {
 	Fixed     string   `json:"fixed,omitempty"`
 	// Advice is the fix advice for people.
 	Advice string `json:"advice"`
-	// Labels: "distro-package", "open-range", "version-unparseable", "carried".
+	// Labels: "distro-package", "fixed-by-distro", "open-range",
+	// "version-unparseable", "carried".
 	Labels []string `json:"labels,omitempty"`
 	// How says what matched: versions[] or the range's events.
 	How         string   `json:"how"`
@@ -55,6 +66,17 @@ type Finding struct {
 
 // Record returns the OSV record behind the finding.
 func (f *Finding) Record() *osv.Record { return f.record }
+
+// FixedByDistro reports whether the distro package that ships the
+// component says (in its changelog) that it fixed the vulnerability.
+func (f *Finding) FixedByDistro() bool {
+	for _, l := range f.Labels {
+		if l == "fixed-by-distro" {
+			return true
+		}
+	}
+	return false
+}
 
 // Rating is the finding's severity rating.
 func (f *Finding) Rating() severity.Rating {
@@ -71,21 +93,34 @@ type Result struct {
 
 // Scan matches every PyPI component of inv.
 func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, error) {
+	return ScanWith(ctx, inv, src, Options{})
+}
+
+// ScanWith is Scan with options.
+func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Options) (*Result, error) {
 	res := &Result{Findings: []*Finding{}}
 	all := inv.Packages
 	if inv.Root != nil {
 		all = append([]*inventory.Package{inv.Root}, all...)
 	}
-	distroOwned := map[string]bool{}
+	byID := map[string]*inventory.Package{}
+	for _, p := range all {
+		byID[p.ID] = p
+	}
+	distroOwned := map[string]*inventory.Package{} // component -> the distro package containing it
 	carried := map[string]bool{}
 	for _, r := range inv.Relationships {
 		if r.Type != inventory.Contains {
 			continue
 		}
-		if from := inv.Find(r.From); from != nil && (from.Distro != nil || strings.HasPrefix(from.PURL, "pkg:deb/") || strings.HasPrefix(from.PURL, "pkg:rpm/") || strings.HasPrefix(from.PURL, "pkg:apk/")) {
-			distroOwned[r.To] = true
+		from := byID[r.From]
+		if from == nil {
+			continue
 		}
-		if from := inv.Find(r.From); from != nil && from.Kind == inventory.KindDistribution {
+		if from.Kind == inventory.KindOSPackage || strings.HasPrefix(from.PURL, "pkg:deb/") || strings.HasPrefix(from.PURL, "pkg:rpm/") || strings.HasPrefix(from.PURL, "pkg:apk/") {
+			distroOwned[r.To] = from
+		}
+		if from.Kind == inventory.KindDistribution {
 			carried[r.To] = true
 		}
 	}
@@ -148,9 +183,14 @@ func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, e
 			if m.Unparseable {
 				f.Labels = append(f.Labels, "version-unparseable")
 			}
-			if p.Distro != nil || distroOwned[p.ID] {
+			if p.Distro != nil || distroOwned[p.ID] != nil {
 				f.Labels = append(f.Labels, "distro-package")
-				f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+				if by := backport(opt, p, distroOwned[p.ID], rec); by != "" {
+					f.Labels = append(f.Labels, "fixed-by-distro")
+					f.Advice = by
+				} else {
+					f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+				}
 			}
 			if carried[p.ID] && p.Kind == inventory.KindLibrary {
 				f.Labels = append(f.Labels, "carried")
@@ -323,4 +363,36 @@ func idRank(id string) int {
 		return 2
 	}
 	return 3
+}
+
+// backport says how the distro fixed rec in p's distro package, or "".
+// The changelog counts only when it is that exact package version's.
+func backport(opt Options, p, owner *inventory.Package, rec *osv.Record) string {
+	if opt.Changelog == nil {
+		return ""
+	}
+	name, version := "", ""
+	switch {
+	case p.Distro != nil:
+		name, version = p.Distro.Name, p.Distro.Version
+	case owner != nil && owner.Kind == inventory.KindOSPackage:
+		name, version = owner.Name, owner.Version
+	case owner != nil:
+		if u, err := packageurl.FromString(owner.PURL); err == nil && u.Type == "deb" {
+			name, version = u.Name, u.Version
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	installed, fixed, err := opt.Changelog(name)
+	if err != nil || installed != version {
+		return ""
+	}
+	for _, id := range rec.IDs() {
+		if in, ok := fixed[id]; ok {
+			return fmt.Sprintf("fixed in the distro package %s %s: its changelog names %s (entry %s)", name, version, id, in)
+		}
+	}
+	return ""
 }

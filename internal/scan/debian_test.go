@@ -1,0 +1,108 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/target"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+func TestBackportLabel(t *testing.T) {
+	rec := &osv.Record{ID: "PYSEC-9", Modified: "m", Aliases: []string{"CVE-2099-1"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "PyPI", Name: "demo"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "2"}}}}}}}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		{ID: "pypi/demo@1", Kind: inventory.KindDistribution, Name: "demo", Version: "1", PURL: "pkg:pypi/demo@1",
+			Distro: &inventory.DistroPackage{Name: "python3-demo", Version: "1-2+deb12u1"}}}}
+	log := func(version string) func(string) (string, map[string]string, error) {
+		return func(string) (string, map[string]string, error) {
+			return version, map[string]string{"CVE-2099-1": "1-2+deb12u1"}, nil
+		}
+	}
+	res, _ := ScanWith(context.Background(), inv, fakeSource{"demo": {rec}}, Options{Changelog: log("1-2+deb12u1")})
+	if f := res.Findings[0]; !f.FixedByDistro() || !strings.Contains(f.Advice, "its changelog names CVE-2099-1") {
+		t.Errorf("finding = %+v", f)
+	}
+	// A changelog of another version of the package proves nothing.
+	res, _ = ScanWith(context.Background(), inv, fakeSource{"demo": {rec}}, Options{Changelog: log("1-3")})
+	if res.Findings[0].FixedByDistro() {
+		t.Error("a changelog of another version was used")
+	}
+}
+
+// TestDebianBackports scans Debian 12's dist-packages: of the upstream
+// findings for cryptography and Pillow in the PyPA data, the ones their
+// Debian changelogs name are shown as fixed by backports.
+func TestDebianBackports(t *testing.T) {
+	site := "/usr/lib/python3/dist-packages"
+	if m, _ := filepath.Glob(filepath.Join(site, "cryptography-*.dist-info")); len(m) == 0 {
+		t.Skip("Debian's python3-cryptography is not installed")
+	}
+	dir := filepath.Join(schema.CorpusDir(), "osv", "pypa-advisory-database", "vulns")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("PyPA advisory database not present")
+	}
+	dbPath := filepath.Join(t.TempDir(), "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := vulndb.Open(dbPath)
+	defer db.Close()
+	env, err := target.Resolve(context.Background(), site, target.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := extract.Environment(context.Background(), env, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ScanWith(context.Background(), inv, db, Options{Changelog: func(pkg string) (string, map[string]string, error) {
+		c, err := dpkg.ReadChangelog(pkg)
+		if err != nil {
+			return "", nil, err
+		}
+		return c.Version, c.Fixed, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Name != "cryptography" && f.Name != "Pillow" {
+			continue
+		}
+		if !contains(f.Labels, "distro-package") {
+			t.Errorf("%s %s: no distro-package label", f.Name, f.ID)
+		}
+		got[f.ID] = f.FixedByDistro()
+	}
+	want := map[string]bool{
+		"PYSEC-2023-11":  true,  // CVE-2023-23931, in cryptography's changelog
+		"PYSEC-2023-254": true,  // CVE-2023-49083
+		"PYSEC-2023-227": true,  // CVE-2023-44271, in Pillow's
+		"PYSEC-2023-175": false, // no CVE alias the changelog could name
+	}
+	for id, fixed := range want {
+		if g, ok := got[id]; !ok || g != fixed {
+			t.Errorf("%s: found %v, fixed-by-distro %v; want fixed-by-distro %v", id, ok, g, fixed)
+		}
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -7,9 +7,9 @@
 #   go install github.com/anchore/syft/cmd/syft@v1.57.1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 root="${PYENV_ROOT:-$HOME/.pyenv}"
 site="${1:-$root/versions/3.11.7/lib/python3.11/site-packages}"
-runs="${RUNS:-5}"
 [ -d "$site" ] || { echo "no site-packages at $site" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -25,26 +25,15 @@ nfiles=$(tr -cd '\0' < "$tmp/files" | wc -c)
 bytes=$(du -sb "$site" | cut -f1)
 xargs -0 cat < "$tmp/files" > /dev/null   # warm the page cache
 
-# best WALL_SECONDS PEAK_KB of $runs runs of a command
-measure() {
-  local best="" rss=""
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" > /dev/null 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-    read -r wall kb < <(tail -n 1 "$tmp/t")
-    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
-    if [ -z "$rss" ] || [ "$kb" -gt "$rss" ]; then rss=$kb; fi
-  done
-  echo "$best $rss"
-}
 
-echo "site: $site ($nfiles files, $((bytes / 1048576)) MB), best of $runs, warm cache, $(nproc) cores"
+echo "site: $site ($nfiles files, $((bytes / 1048576)) MB), best of ${RUNS:-5}, warm cache, $(nproc) cores"
 read -r t_sha m_sha < <(measure bash -c "xargs -0 -P2 -n 1000 sha256sum < '$tmp/files'")
 read -r t_py m_py < <(measure env SOURCE_DATE_EPOCH=0 "$tmp/pysbom" sbom -q "$site" -o spdx-json="$tmp/out.spdx.json")
 printf '%-34s %8s s %8s MB\n' "2x parallel sha256sum" "$t_sha" "$((m_sha / 1024))"
 printf '%-34s %8s s %8s MB\n' "pysbom sbom (spdx-json)" "$t_py" "$((m_py / 1024))"
 awk "BEGIN{printf \"pysbom / sha256sum: %.2fx (target <= 1.3x)\n\", $t_py / $t_sha}"
 if [ -n "$syft" ]; then
-  read -r t_sy m_sy < <(RUNS=$(( runs < 3 ? runs : 3 )) measure "$syft" -q "dir:$site" -o spdx-json)
+  read -r t_sy m_sy < <(RUNS=3 measure "$syft" -q "dir:$site" -o spdx-json)
   printf '%-34s %8s s %8s MB\n' "syft dir: (spdx-json)" "$t_sy" "$((m_sy / 1024))"
   awk "BEGIN{printf \"syft / pysbom: %.1fx faster (target >= 5x); pysbom peak RSS %d MB (target <= 100 MB)\n\", $t_sy / $t_py, $m_py / 1024}"
 fi

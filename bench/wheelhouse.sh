@@ -7,10 +7,10 @@
 # least 50 in all. Usage: bench/wheelhouse.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 root="${PYENV_ROOT:-$HOME/.pyenv}"
 py="$root/versions/3.11.7/bin/python3.11"
 site="$root/versions/3.11.7/lib/python3.11/site-packages"
-runs="${RUNS:-5}"
 [ -x "$py" ] || { echo "needs pyenv 3.11.7" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -37,17 +37,7 @@ n=$(ls "$tmp/wh" | wc -l)
 mb=$(( $(du -sb "$tmp/wh" | cut -f1) / 1048576 ))
 cat "$tmp"/wh/* > /dev/null
 
-measure() {
-  local best="" rss=""
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" > /dev/null 2> "$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-    read -r wall kb < <(tail -n 1 "$tmp/t")
-    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
-    if [ -z "$rss" ] || [ "$kb" -gt "$rss" ]; then rss=$kb; fi
-  done
-  echo "$best $rss"
-}
-echo "wheelhouse: $n wheels, $mb MB compressed, best of $runs, $(nproc) cores"
+echo "wheelhouse: $n wheels, $mb MB compressed, best of ${RUNS:-5}, $(nproc) cores"
 read -r t_un m_un < <(measure bash -c "ls '$tmp'/wh/*.whl | xargs -P2 -I{} sh -c 'unzip -p {} | sha256sum'")
 read -r t_py m_py < <(measure env SOURCE_DATE_EPOCH=0 "$tmp/pysbom" sbom -q "$tmp/wh" -o spdx-json="$tmp/out.json")
 printf '%-40s %8s s %8s MB\n' "2x parallel unzip -p | sha256sum" "$t_un" "$((m_un / 1024))"

@@ -13,6 +13,7 @@ import (
 	"github.com/pysbom/pysbom/internal/diff"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/sbom"
+	"github.com/pysbom/pysbom/internal/validate"
 )
 
 func runDiff(ctx context.Context, e *env, args []string) error {
@@ -67,13 +68,15 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// readSBOM reads a document for validate, diff and scan, refusing one
+// larger than validate.MaxSize before reading it.
 func readSBOM(file string) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	const max = 512 << 20
+	max := validate.MaxSize
 	if fi, err := f.Stat(); err == nil && fi.Size() > max {
 		return nil, fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", file, fi.Size(), max>>20)
 	}
@@ -81,7 +84,7 @@ func readSBOM(file string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	if len(data) > max {
+	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: larger than %d MiB", file, max>>20)
 	}
 	return data, nil

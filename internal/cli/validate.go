@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -44,16 +43,11 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		fh, err := os.Open(f)
+		data, err := readSBOM(f)
 		if err != nil {
 			return err
 		}
-		if fi, err := fh.Stat(); err == nil && fi.Size() > validate.MaxSize {
-			fh.Close()
-			return fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", f, fi.Size(), validate.MaxSize>>20)
-		}
-		r, err := validate.Read(fh, f)
-		fh.Close()
+		r, err := validate.Document(data, f)
 		if err != nil {
 			return err
 		}

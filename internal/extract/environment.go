@@ -206,7 +206,7 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:path", Value: relTo(env.Path, in.Path)})
 		if real, err := filepath.EvalSymlinks(in.Path); err == nil {
 			if owner, ok := db.Owner(real); ok {
-				p.Distro = &inventory.DistroPackage{Manager: "dpkg", Distro: owner.Distro, Name: owner.Name,
+				p.Distro = &inventory.DistroPackage{Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Source: owner.Source,
 					Version: owner.Version, Arch: owner.Arch, PURL: owner.PURL()}
 			}
 		}

@@ -190,6 +190,8 @@ type DistroPackage struct {
 	Manager string // "dpkg"
 	Distro  string // "debian"
 	Name    string
+	// Source is the source package, which distro advisories name.
+	Source  string
 	Version string
 	Arch    string
 	PURL    string

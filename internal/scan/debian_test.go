@@ -106,3 +106,40 @@ func contains(l []string, s string) bool {
 	}
 	return false
 }
+
+type ecoSource map[string][]*osv.Record // "ecosystem/name"
+
+func (s ecoSource) Lookup(_ context.Context, eco, name string) ([]*osv.Record, error) {
+	return s[eco+"/"+name], nil
+}
+
+// TestDebianAdvisory: a PyPI finding on a component a Debian package
+// contains is decided by Debian's own advisory for the same CVE, keyed by
+// the source package and release the SBOM's deb purl names.
+func TestDebianAdvisory(t *testing.T) {
+	pypi := &osv.Record{ID: "PYSEC-2023-254", Modified: "m", Aliases: []string{"CVE-2023-49083"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "PyPI", Name: "cryptography"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "41.0.6"}}}}}}}
+	dsa := &osv.Record{ID: "DSA-5599-1", Modified: "m", Aliases: []string{"CVE-2023-49083"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Debian:12", Name: "python-cryptography"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "38.0.4-3+deb12u1"}}}}}}}
+	src := ecoSource{"PyPI/cryptography": {pypi}, "Debian/python-cryptography": {dsa}}
+	inv := func(debVersion string) *inventory.Inventory {
+		deb := &inventory.Package{ID: "deb", Kind: inventory.KindOSPackage, Name: "python3-cryptography", Version: debVersion,
+			PURL: "pkg:deb/debian/python3-cryptography@" + debVersion + "?arch=amd64&distro=debian-12&upstream=python-cryptography"}
+		return &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{deb,
+			{ID: "c", Kind: inventory.KindDistribution, Name: "cryptography", Version: "38.0.4", PURL: "pkg:pypi/cryptography@38.0.4"}},
+			Relationships: []inventory.Relationship{{From: "deb", Type: inventory.Contains, To: "c"}}}
+	}
+	res, err := Scan(context.Background(), inv("38.0.4-3+deb12u1"), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Findings[0]; !f.FixedByDistro() || !strings.Contains(f.Advice, "Debian advisory DSA-5599-1 says fixed in 38.0.4-3+deb12u1") {
+		t.Errorf("patched: %+v", f)
+	}
+	res, _ = Scan(context.Background(), inv("38.0.4-3"), src)
+	if f := res.Findings[0]; f.FixedByDistro() || !contains(f.Labels, "distro-affected") || !strings.Contains(f.Advice, "the fix is in 38.0.4-3+deb12u1") {
+		t.Errorf("unpatched: %+v", f)
+	}
+}

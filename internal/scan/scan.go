@@ -55,8 +55,8 @@ type Finding struct {
 	Fixed     string   `json:"fixed,omitempty"`
 	// Advice is the fix advice for people.
 	Advice string `json:"advice"`
-	// Labels: "distro-package", "fixed-by-distro", "open-range",
-	// "version-unparseable", "carried".
+	// Labels: "distro-package", "fixed-by-distro", "distro-affected",
+	// "open-range", "version-unparseable", "carried".
 	Labels []string `json:"labels,omitempty"`
 	// How says what matched: versions[] or the range's events.
 	How         string   `json:"how"`
@@ -127,6 +127,7 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 	// Each name is looked up, and its records compiled, once per scan;
 	// names the source has no record for are not asked about.
 	cache := map[string][]*match.Compiled{}
+	debCache := map[string][]*osv.Record{}
 	var known map[string]bool
 	if nl, ok := src.(nameLister); ok {
 		var err error
@@ -185,11 +186,25 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			}
 			if p.Distro != nil || distroOwned[p.ID] != nil {
 				f.Labels = append(f.Labels, "distro-package")
-				if by := backport(opt, p, distroOwned[p.ID], rec); by != "" {
+				dp := distroOf(p, distroOwned[p.ID])
+				verdict, err := debianVerdict(ctx, src, debCache, dp, rec)
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case verdict != "" && strings.HasPrefix(verdict, "fixed"):
 					f.Labels = append(f.Labels, "fixed-by-distro")
-					f.Advice = by
-				} else {
-					f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+					f.Advice = verdict
+				case verdict != "":
+					f.Labels = append(f.Labels, "distro-affected")
+					f.Advice = verdict
+				default:
+					if by := backport(opt, dp, rec); by != "" {
+						f.Labels = append(f.Labels, "fixed-by-distro")
+						f.Advice = by
+					} else {
+						f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+					}
 				}
 			}
 			if carried[p.ID] && p.Kind == inventory.KindLibrary {
@@ -365,33 +380,97 @@ func idRank(id string) int {
 	return 3
 }
 
-// backport says how the distro fixed rec in p's distro package, or "".
-// The changelog counts only when it is that exact package version's.
-func backport(opt Options, p, owner *inventory.Package, rec *osv.Record) string {
-	if opt.Changelog == nil {
-		return ""
-	}
-	name, version := "", ""
+// distroPkg is the distro package a component came in.
+type distroPkg struct {
+	name, source, version, release string
+}
+
+// distroOf finds the distro package of p, from its own record or from the
+// package that CONTAINS it (its purl: pkg:deb/debian/NAME@VERSION?
+// distro=debian-12&upstream=SOURCE).
+func distroOf(p, owner *inventory.Package) distroPkg {
+	var d distroPkg
+	purl := ""
 	switch {
 	case p.Distro != nil:
-		name, version = p.Distro.Name, p.Distro.Version
-	case owner != nil && owner.Kind == inventory.KindOSPackage:
-		name, version = owner.Name, owner.Version
+		d = distroPkg{name: p.Distro.Name, source: p.Distro.Source, version: p.Distro.Version}
+		purl = p.Distro.PURL
 	case owner != nil:
-		if u, err := packageurl.FromString(owner.PURL); err == nil && u.Type == "deb" {
-			name, version = u.Name, u.Version
+		d = distroPkg{name: owner.Name, version: owner.Version}
+		purl = owner.PURL
+	}
+	if u, err := packageurl.FromString(purl); err == nil {
+		if d.name == "" || owner != nil && p.Distro == nil {
+			d.name, d.version = u.Name, u.Version
+		}
+		q := u.Qualifiers.Map()
+		if d.source == "" {
+			d.source = q["upstream"]
+		}
+		if rel, ok := strings.CutPrefix(q["distro"], "debian-"); ok {
+			d.release = rel
 		}
 	}
-	if name == "" {
+	if d.source == "" {
+		d.source = d.name
+	}
+	return d
+}
+
+// debianVerdict looks for a Debian advisory about the same vulnerability
+// as rec for the distro package, and says what it decides: "fixed ..."
+// when the installed version is at or past Debian's fix, else "Debian
+// advisory ... affected ...", or "" when Debian has no such record.
+func debianVerdict(ctx context.Context, src Source, cache map[string][]*osv.Record, d distroPkg, rec *osv.Record) (string, error) {
+	if d.source == "" || d.version == "" {
+		return "", nil
+	}
+	recs, ok := cache[d.source]
+	if !ok {
+		var err error
+		if recs, err = src.Lookup(ctx, "Debian", d.source); err != nil {
+			return "", err
+		}
+		cache[d.source] = recs
+	}
+	ids := map[string]bool{}
+	for _, id := range rec.IDs() {
+		ids[id] = true
+	}
+	for _, dr := range recs {
+		same := false
+		for _, id := range dr.IDs() {
+			same = same || ids[id]
+		}
+		if !same {
+			continue
+		}
+		m := match.Debian(dr, d.release, d.source, d.version)
+		switch {
+		case m.Affected && m.Fixed != "":
+			return fmt.Sprintf("Debian advisory %s: %s %s is affected; the fix is in %s", dr.ID, d.source, d.version, m.Fixed), nil
+		case m.Affected:
+			return fmt.Sprintf("Debian advisory %s: %s %s is affected; no fix yet", dr.ID, d.source, d.version), nil
+		case m.Fixed != "":
+			return fmt.Sprintf("fixed in the distro package %s %s: Debian advisory %s says fixed in %s", d.name, d.version, dr.ID, m.Fixed), nil
+		}
+	}
+	return "", nil
+}
+
+// backport says how the distro fixed rec in its package, or "". The
+// changelog counts only when it is that exact package version's.
+func backport(opt Options, d distroPkg, rec *osv.Record) string {
+	if opt.Changelog == nil || d.name == "" {
 		return ""
 	}
-	installed, fixed, err := opt.Changelog(name)
-	if err != nil || installed != version {
+	installed, fixed, err := opt.Changelog(d.name)
+	if err != nil || installed != d.version {
 		return ""
 	}
 	for _, id := range rec.IDs() {
 		if in, ok := fixed[id]; ok {
-			return fmt.Sprintf("fixed in the distro package %s %s: its changelog names %s (entry %s)", name, version, id, in)
+			return fmt.Sprintf("fixed in the distro package %s %s: its changelog names %s (entry %s)", d.name, d.version, id, in)
 		}
 	}
 	return ""

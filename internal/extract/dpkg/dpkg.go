@@ -37,6 +37,10 @@ func (p Package) PURL() string {
 	if p.Distro != "" && p.DistroVersion != "" {
 		q = append(q, packageurl.Qualifier{Key: "distro", Value: p.Distro + "-" + p.DistroVersion})
 	}
+	if p.Source != "" && p.Source != p.Name {
+		// The source package, as syft writes it: advisories name it.
+		q = append(q, packageurl.Qualifier{Key: "upstream", Value: p.Source})
+	}
 	ns := p.Distro
 	if ns == "" {
 		ns = "debian"

@@ -22,7 +22,7 @@ func TestFixture(t *testing.T) {
 	if !ok || p.Name != "python3-yaml" || p.Version != "6.0-3+b2" || p.Arch != "amd64" || p.Source != "pyyaml" {
 		t.Fatalf("Owner = %+v, %v", p, ok)
 	}
-	if got, want := p.PURL(), "pkg:deb/debian/python3-yaml@6.0-3%2Bb2?arch=amd64&distro=debian-12"; got != want {
+	if got, want := p.PURL(), "pkg:deb/debian/python3-yaml@6.0-3%2Bb2?arch=amd64&distro=debian-12&upstream=pyyaml"; got != want {
 		t.Errorf("PURL = %s, want %s", got, want)
 	}
 	if _, ok := db.Owner("/usr/share/doc/x"); ok {

@@ -293,7 +293,7 @@ func attachDistro(dir string, d *distinfo.Dist, db *dpkg.DB) {
 	for _, cand := range []string{filepath.Join(meta, "METADATA"), filepath.Join(meta, "PKG-INFO"), meta} {
 		if owner, ok := db.Owner(cand); ok {
 			d.Package.Distro = &inventory.DistroPackage{
-				Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Version: owner.Version,
+				Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Source: owner.Source, Version: owner.Version,
 				Arch: owner.Arch, PURL: owner.PURL(),
 			}
 			return

@@ -102,6 +102,7 @@ type distro struct {
 	Manager string `json:"manager"`
 	Distro  string `json:"distro,omitempty"`
 	Name    string `json:"name"`
+	Source  string `json:"source,omitempty"`
 	Version string `json:"version"`
 	Arch    string `json:"arch,omitempty"`
 	PURL    string `json:"purl,omitempty"`
@@ -175,7 +176,7 @@ func convert(p *inventory.Package) *pkg {
 		}
 	}
 	if d := p.Distro; d != nil {
-		out.Distro = &distro{d.Manager, d.Distro, d.Name, d.Version, d.Arch, d.PURL}
+		out.Distro = &distro{d.Manager, d.Distro, d.Name, d.Source, d.Version, d.Arch, d.PURL}
 	}
 	for _, pr := range p.Properties {
 		out.Properties = append(out.Properties, property{pr.Name, pr.Value})

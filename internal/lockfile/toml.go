@@ -197,11 +197,7 @@ func parseUV(file string, data []byte) (*Lock, error) {
 			}
 		}
 		for _, d := range pk.Deps {
-			dep := pep503.Normalize(d.Name)
-			if d.Version != "" {
-				dep += "@" + d.Version
-			}
-			p.Dependencies = append(p.Dependencies, dep)
+			p.Dependencies = append(p.Dependencies, depKey(d.Name, d.Version))
 		}
 		for _, extra := range sortedKeys(pk.Optional) {
 			for _, d := range pk.Optional[extra] {
@@ -363,15 +359,20 @@ func parsePylock(file string, data []byte) (*Lock, error) {
 			hashes(&pk.Wheels[j], &p)
 		}
 		for _, d := range pk.Dependencies {
-			dep := pep503.Normalize(d.Name)
-			if d.Version != "" {
-				dep += "@" + d.Version
-			}
-			p.Dependencies = append(p.Dependencies, dep)
+			p.Dependencies = append(p.Dependencies, depKey(d.Name, d.Version))
 		}
 		l.Packages = append(l.Packages, p)
 	}
 	return l, nil
+}
+
+// depKey names a dependency: its PEP 503 name, with "@version" when the
+// lock says which version.
+func depKey(name, version string) string {
+	if version != "" {
+		return pep503.Normalize(name) + "@" + version
+	}
+	return pep503.Normalize(name)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -182,25 +182,37 @@ func parseParty(s string) (inventory.Party, error) {
 	return inventory.Party{Kind: inventory.PartyKind(m[1]), Name: m[2], Email: strings.TrimSpace(m[3])}, nil
 }
 
-// summarize tells the user on stderr what problems were found.
+// summarize tells the user on stderr what problems were found: the real
+// ones first and in detail, informational notes by count.
 func summarize(w io.Writer, inv *inventory.Inventory) {
 	if len(inv.Problems) == 0 {
 		return
 	}
-	counts := map[inventory.ProblemKind]int{}
+	var real []inventory.Problem
+	counts, notes := map[inventory.ProblemKind]int{}, map[inventory.ProblemKind]int{}
 	for _, p := range inv.Problems {
+		if p.Kind.Informational() {
+			notes[p.Kind]++
+			continue
+		}
 		counts[p.Kind]++
+		real = append(real, p)
 	}
-	var kinds []string
-	for k, n := range counts {
-		kinds = append(kinds, fmt.Sprintf("%s: %d", k, n))
+	list := func(m map[inventory.ProblemKind]int) string {
+		var kinds []string
+		for k, n := range m {
+			kinds = append(kinds, fmt.Sprintf("%s: %d", k, n))
+		}
+		sort.Strings(kinds)
+		return strings.Join(kinds, ", ")
 	}
-	sort.Strings(kinds)
-	fmt.Fprintf(w, "pysbom: warning: %d problems (%s)\n", len(inv.Problems), strings.Join(kinds, ", "))
+	if len(real) > 0 {
+		fmt.Fprintf(w, "pysbom: warning: %d problems (%s)\n", len(real), list(counts))
+	}
 	const max = 10
-	for i, p := range inv.Problems {
+	for i, p := range real {
 		if i == max {
-			fmt.Fprintf(w, "pysbom: ... and %d more; -o table or -o json lists them all\n", len(inv.Problems)-max)
+			fmt.Fprintf(w, "pysbom: ... and %d more; -o table or -o json lists them all\n", len(real)-max)
 			break
 		}
 		where := p.Package
@@ -211,6 +223,9 @@ func summarize(w io.Writer, inv *inventory.Inventory) {
 			where += p.Path
 		}
 		fmt.Fprintf(w, "pysbom: %s: %s: %s\n", p.Kind, where, p.Message)
+	}
+	if n := len(inv.Problems) - len(real); n > 0 {
+		fmt.Fprintf(w, "pysbom: note: %d informational findings (%s); -o table lists them\n", n, list(notes))
 	}
 }
 

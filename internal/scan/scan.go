@@ -61,8 +61,25 @@ type Finding struct {
 	// How says what matched: versions[] or the range's events.
 	How         string   `json:"how"`
 	Diagnostics []string `json:"diagnostics,omitempty"`
-	record      *osv.Record
+	// VEX is the VEX statement that applies, if any.
+	VEX    *VEXStatus `json:"vex,omitempty"`
+	record *osv.Record
 }
+
+// VEXStatus is what a VEX statement says of a finding.
+type VEXStatus struct {
+	Status          string `json:"status"`
+	Justification   string `json:"justification,omitempty"`
+	ImpactStatement string `json:"impactStatement,omitempty"`
+	ActionStatement string `json:"actionStatement,omitempty"`
+	Source          string `json:"source"`
+	// Suppressed is true when not_affected or fixed statements cover the
+	// component on every path from the root.
+	Suppressed bool `json:"suppressed"`
+}
+
+// Suppressed reports whether VEX suppresses the finding.
+func (f *Finding) Suppressed() bool { return f.VEX != nil && f.VEX.Suppressed }
 
 // Record returns the OSV record behind the finding.
 func (f *Finding) Record() *osv.Record { return f.record }

@@ -1,0 +1,162 @@
+package vex
+
+import (
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/pep440"
+	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/scan"
+)
+
+// PURLMatches reports whether a statement's purl covers a component's.
+func PURLMatches(statement, component string) bool {
+	s, err1 := packageurl.FromString(statement)
+	c, err2 := packageurl.FromString(component)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if !strings.EqualFold(s.Type, c.Type) || s.Namespace != c.Namespace {
+		return false
+	}
+	sn, cn := s.Name, c.Name
+	if strings.EqualFold(s.Type, "pypi") {
+		sn, cn = pep503.Normalize(sn), pep503.Normalize(cn)
+	}
+	if sn != cn {
+		return false
+	}
+	if s.Version != "" {
+		if strings.EqualFold(s.Type, "pypi") {
+			a, ea := pep440.Parse(s.Version)
+			b, eb := pep440.Parse(c.Version)
+			if ea != nil || eb != nil || a.Compare(b) != 0 {
+				if s.Version != c.Version {
+					return false
+				}
+			}
+		} else if s.Version != c.Version {
+			return false
+		}
+	}
+	cq := c.Qualifiers.Map()
+	for k, v := range s.Qualifiers.Map() {
+		if cq[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Apply sets the VEX status of every finding that a valid statement
+// covers, and marks suppressed the ones that not_affected or fixed
+// statements cover on every path from the root.
+func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
+	byID := map[string]*inventory.Package{}
+	children := map[string][]string{}
+	if inv.Root != nil {
+		byID[inv.Root.ID] = inv.Root
+	}
+	for _, p := range inv.Packages {
+		byID[p.ID] = p
+	}
+	for _, r := range inv.Relationships {
+		if r.Type == inventory.Contains || r.Type == inventory.DependsOn {
+			children[r.From] = append(children[r.From], r.To)
+		}
+	}
+	for _, f := range res.Findings {
+		ids := map[string]bool{f.ID: true}
+		for _, a := range f.Aliases {
+			ids[a] = true
+		}
+		// The latest valid statement per product decides for that product.
+		latest := map[string]*Statement{} // product component ID -> statement
+		for i := range stmts {
+			s := &stmts[i]
+			if s.Invalid != "" || !anyIn(s.IDs(), ids) {
+				continue
+			}
+			if len(s.Subcomponents) > 0 && !anyPURL(s.Subcomponents, f.PURL) {
+				continue
+			}
+			for id, p := range byID {
+				if p.PURL == "" || !anyPURL(s.Products, p.PURL) {
+					continue
+				}
+				if cur := latest[id]; cur == nil || s.Timestamp.After(cur.Timestamp) {
+					latest[id] = s
+				}
+			}
+		}
+		if len(latest) == 0 {
+			continue
+		}
+		// The statement shown is the one on the component itself if any,
+		// else the latest of those on its products.
+		covering := map[string]bool{}
+		var shown *Statement
+		for id, s := range latest {
+			if s.Status == NotAffected || s.Status == Fixed {
+				covering[id] = true
+			}
+			if shown == nil || s.Timestamp.After(shown.Timestamp) {
+				shown = s
+			}
+		}
+		if s := latest[f.Component]; s != nil {
+			shown = s
+		}
+		f.VEX = &scan.VEXStatus{Status: shown.Status, Justification: shown.Justification,
+			ImpactStatement: shown.ImpactStatement, ActionStatement: shown.ActionStatement, Source: shown.Source}
+		f.VEX.Suppressed = covered(inv, children, covering, f.Component)
+	}
+}
+
+// covered reports whether every path from the root to target passes
+// through a covering product (or target is one).
+func covered(inv *inventory.Inventory, children map[string][]string, covering map[string]bool, target string) bool {
+	if covering[target] {
+		return true
+	}
+	if inv.Root == nil || covering[inv.Root.ID] {
+		return inv.Root != nil
+	}
+	seen := map[string]bool{inv.Root.ID: true}
+	queue := []string{inv.Root.ID}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, c := range children[n] {
+			if c == target {
+				return false // reached without passing a covering product
+			}
+			if seen[c] || covering[c] {
+				continue
+			}
+			seen[c] = true
+			queue = append(queue, c)
+		}
+	}
+	return true
+}
+
+func anyIn(l []string, set map[string]bool) bool {
+	for _, s := range l {
+		if set[s] {
+			return true
+		}
+	}
+	return false
+}
+
+func anyPURL(l []string, purl string) bool {
+	for _, s := range l {
+		if PURLMatches(s, purl) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,200 @@
+// Package vex reads VEX statements and applies them to scan findings.
+//
+// # Subset
+//
+// OpenVEX v0.2.0 (and the v0.0.1 shapes: a vulnerability as a string,
+// products as purl strings). CycloneDX VEX and CSAF are not read yet.
+//
+// # Rules
+//
+//   - A statement matches a finding when its vulnerability name, @id or
+//     one of its aliases equals the finding's ID or one of its aliases.
+//   - Products and subcomponents match components by purl: type,
+//     namespace and name equal (PyPI names in PEP 503 form); a statement
+//     purl without version matches every version, with one it must be
+//     equal (PEP 440 equality for PyPI); its qualifiers must be a subset
+//     of the component's.
+//   - Per product and vulnerability, the latest statement wins (its own
+//     timestamp, else the document's).
+//   - not_affected and fixed suppress; affected and under_investigation
+//     annotate. A not_affected statement without justification or impact
+//     statement is invalid and not applied.
+//   - A finding on component C is suppressed only when every path from the
+//     SBOM's root to C passes through a product whose statement covers it.
+package vex
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Status values.
+const (
+	NotAffected        = "not_affected"
+	Affected           = "affected"
+	Fixed              = "fixed"
+	UnderInvestigation = "under_investigation"
+)
+
+// MaxSize bounds a VEX document.
+const MaxSize = 64 << 20
+
+// Statement is one VEX statement.
+type Statement struct {
+	Vulnerability   string   // name or @id
+	Aliases         []string // the vulnerability's other names
+	Products        []string // purls
+	Subcomponents   []string // purls; empty covers everything in the product
+	Status          string
+	Justification   string
+	ImpactStatement string
+	ActionStatement string
+	Timestamp       time.Time
+	Source          string // file the statement came from
+	// Invalid says why the statement is not applied, "" when it is valid.
+	Invalid string
+}
+
+// IDs returns the vulnerability's names.
+func (s Statement) IDs() []string { return append([]string{s.Vulnerability}, s.Aliases...) }
+
+// ReadOpenVEX reads an OpenVEX document. Statements that break the spec
+// are returned with Invalid set; a document that is not OpenVEX is an
+// error.
+func ReadOpenVEX(data []byte, name string) ([]Statement, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, MaxSize>>20)
+	}
+	var doc struct {
+		Context    any               `json:"@context"`
+		Timestamp  string            `json:"timestamp"`
+		Statements []json.RawMessage `json:"statements"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: not JSON: %v", name, err)
+	}
+	ctx := fmt.Sprint(doc.Context)
+	if !strings.Contains(ctx, "openvex") {
+		return nil, fmt.Errorf("%s: not an OpenVEX document (no openvex @context)", name)
+	}
+	docTime, _ := parseTime(doc.Timestamp)
+	var out []Statement
+	for i, raw := range doc.Statements {
+		s, err := statement(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: statements[%d]: %v", name, i, err)
+		}
+		s.Source = fmt.Sprintf("%s#statements[%d]", name, i)
+		if s.Timestamp.IsZero() {
+			s.Timestamp = docTime
+		}
+		switch {
+		case s.Vulnerability == "":
+			s.Invalid = "no vulnerability"
+		case len(s.Products) == 0:
+			s.Invalid = "no products"
+		case s.Status != NotAffected && s.Status != Affected && s.Status != Fixed && s.Status != UnderInvestigation:
+			s.Invalid = fmt.Sprintf("unknown status %q", s.Status)
+		case s.Status == NotAffected && s.Justification == "" && s.ImpactStatement == "":
+			s.Invalid = "not_affected without a justification or an impact statement"
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func parseTime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// statement decodes one statement in either OpenVEX shape.
+func statement(raw json.RawMessage) (Statement, error) {
+	var st struct {
+		Vulnerability   json.RawMessage   `json:"vulnerability"`
+		Products        []json.RawMessage `json:"products"`
+		Subcomponents   []json.RawMessage `json:"subcomponents"`
+		Status          string            `json:"status"`
+		Justification   string            `json:"justification"`
+		ImpactStatement string            `json:"impact_statement"`
+		ActionStatement string            `json:"action_statement"`
+		Timestamp       string            `json:"timestamp"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return Statement{}, err
+	}
+	s := Statement{Status: st.Status, Justification: st.Justification, ImpactStatement: st.ImpactStatement, ActionStatement: st.ActionStatement}
+	s.Timestamp, _ = parseTime(st.Timestamp)
+	var name string
+	if json.Unmarshal(st.Vulnerability, &name) == nil {
+		s.Vulnerability = name
+	} else {
+		var v struct {
+			ID      string   `json:"@id"`
+			Name    string   `json:"name"`
+			Aliases []string `json:"aliases"`
+		}
+		if err := json.Unmarshal(st.Vulnerability, &v); err != nil && len(st.Vulnerability) > 0 {
+			return s, fmt.Errorf("vulnerability: %v", err)
+		}
+		s.Vulnerability, s.Aliases = v.Name, v.Aliases
+		if s.Vulnerability == "" {
+			s.Vulnerability = v.ID
+		} else if v.ID != "" && v.ID != v.Name {
+			s.Aliases = append(s.Aliases, v.ID)
+		}
+	}
+	for _, p := range st.Products {
+		purl, subs := product(p)
+		if purl != "" {
+			s.Products = append(s.Products, purl)
+		}
+		s.Subcomponents = append(s.Subcomponents, subs...)
+	}
+	for _, c := range st.Subcomponents {
+		if purl, _ := product(c); purl != "" {
+			s.Subcomponents = append(s.Subcomponents, purl)
+		}
+	}
+	sort.Strings(s.Subcomponents)
+	return s, nil
+}
+
+// product reads a product: a purl string, or {"@id", "identifiers":
+// {"purl"}, "subcomponents"}.
+func product(raw json.RawMessage) (string, []string) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, nil
+	}
+	var p struct {
+		ID          string `json:"@id"`
+		Identifiers struct {
+			PURL string `json:"purl"`
+		} `json:"identifiers"`
+		Subcomponents []json.RawMessage `json:"subcomponents"`
+	}
+	if json.Unmarshal(raw, &p) != nil {
+		return "", nil
+	}
+	purl := p.Identifiers.PURL
+	if purl == "" {
+		purl = p.ID
+	}
+	var subs []string
+	for _, c := range p.Subcomponents {
+		if sp, _ := product(c); sp != "" {
+			subs = append(subs, sp)
+		}
+	}
+	return purl, subs
+}

@@ -127,8 +127,8 @@ func TestApply(t *testing.T) {
 	want := map[string]string{
 		"requests":       "not_affected suppressed", // by alias, versionless purl
 		"zope.interface": "affected",                // the later statement wins
-		"urllib3":        "not_affected",             // covered through requests, but not through lib
-		"idna":           "no statement",             // the statement is invalid
+		"urllib3":        "not_affected",            // covered through requests, but not through lib
+		"idna":           "no statement",            // the statement is invalid
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -29,6 +29,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
+	var vexFiles listFlag
+	fs.Var(&vexFiles, "vex", "apply the statements of OpenVEX document `FILE` (repeatable); findings it shows not_affected or fixed are suppressed")
+	showSuppressed := fs.Bool("show-suppressed", false, "list the findings VEX suppresses in the table too")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom scan [flags] [SBOM|TARGET]")
 		fmt.Fprintln(e.stderr, "\nMatches the PyPI components of an SBOM (SPDX or CycloneDX, any tool's) or of a target")
@@ -65,6 +68,11 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(vexFiles) > 0 {
+		if err := applyVEX(e.stderr, vexFiles, res, inv); err != nil {
+			return err
+		}
+	}
 	st, err := db.Status(ctx)
 	if err != nil {
 		return err
@@ -96,7 +104,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	default:
-		printScan(&out, st, res)
+		printScan(&out, st, res, *showSuppressed)
 	}
 	if _, err := io.WriteString(e.stdout, out.String()); err != nil {
 		return err
@@ -104,7 +112,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if *failOn != "" {
 		n := 0
 		for _, f := range res.Findings {
-			if f.FixedByDistro() {
+			if f.FixedByDistro() || f.Suppressed() {
 				continue
 			}
 			if r := f.Rating(); r == severity.Unknown || r >= threshold {
@@ -143,17 +151,33 @@ func scanInput(ctx context.Context, e *env, arg string, noExec bool) (*inventory
 	return buildInventory(ctx, e, arg, extract.Options{}, noExec)
 }
 
-func printScan(w io.Writer, st *vulndb.Status, res *scan.Result) {
+func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {
 	fmt.Fprintf(w, "Scanned %d components (%d with a PyPI identity) against %s: %d records, newest modified %s\n\n",
 		res.Components, res.Scanned, st.Path, st.Records, st.Newest)
-	if len(res.Findings) == 0 {
+	findings := res.Findings
+	if !showSuppressed {
+		findings = unsuppressed(res.Findings)
+	}
+	hidden := len(res.Findings) - len(findings)
+	if len(findings) == 0 {
 		fmt.Fprintln(w, "No known vulnerabilities.")
+		if hidden > 0 {
+			fmt.Fprintf(w, "%d findings suppressed by VEX (--show-suppressed lists them).\n", hidden)
+		}
 		return
 	}
+	withVEX := false
+	for _, f := range findings {
+		withVEX = withVEX || f.VEX != nil
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tADVICE\tALIASES")
+	if withVEX {
+		fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tVEX\tADVICE\tALIASES")
+	} else {
+		fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tADVICE\tALIASES")
+	}
 	pkgs := map[string]bool{}
-	for _, f := range res.Findings {
+	for _, f := range findings {
 		pkgs[f.Component] = true
 		name := f.Name
 		if strings.Contains(f.Component, ">") {
@@ -163,10 +187,17 @@ func printScan(w io.Writer, st *vulndb.Status, res *scan.Result) {
 		if f.Score > 0 {
 			sev = fmt.Sprintf("%s %.1f", f.Severity, f.Score)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
+		if withVEX {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, vexCell(f), f.Advice, strings.Join(f.Aliases, ", "))
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
+		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d findings in %d components.\n", len(res.Findings), len(pkgs))
+	fmt.Fprintf(w, "\n%d findings in %d components.\n", len(findings), len(pkgs))
+	if hidden > 0 {
+		fmt.Fprintf(w, "%d findings suppressed by VEX (--show-suppressed lists them).\n", hidden)
+	}
 }
 
 func explainFindings(w io.Writer, res *scan.Result, id string) {
@@ -189,8 +220,30 @@ func explainFindings(w io.Writer, res *scan.Result, id string) {
 		for _, d := range f.Diagnostics {
 			fmt.Fprintf(w, "  note:     %s\n", d)
 		}
+		if v := f.VEX; v != nil {
+			fmt.Fprintf(w, "  vex:      %s from %s (suppressed: %v)\n", vexCell(f), v.Source, v.Suppressed)
+			if v.ImpactStatement != "" {
+				fmt.Fprintf(w, "  impact:   %s\n", v.ImpactStatement)
+			}
+		}
 	}
 	if n == 0 {
 		fmt.Fprintf(w, "No finding of %s in this scan.\n", id)
 	}
+}
+
+// vexCell is the VEX column of a finding: the status and justification,
+// marked when the finding is suppressed.
+func vexCell(f *scan.Finding) string {
+	if f.VEX == nil {
+		return "-"
+	}
+	c := f.VEX.Status
+	if f.VEX.Justification != "" {
+		c += " (" + f.VEX.Justification + ")"
+	}
+	if f.VEX.Suppressed {
+		c += " [suppressed]"
+	}
+	return c
 }

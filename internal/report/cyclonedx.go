@@ -3,6 +3,7 @@ package report
 import (
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -45,6 +46,9 @@ func CycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created 
 			rating.Method = method(f.Vector)
 		}
 		v.Ratings = &[]cdx.VulnerabilityRating{rating}
+		if f.VEX != nil {
+			v.Analysis = analysis(f.VEX)
+		}
 		if r := f.Record(); r != nil {
 			if len(r.References) > 0 {
 				var adv []cdx.Advisory
@@ -109,4 +113,35 @@ func method(vector string) cdx.ScoringMethod {
 		return cdx.ScoringMethodCVSSv3
 	}
 	return cdx.ScoringMethodCVSSv2
+}
+
+// analysis maps a VEX status to CycloneDX's impact analysis.
+func analysis(v *scan.VEXStatus) *cdx.VulnerabilityAnalysis {
+	a := &cdx.VulnerabilityAnalysis{Detail: strings.TrimSpace(v.ImpactStatement + " (" + v.Source + ")")}
+	switch v.Status {
+	case "not_affected":
+		a.State = cdx.IASNotAffected
+	case "fixed":
+		a.State = cdx.IASResolved
+	case "affected":
+		a.State = cdx.IASExploitable
+	case "under_investigation":
+		a.State = cdx.IASInTriage
+	}
+	// OpenVEX justifications and their CycloneDX counterparts, as the
+	// CISA "VEX Status Justifications" mapping gives them.
+	switch v.Justification {
+	case "component_not_present", "vulnerable_code_not_present":
+		a.Justification = cdx.IAJCodeNotPresent
+	case "vulnerable_code_not_in_execute_path":
+		a.Justification = cdx.IAJCodeNotReachable
+	case "vulnerable_code_cannot_be_controlled_by_adversary":
+		a.Justification = cdx.IAJRequiresEnvironment
+	case "inline_mitigations_already_exist":
+		a.Justification = cdx.IAJProtectedByMitigatingControl
+	}
+	if v.ActionStatement != "" {
+		a.Detail = strings.TrimSpace(a.Detail + " " + v.ActionStatement)
+	}
+	return a
 }

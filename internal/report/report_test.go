@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,5 +103,41 @@ func TestSARIF(t *testing.T) {
 		r.Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "lib/python3.12/site-packages/demo-1.5.dist-info/METADATA" ||
 		r.Tool.Driver.Rules[0].Properties["security-severity"] != "9.8" || len(r.Results[0].PartialFingerprints) != 1 {
 		t.Errorf("SARIF = %s", buf.String())
+	}
+}
+
+// TestVEXOutputs checks a suppressed finding keeps its VEX status: as
+// CycloneDX analysis (valid against the schema) and a SARIF suppression.
+func TestVEXOutputs(t *testing.T) {
+	res, inv := result(t)
+	res.Findings[0].VEX = &scan.VEXStatus{Status: "not_affected", Justification: "vulnerable_code_not_present",
+		ImpactStatement: "never imported", Source: "a.openvex.json#statements[0]", Suppressed: true}
+	var buf bytes.Buffer
+	if err := CycloneDX(&buf, res, inv, time.Unix(0, 0), "test"); err != nil {
+		t.Fatal(err)
+	}
+	schema.Validate(t, schema.CycloneDX16, buf.Bytes())
+	for _, want := range []string{`"state": "not_affected"`, `"justification": "code_not_present"`, `never imported (a.openvex.json#statements[0])`} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("CycloneDX lacks %s:\n%s", want, buf.Bytes())
+		}
+	}
+	buf.Reset()
+	if err := SARIF(&buf, res, inv, "env", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Suppressions []struct{ Kind, Status, Justification string } `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	sup := log.Runs[0].Results[0].Suppressions
+	if len(sup) != 1 || sup[0].Kind != "external" || sup[0].Status != "accepted" || !strings.Contains(sup[0].Justification, "vulnerable_code_not_present") {
+		t.Errorf("suppressions = %+v", sup)
 	}
 }

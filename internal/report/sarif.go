@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/scan"
@@ -54,11 +55,19 @@ type sarifRule struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	RuleID              string             `json:"ruleId"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+// sarifSuppression records a VEX statement that suppresses a result.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -108,8 +117,14 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 		loc.PhysicalLocation.ArtifactLocation.URI = locate(inv, f.Component, input)
 		loc.PhysicalLocation.Region.StartLine = 1
 		sum := sha256.Sum256([]byte(f.Component + "\x00" + f.ID))
+		var sup []sarifSuppression
+		if f.Suppressed() {
+			sup = []sarifSuppression{{Kind: "external", Status: "accepted",
+				Justification: strings.TrimSpace(f.VEX.Status + " " + f.VEX.Justification + " " + f.VEX.ImpactStatement + " (" + f.VEX.Source + ")")}}
+		}
 		run.Results = append(run.Results, sarifResult{
-			RuleID: f.ID, Level: level(f.Rating()),
+			Suppressions: sup,
+			RuleID:       f.ID, Level: level(f.Rating()),
 			Message: sarifText{fmt.Sprintf("%s %s is affected by %s (%s): %s. %s.", f.Name, f.Version, f.ID,
 				f.Severity, nonEmpty(f.Summary, "see the advisory"), f.Advice)},
 			Locations:           []sarifLocation{loc},

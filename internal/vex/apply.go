@@ -1,6 +1,7 @@
 package vex
 
 import (
+	"sort"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -98,7 +99,13 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 		// else the latest of those on its products.
 		covering := map[string]bool{}
 		var shown *Statement
-		for id, s := range latest {
+		keys := make([]string, 0, len(latest))
+		for id := range latest {
+			keys = append(keys, id)
+		}
+		sort.Strings(keys)
+		for _, id := range keys {
+			s := latest[id]
 			if s.Status == NotAffected || s.Status == Fixed {
 				covering[id] = true
 			}
@@ -115,32 +122,41 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 	}
 }
 
-// covered reports whether every path from the root to target passes
-// through a covering product (or target is one).
+// covered reports whether target is a covering product, or is reached
+// from the root and every path from the root to it passes through one.
 func covered(inv *inventory.Inventory, children map[string][]string, covering map[string]bool, target string) bool {
 	if covering[target] {
 		return true
 	}
-	if inv.Root == nil || covering[inv.Root.ID] {
-		return inv.Root != nil
+	if inv.Root == nil || len(covering) == 0 {
+		return false
 	}
-	seen := map[string]bool{inv.Root.ID: true}
-	queue := []string{inv.Root.ID}
+	if covering[inv.Root.ID] {
+		return true
+	}
+	return !reaches(children, inv.Root.ID, target, covering) && reaches(children, inv.Root.ID, target, nil)
+}
+
+// reaches reports whether target can be reached from the root without
+// passing through a node in avoid.
+func reaches(children map[string][]string, root, target string, avoid map[string]bool) bool {
+	seen := map[string]bool{root: true}
+	queue := []string{root}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
 		for _, c := range children[n] {
 			if c == target {
-				return false // reached without passing a covering product
+				return true
 			}
-			if seen[c] || covering[c] {
+			if seen[c] || avoid[c] {
 				continue
 			}
 			seen[c] = true
 			queue = append(queue, c)
 		}
 	}
-	return true
+	return false
 }
 
 func anyIn(l []string, set map[string]bool) bool {

@@ -1,0 +1,27 @@
+package vex
+
+import (
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/scan"
+)
+
+// FuzzReadOpenVEX checks a hostile document gives statements or an
+// error, never a panic, and that applying what is read never panics.
+func FuzzReadOpenVEX(f *testing.F) {
+	f.Add([]byte(`{"@context":"https://openvex.dev/ns/v0.2.0","timestamp":"2024-01-01T00:00:00Z","statements":[{"vulnerability":{"name":"CVE-1","aliases":["GHSA-1"]},"products":[{"@id":"pkg:pypi/a@1","subcomponents":[{"@id":"pkg:pypi/b"}]}],"status":"not_affected","justification":"component_not_present"}]}`))
+	f.Add([]byte(`{"@context":"https://openvex.dev/ns","statements":[{"vulnerability":"CVE-1","products":["pkg:pypi/a"],"status":"fixed"}]}`))
+	f.Add([]byte(`{"@context":"openvex","statements":[{"vulnerability":1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		stmts, err := ReadOpenVEX(data, "fuzz.json")
+		if err != nil {
+			return
+		}
+		inv := &inventory.Inventory{Root: &inventory.Package{ID: "r"},
+			Packages:      []*inventory.Package{{ID: "a", PURL: "pkg:pypi/a@1"}, {ID: "b", PURL: "pkg:pypi/b@2"}},
+			Relationships: []inventory.Relationship{{From: "r", Type: inventory.Contains, To: "a"}, {From: "a", Type: inventory.DependsOn, To: "b"}}}
+		res := &scan.Result{Findings: []*scan.Finding{{Component: "b", PURL: "pkg:pypi/b@2", ID: "CVE-1", Aliases: []string{"GHSA-1"}}}}
+		Apply(res, inv, stmts)
+	})
+}

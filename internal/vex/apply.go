@@ -57,6 +57,7 @@ func PURLMatches(statement, component string) bool {
 func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 	byID := map[string]*inventory.Package{}
 	children := map[string][]string{}
+	parents := map[string][]string{}
 	if inv.Root != nil {
 		byID[inv.Root.ID] = inv.Root
 	}
@@ -66,6 +67,7 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 	for _, r := range inv.Relationships {
 		if r.Type == inventory.Contains || r.Type == inventory.DependsOn {
 			children[r.From] = append(children[r.From], r.To)
+			parents[r.To] = append(parents[r.To], r.From)
 		}
 	}
 	for _, f := range res.Findings {
@@ -73,7 +75,13 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 		for _, a := range f.Aliases {
 			ids[a] = true
 		}
-		// The latest valid statement per product decides for that product.
+		// A statement's product is the component itself, one that
+		// contains it or depends on it, or the document's root; the latest valid statement per
+		// product decides for that product.
+		above := ancestors(parents, f.Component)
+		if inv.Root != nil {
+			above[inv.Root.ID] = true // the document describes it all
+		}
 		latest := map[string]*Statement{} // product component ID -> statement
 		for i := range stmts {
 			s := &stmts[i]
@@ -83,8 +91,9 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 			if len(s.Subcomponents) > 0 && !anyPURL(s.Subcomponents, f.PURL) {
 				continue
 			}
-			for id, p := range byID {
-				if p.PURL == "" || !anyPURL(s.Products, p.PURL) {
+			for id := range above {
+				p := byID[id]
+				if p == nil || p.PURL == "" || !anyPURL(s.Products, p.PURL) {
 					continue
 				}
 				if cur := latest[id]; cur == nil || s.Timestamp.After(cur.Timestamp) {
@@ -120,6 +129,24 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 			ImpactStatement: shown.ImpactStatement, ActionStatement: shown.ActionStatement, Source: shown.Source}
 		f.VEX.Suppressed = covered(inv, children, covering, f.Component)
 	}
+}
+
+// ancestors returns the component and every component from which it is
+// reached.
+func ancestors(parents map[string][]string, id string) map[string]bool {
+	seen := map[string]bool{id: true}
+	queue := []string{id}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, p := range parents[n] {
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return seen
 }
 
 // covered reports whether target is a covering product, or is reached

@@ -105,7 +105,9 @@ func TestApply(t *testing.T) {
    "action_statement": "upgrade"},
   {"vulnerability": {"name": "CVE-2099-3"}, "products": [{"@id": "pkg:pypi/requests@2.0"}], "status": "not_affected",
    "impact_statement": "requests never calls the vulnerable code", "timestamp": "2024-01-02T00:00:00Z"},
-  {"vulnerability": {"name": "CVE-2099-4"}, "products": [{"@id": "pkg:pypi/idna"}], "status": "not_affected"}
+  {"vulnerability": {"name": "CVE-2099-4"}, "products": [{"@id": "pkg:pypi/idna"}], "status": "not_affected"},
+  {"vulnerability": {"name": "CVE-2099-4"}, "products": [{"@id": "pkg:pypi/lib"}], "status": "not_affected",
+   "justification": "component_not_present"}
  ]}`
 	stmts, err := ReadOpenVEX([]byte(doc), "app.vex.json")
 	if err != nil {
@@ -128,7 +130,7 @@ func TestApply(t *testing.T) {
 		"requests":       "not_affected suppressed", // by alias, versionless purl
 		"zope.interface": "affected",                // the later statement wins
 		"urllib3":        "not_affected",            // covered through requests, but not through lib
-		"idna":           "no statement",            // the statement is invalid
+		"idna":           "no statement",            // one statement is invalid, lib does not hold idna
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -73,7 +73,8 @@ func Compile(r *osv.Record) *Compiled {
 		if osv.EcosystemBase(a.Package.Ecosystem) != "PyPI" || (len(a.Ranges) == 0 && len(a.Versions) == 0) {
 			continue
 		}
-		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions}
+		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions,
+			parsed: make([]pep440.Version, 0, len(a.Versions)), ok: make([]bool, 0, len(a.Versions))}
 		for _, s := range a.Versions {
 			v, err := pep440.Parse(s)
 			ca.parsed = append(ca.parsed, v)

@@ -30,7 +30,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
 	var vexFiles listFlag
-	fs.Var(&vexFiles, "vex", "apply the statements of OpenVEX document `FILE` (repeatable); findings it shows not_affected or fixed are suppressed")
+	fs.Var(&vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
 	showSuppressed := fs.Bool("show-suppressed", false, "list the findings VEX suppresses in the table too")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom scan [flags] [SBOM|TARGET]")

@@ -30,9 +30,12 @@ func applyVEX(stderr io.Writer, files []string, res *scan.Result, inv *inventory
 		if err != nil {
 			return err
 		}
-		stmts, err := vex.ReadOpenVEX(data, f)
+		stmts, err := vex.Read(data, f)
 		if err != nil {
 			return err
+		}
+		if len(stmts) == 0 {
+			fmt.Fprintf(stderr, "pysbom: %s: no VEX statements\n", f)
 		}
 		for _, s := range stmts {
 			if s.Invalid != "" {

@@ -139,6 +139,10 @@ func analysis(v *scan.VEXStatus) *cdx.VulnerabilityAnalysis {
 		a.Justification = cdx.IAJRequiresEnvironment
 	case "inline_mitigations_already_exist":
 		a.Justification = cdx.IAJProtectedByMitigatingControl
+	case "code_not_present", "code_not_reachable", "requires_configuration", "requires_dependency",
+		"requires_environment", "protected_by_compiler", "protected_at_runtime", "protected_at_perimeter",
+		"protected_by_mitigating_control":
+		a.Justification = cdx.ImpactAnalysisJustification(v.Justification) // read from CycloneDX VEX
 	}
 	if v.ActionStatement != "" {
 		a.Detail = strings.TrimSpace(a.Detail + " " + v.ActionStatement)

@@ -25,3 +25,18 @@ func FuzzReadOpenVEX(f *testing.F) {
 		Apply(res, inv, stmts)
 	})
 }
+
+// FuzzRead checks format detection and the CycloneDX reader never panic.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(`{"bomFormat":"CycloneDX","metadata":{"component":{"bom-ref":"a","purl":"pkg:pypi/a@1"}},"components":[{"bom-ref":"b","purl":"pkg:pypi/b@2","components":[{"bom-ref":"c"}]}],"vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected","justification":"code_not_present"},"affects":[{"ref":"urn:cdx:x/1#b"},{"ref":"pkg:pypi/c"}]}]}`))
+	f.Add([]byte(`{"document":{"csaf_version":"2.0"}}`))
+	f.Add([]byte(`{"@context":"https://openvex.dev/ns/v0.2.0","statements":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		stmts, err := Read(data, "fuzz.json")
+		if err != nil {
+			return
+		}
+		res := &scan.Result{Findings: []*scan.Finding{{Component: "b", PURL: "pkg:pypi/b@2", ID: "CVE-1"}}}
+		Apply(res, &inventory.Inventory{Packages: []*inventory.Package{{ID: "b", PURL: "pkg:pypi/b@2"}}}, stmts)
+	})
+}

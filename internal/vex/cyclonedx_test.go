@@ -73,7 +73,7 @@ func TestReadCycloneDX(t *testing.T) {
 	}
 	want := []got{
 		{"CVE-1,GHSA-1", NotAffected, "pkg:pypi/urllib3@1.0", ""}, // nested component, false positive
-		{"CVE-2,", Fixed, "pkg:pypi/requests@2.0", ""},           // BOM-Link fragment
+		{"CVE-2,", Fixed, "pkg:pypi/requests@2.0", ""},            // BOM-Link fragment
 		{"CVE-3,", NotAffected, "pkg:pypi/idna@3", "not_affected without a justification or detail"},
 		{"CVE-4,", Affected, "pkg:generic/app@1", ""},
 		{"CVE-6,", "", "pkg:pypi/requests@2.0", `unknown analysis state "maybe"`},

@@ -17,6 +17,7 @@ import (
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/scan"
 	"github.com/pysbom/pysbom/internal/severity"
+	"github.com/pysbom/pysbom/internal/vex"
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
@@ -24,8 +25,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
-	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true}, value: "table"}
-	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 with vulnerabilities)")
+	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true, "openvex": true}, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities) or openvex (the triage state: VEXed findings as stated, the rest under_investigation)")
+	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex names")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
@@ -68,8 +70,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(vexFiles) > 0 {
-		if err := applyVEX(e.stderr, vexFiles, res, inv); err != nil {
+	if embedded := embeddedVEX(arg); len(embedded) > 0 || len(vexFiles) > 0 {
+		if err := applyVEX(e.stderr, vexFiles, embedded, res, inv); err != nil {
 			return err
 		}
 	}
@@ -91,6 +93,18 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if err := report.CycloneDX(&out, res, inv, created, Version); err != nil {
+			return err
+		}
+	case format.value == "openvex":
+		created, err := creationTime(e.getenv)
+		if err != nil {
+			return err
+		}
+		stmts, skipped := vex.FromFindings(res, inv)
+		if skipped > 0 {
+			fmt.Fprintf(e.stderr, "pysbom: %d findings on components without a purl are not in the VEX document\n", skipped)
+		}
+		if err := vex.WriteOpenVEX(&out, stmts, *author, "pysbom "+Version, created); err != nil {
 			return err
 		}
 	case format.value == "json":

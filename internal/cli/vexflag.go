@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -23,8 +25,8 @@ func (l *listFlag) Set(v string) error {
 // applyVEX reads the VEX documents and applies their statements to the
 // findings. Statements that break the spec are reported on stderr and
 // not applied.
-func applyVEX(stderr io.Writer, files []string, res *scan.Result, inv *inventory.Inventory) error {
-	var all []vex.Statement
+func applyVEX(stderr io.Writer, files []string, embedded []vex.Statement, res *scan.Result, inv *inventory.Inventory) error {
+	all := embedded
 	for _, f := range files {
 		data, err := readSBOM(f)
 		if err != nil {
@@ -57,4 +59,23 @@ func unsuppressed(fs []*scan.Finding) []*scan.Finding {
 		}
 	}
 	return out
+}
+
+// embeddedVEX returns the analyses of the vulnerabilities section of a
+// CycloneDX SBOM being scanned; they apply as VEX. Anything else, or a
+// file that cannot be read, gives none (scanInput reports read errors).
+func embeddedVEX(arg string) []vex.Statement {
+	fi, err := os.Stat(arg)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	data, err := readSBOM(arg)
+	if err != nil || !bytes.Contains(data, []byte(`"analysis"`)) {
+		return nil
+	}
+	stmts, err := vex.ReadCycloneDX(data, arg)
+	if err != nil {
+		return nil
+	}
+	return stmts
 }

@@ -23,6 +23,7 @@ const (
 	CycloneDX14 Kind = "cyclonedx-1.4"
 	CycloneDX15 Kind = "cyclonedx-1.5"
 	CycloneDX16 Kind = "cyclonedx-1.6"
+	OpenVEX020  Kind = "openvex-0.2.0"
 )
 
 // CorpusDir returns ../shared/corpus relative to the repository root.
@@ -54,6 +55,8 @@ func load(t testing.TB, kind Kind) *jsonschema.Schema {
 		main = filepath.Join(dir, "bom-"+string(kind)[len("cyclonedx-"):]+".schema.json")
 		extra["http://cyclonedx.org/schema/spdx.schema.json"] = filepath.Join(dir, "spdx.schema.json")
 		extra["http://cyclonedx.org/schema/jsf-0.82.schema.json"] = filepath.Join(dir, "jsf-0.82.schema.json")
+	case OpenVEX020:
+		main = filepath.Join(CorpusDir(), "vex", "openvex", "openvex_json_schema.json")
 	}
 	if _, err := os.Stat(main); err != nil {
 		t.Skipf("official schema not present (%v); it comes with ../shared/corpus/formats", err)

@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -62,15 +63,36 @@ type Statement struct {
 // IDs returns the vulnerability's names.
 func (s Statement) IDs() []string { return append([]string{s.Vulnerability}, s.Aliases...) }
 
-// ReadOpenVEX reads an OpenVEX document. Statements that break the spec
-// are returned with Invalid set; a document that is not OpenVEX is an
-// error.
+// Document is an OpenVEX document.
+type Document struct {
+	ID, Author, Tooling string
+	Version             int
+	Timestamp           time.Time
+	Statements          []Statement
+}
+
+// ReadOpenVEX reads an OpenVEX document's statements. Statements that
+// break the spec are returned with Invalid set; a document that is not
+// OpenVEX is an error.
 func ReadOpenVEX(data []byte, name string) ([]Statement, error) {
+	d, err := ReadOpenVEXDocument(data, name)
+	if err != nil {
+		return nil, err
+	}
+	return d.Statements, nil
+}
+
+// ReadOpenVEXDocument reads an OpenVEX document.
+func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%s: larger than %d MiB", name, MaxSize>>20)
 	}
 	var doc struct {
 		Context    any               `json:"@context"`
+		ID         string            `json:"@id"`
+		Author     string            `json:"author"`
+		Tooling    string            `json:"tooling"`
+		Version    json.RawMessage   `json:"version"` // a string in v0.0.1
 		Timestamp  string            `json:"timestamp"`
 		Statements []json.RawMessage `json:"statements"`
 	}
@@ -83,6 +105,8 @@ func ReadOpenVEX(data []byte, name string) ([]Statement, error) {
 		return nil, fmt.Errorf("%s: not an OpenVEX document (no openvex @context)", name)
 	}
 	docTime, _ := parseTime(doc.Timestamp)
+	d := &Document{ID: doc.ID, Author: doc.Author, Tooling: doc.Tooling, Timestamp: docTime}
+	d.Version, _ = strconv.Atoi(strings.Trim(string(doc.Version), `"`))
 	var out []Statement
 	for i, raw := range doc.Statements {
 		s, err := statement(raw)
@@ -105,7 +129,8 @@ func ReadOpenVEX(data []byte, name string) ([]Statement, error) {
 		}
 		out = append(out, s)
 	}
-	return out, nil
+	d.Statements = out
+	return d, nil
 }
 
 func parseTime(s string) (time.Time, bool) {

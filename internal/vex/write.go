@@ -85,13 +85,19 @@ type ovIdent struct {
 	PURL string `json:"purl"`
 }
 
-// WriteOpenVEX writes the statements as an OpenVEX v0.2.0 document. Its
-// @id is derived from the content, so the same statements and time give
-// the same bytes.
+// WriteOpenVEX writes the statements as a new OpenVEX v0.2.0 document.
+// Its @id is derived from the content, so the same statements and time
+// give the same bytes.
 func WriteOpenVEX(w io.Writer, stmts []Statement, author, tooling string, created time.Time) error {
-	doc := ovDoc{Context: "https://openvex.dev/ns/v0.2.0", Author: author, Tooling: tooling,
-		Timestamp: created.UTC().Format(time.RFC3339), Version: 1, Statements: []ovStatement{}}
-	for _, s := range stmts {
+	return Write(w, &Document{Author: author, Tooling: tooling, Version: 1, Timestamp: created, Statements: stmts})
+}
+
+// Write writes d as an OpenVEX v0.2.0 document; an empty ID is derived
+// from the content.
+func Write(w io.Writer, d *Document) error {
+	doc := ovDoc{Context: "https://openvex.dev/ns/v0.2.0", ID: d.ID, Author: d.Author, Tooling: d.Tooling,
+		Timestamp: d.Timestamp.UTC().Format(time.RFC3339), Version: d.Version, Statements: []ovStatement{}}
+	for _, s := range d.Statements {
 		st := ovStatement{Vulnerability: ovVuln{Name: s.Vulnerability, Aliases: s.Aliases}, Status: s.Status,
 			Justification: s.Justification, ImpactStatement: s.ImpactStatement, ActionStatement: s.ActionStatement}
 		if !s.Timestamp.IsZero() {
@@ -106,15 +112,17 @@ func WriteOpenVEX(w io.Writer, stmts []Statement, author, tooling string, create
 		}
 		doc.Statements = append(doc.Statements, st)
 	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return err
+	if doc.ID == "" {
+		body, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		b := sum[:16] // a version 8 (custom) UUID from the content's hash
+		b[6] = b[6]&0x0f | 0x80
+		b[8] = b[8]&0x3f | 0x80
+		doc.ID = fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	}
-	sum := sha256.Sum256(body)
-	b := sum[:16] // a version 8 (custom) UUID from the content's hash
-	b[6] = b[6]&0x0f | 0x80
-	b[8] = b[8]&0x3f | 0x80
-	doc.ID = fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

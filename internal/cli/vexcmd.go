@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/sbom"
+	"github.com/pysbom/pysbom/internal/vex"
+)
+
+func vexUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: pysbom vex init --author NAME FILE                   start an OpenVEX document")
+	fmt.Fprintln(w, "       pysbom vex add --vuln ID --product PURL|SBOM --status STATUS [flags] FILE")
+	fmt.Fprintln(w, "                                                             add a statement (the latest one wins)")
+	fmt.Fprintln(w, "       pysbom vex list FILE...                              the statements of VEX documents")
+	fmt.Fprintln(w, "       pysbom vex merge [-o FILE] [--author NAME] FILE...   one document, the latest statement winning")
+}
+
+func runVEX(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		vexUsage(e.stderr)
+		if len(args) == 0 {
+			return &usageError{"vex needs a subcommand: init, add, list or merge"}
+		}
+		return nil
+	}
+	sub, args := args[0], args[1:]
+	fset := flag.NewFlagSet("vex "+sub, flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	author := fset.String("author", "", "the document's `AUTHOR`")
+	out := fset.String("o", "", "for merge: write to `FILE` (default stdout)")
+	vuln := fset.String("vuln", "", "for add: the vulnerability `ID`")
+	var aliases, subs listFlag
+	fset.Var(&aliases, "alias", "for add: another `ID` of the vulnerability (repeatable)")
+	product := fset.String("product", "", "for add: the product, a `PURL` or an SBOM whose root has one")
+	fset.Var(&subs, "subcomponent", "for add: a `PURL` inside the product the statement is about (repeatable)")
+	status := fset.String("status", "", "for add: `STATUS`, one of "+strings.Join(vex.Statuses, ", "))
+	just := fset.String("justification", "", "for add: why not_affected, one of "+strings.Join(vex.Justifications, ", "))
+	impact := fset.String("impact", "", "for add: the impact statement `TEXT`")
+	action := fset.String("action", "", "for add: the action statement `TEXT` (affected needs one)")
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "init":
+		if len(pos) != 1 || *author == "" {
+			return &usageError{"vex init needs --author NAME and one FILE"}
+		}
+		if _, err := os.Stat(pos[0]); err == nil {
+			return fmt.Errorf("%s already exists; vex add adds to it", pos[0])
+		}
+		doc := &vex.Document{Author: *author, Tooling: "pysbom " + Version, Version: 1, Timestamp: created}
+		// Write derives the @id from the content; later adds keep it.
+		return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
+	case "add":
+		if len(pos) != 1 {
+			return &usageError{"vex add needs one FILE"}
+		}
+		doc, err := readVEXDocument(pos[0])
+		if err != nil {
+			return err
+		}
+		s := vex.Statement{Vulnerability: *vuln, Aliases: aliases, Subcomponents: subs, Status: *status,
+			Justification: *just, ImpactStatement: *impact, ActionStatement: *action, Timestamp: created}
+		if s.Products, err = productPURL(*product); err != nil {
+			return err
+		}
+		if err := checkStatement(s); err != nil {
+			return err
+		}
+		doc.Statements = append(doc.Statements, s)
+		doc.Version++
+		doc.Timestamp = created
+		return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
+	case "list":
+		if len(pos) == 0 {
+			return &usageError{"vex list needs at least one FILE"}
+		}
+		var all []vex.Statement
+		for _, f := range pos {
+			data, err := readSBOM(f)
+			if err != nil {
+				return err
+			}
+			stmts, err := vex.Read(data, f)
+			if err != nil {
+				return err
+			}
+			all = append(all, stmts...)
+		}
+		listStatements(e.stdout, all)
+		return nil
+	case "merge":
+		if len(pos) == 0 {
+			return &usageError{"vex merge needs at least one FILE"}
+		}
+		var lists [][]vex.Statement
+		for _, f := range pos {
+			data, err := readSBOM(f)
+			if err != nil {
+				return err
+			}
+			stmts, err := vex.Read(data, f)
+			if err != nil {
+				return err
+			}
+			for _, s := range stmts {
+				if s.Invalid != "" {
+					fmt.Fprintf(e.stderr, "pysbom: %s: left out: %s\n", s.Source, s.Invalid)
+				}
+			}
+			lists = append(lists, stmts)
+		}
+		merged := vex.Merge(lists...)
+		name := *author
+		if name == "" {
+			name = "unknown"
+		}
+		return writeAtomic(*out, e.stdout, func(w io.Writer) error {
+			return vex.Write(w, &vex.Document{Author: name, Tooling: "pysbom " + Version, Version: 1, Timestamp: created, Statements: merged})
+		})
+	}
+	vexUsage(e.stderr)
+	return &usageError{fmt.Sprintf("unknown vex subcommand %q", sub)}
+}
+
+func readVEXDocument(file string) (*vex.Document, error) {
+	data, err := readSBOM(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist; start it with pysbom vex init", file)
+	} else if err != nil {
+		return nil, err
+	}
+	return vex.ReadOpenVEXDocument(data, file)
+}
+
+// productPURL is the product of a statement: a purl, or the purl of an
+// SBOM's root.
+func productPURL(arg string) ([]string, error) {
+	if arg == "" {
+		return nil, &usageError{"vex add needs --product PURL or an SBOM"}
+	}
+	if strings.HasPrefix(arg, "pkg:") {
+		if !vex.PURLMatches(arg, arg) {
+			return nil, fmt.Errorf("--product %s: not a valid purl", arg)
+		}
+		return []string{arg}, nil
+	}
+	data, err := readSBOM(arg)
+	if err != nil {
+		return nil, fmt.Errorf("--product: %w", err)
+	}
+	inv, _, err := sbom.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("--product %s: %w", arg, err)
+	}
+	if inv.Root == nil || inv.Root.PURL == "" {
+		return nil, fmt.Errorf("--product %s: the SBOM's root has no purl", arg)
+	}
+	return []string{inv.Root.PURL}, nil
+}
+
+// checkStatement applies OpenVEX's rules to a statement being authored.
+func checkStatement(s vex.Statement) error {
+	switch {
+	case s.Vulnerability == "":
+		return &usageError{"vex add needs --vuln ID"}
+	case !slices.Contains(vex.Statuses, s.Status):
+		return &usageError{fmt.Sprintf("--status %q: want one of %s", s.Status, strings.Join(vex.Statuses, ", "))}
+	case s.Justification != "" && !slices.Contains(vex.Justifications, s.Justification):
+		return &usageError{fmt.Sprintf("--justification %q: want one of %s", s.Justification, strings.Join(vex.Justifications, ", "))}
+	case s.Justification != "" && s.Status != vex.NotAffected:
+		return &usageError{"--justification is for not_affected statements"}
+	case s.Status == vex.NotAffected && s.Justification == "" && s.ImpactStatement == "":
+		return &usageError{"not_affected needs --justification or --impact"}
+	case s.Status == vex.Affected && s.ActionStatement == "":
+		return &usageError{"affected needs --action (what users should do)"}
+	}
+	for _, p := range s.Subcomponents {
+		if !vex.PURLMatches(p, p) {
+			return fmt.Errorf("--subcomponent %s: not a valid purl", p)
+		}
+	}
+	return nil
+}
+
+func listStatements(w io.Writer, stmts []vex.Statement) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VULNERABILITY\tPRODUCT\tSUBCOMPONENTS\tSTATUS\tJUSTIFICATION\tTIMESTAMP\tSOURCE")
+	for _, s := range stmts {
+		st := s.Status
+		if s.Invalid != "" {
+			st += " (invalid: " + s.Invalid + ")"
+		}
+		ts := "-"
+		if !s.Timestamp.IsZero() {
+			ts = s.Timestamp.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(s.IDs(), ", "), strings.Join(s.Products, ", "),
+			nonEmptyOr(strings.Join(s.Subcomponents, ", "), "-"), st, nonEmptyOr(s.Justification, "-"), ts, s.Source)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d statements.\n", len(stmts))
+}
+
+func nonEmptyOr(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}

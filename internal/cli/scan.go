@@ -25,8 +25,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
-	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true, "openvex": true}, value: "table"}
-	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities) or openvex (the triage state: VEXed findings as stated, the rest under_investigation)")
+	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true, "cyclonedx-vex": true, "openvex": true}, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities), cyclonedx-vex (the same, every vulnerability with an analysis) or openvex (the triage state: VEXed findings as stated, the rest under_investigation)")
 	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex names")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
@@ -87,12 +87,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err := report.SARIF(&out, res, inv, arg, Version); err != nil {
 			return err
 		}
-	case format.value == "cyclonedx":
+	case format.value == "cyclonedx", format.value == "cyclonedx-vex":
 		created, err := creationTime(e.getenv)
 		if err != nil {
 			return err
 		}
-		if err := report.CycloneDX(&out, res, inv, created, Version); err != nil {
+		write := report.CycloneDX
+		if format.value == "cyclonedx-vex" {
+			write = report.CycloneDXVEX
+		}
+		if err := write(&out, res, inv, created, Version); err != nil {
 			return err
 		}
 	case format.value == "openvex":

@@ -18,6 +18,17 @@ import (
 // in its vulnerabilities section, each affecting its component by
 // bom-ref.
 func CycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created time.Time, toolVersion string) error {
+	return writeCycloneDX(w, res, inv, created, toolVersion, false)
+}
+
+// CycloneDXVEX writes the same BOM as a VEX: every vulnerability carries
+// an impact analysis, the VEX statement's when there is one, else
+// in_triage.
+func CycloneDXVEX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created time.Time, toolVersion string) error {
+	return writeCycloneDX(w, res, inv, created, toolVersion, true)
+}
+
+func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created time.Time, toolVersion string, triage bool) error {
 	bom, err := cyclonedx.Build(inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion})
 	if err != nil {
 		return err
@@ -48,6 +59,8 @@ func CycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created 
 		v.Ratings = &[]cdx.VulnerabilityRating{rating}
 		if f.VEX != nil {
 			v.Analysis = analysis(f.VEX)
+		} else if triage {
+			v.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASInTriage}
 		}
 		if r := f.Record(); r != nil {
 			if len(r.References) > 0 {

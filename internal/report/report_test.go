@@ -141,3 +141,17 @@ func TestVEXOutputs(t *testing.T) {
 		t.Errorf("suppressions = %+v", sup)
 	}
 }
+
+// TestCycloneDXVEXTriage writes the triage state as CycloneDX VEX: it
+// validates, and a finding without a VEX statement is in_triage.
+func TestCycloneDXVEXTriage(t *testing.T) {
+	res, inv := result(t)
+	var buf bytes.Buffer
+	if err := CycloneDXVEX(&buf, res, inv, time.Unix(0, 0), "test"); err != nil {
+		t.Fatal(err)
+	}
+	schema.Validate(t, schema.CycloneDX16, buf.Bytes())
+	if !bytes.Contains(buf.Bytes(), []byte(`"state": "in_triage"`)) {
+		t.Errorf("no in_triage analysis:\n%s", buf.Bytes())
+	}
+}

@@ -129,8 +129,8 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 	return out, nil
 }
 
-// Read reads a VEX document, OpenVEX or CycloneDX, telling them apart by
-// content.
+// Read reads a VEX document, OpenVEX, CycloneDX or CSAF, telling them
+// apart by content.
 func Read(data []byte, name string) ([]Statement, error) {
 	var probe struct {
 		Context   any    `json:"@context"`
@@ -146,7 +146,7 @@ func Read(data []byte, name string) ([]Statement, error) {
 	case probe.BOMFormat == "CycloneDX":
 		return ReadCycloneDX(data, name)
 	case probe.Document != nil && probe.Document.CSAFVersion != "":
-		return nil, fmt.Errorf("%s: a CSAF %s document; pysbom reads OpenVEX and CycloneDX VEX, not CSAF yet", name, probe.Document.CSAFVersion)
+		return ReadCSAF(data, name)
 	}
 	return ReadOpenVEX(data, name)
 }

@@ -29,7 +29,7 @@ func FuzzReadOpenVEX(f *testing.F) {
 // FuzzRead checks format detection and the CycloneDX reader never panic.
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","metadata":{"component":{"bom-ref":"a","purl":"pkg:pypi/a@1"}},"components":[{"bom-ref":"b","purl":"pkg:pypi/b@2","components":[{"bom-ref":"c"}]}],"vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected","justification":"code_not_present"},"affects":[{"ref":"urn:cdx:x/1#b"},{"ref":"pkg:pypi/c"}]}]}`))
-	f.Add([]byte(`{"document":{"csaf_version":"2.0"}}`))
+	f.Add([]byte(`{"document":{"csaf_version":"2.0","tracking":{"current_release_date":"2024-01-01T00:00:00Z"}},"product_tree":{"branches":[{"branches":[{"product":{"product_id":"P","product_identification_helper":{"purl":"pkg:pypi/b@2"}}}]}],"relationships":[{"category":"default_component_of","product_reference":"P","relates_to_product_reference":"Q","full_product_name":{"product_id":"R"}}]},"vulnerabilities":[{"cve":"CVE-1","product_status":{"known_not_affected":["P","R"],"known_affected":["P"]},"flags":[{"label":"component_not_present","product_ids":["P"]}],"threats":[{"category":"impact","details":"x","product_ids":["R"]}],"remediations":[{"category":"vendor_fix","details":"y","product_ids":["P"]}]}]}`))
 	f.Add([]byte(`{"@context":"https://openvex.dev/ns/v0.2.0","statements":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		stmts, err := Read(data, "fuzz.json")

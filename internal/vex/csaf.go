@@ -1,0 +1,192 @@
+package vex
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// csafStatus maps CSAF product_status categories to VEX statuses; the
+// other categories (first_affected, recommended, ...) make no statement.
+var csafStatus = map[string]string{
+	"known_not_affected":  NotAffected,
+	"fixed":               Fixed,
+	"known_affected":      Affected,
+	"under_investigation": UnderInvestigation,
+}
+
+type csafProduct struct {
+	Name      string `json:"name"`
+	ProductID string `json:"product_id"`
+	Helper    *struct {
+		PURL string `json:"purl"`
+		CPE  string `json:"cpe"`
+	} `json:"product_identification_helper"`
+}
+
+type csafBranch struct {
+	Product  *csafProduct `json:"product"`
+	Branches []csafBranch `json:"branches"`
+}
+
+// ReadCSAF reads a CSAF 2.0 document's vulnerabilities as VEX statements,
+// one per vulnerability, status and product. Products are named by the
+// purl of their product_identification_helper; a product that is a
+// default_component_of another becomes that product's subcomponent. A
+// product without a purl cannot match a component and its statement is
+// marked so; known_not_affected without an impact statement (a flag or
+// an impact threat), and known_affected without a remediation, break the
+// CSAF VEX profile and are marked invalid.
+func ReadCSAF(data []byte, name string) ([]Statement, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, MaxSize>>20)
+	}
+	var doc struct {
+		Document struct {
+			CSAFVersion string `json:"csaf_version"`
+			Tracking    struct {
+				CurrentReleaseDate string `json:"current_release_date"`
+			} `json:"tracking"`
+		} `json:"document"`
+		ProductTree struct {
+			Branches         []csafBranch  `json:"branches"`
+			FullProductNames []csafProduct `json:"full_product_names"`
+			Relationships    []struct {
+				Category        string      `json:"category"`
+				ProductRef      string      `json:"product_reference"`
+				RelatesTo       string      `json:"relates_to_product_reference"`
+				FullProductName csafProduct `json:"full_product_name"`
+			} `json:"relationships"`
+		} `json:"product_tree"`
+		Vulnerabilities []struct {
+			CVE string `json:"cve"`
+			IDs []struct {
+				Text string `json:"text"`
+			} `json:"ids"`
+			ProductStatus map[string][]string `json:"product_status"`
+			Flags         []struct {
+				Label      string   `json:"label"`
+				ProductIDs []string `json:"product_ids"`
+			} `json:"flags"`
+			Threats []struct {
+				Category   string   `json:"category"`
+				Details    string   `json:"details"`
+				ProductIDs []string `json:"product_ids"`
+			} `json:"threats"`
+			Remediations []struct {
+				Category   string   `json:"category"`
+				Details    string   `json:"details"`
+				ProductIDs []string `json:"product_ids"`
+			} `json:"remediations"`
+		} `json:"vulnerabilities"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: not JSON: %v", name, err)
+	}
+	if doc.Document.CSAFVersion == "" {
+		return nil, fmt.Errorf("%s: not a CSAF document (no document.csaf_version)", name)
+	}
+	purl := map[string]string{}
+	add := func(p *csafProduct) {
+		if p != nil && p.ProductID != "" && p.Helper != nil && p.Helper.PURL != "" {
+			purl[p.ProductID] = p.Helper.PURL
+		}
+	}
+	var walk func([]csafBranch)
+	walk = func(bs []csafBranch) {
+		for _, b := range bs {
+			add(b.Product)
+			walk(b.Branches)
+		}
+	}
+	walk(doc.ProductTree.Branches)
+	for i := range doc.ProductTree.FullProductNames {
+		add(&doc.ProductTree.FullProductNames[i])
+	}
+	// A relationship's product is its component inside another product.
+	type pair struct{ product, component string }
+	within := map[string]pair{}
+	for _, r := range doc.ProductTree.Relationships {
+		add(&r.FullProductName)
+		if r.Category == "default_component_of" || r.Category == "installed_on" || r.Category == "optional_component_of" {
+			within[r.FullProductName.ProductID] = pair{r.RelatesTo, r.ProductRef}
+		}
+	}
+	docTime, _ := parseTime(doc.Document.Tracking.CurrentReleaseDate)
+	var out []Statement
+	for i, v := range doc.Vulnerabilities {
+		id := v.CVE
+		var aliases []string
+		for _, x := range v.IDs {
+			if id == "" {
+				id = x.Text
+			} else if x.Text != "" && x.Text != id {
+				aliases = append(aliases, x.Text)
+			}
+		}
+		cats := make([]string, 0, len(v.ProductStatus))
+		for c := range v.ProductStatus {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		for _, cat := range cats {
+			status, ok := csafStatus[cat]
+			if !ok {
+				continue
+			}
+			for _, pid := range v.ProductStatus[cat] {
+				s := Statement{Vulnerability: id, Aliases: aliases, Status: status, Timestamp: docTime,
+					Source: fmt.Sprintf("%s#vulnerabilities[%d].product_status.%s[%s]", name, i, cat, pid)}
+				if p, ok := within[pid]; ok && purl[pid] == "" && purl[p.component] != "" {
+					if purl[p.product] != "" {
+						s.Products, s.Subcomponents = []string{purl[p.product]}, []string{purl[p.component]}
+					} else { // a platform named by CPE only: the statement is about the component
+						s.Products = []string{purl[p.component]}
+					}
+				} else if purl[pid] != "" {
+					s.Products = []string{purl[pid]}
+				}
+				for _, f := range v.Flags {
+					if contains(f.ProductIDs, pid) && s.Justification == "" {
+						s.Justification = f.Label
+					}
+				}
+				var impacts, actions []string
+				for _, t := range v.Threats {
+					if t.Category == "impact" && contains(t.ProductIDs, pid) {
+						impacts = append(impacts, t.Details)
+					}
+				}
+				for _, r := range v.Remediations {
+					if contains(r.ProductIDs, pid) {
+						actions = append(actions, r.Category+": "+r.Details)
+					}
+				}
+				s.ImpactStatement, s.ActionStatement = strings.Join(impacts, " "), strings.Join(actions, " ")
+				switch {
+				case id == "":
+					s.Invalid = "no cve or ids"
+				case status == NotAffected && s.Justification == "" && s.ImpactStatement == "":
+					s.Invalid = "known_not_affected without a flag or an impact threat"
+				case status == Affected && s.ActionStatement == "":
+					s.Invalid = "known_affected without a remediation"
+				case len(s.Products) == 0:
+					s.Invalid = fmt.Sprintf("product %s has no purl", pid)
+				}
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

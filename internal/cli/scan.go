@@ -25,9 +25,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
-	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true, "cyclonedx-vex": true, "openvex": true}, value: "table"}
-	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities), cyclonedx-vex (the same, every vulnerability with an analysis) or openvex (the triage state: VEXed findings as stated, the rest under_investigation)")
-	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex names")
+	format := choiceFlag{allowed: map[string]bool{"table": true, "json": true, "sarif": true, "cyclonedx": true, "cyclonedx-vex": true, "openvex": true, "csaf-vex": true}, value: "table"}
+	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities), cyclonedx-vex (the same, every vulnerability with an analysis) openvex or csaf-vex (the triage state as OpenVEX or CSAF 2.0 VEX: VEXed findings as stated, the rest under_investigation)")
+	namespace := fs.String("vex-namespace", "urn:pysbom:publisher:unknown", "the publisher's `URI` -o csaf-vex names")
+	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex and csaf-vex name")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
@@ -99,7 +100,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err := write(&out, res, inv, created, Version); err != nil {
 			return err
 		}
-	case format.value == "openvex":
+	case format.value == "openvex", format.value == "csaf-vex":
 		created, err := creationTime(e.getenv)
 		if err != nil {
 			return err
@@ -108,7 +109,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if skipped > 0 {
 			fmt.Fprintf(e.stderr, "pysbom: %d findings on components without a purl are not in the VEX document\n", skipped)
 		}
-		if err := vex.WriteOpenVEX(&out, stmts, *author, "pysbom "+Version, created); err != nil {
+		if format.value == "csaf-vex" {
+			err = vex.WriteCSAF(&out, stmts, vex.CSAFPublisher{Name: *author, Namespace: *namespace}, "pysbom", Version, created)
+		} else {
+			err = vex.WriteOpenVEX(&out, stmts, *author, "pysbom "+Version, created)
+		}
+		if err != nil {
 			return err
 		}
 	case format.value == "json":

@@ -3,6 +3,7 @@ package vex
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -66,6 +67,46 @@ func TestWriteOpenVEX(t *testing.T) {
 		t.Errorf("read back\n%+v\nwant\n%+v", back, stmts)
 	}
 	WriteOpenVEX(&again, stmts, "tester", "pysbom test", created)
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two writes differ")
+	}
+}
+
+// TestWriteCSAF writes statements as CSAF VEX: valid against the CSAF 2.0
+// schema, read back to the same statuses, products and subcomponents,
+// identical when written twice.
+func TestWriteCSAF(t *testing.T) {
+	stmts := []Statement{
+		{Vulnerability: "PYSEC-1", Aliases: []string{"CVE-2099-1234", "GHSA-aaaa-bbbb-cccc"}, Products: []string{"pkg:generic/app@1"},
+			Subcomponents: []string{"pkg:pypi/a@1"}, Status: NotAffected, Justification: "vulnerable_code_not_in_execute_path"},
+		{Vulnerability: "PYSEC-2", Products: []string{"pkg:pypi/b@2"}, Status: Affected, ActionStatement: "upgrade to 3"},
+		{Vulnerability: "PYSEC-3", Products: []string{"pkg:pypi/b@2"}, Status: UnderInvestigation},
+	}
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var buf, again bytes.Buffer
+	pub := CSAFPublisher{Name: "Demo", Namespace: "https://example.com"}
+	if err := WriteCSAF(&buf, stmts, pub, "pysbom", "test", created); err != nil {
+		t.Fatal(err)
+	}
+	schema.Validate(t, schema.CSAF20, buf.Bytes())
+	back, err := Read(buf.Bytes(), "out.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{ vuln, status, product, sub, invalid string }
+	var got []key
+	for _, s := range back {
+		got = append(got, key{s.Vulnerability, s.Status, s.Products[0], fmt.Sprint(s.Subcomponents), s.Invalid})
+	}
+	want := []key{
+		{"CVE-2099-1234", NotAffected, "pkg:generic/app@1", "[pkg:pypi/a@1]", ""},
+		{"PYSEC-2", Affected, "pkg:pypi/b@2", "[]", ""},
+		{"PYSEC-3", UnderInvestigation, "pkg:pypi/b@2", "[]", ""},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back %+v\nwant %+v", got, want)
+	}
+	WriteCSAF(&again, stmts, pub, "pysbom", "test", created)
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Error("two writes differ")
 	}

@@ -24,6 +24,10 @@ const (
 	CycloneDX15 Kind = "cyclonedx-1.5"
 	CycloneDX16 Kind = "cyclonedx-1.6"
 	OpenVEX020  Kind = "openvex-0.2.0"
+	// CSAF20 is CSAF 2.0 with the CVSS sub-schemas it references (not in
+	// the corpus) accepted as they are: documents under test carry no
+	// scores.
+	CSAF20 Kind = "csaf-2.0"
 )
 
 // CorpusDir returns ../shared/corpus relative to the repository root.
@@ -57,6 +61,8 @@ func load(t testing.TB, kind Kind) *jsonschema.Schema {
 		extra["http://cyclonedx.org/schema/jsf-0.82.schema.json"] = filepath.Join(dir, "jsf-0.82.schema.json")
 	case OpenVEX020:
 		main = filepath.Join(CorpusDir(), "vex", "openvex", "openvex_json_schema.json")
+	case CSAF20:
+		main = filepath.Join(CorpusDir(), "vex", "csaf", "csaf_json_schema-2.0.json")
 	}
 	if _, err := os.Stat(main); err != nil {
 		t.Skipf("official schema not present (%v); it comes with ../shared/corpus/formats", err)
@@ -78,6 +84,13 @@ func load(t testing.TB, kind Kind) *jsonschema.Schema {
 	}
 	for url, file := range extra {
 		add(url, file)
+	}
+	if kind == CSAF20 {
+		for _, v := range []string{"2.0", "3.0", "3.1"} {
+			if err := c.AddResource("https://www.first.org/cvss/cvss-v"+v+".json", map[string]any{}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	add("file://"+main, main)
 	s, err := c.Compile("file://" + main)

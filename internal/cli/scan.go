@@ -34,6 +34,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
 	var vexFiles listFlag
 	fs.Var(&vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
+	vexProduct := fs.String("vex-product", "", "the `PURL` VEX statements name the scanned SBOM or target by, when its root has none or another")
 	showSuppressed := fs.Bool("show-suppressed", false, "list the findings VEX suppresses in the table too")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom scan [flags] [SBOM|TARGET]")
@@ -70,6 +71,15 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	res, err := scan.ScanWith(ctx, inv, db, scan.Options{Changelog: localChangelog})
 	if err != nil {
 		return err
+	}
+	if *vexProduct != "" {
+		if !vex.PURLMatches(*vexProduct, *vexProduct) {
+			return &usageError{fmt.Sprintf("--vex-product %q: not a purl", *vexProduct)}
+		}
+		if inv.Root == nil {
+			return fmt.Errorf("--vex-product: %s has no root component to name", arg)
+		}
+		inv.Root.PURL = *vexProduct
 	}
 	if embedded := embeddedVEX(arg); len(embedded) > 0 || len(vexFiles) > 0 {
 		if err := applyVEX(e.stderr, vexFiles, embedded, res, inv); err != nil {

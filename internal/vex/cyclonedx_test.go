@@ -66,6 +66,31 @@ func TestCorpusCSAF(t *testing.T) {
 	}
 }
 
+// TestCorpusTrivyExamples reads trivy's documentation examples, one in
+// each format, each a not_affected statement on a Debian or Go package.
+func TestCorpusTrivyExamples(t *testing.T) {
+	dir := filepath.Join(schema.CorpusDir(), "vex", "trivy-doc-examples")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("trivy VEX examples not present in ../shared/corpus/vex")
+	}
+	for _, f := range []string{"debian11.openvex.json", "debian11.vex.csaf", "trivy.vex.cdx"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts, err := Read(data, f)
+		if err != nil || len(stmts) == 0 {
+			t.Errorf("%s: %v %+v", f, err, stmts)
+			continue
+		}
+		for _, s := range stmts {
+			if s.Status != NotAffected || s.Invalid != "" || len(s.Products) == 0 {
+				t.Errorf("%s: %+v", f, s)
+			}
+		}
+	}
+}
+
 func TestReadCycloneDX(t *testing.T) {
 	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
  "metadata": {"timestamp": "2024-05-01T00:00:00Z", "component": {"bom-ref": "app", "name": "app", "purl": "pkg:generic/app@1"}},

@@ -96,7 +96,7 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 				if p == nil || p.PURL == "" || !anyPURL(s.Products, p.PURL) {
 					continue
 				}
-				if cur := latest[id]; cur == nil || !s.Timestamp.Before(cur.Timestamp) { // a tie goes to the later statement
+				if cur := latest[id]; cur == nil || s.supersedes(cur) {
 					latest[id] = s
 				}
 			}

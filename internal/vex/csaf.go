@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -48,6 +49,7 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 			CSAFVersion string `json:"csaf_version"`
 			Tracking    struct {
 				CurrentReleaseDate string `json:"current_release_date"`
+				Version            string `json:"version"`
 			} `json:"tracking"`
 		} `json:"document"`
 		ProductTree struct {
@@ -115,6 +117,9 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 		}
 	}
 	docTime, _ := parseTime(doc.Document.Tracking.CurrentReleaseDate)
+	// tracking.version is an integer or a semantic version; its major
+	// part orders documents.
+	docVersion, _ := strconv.Atoi(strings.SplitN(doc.Document.Tracking.Version, ".", 2)[0])
 	var out []Statement
 	for i, v := range doc.Vulnerabilities {
 		id := v.CVE
@@ -137,7 +142,7 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 				continue
 			}
 			for _, pid := range v.ProductStatus[cat] {
-				s := Statement{Vulnerability: id, Aliases: aliases, Status: status, Timestamp: docTime,
+				s := Statement{Vulnerability: id, Aliases: aliases, Status: status, Timestamp: docTime, DocVersion: docVersion,
 					Source: fmt.Sprintf("%s#vulnerabilities[%d].product_status.%s[%s]", name, i, cat, pid)}
 				if p, ok := within[pid]; ok && purl[pid] == "" && purl[p.component] != "" {
 					if purl[p.product] != "" {

@@ -33,6 +33,7 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 	}
 	var doc struct {
 		BOMFormat string `json:"bomFormat"`
+		Version   int    `json:"version"`
 		Metadata  struct {
 			Timestamp string        `json:"timestamp"`
 			Component *cdxComponent `json:"component"`
@@ -83,7 +84,7 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 			continue // a finding, not a statement
 		}
 		s := Statement{Vulnerability: v.ID, Justification: v.Analysis.Justification, ImpactStatement: v.Analysis.Detail,
-			Source: fmt.Sprintf("%s#vulnerabilities[%d]", name, i)}
+			Source: fmt.Sprintf("%s#vulnerabilities[%d]", name, i), DocVersion: doc.Version}
 		for _, r := range v.References {
 			if r.ID != "" {
 				s.Aliases = append(s.Aliases, r.ID)

@@ -19,7 +19,8 @@ var Statuses = []string{NotAffected, Affected, Fixed, UnderInvestigation}
 
 // Merge combines statements as Apply weighs them: for each
 // vulnerability, product and set of subcomponents the latest statement
-// wins, a tie going to the one given later. Invalid statements are left
+// wins; of equally late ones, the one from the higher document version,
+// then the one given later. Invalid statements are left
 // out. Statements with several products are split, one per product.
 func Merge(lists ...[]Statement) []Statement {
 	latest := map[string]Statement{}
@@ -32,7 +33,7 @@ func Merge(lists ...[]Statement) []Statement {
 				one := s
 				one.Products = []string{p}
 				k := s.Vulnerability + "\x00" + p + "\x00" + strings.Join(s.Subcomponents, "\x00")
-				if cur, ok := latest[k]; !ok || !s.Timestamp.Before(cur.Timestamp) {
+				if cur, ok := latest[k]; !ok || s.supersedes(&cur) {
 					latest[k] = one
 				}
 			}

@@ -38,4 +38,10 @@ func TestMerge(t *testing.T) {
 	if len(tie) != 1 || tie[0].Status != Fixed {
 		t.Errorf("tie: %+v", tie)
 	}
+	// Equally late: the higher document version wins, whatever the order.
+	byVersion := Merge([]Statement{{Vulnerability: "X", Products: []string{"p"}, Status: Affected, DocVersion: 3}},
+		[]Statement{{Vulnerability: "X", Products: []string{"p"}, Status: Fixed, DocVersion: 2}})
+	if len(byVersion) != 1 || byVersion[0].Status != Affected {
+		t.Errorf("by version: %+v", byVersion)
+	}
 }

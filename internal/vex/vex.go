@@ -55,9 +55,20 @@ type Statement struct {
 	ImpactStatement string
 	ActionStatement string
 	Timestamp       time.Time
+	DocVersion      int    // the document's version, which breaks timestamp ties
 	Source          string // file the statement came from
 	// Invalid says why the statement is not applied, "" when it is valid.
 	Invalid string
+}
+
+// supersedes reports whether s decides over cur for the same product:
+// it is later, or as late from a document of a version at least as
+// high (so of two equal statements the one given later wins).
+func (s *Statement) supersedes(cur *Statement) bool {
+	if !s.Timestamp.Equal(cur.Timestamp) {
+		return s.Timestamp.After(cur.Timestamp)
+	}
+	return s.DocVersion >= cur.DocVersion
 }
 
 // IDs returns the vulnerability's names.
@@ -128,6 +139,9 @@ func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 			s.Invalid = "not_affected without a justification or an impact statement"
 		}
 		out = append(out, s)
+	}
+	for i := range out {
+		out[i].DocVersion = d.Version
 	}
 	d.Statements = out
 	return d, nil

@@ -53,7 +53,7 @@ func TestWriteOpenVEX(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range back {
-		back[i].Source, back[i].Timestamp = "", time.Time{}
+		back[i].Source, back[i].Timestamp, back[i].DocVersion = "", time.Time{}, 0
 		if back[i].Invalid != "" {
 			t.Errorf("written statement %d invalid: %s", i, back[i].Invalid)
 		}

@@ -90,40 +90,19 @@ func runVEX(ctx context.Context, e *env, args []string) error {
 		if len(pos) == 0 {
 			return &usageError{"vex list needs at least one FILE"}
 		}
-		var all []vex.Statement
-		for _, f := range pos {
-			data, err := readSBOM(f)
-			if err != nil {
-				return err
-			}
-			stmts, err := vex.Read(data, f)
-			if err != nil {
-				return err
-			}
-			all = append(all, stmts...)
+		lists, err := readVEXFiles(e.stderr, pos, "") // the table shows invalid ones
+		if err != nil {
+			return err
 		}
-		listStatements(e.stdout, all)
+		listStatements(e.stdout, slices.Concat(lists...))
 		return nil
 	case "merge":
 		if len(pos) == 0 {
 			return &usageError{"vex merge needs at least one FILE"}
 		}
-		var lists [][]vex.Statement
-		for _, f := range pos {
-			data, err := readSBOM(f)
-			if err != nil {
-				return err
-			}
-			stmts, err := vex.Read(data, f)
-			if err != nil {
-				return err
-			}
-			for _, s := range stmts {
-				if s.Invalid != "" {
-					fmt.Fprintf(e.stderr, "pysbom: %s: left out: %s\n", s.Source, s.Invalid)
-				}
-			}
-			lists = append(lists, stmts)
+		lists, err := readVEXFiles(e.stderr, pos, "left out")
+		if err != nil {
+			return err
 		}
 		merged := vex.Merge(lists...)
 		name := *author

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -26,28 +27,39 @@ func (l *listFlag) Set(v string) error {
 // findings. Statements that break the spec are reported on stderr and
 // not applied.
 func applyVEX(stderr io.Writer, files []string, embedded []vex.Statement, res *scan.Result, inv *inventory.Inventory) error {
-	all := embedded
+	lists, err := readVEXFiles(stderr, files, "statement not applied")
+	if err != nil {
+		return err
+	}
+	vex.Apply(res, inv, append(embedded, slices.Concat(lists...)...))
+	return nil
+}
+
+// readVEXFiles reads VEX documents of any format, one list of statements
+// per file, saying on stderr which statements are invalid (with why, after
+// the verdict given) and which files hold none.
+func readVEXFiles(stderr io.Writer, files []string, verdict string) ([][]vex.Statement, error) {
+	var lists [][]vex.Statement
 	for _, f := range files {
 		data, err := readSBOM(f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		stmts, err := vex.Read(data, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(stmts) == 0 {
 			fmt.Fprintf(stderr, "pysbom: %s: no VEX statements\n", f)
 		}
 		for _, s := range stmts {
-			if s.Invalid != "" {
-				fmt.Fprintf(stderr, "pysbom: %s: statement not applied: %s\n", s.Source, s.Invalid)
+			if s.Invalid != "" && verdict != "" {
+				fmt.Fprintf(stderr, "pysbom: %s: %s: %s\n", s.Source, verdict, s.Invalid)
 			}
 		}
-		all = append(all, stmts...)
+		lists = append(lists, stmts)
 	}
-	vex.Apply(res, inv, all)
-	return nil
+	return lists, nil
 }
 
 // unsuppressed returns the findings VEX does not suppress.

@@ -64,7 +64,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := scanInput(ctx, e, arg, *noExec)
+	inv, doc, err := scanInput(ctx, e, arg, *noExec)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *vexProduct != "" {
-		if !vex.PURLMatches(*vexProduct, *vexProduct) {
+		if !vex.ValidPURL(*vexProduct) {
 			return &usageError{fmt.Sprintf("--vex-product %q: not a purl", *vexProduct)}
 		}
 		if inv.Root == nil {
@@ -81,7 +81,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 		inv.Root.PURL = *vexProduct
 	}
-	if embedded := embeddedVEX(arg); len(embedded) > 0 || len(vexFiles) > 0 {
+	if embedded := embeddedVEX(doc, arg); len(embedded) > 0 || len(vexFiles) > 0 {
 		if err := applyVEX(e.stderr, vexFiles, embedded, res, inv); err != nil {
 			return err
 		}
@@ -169,20 +169,22 @@ func localChangelog(pkg string) (string, map[string]string, error) {
 	return c.Version, c.Fixed, nil
 }
 
-// scanInput reads an SBOM document, or builds the inventory of a target.
-func scanInput(ctx context.Context, e *env, arg string, noExec bool) (*inventory.Inventory, error) {
+// scanInput reads an SBOM document, or builds the inventory of a target;
+// doc is the document's bytes when arg is one.
+func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inventory.Inventory, doc []byte, err error) {
 	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !isLock(arg) {
 		data, err := readSBOM(arg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if inv, _, err := sbom.Decode(data); err == nil {
-			return inv, nil
+			return inv, data, nil
 		} else if err != sbom.ErrUnknownFormat {
-			return nil, fmt.Errorf("%s: %w", arg, err)
+			return nil, nil, fmt.Errorf("%s: %w", arg, err)
 		}
 	}
-	return buildInventory(ctx, e, arg, extract.Options{}, noExec)
+	inv, err = buildInventory(ctx, e, arg, extract.Options{}, noExec)
+	return inv, nil, err
 }
 
 func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -134,7 +135,7 @@ func productPURL(arg string) ([]string, error) {
 		return nil, &usageError{"vex add needs --product PURL or an SBOM"}
 	}
 	if strings.HasPrefix(arg, "pkg:") {
-		if !vex.PURLMatches(arg, arg) {
+		if !vex.ValidPURL(arg) {
 			return nil, fmt.Errorf("--product %s: not a valid purl", arg)
 		}
 		return []string{arg}, nil
@@ -170,7 +171,7 @@ func checkStatement(s vex.Statement) error {
 		return &usageError{"affected needs --action (what users should do)"}
 	}
 	for _, p := range s.Subcomponents {
-		if !vex.PURLMatches(p, p) {
+		if !vex.ValidPURL(p) {
 			return fmt.Errorf("--subcomponent %s: not a valid purl", p)
 		}
 	}
@@ -190,15 +191,8 @@ func listStatements(w io.Writer, stmts []vex.Statement) {
 			ts = s.Timestamp.UTC().Format(time.RFC3339)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(s.IDs(), ", "), strings.Join(s.Products, ", "),
-			nonEmptyOr(strings.Join(s.Subcomponents, ", "), "-"), st, nonEmptyOr(s.Justification, "-"), ts, s.Source)
+			cmp.Or(strings.Join(s.Subcomponents, ", "), "-"), st, cmp.Or(s.Justification, "-"), ts, s.Source)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d statements.\n", len(stmts))
-}
-
-func nonEmptyOr(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -73,19 +72,14 @@ func unsuppressed(fs []*scan.Finding) []*scan.Finding {
 	return out
 }
 
-// embeddedVEX returns the analyses of the vulnerabilities section of a
-// CycloneDX SBOM being scanned; they apply as VEX. Anything else, or a
-// file that cannot be read, gives none (scanInput reports read errors).
-func embeddedVEX(arg string) []vex.Statement {
-	fi, err := os.Stat(arg)
-	if err != nil || !fi.Mode().IsRegular() {
+// embeddedVEX returns the analyses of the vulnerabilities section of the
+// CycloneDX SBOM being scanned (doc, read from name); they apply as VEX.
+// Any other document gives none.
+func embeddedVEX(doc []byte, name string) []vex.Statement {
+	if !bytes.Contains(doc, []byte(`"analysis"`)) {
 		return nil
 	}
-	data, err := readSBOM(arg)
-	if err != nil || !bytes.Contains(data, []byte(`"analysis"`)) {
-		return nil
-	}
-	stmts, err := vex.ReadCycloneDX(data, arg)
+	stmts, err := vex.ReadCycloneDX(doc, name)
 	if err != nil {
 		return nil
 	}

@@ -12,6 +12,12 @@ import (
 	"github.com/pysbom/pysbom/internal/scan"
 )
 
+// ValidPURL reports whether s parses as a package URL.
+func ValidPURL(s string) bool {
+	_, err := packageurl.FromString(s)
+	return err == nil
+}
+
 // PURLMatches reports whether a statement's purl covers a component's.
 func PURLMatches(statement, component string) bool {
 	s, err1 := packageurl.FromString(statement)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,18 +155,18 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 					s.Products = []string{purl[pid]}
 				}
 				for _, f := range v.Flags {
-					if contains(f.ProductIDs, pid) && s.Justification == "" {
+					if slices.Contains(f.ProductIDs, pid) && s.Justification == "" {
 						s.Justification = f.Label
 					}
 				}
 				var impacts, actions []string
 				for _, t := range v.Threats {
-					if t.Category == "impact" && contains(t.ProductIDs, pid) {
+					if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
 						impacts = append(impacts, t.Details)
 					}
 				}
 				for _, r := range v.Remediations {
-					if contains(r.ProductIDs, pid) {
+					if slices.Contains(r.ProductIDs, pid) {
 						actions = append(actions, r.Category+": "+r.Details)
 					}
 				}
@@ -185,13 +186,4 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 		}
 	}
 	return out, nil
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,115 @@
+// Package audit examines native binaries: their kind, hardening verdicts,
+// languages, memory-safe share and toolchain, for one file or every
+// binary under a target.
+package audit
+
+import (
+	"debug/elf"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/native/elffile"
+	"github.com/pysbom/pysbom/internal/native/harden"
+	"github.com/pysbom/pysbom/internal/native/lang"
+)
+
+// Binary is the audit of one native binary.
+type Binary struct {
+	Path      string
+	Size      int64
+	Format    string // "ELF"
+	Machine   string
+	Kind      harden.Kind
+	Extension bool // a Python extension module (exports PyInit_*)
+	Checks    []harden.Result
+	Lang      lang.Result
+	Stripped  bool
+	Debug     bool
+	Toolchain []string // .comment strings
+	BuildID   string
+	Needed    []string
+	Error     string // set when the file could not be parsed; nothing else is then
+}
+
+// Result returns the result of check id.
+func (b *Binary) Result(id string) (harden.Result, bool) {
+	for _, r := range b.Checks {
+		if r.Check == id {
+			return r, true
+		}
+	}
+	return harden.Result{}, false
+}
+
+// Examine audits the parsed ELF file f.
+func Examine(f *elffile.File) *Binary {
+	b := &Binary{
+		Path: f.Path, Size: f.Size, Format: "ELF", Machine: machine(f.Machine),
+		Kind: harden.KindOf(f), Stripped: !f.HasSymtab, Toolchain: f.Comment, BuildID: f.BuildID,
+		Needed: f.Dynamic.Needed,
+	}
+	b.Extension = slices.ContainsFunc(f.Exports, func(n string) bool { return strings.HasPrefix(n, "PyInit_") })
+	for _, s := range f.Sections {
+		if strings.HasPrefix(s.Name, ".debug_") || strings.HasPrefix(s.Name, ".zdebug_") {
+			b.Debug = true
+		}
+	}
+	rodata, _ := f.Section(".rodata")
+	b.Lang = lang.Detect(f, rodata)
+	var code []byte
+	in := &harden.Input{File: f, Kind: b.Kind, Lang: b.Lang, Extension: b.Extension, Code: func() []byte {
+		if code == nil {
+			code = executable(f)
+		}
+		return code
+	}}
+	b.Checks = harden.Run(in)
+	return b
+}
+
+// executable returns the concatenated executable sections of f.
+func executable(f *elffile.File) []byte {
+	var out []byte
+	for _, s := range f.Sections {
+		if s.Flags&elf.SHF_EXECINSTR != 0 && s.Type == elf.SHT_PROGBITS {
+			if b, ok := f.Read(s); ok {
+				out = append(out, b...)
+			}
+		}
+	}
+	if out == nil {
+		out = []byte{}
+	}
+	return out
+}
+
+func machine(m elf.Machine) string {
+	switch m {
+	case elf.EM_X86_64:
+		return "x86_64"
+	case elf.EM_386:
+		return "i386"
+	case elf.EM_AARCH64:
+		return "aarch64"
+	case elf.EM_ARM:
+		return "arm"
+	case elf.EM_PPC64:
+		return "ppc64"
+	case elf.EM_S390:
+		return "s390x"
+	case elf.EM_RISCV:
+		return "riscv"
+	}
+	return strings.ToLower(strings.TrimPrefix(m.String(), "EM_"))
+}
+
+// File audits the ELF file at path. A file that is not ELF gives
+// [elffile.ErrNotELF]; a malformed one an [*elffile.FormatError].
+func File(path string) (*Binary, error) {
+	f, err := elffile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Examine(f), nil
+}

@@ -1,0 +1,466 @@
+// Package elffile reads the facts of an ELF binary that the hardening
+// checks, language detection and library fingerprints need: kind, program
+// headers, dynamic tags, imported and defined symbols, version
+// definitions, .comment strings and GNU property notes.
+//
+// It wraps [debug/elf] and reads everything it exposes into plain values
+// once, in [Parse]; section contents are read on demand with [File.Section].
+//
+// # Security
+//
+// Binaries come from wheels and other untrusted input. debug/elf documents
+// that it may panic on malformed files; every call into it is guarded by a
+// recover that turns the panic into a [*FormatError] naming the file. Sizes
+// are capped: a file over [MaxFileSize], a section or symbol table larger
+// than the file, or more than [MaxSymbols] symbols is refused as malformed.
+package elffile
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Caps on what one binary may make us read.
+const (
+	MaxFileSize = 2 << 30   // 2 GiB
+	MaxSymbols  = 4_000_000 // per table
+)
+
+// FormatError reports a file that is not a well-formed ELF binary.
+type FormatError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FormatError) Error() string { return fmt.Sprintf("%s: malformed ELF: %s", e.Path, e.Msg) }
+
+// ErrNotELF is returned (wrapped) by [Parse] for input without the ELF magic.
+var ErrNotELF = errors.New("not an ELF file")
+
+// Magic reports whether b starts with the ELF magic number.
+func Magic(b []byte) bool { return bytes.HasPrefix(b, []byte(elf.ELFMAG)) }
+
+// Prog is one program header.
+type Prog struct {
+	Type   elf.ProgType
+	Flags  elf.ProgFlag
+	Off    uint64
+	Filesz uint64
+}
+
+// Section is one section header.
+type Section struct {
+	Name  string
+	Type  elf.SectionType
+	Flags elf.SectionFlag
+	Addr  uint64
+	Off   uint64
+	Size  uint64
+}
+
+// Import is an undefined dynamic symbol.
+type Import struct {
+	Name    string
+	Version string // symbol version, e.g. GLIBC_2.4
+	Library string // the library the version belongs to, e.g. libc.so.6
+}
+
+// Func is a defined function symbol.
+type Func struct {
+	Name string
+	Size uint64
+}
+
+// Dynamic holds the dynamic-section facts.
+type Dynamic struct {
+	Present bool
+	Flags   uint64 // DT_FLAGS
+	Flags1  uint64 // DT_FLAGS_1
+	BindNow bool   // DT_BIND_NOW tag present
+	TextRel bool   // DT_TEXTREL tag present
+	Debug   bool   // DT_DEBUG tag present
+	SONAME  string
+	Needed  []string
+	RPath   []string // DT_RPATH entries, split on ':'
+	RunPath []string // DT_RUNPATH entries, split on ':'
+}
+
+// Property holds the GNU property note's feature bits.
+type Property struct {
+	Present    bool
+	X86        uint32 // GNU_PROPERTY_X86_FEATURE_1_AND: 1 IBT, 2 SHSTK
+	X86Set     bool
+	AArch64    uint32 // GNU_PROPERTY_AARCH64_FEATURE_1_AND: 1 BTI, 2 PAC
+	AArch64Set bool
+}
+
+// File is the parsed facts of one ELF binary.
+type File struct {
+	Path    string
+	Size    int64
+	Class   elf.Class
+	Machine elf.Machine
+	Type    elf.Type
+	Interp  bool // PT_INTERP present
+
+	Progs    []Prog
+	Sections []Section
+	Dynamic  Dynamic
+
+	Imports    []Import // undefined dynamic symbols, sorted by name
+	Exports    []string // defined dynamic symbols, sorted
+	Funcs      []Func   // defined STT_FUNC symbols of .symtab, else .dynsym
+	HasSymtab  bool     // .symtab present (not stripped)
+	LocalNames []string // defined symbol names of .symtab (functions and objects), sorted
+
+	VerDefs  []string // version definitions (.gnu.version_d), e.g. OPENSSL_3.0.9
+	Comment  []string // NUL-separated strings of .comment
+	Property Property
+	BuildID  string
+
+	r io.ReaderAt
+	c io.Closer
+}
+
+// Open parses the ELF file at path. Close releases it.
+func Open(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f, err := Parse(path, fh, st.Size())
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f.c = fh
+	return f, nil
+}
+
+// Close closes the file opened by [Open]; it is a no-op after [Parse].
+func (f *File) Close() error {
+	if f.c == nil {
+		return nil
+	}
+	return f.c.Close()
+}
+
+// Parse reads the facts of the ELF binary of size bytes in r; name is used
+// in errors. The returned File keeps r for [File.Section].
+func Parse(name string, r io.ReaderAt, size int64) (f *File, err error) {
+	var magic [4]byte
+	if _, err := r.ReadAt(magic[:], 0); err != nil || !Magic(magic[:]) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotELF)
+	}
+	if size > MaxFileSize {
+		return nil, &FormatError{name, fmt.Sprintf("file of %d bytes is over the %d-byte limit", size, MaxFileSize)}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, &FormatError{name, fmt.Sprint("debug/elf: ", p)}
+		}
+	}()
+	sr := io.NewSectionReader(r, 0, size)
+	ef, err := elf.NewFile(sr)
+	if err != nil {
+		return nil, &FormatError{name, err.Error()}
+	}
+	f = &File{Path: name, Size: size, Class: ef.Class, Machine: ef.Machine, Type: ef.Type, r: sr}
+	if err := f.read(ef); err != nil {
+		return nil, &FormatError{name, err.Error()}
+	}
+	return f, nil
+}
+
+func (f *File) read(ef *elf.File) error {
+	for _, p := range ef.Progs {
+		f.Progs = append(f.Progs, Prog{p.Type, p.Flags, p.Off, p.Filesz})
+		if p.Type == elf.PT_INTERP {
+			f.Interp = true
+		}
+	}
+	for _, s := range ef.Sections {
+		if s.Type != elf.SHT_NOBITS && s.Type != elf.SHT_NULL && s.Size > uint64(f.Size) {
+			return fmt.Errorf("section %q claims %d bytes in a %d-byte file", s.Name, s.Size, f.Size)
+		}
+		f.Sections = append(f.Sections, Section{s.Name, s.Type, s.Flags, s.Addr, s.Offset, s.Size})
+	}
+	if err := f.readDynamic(ef); err != nil {
+		return err
+	}
+	if err := f.readSymbols(ef); err != nil {
+		return err
+	}
+	if vd, err := ef.DynamicVersions(); err == nil {
+		for _, v := range vd {
+			if v.Flags&elf.VER_FLG_BASE == 0 {
+				f.VerDefs = append(f.VerDefs, v.Name)
+			}
+		}
+	}
+	if b, ok := f.sectionData(ef, ".comment"); ok {
+		for _, s := range bytes.Split(b, []byte{0}) {
+			if s := strings.TrimSpace(string(s)); s != "" && !slices.Contains(f.Comment, s) {
+				f.Comment = append(f.Comment, s)
+			}
+		}
+	}
+	f.readNotes(ef)
+	return nil
+}
+
+func (f *File) readDynamic(ef *elf.File) error {
+	d := &f.Dynamic
+	if ef.SectionByType(elf.SHT_DYNAMIC) == nil {
+		for _, p := range f.Progs {
+			d.Present = d.Present || p.Type == elf.PT_DYNAMIC
+		}
+		return nil
+	}
+	d.Present = true
+	first := func(t elf.DynTag) (uint64, bool) {
+		v, err := ef.DynValue(t)
+		if err != nil || len(v) == 0 {
+			return 0, false
+		}
+		return v[0], true
+	}
+	d.Flags, _ = first(elf.DT_FLAGS)
+	d.Flags1, _ = first(elf.DT_FLAGS_1)
+	if v, _ := ef.DynValue(elf.DT_BIND_NOW); len(v) > 0 {
+		d.BindNow = true
+	}
+	if v, _ := ef.DynValue(elf.DT_TEXTREL); len(v) > 0 {
+		d.TextRel = true
+	}
+	if v, _ := ef.DynValue(elf.DT_DEBUG); len(v) > 0 {
+		d.Debug = true
+	}
+	if s, _ := ef.DynString(elf.DT_SONAME); len(s) > 0 {
+		d.SONAME = s[0]
+	}
+	d.Needed, _ = ef.DynString(elf.DT_NEEDED)
+	split := func(t elf.DynTag) []string {
+		var out []string
+		ss, _ := ef.DynString(t)
+		for _, s := range ss {
+			out = append(out, strings.Split(s, ":")...)
+		}
+		return out
+	}
+	d.RPath, d.RunPath = split(elf.DT_RPATH), split(elf.DT_RUNPATH)
+	return nil
+}
+
+func (f *File) readSymbols(ef *elf.File) error {
+	if s := ef.SectionByType(elf.SHT_DYNSYM); s != nil {
+		if s.Size/24 > MaxSymbols {
+			return fmt.Errorf(".dynsym has over %d symbols", MaxSymbols)
+		}
+		dyn, err := ef.DynamicSymbols()
+		if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+			return fmt.Errorf("read .dynsym: %w", err)
+		}
+		for _, s := range dyn {
+			if s.Name == "" {
+				continue
+			}
+			if s.Section == elf.SHN_UNDEF {
+				f.Imports = append(f.Imports, Import{s.Name, s.Version, s.Library})
+			} else {
+				f.Exports = append(f.Exports, s.Name)
+			}
+		}
+		if f.Funcs == nil {
+			f.Funcs = funcs(dyn)
+		}
+	}
+	if s := ef.SectionByType(elf.SHT_SYMTAB); s != nil {
+		if s.Size/24 > MaxSymbols {
+			return fmt.Errorf(".symtab has over %d symbols", MaxSymbols)
+		}
+		syms, err := ef.Symbols()
+		if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+			return fmt.Errorf("read .symtab: %w", err)
+		}
+		f.HasSymtab = len(syms) > 0
+		if f.HasSymtab {
+			f.Funcs = funcs(syms)
+			for _, s := range syms {
+				if s.Section != elf.SHN_UNDEF && s.Name != "" {
+					switch elf.ST_TYPE(s.Info) {
+					case elf.STT_FUNC, elf.STT_OBJECT:
+						f.LocalNames = append(f.LocalNames, s.Name)
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(f.Imports, func(a, b Import) int { return strings.Compare(a.Name, b.Name) })
+	slices.Sort(f.Exports)
+	slices.Sort(f.LocalNames)
+	f.LocalNames = slices.Compact(f.LocalNames)
+	return nil
+}
+
+func funcs(syms []elf.Symbol) []Func {
+	var out []Func
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Section != elf.SHN_UNDEF && s.Name != "" {
+			out = append(out, Func{s.Name, s.Size})
+		}
+	}
+	return out
+}
+
+// readNotes reads the GNU property note and the build ID.
+func (f *File) readNotes(ef *elf.File) {
+	for _, s := range ef.Sections {
+		if s.Type != elf.SHT_NOTE {
+			continue
+		}
+		b, ok := f.sectionData(ef, s.Name)
+		if !ok {
+			continue
+		}
+		f.parseNotes(ef.ByteOrder, b)
+	}
+}
+
+// parseNotes walks ELF notes in b: namesz, descsz, type, name, desc, each
+// padded to 4 bytes (8 for the descriptor of GNU property notes on ELF64).
+func (f *File) parseNotes(bo binary.ByteOrder, b []byte) {
+	align := uint64(4)
+	for len(b) >= 12 {
+		namesz, descsz, typ := uint64(bo.Uint32(b)), uint64(bo.Uint32(b[4:])), bo.Uint32(b[8:])
+		b = b[12:]
+		nameEnd := (namesz + 3) &^ 3
+		if nameEnd > uint64(len(b)) {
+			return
+		}
+		name := strings.TrimRight(string(b[:namesz]), "\x00")
+		b = b[nameEnd:]
+		if descsz > uint64(len(b)) {
+			return
+		}
+		desc := b[:descsz]
+		if name == "GNU" && typ == 5 && f.Class == elf.ELFCLASS64 {
+			align = 8
+		}
+		step := (descsz + align - 1) &^ (align - 1)
+		if step > uint64(len(b)) {
+			step = uint64(len(b))
+		}
+		b = b[step:]
+		if name != "GNU" {
+			continue
+		}
+		switch typ {
+		case 3: // NT_GNU_BUILD_ID
+			f.BuildID = fmt.Sprintf("%x", desc)
+		case 5: // NT_GNU_PROPERTY_TYPE_0
+			f.parseProperties(bo, desc)
+		}
+	}
+}
+
+func (f *File) parseProperties(bo binary.ByteOrder, d []byte) {
+	f.Property.Present = true
+	pad := uint64(4)
+	if f.Class == elf.ELFCLASS64 {
+		pad = 8
+	}
+	for len(d) >= 8 {
+		typ, sz := bo.Uint32(d), uint64(bo.Uint32(d[4:]))
+		d = d[8:]
+		if sz > uint64(len(d)) {
+			return
+		}
+		if sz >= 4 {
+			v := bo.Uint32(d)
+			switch typ {
+			case 0xc0000002:
+				f.Property.X86, f.Property.X86Set = v, true
+			case 0xc0000000:
+				f.Property.AArch64, f.Property.AArch64Set = v, true
+			}
+		}
+		step := (sz + pad - 1) &^ (pad - 1)
+		if step > uint64(len(d)) {
+			return
+		}
+		d = d[step:]
+	}
+}
+
+// sectionData returns the contents of the named section, refusing sizes
+// larger than the file.
+func (f *File) sectionData(ef *elf.File, name string) ([]byte, bool) {
+	s := ef.Section(name)
+	if s == nil || s.Type == elf.SHT_NOBITS || s.Size > uint64(f.Size) {
+		return nil, false
+	}
+	b, err := s.Data()
+	return b, err == nil
+}
+
+// SectionByName returns the header of the named section.
+func (f *File) SectionByName(name string) (Section, bool) {
+	for _, s := range f.Sections {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Section{}, false
+}
+
+// Section reads the raw bytes of the named section (uncompressed sections
+// only). It returns false when the section is absent, empty or outside the
+// file.
+func (f *File) Section(name string) ([]byte, bool) {
+	s, ok := f.SectionByName(name)
+	if !ok {
+		return nil, false
+	}
+	return f.Read(s)
+}
+
+// Read reads the raw bytes of section s.
+func (f *File) Read(s Section) ([]byte, bool) {
+	if s.Type == elf.SHT_NOBITS || s.Size == 0 || s.Off > uint64(f.Size) || s.Size > uint64(f.Size)-s.Off {
+		return nil, false
+	}
+	b := make([]byte, s.Size)
+	if _, err := f.r.ReadAt(b, int64(s.Off)); err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// ImportsName reports whether name is an imported symbol.
+func (f *File) ImportsName(name string) bool {
+	_, ok := slices.BinarySearchFunc(f.Imports, name, func(i Import, n string) int { return strings.Compare(i.Name, n) })
+	return ok
+}
+
+// Defines reports whether name is a defined symbol (dynamic or, when the
+// file is not stripped, in .symtab).
+func (f *File) Defines(name string) bool {
+	if _, ok := slices.BinarySearch(f.Exports, name); ok {
+		return true
+	}
+	_, ok := slices.BinarySearch(f.LocalNames, name)
+	return ok
+}

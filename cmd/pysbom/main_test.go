@@ -1,9 +1,14 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
+	"fmt"
+	"io"
+	"os/exec"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,6 +51,32 @@ func TestScript(t *testing.T) {
 						`"components":[{"bom-ref":"z","name":"zlib","version":"1.3.1","purl":"pkg:generic/zlib@1.3.1"}]}`},
 				}, "py3-none-any", nil)
 			},
+			// cc OUT SRC FLAGS...: compile C with the machine's gcc (scripts check [cc] first).
+			"cc": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: cc OUT SRC FLAGS...")
+				}
+				cmd := exec.Command("gcc", append(args[2:], "-o", ts.MkAbs(args[0]), ts.MkAbs(args[1]))...)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					ts.Fatalf("gcc: %v\n%s", err, out)
+				}
+			},
+			// truncate FILE N: cut FILE to its first N bytes.
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: truncate FILE N")
+				}
+				n, err := strconv.ParseInt(args[1], 10, 64)
+				ts.Check(err)
+				ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
+			},
+			// zipdir DIR OUT: zip the files under DIR (a wheel when OUT ends in .whl).
+			"zipdir": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: zipdir DIR OUT")
+				}
+				ts.Check(zipDir(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
+			},
 			// mkvenv DIR: the standard fixture virtualenv.
 			"mkvenv": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
@@ -53,6 +84,13 @@ func TestScript(t *testing.T) {
 				}
 				fixture.Venv(ts, ts.MkAbs(args[0]))
 			},
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "cc" {
+				_, err := exec.LookPath("gcc")
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Setup: func(env *testscript.Env) error {
 			// Scripts see no pyenv, no virtualenv and no interpreter but their own.
@@ -62,4 +100,39 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// zipDir writes the regular files under dir into the zip file out.
+func zipDir(dir, out string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(f)
+	err = filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || !fi.Mode().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		src, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		_, err = io.Copy(w, src)
+		return err
+	})
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

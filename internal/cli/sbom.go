@@ -136,7 +136,7 @@ func buildInventory(ctx context.Context, e *env, arg string, opts extract.Option
 	if err != nil {
 		return nil, err
 	}
-	prog := newProgress(e.stderr)
+	prog := newProgress(e.stderr, "hashing files")
 	opts.Progress = prog.update
 	inv, err := extract.Environment(ctx, envr, opts)
 	prog.done()
@@ -229,16 +229,17 @@ func summarize(w io.Writer, inv *inventory.Inventory) {
 	}
 }
 
-// progress shows hashing progress when stderr is a terminal.
+// progress shows the progress of long work when stderr is a terminal.
 type progress struct {
 	w     io.Writer
+	label string
 	on    bool
 	last  time.Time
 	shown bool
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w}
+func newProgress(w io.Writer, label string) *progress {
+	p := &progress{w: w, label: label}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.on = true
@@ -254,7 +255,7 @@ func (p *progress) update(done, total int64) {
 	}
 	p.last = time.Now()
 	p.shown = true
-	fmt.Fprintf(p.w, "\rpysbom: hashing files %d/%d", done, total)
+	fmt.Fprintf(p.w, "\rpysbom: %s %d/%d", p.label, done, total)
 }
 
 func (p *progress) done() {

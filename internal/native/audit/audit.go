@@ -11,6 +11,7 @@ import (
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/lang"
+	"github.com/pysbom/pysbom/internal/native/libver"
 )
 
 // Binary is the audit of one native binary.
@@ -28,7 +29,9 @@ type Binary struct {
 	Toolchain []string // .comment strings
 	BuildID   string
 	Needed    []string
-	Error     string // set when the file could not be parsed; nothing else is then
+	Owner     Owner          // the distribution that installed it, when known
+	Libraries []libver.Match // C libraries found in it (itself or bundled)
+	Error     string         // set when the file could not be parsed; nothing else is then
 }
 
 // Result returns the result of check id.
@@ -103,7 +106,7 @@ func machine(m elf.Machine) string {
 	return strings.ToLower(strings.TrimPrefix(m.String(), "EM_"))
 }
 
-// File audits the ELF file at path. A file that is not ELF gives
+// File audits the ELF file at path, including the libraries in it. A file that is not ELF gives
 // [elffile.ErrNotELF]; a malformed one an [*elffile.FormatError].
 func File(path string) (*Binary, error) {
 	f, err := elffile.Open(path)
@@ -111,5 +114,5 @@ func File(path string) (*Binary, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Examine(f), nil
+	return examineAll(f, path), nil
 }

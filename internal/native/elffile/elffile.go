@@ -175,13 +175,22 @@ func Parse(name string, r io.ReaderAt, size int64) (f *File, err error) {
 	sr := io.NewSectionReader(r, 0, size)
 	ef, err := elf.NewFile(sr)
 	if err != nil {
-		return nil, &FormatError{name, err.Error()}
+		return nil, &FormatError{name, describe(err, size)}
 	}
 	f = &File{Path: name, Size: size, Class: ef.Class, Machine: ef.Machine, Type: ef.Type, r: sr}
 	if err := f.read(ef); err != nil {
-		return nil, &FormatError{name, err.Error()}
+		return nil, &FormatError{name, describe(err, size)}
 	}
 	return f, nil
+}
+
+// describe words a debug/elf error; a bare EOF means the headers point
+// past the end of the file.
+func describe(err error, size int64) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Sprintf("truncated: its headers point past the end of the file (%d bytes)", size)
+	}
+	return err.Error()
 }
 
 func (f *File) read(ef *elf.File) error {

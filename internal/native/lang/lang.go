@@ -250,7 +250,7 @@ func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
 
 // RustMangled reports whether name is a Rust symbol: v0 mangling (_R
 // followed by an upper-case tag) or legacy mangling (_ZN…17h<16 hex>E,
-// optionally followed by a .llvm.N suffix).
+// optionally followed by a suffix such as .llvm.N or .0).
 func RustMangled(name string) bool {
 	if len(name) > 3 && name[0] == '_' && name[1] == 'R' && name[2] >= 'A' && name[2] <= 'Z' {
 		return true
@@ -258,18 +258,22 @@ func RustMangled(name string) bool {
 	if !strings.HasPrefix(name, "_ZN") {
 		return false
 	}
-	if i := strings.Index(name, ".llvm."); i > 0 {
-		name = name[:i]
+	for rest := name[3:]; ; {
+		k := strings.Index(rest, "17h")
+		if k < 0 {
+			return false
+		}
+		h := rest[k+3:]
+		if len(h) >= 17 && allHex(h[:16]) && h[16] == 'E' && (len(h) == 17 || h[17] == '.') {
+			return true
+		}
+		rest = rest[k+3:]
 	}
-	if len(name) < 24 || name[len(name)-1] != 'E' {
-		return false
-	}
-	h := name[len(name)-20 : len(name)-1]
-	if !strings.HasPrefix(h, "17h") {
-		return false
-	}
-	for i := 3; i < len(h); i++ {
-		if !isHex(h[i]) {
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
 			return false
 		}
 	}

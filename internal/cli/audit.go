@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/native/audit"
+	"github.com/pysbom/pysbom/internal/native/harden"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+var auditFormats = map[string]bool{"table": true, "json": true, "sarif": true}
+
+func runAudit(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	outs := &outputsFlag{allowed: auditFormats}
+	fs.Var(outs, "o", "output `FORMAT[=FILE]`: table (default), json, sarif; repeatable")
+	failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
+	noExec := fs.Bool("no-exec", false, "never run the target's interpreter to find its site-packages")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET]")
+		fmt.Fprintln(e.stderr, "\nTARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without it,")
+		fmt.Fprintln(e.stderr, "the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its kind,")
+		fmt.Fprintln(e.stderr, "the OpenSSF hardening checks with their evidence, its languages and memory-safe share, and the")
+		fmt.Fprintln(e.stderr, "C libraries found in it. Checks:")
+		for _, c := range harden.Checks {
+			info := ""
+			if c.Info {
+				info = " (informational)"
+			}
+			fmt.Fprintf(e.stderr, "  %-19s %s%s\n", c.ID, c.Title, info)
+		}
+		fmt.Fprintln(e.stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return &usageError{fmt.Sprintf("audit takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
+	}
+	failChecks, err := parseFailChecks(*failOn)
+	if err != nil {
+		return err
+	}
+	if len(outs.list) == 0 {
+		outs.list = []output{{format: "table"}}
+	}
+	if n := slices.IndexFunc(outs.list, func(o output) bool { return o.file == "" }); n >= 0 &&
+		slices.ContainsFunc(outs.list[n+1:], func(o output) bool { return o.file == "" }) {
+		return &usageError{"only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
+	}
+	rep, err := auditTarget(ctx, e, pos, *noExec)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs.list {
+		err := writeAtomic(o.file, e.stdout, func(w io.Writer) error {
+			switch o.format {
+			case "json":
+				return rep.WriteJSON(w, "pysbom "+Version)
+			case "sarif":
+				return rep.WriteSARIF(w, Version)
+			}
+			return rep.WriteTable(w)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, b := range rep.Binaries {
+		if b.Error != "" {
+			fmt.Fprintf(e.stderr, "pysbom: %s: %s\n", b.Path, b.Error)
+		}
+	}
+	if failChecks != nil {
+		if n := countFailures(rep, failChecks); n > 0 {
+			return &findingsError{fmt.Sprintf("%d binaries fail --fail-on %s", n, *failOn)}
+		}
+	}
+	return nil
+}
+
+func auditTarget(ctx context.Context, e *env, pos []string, noExec bool) (*audit.Report, error) {
+	if len(pos) == 1 {
+		prog := newProgress(e.stderr, "examining files")
+		defer prog.done()
+		return audit.Audit(ctx, pos[0], audit.Options{Progress: prog.update})
+	}
+	envr, err := target.Resolve(ctx, "", target.Options{Getenv: e.getenv, NoExec: noExec})
+	if err != nil {
+		return nil, err
+	}
+	rep := &audit.Report{Target: envr.Path}
+	for _, dir := range envr.SiteDirs {
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		prog := newProgress(e.stderr, "examining files in "+dir)
+		r, err := audit.Audit(ctx, dir, audit.Options{Progress: prog.update})
+		prog.done()
+		if err != nil {
+			return nil, err
+		}
+		rep.Binaries = append(rep.Binaries, r.Binaries...)
+	}
+	return rep, nil
+}
+
+// parseFailChecks reads --fail-on: check IDs, or "core".
+func parseFailChecks(v string) ([]string, error) {
+	if v == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, id := range strings.Split(v, ",") {
+		id = strings.TrimSpace(id)
+		if id == "core" {
+			out = append(out, audit.CoreChecks...)
+			continue
+		}
+		if _, ok := harden.CheckByID(id); !ok {
+			var ids []string
+			for _, c := range harden.Checks {
+				ids = append(ids, c.ID)
+			}
+			return nil, &usageError{fmt.Sprintf("--fail-on: unknown check %q (want core or some of %s)", id, strings.Join(ids, ", "))}
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// countFailures counts the binaries with C/C++ code that fail one of the
+// checks, and those that could not be parsed.
+func countFailures(rep *audit.Report, checks []string) int {
+	n := 0
+	for _, b := range rep.Binaries {
+		if b.Error != "" {
+			n++
+			continue
+		}
+		if !audit.HasCCode(b) {
+			continue
+		}
+		if slices.ContainsFunc(b.Checks, func(r harden.Result) bool {
+			return r.Verdict == harden.Fail && slices.Contains(checks, r.Check)
+		}) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,272 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pysbom/pysbom/internal/archive"
+	"github.com/pysbom/pysbom/internal/extract/distinfo"
+	"github.com/pysbom/pysbom/internal/native/elffile"
+	"github.com/pysbom/pysbom/internal/native/libver"
+	"github.com/pysbom/pysbom/internal/python/wheelname"
+)
+
+// Report is the audit of every native binary under a target.
+type Report struct {
+	Target   string
+	Binaries []*Binary // sorted by path
+}
+
+// Owner is the distribution a binary belongs to.
+type Owner struct {
+	Name, Version string
+}
+
+// Options tunes [Audit].
+type Options struct {
+	// Progress, when set, is called after each file examined with the
+	// count of files done and the count to examine.
+	Progress func(done, total int64)
+}
+
+// skipExt are extensions of files that are never native binaries; the
+// walk does not open them.
+var skipExt = map[string]bool{
+	".py": true, ".pyc": true, ".pyi": true, ".pyx": true, ".pxd": true, ".txt": true, ".md": true, ".rst": true,
+	".json": true, ".toml": true, ".cfg": true, ".ini": true, ".h": true, ".c": true, ".cc": true, ".cpp": true,
+	".hpp": true, ".html": true, ".css": true, ".js": true, ".csv": true, ".pem": true, ".typed": true,
+	".xml": true, ".yaml": true, ".yml": true, ".png": true, ".gif": true, ".jpg": true, ".svg": true, ".gz": true,
+	".pth": true, ".tcl": true, ".tmpl": true, ".pyo": true, ".mo": true, ".po": true, ".sh": true, ".bat": true,
+}
+
+// Audit examines TARGET: a single binary, a wheel (or any zip), or a
+// folder (an environment, a prefix, an unpacked tree), every native binary
+// of which is audited. A binary that cannot be parsed is kept with its
+// Error set; the rest of the audit goes on.
+func Audit(ctx context.Context, target string, opt Options) (*Report, error) {
+	fi, err := os.Stat(target)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Target: target}
+	switch {
+	case fi.IsDir():
+		err = rep.walk(ctx, target, opt)
+	case isZip(target):
+		err = rep.zip(target)
+	default:
+		var b *Binary
+		b, err = fileBinary(target, filepath.Base(target))
+		if errors.Is(err, elffile.ErrNotELF) {
+			return nil, fmt.Errorf("%s: not a native binary, wheel or folder", target)
+		}
+		if b != nil {
+			rep.Binaries = []*Binary{b}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rep.Binaries, func(a, b *Binary) int { return strings.Compare(a.Path, b.Path) })
+	return rep, nil
+}
+
+func isZip(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var m [4]byte
+	_, err = io.ReadFull(f, m[:])
+	return err == nil && string(m[:]) == "PK\x03\x04"
+}
+
+// fileBinary audits one file on disk, shown as rel. It returns
+// elffile.ErrNotELF for other files, and a Binary with Error set for a
+// malformed one.
+func fileBinary(full, rel string) (*Binary, error) {
+	f, err := elffile.Open(full)
+	if errors.Is(err, elffile.ErrNotELF) {
+		return nil, err
+	}
+	var fe *elffile.FormatError
+	if errors.As(err, &fe) {
+		return &Binary{Path: rel, Format: "ELF", Error: "malformed ELF: " + fe.Msg}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return examineAll(f, rel), nil
+}
+
+// examineAll audits f and scans it for bundled libraries.
+func examineAll(f *elffile.File, rel string) *Binary {
+	b := Examine(f)
+	b.Path = rel
+	b.Libraries = libver.Scan(f, libver.Strings(f), path.Base(rel))
+	return b
+}
+
+func (r *Report) walk(ctx context.Context, root string, opt Options) error {
+	owners := map[string]Owner{}
+	var candidates []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			return nil // unreadable subfolder: skip it
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() {
+			if strings.HasSuffix(d.Name(), ".dist-info") {
+				readOwners(owners, filepath.Dir(p), d.Name())
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || skipExt[strings.ToLower(filepath.Ext(d.Name()))] {
+			return nil
+		}
+		candidates = append(candidates, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	bins := make([]*Binary, len(candidates))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var done int64
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := candidates[i]
+				rel, _ := filepath.Rel(root, p)
+				b, err := fileBinary(p, filepath.ToSlash(rel))
+				if err == nil {
+					b.Owner = owners[p]
+					bins[i] = b
+				}
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, int64(len(candidates)))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range candidates {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, b := range bins {
+		if b != nil {
+			r.Binaries = append(r.Binaries, b)
+		}
+	}
+	return nil
+}
+
+// readOwners maps the files a dist-info RECORD lists to its distribution.
+func readOwners(owners map[string]Owner, site, name string) {
+	d, err := distinfo.Read(site, name)
+	if err != nil {
+		return
+	}
+	o := Owner{d.Package.Name, d.Package.Version}
+	for _, e := range d.Expected {
+		owners[filepath.Join(site, filepath.FromSlash(e.Path))] = o
+	}
+}
+
+// MaxMember is the largest zip member audited (read into memory).
+const MaxMember = 1 << 30
+
+func (r *Report) zip(p string) error {
+	fh, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return err
+	}
+	lim := archive.DefaultLimits
+	z, err := archive.OpenZip(fh, st.Size(), lim)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	owner := ownerFromWheelName(filepath.Base(p))
+	for _, name := range z.Names() {
+		if strings.HasSuffix(name, "/") || skipExt[strings.ToLower(path.Ext(name))] {
+			continue
+		}
+		rc, err := z.Open(name)
+		if err != nil {
+			continue
+		}
+		var magic [4]byte
+		n, _ := io.ReadFull(rc, magic[:])
+		if n < 4 || !elffile.Magic(magic[:]) {
+			rc.Close()
+			continue
+		}
+		rest, err := io.ReadAll(io.LimitReader(rc, MaxMember))
+		rc.Close()
+		if err != nil {
+			r.Binaries = append(r.Binaries, &Binary{Path: name, Format: "ELF", Owner: owner, Error: "read from " + filepath.Base(p) + ": " + err.Error()})
+			continue
+		}
+		data := append(magic[:], rest...)
+		f, err := elffile.Parse(name, bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			msg := err.Error()
+			var fe *elffile.FormatError
+			if errors.As(err, &fe) {
+				msg = "malformed ELF: " + fe.Msg
+			}
+			r.Binaries = append(r.Binaries, &Binary{Path: name, Format: "ELF", Owner: owner, Error: msg})
+			continue
+		}
+		b := examineAll(f, name)
+		b.Owner = owner
+		r.Binaries = append(r.Binaries, b)
+	}
+	return nil
+}
+
+// ownerFromWheelName reads name and version from a wheel file name.
+func ownerFromWheelName(base string) Owner {
+	n, err := wheelname.Parse(base)
+	if err != nil {
+		return Owner{}
+	}
+	return Owner{n.Distribution, n.Version}
+}

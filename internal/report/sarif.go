@@ -29,9 +29,9 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 		if !rules[f.ID] {
 			rules[f.ID] = true
 			rule := sarif.Rule{ID: f.ID, Name: "VulnerableDependency",
-				ShortDescription: sarif.Text{fmt.Sprintf("%s in %s", f.ID, f.Name)},
-				FullDescription:  sarif.Text{nonEmpty(f.Summary, f.ID)},
-				Help:             sarif.Text{f.Advice},
+				ShortDescription: sarif.Text{Text: fmt.Sprintf("%s in %s", f.ID, f.Name)},
+				FullDescription:  sarif.Text{Text: nonEmpty(f.Summary, f.ID)},
+				Help:             sarif.Text{Text: f.Advice},
 				Properties:       map[string]any{"tags": []string{"security", "vulnerability", "dependency"}, "aliases": f.Aliases}}
 			if f.Score > 0 {
 				rule.Properties["security-severity"] = strconv.FormatFloat(f.Score, 'f', 1, 64)
@@ -52,7 +52,7 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 		run.Results = append(run.Results, sarif.Result{
 			Suppressions: sup,
 			RuleID:       f.ID, Level: level(f.Rating()),
-			Message: sarif.Text{fmt.Sprintf("%s %s is affected by %s (%s): %s. %s.", f.Name, f.Version, f.ID,
+			Message: sarif.Text{Text: fmt.Sprintf("%s %s is affected by %s (%s): %s. %s.", f.Name, f.Version, f.ID,
 				f.Severity, nonEmpty(f.Summary, "see the advisory"), f.Advice)},
 			Locations:           []sarif.Location{loc},
 			PartialFingerprints: map[string]string{"pysbomFinding/v1": fmt.Sprintf("%x", sum[:16])},

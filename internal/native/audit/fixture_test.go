@@ -2,15 +2,19 @@ package audit
 
 import (
 	"bytes"
+	"compress/zlib"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/lang"
+	"github.com/pysbom/pysbom/internal/native/rustdeps"
 )
 
 // Sources of the flag-controlled fixtures (the same shape as the corpus's
@@ -129,7 +133,8 @@ func fixtures() []fixture {
 
 // buildFixtures compiles the fixtures into a temporary folder, skipping
 // those whose toolchain is absent.
-func buildFixtures(t *testing.T) (string, map[string]bool) {
+// only, when set, names the one fixture to build.
+func buildFixtures(t *testing.T, only string) (string, map[string]bool) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, src := range map[string]string{"demo.c": demoC, "lib.c": libC, "cpp.cc": cppCC, "lib.rs": rustLib, "main.rs": rustBin, "go/main.go": goMain, "go/go.mod": "module example.com/gohello\n\ngo 1.21\n"} {
@@ -171,6 +176,9 @@ func buildFixtures(t *testing.T) (string, map[string]bool) {
 	}
 	var strips []fixture
 	for _, f := range fixtures() {
+		if only != "" && f.name != only {
+			continue
+		}
 		if f.tool == "strip" {
 			strips = append(strips, f)
 			continue
@@ -179,6 +187,18 @@ func buildFixtures(t *testing.T) (string, map[string]bool) {
 		go run(f)
 	}
 	wg.Wait()
+	if built["rust_bin"] {
+		// rust_bin_depv0: rust_bin with a synthetic cargo-auditable section.
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write([]byte(depV0JSON))
+		zw.Close()
+		sec := filepath.Join(dir, "depv0.zlib")
+		os.WriteFile(sec, z.Bytes(), 0o644)
+		if err := exec.Command("objcopy", "--add-section", ".dep-v0="+sec, filepath.Join(dir, "rust_bin"), filepath.Join(dir, "rust_bin_depv0")).Run(); err == nil {
+			built["rust_bin_depv0"] = true
+		}
+	}
 	for _, f := range strips {
 		if !built[f.src] {
 			continue
@@ -197,7 +217,7 @@ func TestFixtures(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not installed: the fixtures are compiled at test time")
 	}
-	dir, built := buildFixtures(t)
+	dir, built := buildFixtures(t, "")
 	for _, f := range fixtures() {
 		t.Run(f.name, func(t *testing.T) {
 			if !built[f.name] {
@@ -228,11 +248,47 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+const depV0JSON = `{"format":1,"packages":[{"name":"rust_bin","version":"0.1.0","source":"local","root":true,"dependencies":[1]},` +
+	`{"name":"itoa","version":"1.0.11","source":"crates.io"}]}`
+
+// TestDepV0Fixture reads the synthetic .dep-v0 section of rust_bin_depv0.
+func TestDepV0Fixture(t *testing.T) {
+	if _, err := exec.LookPath("rustc"); err != nil {
+		t.Skip("rustc not installed")
+	}
+	dir, built := buildFixtures(t, "rust_bin")
+	if !built["rust_bin_depv0"] {
+		t.Skip("rust_bin_depv0 not built (objcopy absent?)")
+	}
+	f, err := elffile.Open(filepath.Join(dir, "rust_bin_depv0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sec, ok := f.Section(".dep-v0")
+	if !ok {
+		t.Fatal("no .dep-v0 section")
+	}
+	crates, err := rustdeps.ParseAudit(sec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(crates) != 2 || crates[1].PURL() != "pkg:cargo/itoa@1.0.11" || !crates[0].Root {
+		t.Errorf("crates = %+v", crates)
+	}
+	b := Examine(f)
+	if !slices.ContainsFunc(b.Lang.Languages, func(l lang.Finding) bool {
+		return l.Name == lang.Rust && slices.Contains(l.Signals, "section .dep-v0 (cargo-auditable)")
+	}) {
+		t.Errorf("languages = %+v, want Rust by .dep-v0", b.Lang.Languages)
+	}
+}
+
 // TestFixtureManifestCovered checks that every binary of the corpus's
 // manifest has a fixture here (rust_bin_depv0 is the .dep-v0 parser test).
 func TestFixtureManifestCovered(t *testing.T) {
 	lines := readList(t, filepath.Join(hardenCorpus, "fixtures", "manifest.txt"))
-	have := map[string]bool{"rust_bin_depv0": true}
+	have := map[string]bool{"rust_bin_depv0": true} // TestDepV0Fixture
 	for _, f := range fixtures() {
 		have[f.name] = true
 	}

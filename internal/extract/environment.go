@@ -10,9 +10,11 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -56,7 +58,8 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			return nil, err
 		}
 		inv.Problems = append(inv.Problems, res.Problems...)
-		for _, p := range res.Packages {
+		carriedBy := carriedAll(dir, res.Packages, opt.Workers)
+		for j, p := range res.Packages {
 			if first, dup := seen[p.ID]; dup {
 				// The same distribution and version in two site directories.
 				old := p.ID
@@ -66,7 +69,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 					Message: fmt.Sprintf("%s %s is installed both in %s and in %s", p.Name, p.Version, first, dir)})
 			}
 			seen[p.ID] = dir
-			carried := embedded.Extract(os.DirFS(dir), p)
+			carried := carriedBy[j]
 			carriedPkgs = append(carriedPkgs, carried.Packages...)
 			inv.Relationships = append(inv.Relationships, carried.Relationships...)
 			inv.Problems = append(inv.Problems, carried.Problems...)
@@ -92,6 +95,33 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	inv.Problems = append(inv.Problems, problems...)
 	inv.Sort()
 	return inv, nil
+}
+
+// carriedAll reads what each distribution carries (its SBOMs, vendored
+// packages and native binaries), in parallel, in the order of dists.
+func carriedAll(dir string, dists []*inventory.Package, workers int) []embedded.Result {
+	out := make([]embedded.Result, len(dists))
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	fsys := os.DirFS(dir)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = embedded.Extract(fsys, dists[i])
+			}
+		}()
+	}
+	for i := range dists {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // osPackages adds the system packages that installed components, so that a

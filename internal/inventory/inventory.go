@@ -248,13 +248,29 @@ const (
 	// UnreadSBOM: a document a package carries is in a format pysbom does
 	// not read (PEP 770 allows any); informational.
 	UnreadSBOM ProblemKind = "unread-sbom"
+	// BadBinary: a native binary that cannot be parsed.
+	BadBinary ProblemKind = "bad-binary"
+	// NativeConflict: a package's own SBOM declares a native component
+	// at one version and its binaries show another.
+	NativeConflict ProblemKind = "native-conflict"
+	// NativeUndeclared: a native component the binaries show and the
+	// package's own SBOM does not declare; informational.
+	NativeUndeclared ProblemKind = "native-undeclared"
+	// NativeUnobserved: a native component the package's own SBOM
+	// declares and its binaries do not show (build-time crates, stripped
+	// strings); informational.
+	NativeUnobserved ProblemKind = "native-unobserved"
 )
 
 // Informational reports whether a problem kind describes how an
 // environment was put together rather than something wrong with it;
 // --strict does not fail on these.
 func (k ProblemKind) Informational() bool {
-	return k == StaleRecord || k == DuplicateMetadata || k == UnreadSBOM || k == UnknownVendored || k == Unpinned
+	switch k {
+	case StaleRecord, DuplicateMetadata, UnreadSBOM, UnknownVendored, Unpinned, NativeUndeclared, NativeUnobserved:
+		return true
+	}
+	return false
 }
 
 // Problem is something wrong that was found while building the inventory.

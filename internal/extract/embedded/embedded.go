@@ -70,6 +70,7 @@ func Extract(fsys fs.FS, dist *inventory.Package) Result {
 		}
 	}
 	m.unlistedVendored(site, dist.Files)
+	m.observe(site)
 	return m.res
 }
 
@@ -273,8 +274,10 @@ func (m *merger) add(c *inventory.Package, source, foundBy string) string {
 	prop := inventory.Property{Name: "pysbom:source", Value: source}
 	if old, ok := m.byID[id]; ok {
 		fill(old, c)
-		if !slices.Contains(old.Properties, prop) {
-			old.Properties = append(old.Properties, prop)
+		for _, q := range append(slices.Clone(c.Properties), prop) {
+			if !slices.Contains(old.Properties, q) {
+				old.Properties = append(old.Properties, q)
+			}
 		}
 		return id
 	}

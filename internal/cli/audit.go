@@ -24,8 +24,8 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter to find its site-packages")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET]")
-		fmt.Fprintln(e.stderr, "\nTARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without it,")
+		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET...]")
+		fmt.Fprintln(e.stderr, "\nA TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without one,")
 		fmt.Fprintln(e.stderr, "the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its kind,")
 		fmt.Fprintln(e.stderr, "the OpenSSF hardening checks with their evidence, its languages and memory-safe share, and the")
 		fmt.Fprintln(e.stderr, "C libraries found in it. Checks:")
@@ -42,9 +42,6 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 1 {
-		return &usageError{fmt.Sprintf("audit takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
 	}
 	failChecks, err := parseFailChecks(*failOn)
 	if err != nil {
@@ -89,10 +86,18 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 }
 
 func auditTarget(ctx context.Context, e *env, pos []string, noExec bool) (*audit.Report, error) {
-	if len(pos) == 1 {
-		prog := newProgress(e.stderr, "examining files")
-		defer prog.done()
-		return audit.Audit(ctx, pos[0], audit.Options{Progress: prog.update})
+	if len(pos) > 0 {
+		rep := &audit.Report{Target: strings.Join(pos, " ")}
+		for _, p := range pos {
+			prog := newProgress(e.stderr, "examining files in "+p)
+			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update})
+			prog.done()
+			if err != nil {
+				return nil, err
+			}
+			rep.Binaries = append(rep.Binaries, r.Binaries...)
+		}
+		return rep, nil
 	}
 	envr, err := target.Resolve(ctx, "", target.Options{Getenv: e.getenv, NoExec: noExec})
 	if err != nil {

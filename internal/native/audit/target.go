@@ -50,9 +50,10 @@ var skipExt = map[string]bool{
 	".pth": true, ".tcl": true, ".tmpl": true, ".pyo": true, ".mo": true, ".po": true, ".sh": true, ".bat": true,
 }
 
-// Audit examines TARGET: a single binary, a wheel (or any zip), or a
-// folder (an environment, a prefix, an unpacked tree), every native binary
-// of which is audited. A binary that cannot be parsed is kept with its
+// Audit examines TARGET: a single binary (shown by the path given), a
+// wheel or any zip (shown by member names), or a folder (an environment,
+// a prefix, an unpacked tree; shown by paths relative to it), every
+// native binary of which is audited. A binary that cannot be parsed is kept with its
 // Error set; the rest of the audit goes on.
 func Audit(ctx context.Context, target string, opt Options) (*Report, error) {
 	fi, err := os.Stat(target)
@@ -67,7 +68,7 @@ func Audit(ctx context.Context, target string, opt Options) (*Report, error) {
 		err = rep.zip(target)
 	default:
 		var b *Binary
-		b, err = fileBinary(target, filepath.Base(target))
+		b, err = fileBinary(target, filepath.ToSlash(target))
 		if errors.Is(err, elffile.ErrNotELF) {
 			return nil, fmt.Errorf("%s: not a native binary, wheel or folder", target)
 		}

@@ -76,7 +76,7 @@ func fixtures() []fixture {
 	c := func(name, flags string, kind harden.Kind, want map[string]string) fixture {
 		return fixture{name: name, tool: "gcc", src: "demo.c", flags: "-O2 -g0 " + flags, kind: kind, want: want, langs: []string{lang.C}}
 	}
-	plain := map[string]string{"pie": "yes", "relro": "partial", "bindnow": "no", "canary": "no", "fortify": "no", "nx": "yes", "cet": "no", "rpath": "no", "textrel": "no"}
+	plain := map[string]string{"auto_var_init": "unknown", "pie": "yes", "relro": "partial", "bindnow": "no", "canary": "no", "fortify": "no", "nx": "yes", "cet": "no", "rpath": "no", "textrel": "no"}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range plain {
@@ -114,8 +114,9 @@ func fixtures() []fixture {
 			want: map[string]string{"pie": "dso", "canary": "no", "fortify": "no", "relro": "partial", "bindnow": "no", "nodlopen": "no", "textrel": "no"}, langs: []string{lang.C}},
 		{name: "so_ossf", tool: "gcc", src: "lib.c", flags: "-O2 -g0 -fPIC -shared -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fstack-clash-protection -fcf-protection=full -Wl,-z,nodlopen -Wl,-z,relro -Wl,-z,now", kind: harden.SharedLib,
 			want: map[string]string{"pie": "dso", "canary": "yes", "fortify": "yes", "relro": "full", "bindnow": "yes", "nodlopen": "yes"}, langs: []string{lang.C}},
+		c("c_debug_plain", "-g", harden.PIEExec, with("auto_var_init", "no", "strict_overflow", "no", "null_checks", "no", "stack_clash", "unknown")),
 		c("c_record", "-g -grecord-gcc-switches -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fstack-clash-protection -fcf-protection=full -D_GLIBCXX_ASSERTIONS -ftrivial-auto-var-init=zero -fno-delete-null-pointer-checks -fno-strict-overflow -fno-strict-aliasing -fexceptions", harden.PIEExec,
-			with("canary", "yes", "fortify", "yes", "stack_clash", "yes")),
+			with("canary", "yes", "fortify", "yes", "stack_clash", "yes", "auto_var_init", "yes", "strict_overflow", "yes", "null_checks", "yes", "strict_aliasing", "yes")),
 		{name: "cpp_assert", tool: "g++", src: "cpp.cc", flags: "-O2 -D_GLIBCXX_ASSERTIONS -fstack-protector-strong", kind: harden.PIEExec,
 			want: map[string]string{"glibcxx_assertions": "yes", "canary": "yes", "pie": "yes"}, langs: []string{lang.CPP}},
 		{name: "cpp_plain", tool: "g++", src: "cpp.cc", flags: "-O2", kind: harden.PIEExec,

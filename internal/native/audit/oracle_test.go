@@ -126,10 +126,11 @@ func TestOracleAgreement(t *testing.T) {
 			got := threeWayValue(b, c)
 			counts[c+" "+got]++
 			pairs++
-			if got == want {
+			r, _ := b.Result(c)
+			switch {
+			case got == want:
 				agree++
-			} else {
-				r, _ := b.Result(c)
+			default:
 				diffs = append(diffs, fmt.Sprintf("%s %s: got %s want %s (%s)", p, c, got, want, r.Evidence))
 			}
 		}

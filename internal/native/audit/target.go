@@ -67,13 +67,9 @@ func Audit(ctx context.Context, target string, opt Options) (*Report, error) {
 	case isZip(target):
 		err = rep.zip(target)
 	default:
-		var b *Binary
-		b, err = fileBinary(target, filepath.ToSlash(target))
-		if errors.Is(err, elffile.ErrNotELF) {
+		rep.Binaries, err = fileBinaries(target, filepath.ToSlash(target))
+		if errors.Is(err, ErrNotBinary) {
 			return nil, fmt.Errorf("%s: not a native binary, wheel or folder", target)
-		}
-		if b != nil {
-			rep.Binaries = []*Binary{b}
 		}
 	}
 	if err != nil {
@@ -92,25 +88,6 @@ func isZip(p string) bool {
 	var m [4]byte
 	_, err = io.ReadFull(f, m[:])
 	return err == nil && string(m[:]) == "PK\x03\x04"
-}
-
-// fileBinary audits one file on disk, shown as rel. It returns
-// elffile.ErrNotELF for other files, and a Binary with Error set for a
-// malformed one.
-func fileBinary(full, rel string) (*Binary, error) {
-	f, err := elffile.Open(full)
-	if errors.Is(err, elffile.ErrNotELF) {
-		return nil, err
-	}
-	var fe *elffile.FormatError
-	if errors.As(err, &fe) {
-		return &Binary{Path: rel, Format: "ELF", Error: "malformed ELF: " + fe.Msg}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return examineAll(f, rel), nil
 }
 
 // examineAll audits f and scans it for bundled libraries.
@@ -149,7 +126,7 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	if err != nil {
 		return err
 	}
-	bins := make([]*Binary, len(candidates))
+	bins := make([][]*Binary, len(candidates))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var done int64
@@ -161,10 +138,12 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 			for i := range next {
 				p := candidates[i]
 				rel, _ := filepath.Rel(root, p)
-				b, err := fileBinary(p, filepath.ToSlash(rel))
+				bs, err := fileBinaries(p, filepath.ToSlash(rel))
 				if err == nil {
-					b.Owner = owners[p]
-					bins[i] = b
+					for _, b := range bs {
+						b.Owner = owners[p]
+					}
+					bins[i] = bs
 				}
 				if opt.Progress != nil {
 					mu.Lock()
@@ -186,10 +165,8 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, b := range bins {
-		if b != nil {
-			r.Binaries = append(r.Binaries, b)
-		}
+	for _, bs := range bins {
+		r.Binaries = append(r.Binaries, bs...)
 	}
 	return nil
 }
@@ -235,30 +212,25 @@ func (r *Report) zip(p string) error {
 		}
 		var magic [4]byte
 		n, _ := io.ReadFull(rc, magic[:])
-		if n < 4 || !elffile.Magic(magic[:]) {
+		if format(magic[:n]) == "" {
 			rc.Close()
 			continue
 		}
 		rest, err := io.ReadAll(io.LimitReader(rc, MaxMember))
 		rc.Close()
 		if err != nil {
-			r.Binaries = append(r.Binaries, &Binary{Path: name, Format: "ELF", Owner: owner, Error: "read from " + filepath.Base(p) + ": " + err.Error()})
+			r.Binaries = append(r.Binaries, &Binary{Path: name, Format: format(magic[:n]), Owner: owner, Error: "read from " + filepath.Base(p) + ": " + err.Error()})
 			continue
 		}
-		data := append(magic[:], rest...)
-		f, err := elffile.Parse(name, bytes.NewReader(data), int64(len(data)))
+		data := append(magic[:n:n], rest...)
+		bs, err := examineReader(name, bytes.NewReader(data), int64(len(data)))
 		if err != nil {
-			msg := err.Error()
-			var fe *elffile.FormatError
-			if errors.As(err, &fe) {
-				msg = "malformed ELF: " + fe.Msg
-			}
-			r.Binaries = append(r.Binaries, &Binary{Path: name, Format: "ELF", Owner: owner, Error: msg})
 			continue
 		}
-		b := examineAll(f, name)
-		b.Owner = owner
-		r.Binaries = append(r.Binaries, b)
+		for _, b := range bs {
+			b.Owner = owner
+		}
+		r.Binaries = append(r.Binaries, bs...)
 	}
 	return nil
 }

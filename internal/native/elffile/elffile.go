@@ -17,6 +17,7 @@ package elffile
 
 import (
 	"bytes"
+	"debug/dwarf"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
@@ -124,6 +125,11 @@ type File struct {
 	Comment  []string // NUL-separated strings of .comment
 	Property Property
 	BuildID  string
+	// Producers are the DW_AT_producer strings of the C and C++ compile
+	// units (compiler and its flags), one per unit, when the file has
+	// DWARF; ProducerUnits counts every unit read, any language.
+	Producers     []string
+	ProducerUnits int
 
 	r io.ReaderAt
 	c io.Closer
@@ -227,7 +233,60 @@ func (f *File) read(ef *elf.File) error {
 		}
 	}
 	f.readNotes(ef)
+	f.readProducers(ef)
 	return nil
+}
+
+// MaxUnits caps the DWARF compile units read for their producers.
+const MaxUnits = 20000
+
+// readProducers reads DW_AT_producer of the compile units of C and C++
+// code (GCC records its options there by default; clang with
+// -grecord-command-line). A malformed .debug_info is not an error: the
+// binary's producers are then unknown.
+func (f *File) readProducers(ef *elf.File) {
+	if ef.Section(".debug_info") == nil && ef.Section(".zdebug_info") == nil {
+		return
+	}
+	defer func() {
+		if recover() != nil {
+			f.Producers, f.ProducerUnits = nil, 0
+		}
+	}()
+	d, err := ef.DWARF()
+	if err != nil {
+		return
+	}
+	r := d.Reader()
+	for f.ProducerUnits < MaxUnits {
+		e, err := r.Next()
+		if err != nil || e == nil {
+			return
+		}
+		if e.Tag != dwarf.TagCompileUnit {
+			r.SkipChildren()
+			continue
+		}
+		f.ProducerUnits++
+		if lang, _ := e.Val(dwarf.AttrLanguage).(int64); !cLanguage(lang) {
+			r.SkipChildren()
+			continue
+		}
+		if p, ok := e.Val(dwarf.AttrProducer).(string); ok {
+			f.Producers = append(f.Producers, p)
+		}
+		r.SkipChildren()
+	}
+}
+
+// cLanguage reports DW_LANG values of C and C++.
+func cLanguage(l int64) bool {
+	switch l {
+	// C89, C, C++, C99, ObjC, ObjC++, C++03, C++11, C11, C++14, C++17, C++20, C17
+	case 0x1, 0x2, 0x4, 0xc, 0x10, 0x11, 0x19, 0x1a, 0x1d, 0x21, 0x2a, 0x2b, 0x2c:
+		return true
+	}
+	return false
 }
 
 func (f *File) readDynamic(ef *elf.File) error {

@@ -202,6 +202,16 @@ func checkStackClash(in *Input) Result {
 	if in.File.Machine == elf.EM_X86_64 && in.Code != nil && HasStackClashProbe(in.Code()) {
 		return Result{Verdict: Pass, Value: "yes", Evidence: "stack probe: sub rsp,0x1000 then or qword [rsp],0"}
 	}
+	if recordsSwitches(in.File.Producers) {
+		r := producerCheck("-fstack-clash-protection")(in)
+		if r.Verdict != Fail {
+			return r
+		}
+		// Compilers that enable it by default (Ubuntu's GCC) do not
+		// record it: absence from the producers is not proof.
+		return Result{Verdict: Unknown, Value: "unknown", Evidence: "no probe instructions, and not among the options the compile units record (" +
+			r.Evidence + "); a compiler default would not be recorded"}
+	}
 	return Result{Verdict: Unknown, Value: "unknown", Evidence: "no probe instructions (small frames need none, so absence proves nothing)"}
 }
 
@@ -320,4 +330,59 @@ func checkSanitizers(in *Input) Result {
 		return Result{Verdict: Warn, Value: "yes", Evidence: "sanitizer runtime imports: " + strings.Join(found, ", ")}
 	}
 	return Result{Verdict: Pass, Value: "no", Evidence: "no sanitizer runtime imports"}
+}
+
+// producerCheck judges an option that leaves no trace in machine code by
+// the DW_AT_producer strings of the C/C++ compile units (spec row 15):
+// pass when every unit records one of the flags, fail when some unit
+// does not.
+func producerCheck(flags ...string) func(in *Input) Result {
+	return func(in *Input) Result {
+		if ok, why := pureSafe(in); ok {
+			return Result{Verdict: NA, Value: "n/a", Evidence: why}
+		}
+		ps := in.File.Producers
+		if len(ps) == 0 {
+			return Result{Verdict: Unknown, Value: "unknown", Evidence: "no DW_AT_producer of C/C++ compile units (no DWARF, or not recorded)"}
+		}
+		missing := 0
+		example := ""
+		for _, p := range ps {
+			if !hasFlag(p, flags) {
+				missing++
+				example = p
+			}
+		}
+		if missing > 0 {
+			return Result{Verdict: Fail, Value: "no", Evidence: fmt.Sprintf("%d of %d compile units built without %s, e.g. %q",
+				missing, len(ps), strings.Join(flags, " or "), truncate(example, 160))}
+		}
+		return Result{Verdict: Pass, Value: "yes", Evidence: fmt.Sprintf("all %d C/C++ compile units record %s", len(ps), strings.Join(flags, " or "))}
+	}
+}
+
+// recordsSwitches reports whether the producers carry command-line
+// options (GCC's -grecord-gcc-switches default), not just a version.
+func recordsSwitches(ps []string) bool {
+	return slices.ContainsFunc(ps, func(p string) bool { return strings.Contains(p, " -f") || strings.Contains(p, " -O") })
+}
+
+// hasFlag reports whether a producer string holds one of the options
+// (an option ending in "=" matches any value).
+func hasFlag(producer string, flags []string) bool {
+	for _, w := range strings.Fields(producer) {
+		for _, fl := range flags {
+			if w == fl || strings.HasSuffix(fl, "=") && strings.HasPrefix(w, fl) && !strings.HasSuffix(w, "=uninitialized") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -98,31 +98,52 @@ type Check struct {
 	// Info marks checks whose failure is informational (CET: the linker
 	// drops the bits whenever one input object lacks them).
 	Info bool
-	Run  func(in *Input) Result
+	// Formats lists the binary formats the check applies to.
+	Formats string
+	// Run judges an ELF binary; nil for checks of other formats, which
+	// packages machofile and pefile run.
+	Run func(in *Input) Result
 }
 
-// Checks is the list of hardening checks, in report order.
+// Checks is the list of hardening checks, in report order. Those with a
+// Run function are the ELF checks; pie, nx, canary, fortify, rpath, cet and
+// bti_pac also have Mach-O or PE forms (packages machofile, pefile).
 var Checks = []Check{
-	{ID: "pie", Title: "-fPIE -pie", Run: checkPIE},
-	{ID: "nx", Title: "-Wl,-z,noexecstack", Run: checkNX},
-	{ID: "relro", Title: "-Wl,-z,relro", Run: checkRELRO},
-	{ID: "bindnow", Title: "-Wl,-z,now", Run: checkBindNow},
-	{ID: "canary", Title: "-fstack-protector-strong", Run: checkCanary},
-	{ID: "fortify", Title: "-D_FORTIFY_SOURCE=3", Run: checkFortify},
-	{ID: "stack_clash", Title: "-fstack-clash-protection", Run: checkStackClash},
-	{ID: "cet", Title: "-fcf-protection=full", Info: true, Run: checkCET},
-	{ID: "bti_pac", Title: "-mbranch-protection=standard", Info: true, Run: checkBTI},
-	{ID: "nodlopen", Title: "-Wl,-z,nodlopen", Info: true, Run: checkNodlopen},
-	{ID: "rpath", Title: "no -Wl,-rpath", Run: checkRPath},
-	{ID: "textrel", Title: "-fPIC -shared", Run: checkTextrel},
-	{ID: "glibcxx_assertions", Title: "-D_GLIBCXX_ASSERTIONS", Run: checkGlibcxx},
-	{ID: "sanitizers", Title: "no sanitizers in release builds", Run: checkSanitizers},
+	{ID: "pie", Title: "-fPIE -pie", Formats: "ELF Mach-O PE", Run: checkPIE},
+	{ID: "nx", Title: "-Wl,-z,noexecstack", Formats: "ELF Mach-O PE", Run: checkNX},
+	{ID: "relro", Title: "-Wl,-z,relro", Formats: "ELF", Run: checkRELRO},
+	{ID: "bindnow", Title: "-Wl,-z,now", Formats: "ELF", Run: checkBindNow},
+	{ID: "canary", Title: "-fstack-protector-strong", Formats: "ELF Mach-O PE", Run: checkCanary},
+	{ID: "fortify", Title: "-D_FORTIFY_SOURCE=3", Formats: "ELF Mach-O PE", Run: checkFortify},
+	{ID: "stack_clash", Title: "-fstack-clash-protection", Formats: "ELF", Run: checkStackClash},
+	{ID: "cet", Title: "-fcf-protection=full", Info: true, Formats: "ELF PE", Run: checkCET},
+	{ID: "bti_pac", Title: "-mbranch-protection=standard", Info: true, Formats: "ELF Mach-O", Run: checkBTI},
+	{ID: "nodlopen", Title: "-Wl,-z,nodlopen", Info: true, Formats: "ELF", Run: checkNodlopen},
+	{ID: "rpath", Title: "no -Wl,-rpath", Formats: "ELF Mach-O", Run: checkRPath},
+	{ID: "textrel", Title: "-fPIC -shared", Formats: "ELF", Run: checkTextrel},
+	{ID: "glibcxx_assertions", Title: "-D_GLIBCXX_ASSERTIONS", Formats: "ELF", Run: checkGlibcxx},
+	{ID: "sanitizers", Title: "no sanitizers in release builds", Formats: "ELF", Run: checkSanitizers},
+	{ID: "auto_var_init", Title: "-ftrivial-auto-var-init=zero", Formats: "ELF", Run: producerCheck("-ftrivial-auto-var-init=")},
+	{ID: "strict_overflow", Title: "-fno-strict-overflow", Formats: "ELF", Run: producerCheck("-fno-strict-overflow", "-fwrapv")},
+	{ID: "null_checks", Title: "-fno-delete-null-pointer-checks", Formats: "ELF", Run: producerCheck("-fno-delete-null-pointer-checks")},
+	{ID: "strict_aliasing", Title: "-fno-strict-aliasing", Formats: "ELF", Run: producerCheck("-fno-strict-aliasing")},
+	{ID: "heap_nx", Title: "MH_NO_HEAP_EXECUTION", Info: true, Formats: "Mach-O"},
+	{ID: "codesign", Title: "code signature (LC_CODE_SIGNATURE)", Info: true, Formats: "Mach-O"},
+	{ID: "high_entropy_va", Title: "/HIGHENTROPYVA", Formats: "PE"},
+	{ID: "cfg", Title: "/guard:cf", Formats: "PE"},
+	{ID: "safeseh", Title: "/SAFESEH", Formats: "PE"},
+	{ID: "wx_sections", Title: "no writable+executable sections", Formats: "PE"},
+	{ID: "shared_writable", Title: "no shared writable sections", Formats: "PE"},
+	{ID: "high_image_base", Title: "image base above 4 GB", Info: true, Formats: "PE"},
 }
 
 // Run runs every check on in.
 func Run(in *Input) []Result {
 	out := make([]Result, 0, len(Checks))
 	for _, c := range Checks {
+		if c.Run == nil {
+			continue
+		}
 		r := c.Run(in)
 		r.Check = c.ID
 		out = append(out, r)

@@ -114,4 +114,3 @@ func fileBinaries(full, rel string) ([]*Binary, error) {
 	}
 	return examineReader(rel, f, st.Size())
 }
-

@@ -37,6 +37,8 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/libver"
+	"github.com/pysbom/pysbom/internal/native/machofile"
+	"github.com/pysbom/pysbom/internal/native/pefile"
 	"github.com/pysbom/pysbom/internal/native/rustdeps"
 )
 
@@ -142,7 +144,8 @@ func (o *observer) file(fsys fs.FS, name string) {
 	var fe *elffile.FormatError
 	switch {
 	case errors.Is(err, elffile.ErrNotELF):
-		return // Mach-O, PE, a linker script, or not a binary at all
+		o.foreignLibrary(ra, name) // Mach-O or PE in a library folder; else a linker script or no binary at all
+		return
 	case errors.As(err, &fe):
 		o.problem(name, "native binary cannot be parsed: %s", fe.Msg)
 		return
@@ -208,8 +211,33 @@ func isBundledLibrary(name string, f *elffile.File) bool {
 	return strings.HasSuffix(dir, ".libs") || strings.HasSuffix(dir, ".dylibs") || f.Dynamic.SONAME != ""
 }
 
-// hashed matches auditwheel's renamed libraries: libz-<8 hex>.so.1.2.13.
-var hashed = regexp.MustCompile(`^(.+?)-[0-9a-f]{8}(\.so(?:\.[0-9.]+)?|\.[0-9.]+\.so)$`)
+// hashed matches auditwheel's renamed libraries (libz-<8 hex>.so.1.2.13)
+// and delvewheel's (libz-<hex>.dll).
+var hashed = regexp.MustCompile(`^(.+?)-[0-9a-f]{8,32}(\.so(?:\.[0-9.]+)?|\.[0-9.]+\.so|\.dll)$`)
+
+// foreignLibrary records a Mach-O or PE library bundled by delocate
+// (.dylibs/) or delvewheel (<pkg>.libs/) by its file name; its bytes are
+// not fingerprinted yet, so the version stays unknown.
+func (o *observer) foreignLibrary(ra io.ReaderAt, name string) {
+	dir := path.Base(path.Dir(name))
+	if !strings.HasSuffix(dir, ".libs") && !strings.HasSuffix(dir, ".dylibs") {
+		return
+	}
+	var magic [4]byte
+	if n, _ := ra.ReadAt(magic[:], 0); n < 4 || !machofile.Magic(magic[:]) && !pefile.Magic(magic[:]) {
+		return
+	}
+	o.res.Binaries++
+	base := path.Base(name)
+	lib := base
+	if m := hashed.FindStringSubmatch(base); m != nil {
+		lib = m[1]
+	} else if i := strings.IndexByte(base, '.'); i > 0 {
+		lib = base[:i]
+	}
+	c := &inventory.Package{Name: lib, PURL: "pkg:generic/" + lib, Kind: inventory.KindLibrary}
+	o.add(c, name+" is a bundled library; identified by its file name only", libver.Low, name)
+}
 
 // libraryName is the upstream name of a bundled library: its SONAME or
 // file name without auditwheel's hash and without the .so suffix.

@@ -58,6 +58,8 @@ func build(t *testing.T) fstest.MapFS {
 		fsys[b.out] = &fstest.MapFile{Data: data}
 	}
 	fsys["demo/__init__.py"] = &fstest.MapFile{Data: []byte("")}
+	fsys["demo.libs/libbz2-5f2e0d1c9a8b7c6d.dll"] = &fstest.MapFile{Data: []byte("MZ\x90\x00 a DLL as delvewheel names it")}
+	fsys["demo/.dylibs/libz.1.2.13.dylib"] = &fstest.MapFile{Data: []byte("\xcf\xfa\xed\xfe a Mach-O dylib")}
 	fsys["demo/broken.so"] = &fstest.MapFile{Data: []byte("\x7fELF\x02\x01\x01")}
 	return fsys
 }
@@ -92,12 +94,14 @@ func TestObserve(t *testing.T) {
 		"itoa":   {"itoa", "1.0.11", "pkg:cargo/itoa@1.0.11", "medium", ""},
 		"zlib":   {"zlib", "1.2.13", "pkg:generic/zlib@1.2.13", "high", "demo.libs/libz-0a1b2c3d.so.1.2.13"},
 		"libfoo": {"libfoo", "", "pkg:generic/libfoo", "low", "demo.libs/libfoo-12345678.so.1.0.0"},
+		"libbz2": {"libbz2", "", "pkg:generic/libbz2", "low", "demo.libs/libbz2-5f2e0d1c9a8b7c6d.dll"},
+		"libz":   {"libz", "", "pkg:generic/libz", "low", "demo/.dylibs/libz.1.2.13.dylib"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("observed (-want +got):\n%s", diff)
 	}
-	if res.Binaries != 3 {
-		t.Errorf("%d binaries read, want 3", res.Binaries)
+	if res.Binaries != 5 {
+		t.Errorf("%d binaries read, want 5", res.Binaries)
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Kind != inventory.BadBinary || res.Problems[0].Path != "demo/broken.so" ||
 		!strings.Contains(res.Problems[0].Message, "truncated") {

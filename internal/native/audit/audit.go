@@ -48,7 +48,7 @@ func (b *Binary) Result(id string) (harden.Result, bool) {
 func Examine(f *elffile.File) *Binary {
 	b := &Binary{
 		Path: f.Path, Size: f.Size, Format: "ELF", Machine: machine(f.Machine),
-		Kind: harden.KindOf(f), Stripped: !f.HasSymtab, Toolchain: f.Comment, BuildID: f.BuildID,
+		Kind: harden.KindOf(f), Stripped: !f.HasSymtab, Toolchain: toolchain(f), BuildID: f.BuildID,
 		Needed: f.Dynamic.Needed,
 	}
 	b.Extension = slices.ContainsFunc(f.Exports, func(n string) bool { return strings.HasPrefix(n, "PyInit_") })
@@ -115,4 +115,21 @@ func File(path string) (*Binary, error) {
 	}
 	defer f.Close()
 	return examineAll(f, path), nil
+}
+
+// toolchain lists the .comment strings and the distinct compilers of the
+// C/C++ compile units (DW_AT_producer up to its first option).
+func toolchain(f *elffile.File) []string {
+	out := slices.Clone(f.Comment)
+	for _, p := range f.Producers {
+		c := p
+		if i := strings.Index(c, " -"); i > 0 {
+			c = c[:i]
+		}
+		c = "DW_AT_producer: " + c
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

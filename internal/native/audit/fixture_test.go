@@ -88,7 +88,7 @@ func fixtures() []fixture {
 		return m
 	}
 	ossf := "-fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-clash-protection -fcf-protection=full -fPIE -pie -Wl,-z,nodlopen -Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -Wl,--as-needed -Wl,--no-copy-dt-needed-entries -ftrivial-auto-var-init=zero -fexceptions"
-	ossfWant := with("canary", "yes", "fortify", "yes", "relro", "full", "bindnow", "yes", "stack_clash", "yes", "nodlopen", "n/a")
+	ossfWant := with("as_needed", "yes", "canary", "yes", "fortify", "yes", "relro", "full", "bindnow", "yes", "stack_clash", "yes", "nodlopen", "n/a")
 	return []fixture{
 		c("c_none", "-fno-stack-protector -U_FORTIFY_SOURCE -fcf-protection=none -fno-stack-clash-protection -no-pie -Wl,-z,norelro -Wl,-z,lazy", harden.Exec, with("pie", "no", "relro", "none", "stack_clash", "unknown")),
 		c("c_default", "", harden.PIEExec, plain),

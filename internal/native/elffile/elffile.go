@@ -71,6 +71,7 @@ type Import struct {
 	Name    string
 	Version string // symbol version, e.g. GLIBC_2.4
 	Library string // the library the version belongs to, e.g. libc.so.6
+	Weak    bool   // a weak reference (may stay unresolved)
 }
 
 // Func is a defined function symbol.
@@ -346,7 +347,7 @@ func (f *File) readSymbols(ef *elf.File) error {
 				continue
 			}
 			if s.Section == elf.SHN_UNDEF {
-				f.Imports = append(f.Imports, Import{s.Name, s.Version, s.Library})
+				f.Imports = append(f.Imports, Import{s.Name, s.Version, s.Library, elf.ST_BIND(s.Info) == elf.STB_WEAK})
 			} else {
 				f.Exports = append(f.Exports, s.Name)
 			}

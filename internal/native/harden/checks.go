@@ -115,7 +115,7 @@ func checkCanary(in *Input) Result {
 	f := in.File
 	for _, s := range canarySyms {
 		if f.ImportsName(s) {
-			return Result{Verdict: Pass, Value: "yes", Evidence: "imports " + s}
+			return Result{Verdict: Pass, Value: "yes", Evidence: "imports " + s + canaryLevel(f.Producers)}
 		}
 	}
 	if static(in.Kind) {
@@ -385,4 +385,58 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// canaryLevel names the stack-protector level the compile units record.
+func canaryLevel(ps []string) string {
+	levels := map[string]bool{}
+	for _, p := range ps {
+		for _, w := range strings.Fields(p) {
+			if l, ok := strings.CutPrefix(w, "-fstack-protector"); ok {
+				levels[strings.TrimPrefix(l, "-")] = true
+			}
+		}
+	}
+	if len(levels) == 0 {
+		return ""
+	}
+	var out []string
+	for l := range levels {
+		if l == "" {
+			l = "plain"
+		}
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return "; DW_AT_producer level: " + strings.Join(out, ", ")
+}
+
+// checkAsNeeded reports NEEDED libraries no import binds to. Only
+// versioned imports name their library, so the check is made only when
+// every import is versioned (row 14: informational).
+func checkAsNeeded(in *Input) Result {
+	f := in.File
+	if len(f.Dynamic.Needed) == 0 {
+		return Result{Verdict: NA, Value: "n/a", Evidence: "no DT_NEEDED"}
+	}
+	used := map[string]bool{}
+	for _, im := range f.Imports {
+		if im.Weak && im.Library == "" {
+			continue // crt's weak references (__gmon_start__, _ITM_*) bind to nothing
+		}
+		if im.Library == "" {
+			return Result{Verdict: Unknown, Value: "unknown", Evidence: "unversioned imports (" + im.Name + ") do not name their library"}
+		}
+		used[im.Library] = true
+	}
+	var unused []string
+	for _, n := range f.Dynamic.Needed {
+		if !used[n] {
+			unused = append(unused, n)
+		}
+	}
+	if len(unused) > 0 {
+		return Result{Verdict: Fail, Value: "no", Evidence: "NEEDED without any import bound to it: " + strings.Join(unused, ", ")}
+	}
+	return Result{Verdict: Pass, Value: "yes", Evidence: "every NEEDED library provides an import"}
 }

@@ -123,6 +123,7 @@ var Checks = []Check{
 	{ID: "textrel", Title: "-fPIC -shared", Formats: "ELF", Run: checkTextrel},
 	{ID: "glibcxx_assertions", Title: "-D_GLIBCXX_ASSERTIONS", Formats: "ELF", Run: checkGlibcxx},
 	{ID: "sanitizers", Title: "no sanitizers in release builds", Formats: "ELF", Run: checkSanitizers},
+	{ID: "as_needed", Title: "-Wl,--as-needed", Info: true, Formats: "ELF", Run: checkAsNeeded},
 	{ID: "auto_var_init", Title: "-ftrivial-auto-var-init=zero", Formats: "ELF", Run: producerCheck("-ftrivial-auto-var-init=")},
 	{ID: "strict_overflow", Title: "-fno-strict-overflow", Formats: "ELF", Run: producerCheck("-fno-strict-overflow", "-fwrapv")},
 	{ID: "null_checks", Title: "-fno-delete-null-pointer-checks", Formats: "ELF", Run: producerCheck("-fno-delete-null-pointer-checks")},

@@ -67,7 +67,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "database: %s\nrecords:  %d (%d withdrawn) for %d packages\nnewest:   %s\n", st.Path, st.Records, st.Withdrawn, st.Packages, st.Newest)
+		fmt.Fprintf(e.stdout, "database: %s\nrecords:  %d (%d withdrawn) for %d packages and %d upstream repositories\nnewest:   %s\n", st.Path, st.Records, st.Withdrawn, st.Packages, st.Repos, st.Newest)
 		for _, s := range st.Sources {
 			fmt.Fprintf(e.stdout, "source:   %s (%d records, imported %s, %s ago)\n", s.Name, s.Records, s.Imported.Format(time.RFC3339), time.Since(s.Imported).Round(time.Minute))
 		}

@@ -188,7 +188,7 @@ func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inven
 }
 
 func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {
-	fmt.Fprintf(w, "Scanned %d components (%d with a PyPI identity) against %s: %d records, newest modified %s\n\n",
+	fmt.Fprintf(w, "Scanned %d components (%d matchable: PyPI, crates, Go modules, known C libraries) against %s: %d records, newest modified %s\n\n",
 		res.Components, res.Scanned, st.Path, st.Records, st.Newest)
 	findings := res.Findings
 	if !showSuppressed {

@@ -193,3 +193,15 @@ func EcosystemBase(e string) string {
 	base, _, _ := strings.Cut(e, ":")
 	return base
 }
+
+// NormalizeRepo is the form repository URLs are compared and indexed in:
+// lower case, no scheme or user, no ".git" or trailing slash
+// ("https://github.com/OpenSSL/openssl.git" is "github.com/openssl/openssl").
+func NormalizeRepo(u string) string {
+	u = strings.ToLower(strings.TrimSpace(u))
+	for _, p := range []string{"git+", "https://", "http://", "git://", "ssh://", "git@"} {
+		u = strings.TrimPrefix(u, p)
+	}
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
+	return strings.Replace(u, ":", "/", 1)
+}

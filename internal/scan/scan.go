@@ -56,7 +56,9 @@ type Finding struct {
 	// Advice is the fix advice for people.
 	Advice string `json:"advice"`
 	// Labels: "distro-package", "fixed-by-distro", "distro-affected",
-	// "open-range", "version-unparseable", "carried".
+	// "open-range", "version-unparseable", "carried"; "native" for a
+	// component outside PyPI (a crate, a Go module, a C library), with
+	// "confidence=tag" when a C library matched by its release tag.
 	Labels []string `json:"labels,omitempty"`
 	// How says what matched: versions[] or the range's events.
 	How         string   `json:"how"`
@@ -104,7 +106,7 @@ func (f *Finding) Rating() severity.Rating {
 // Result is a scan.
 type Result struct {
 	Components int        `json:"components"`
-	Scanned    int        `json:"scanned"` // components with a PyPI identity
+	Scanned    int        `json:"scanned"` // components with an identity the database can match
 	Findings   []*Finding `json:"findings"`
 }
 
@@ -152,10 +154,26 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			return nil, err
 		}
 	}
+	nativeCache := map[string][]*osv.Record{}
 	for _, p := range all {
 		res.Components++
 		name, version, ok := pypiIdentity(p)
 		if !ok {
+			q, ok := nativeQueryOf(p)
+			if !ok {
+				continue
+			}
+			res.Scanned++
+			found, err := native(ctx, src, nativeCache, p, q)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range found {
+				if carried[p.ID] {
+					f.Labels = append(f.Labels, "carried")
+				}
+			}
+			res.Findings = append(res.Findings, dedupe(found)...)
 			continue
 		}
 		res.Scanned++

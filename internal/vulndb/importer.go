@@ -252,5 +252,19 @@ func store(ctx context.Context, tx *sql.Tx, r *osv.Record, raw []byte, source st
 			return err
 		}
 	}
+	// GIT ranges are indexed by repository, for native components
+	// matched by upstream tag.
+	for _, a := range r.Affected {
+		for _, rg := range a.Ranges {
+			repo := osv.NormalizeRepo(rg.Repo)
+			if rg.Type != "GIT" || repo == "" || seen["GIT/"+repo] {
+				continue
+			}
+			seen["GIT/"+repo] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO affected (ecosystem, name, id) VALUES (?, ?, ?)`, "GIT", repo, r.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

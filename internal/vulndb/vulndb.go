@@ -149,6 +149,7 @@ type Status struct {
 	Records   int      `json:"records"`
 	Withdrawn int      `json:"withdrawn"`
 	Packages  int      `json:"packages"`
+	Repos     int      `json:"repositories"` // upstream repositories of GIT ranges
 	Sources   []Source `json:"sources"`
 	Newest    string   `json:"newest"` // the latest "modified" of any record
 }
@@ -170,7 +171,10 @@ func (d *DB) Status(ctx context.Context) (*Status, error) {
 	if err := q(`SELECT COUNT(*) FROM records WHERE withdrawn != ''`, &s.Withdrawn); err != nil {
 		return nil, err
 	}
-	if err := q(`SELECT COUNT(DISTINCT ecosystem || '/' || name) FROM affected`, &s.Packages); err != nil {
+	if err := q(`SELECT COUNT(DISTINCT ecosystem || '/' || name) FROM affected WHERE ecosystem != 'GIT'`, &s.Packages); err != nil {
+		return nil, err
+	}
+	if err := q(`SELECT COUNT(DISTINCT name) FROM affected WHERE ecosystem = 'GIT'`, &s.Repos); err != nil {
 		return nil, err
 	}
 	var newest sql.NullString

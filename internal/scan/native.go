@@ -1,0 +1,94 @@
+package scan
+
+import (
+	"context"
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/match"
+	"github.com/pysbom/pysbom/internal/native/upstream"
+	"github.com/pysbom/pysbom/internal/osv"
+)
+
+// nativeQuery is how a component outside PyPI is looked up: a Rust crate
+// or Go module by its ecosystem, a C library by its upstream repository
+// and release tags.
+type nativeQuery struct {
+	eco, name, version string
+	tags               []string // GIT: the tag names of the version
+}
+
+func nativeQueryOf(p *inventory.Package) (nativeQuery, bool) {
+	if p.PURL == "" {
+		return nativeQuery{}, false
+	}
+	u, err := packageurl.FromString(p.PURL)
+	if err != nil {
+		return nativeQuery{}, false
+	}
+	v := u.Version
+	if v == "" {
+		v = p.Version
+	}
+	if v == "" {
+		return nativeQuery{}, false
+	}
+	switch u.Type {
+	case "cargo":
+		return nativeQuery{eco: "crates.io", name: u.Name, version: v}, true
+	case "golang":
+		name := u.Name
+		if u.Namespace != "" {
+			name = u.Namespace + "/" + u.Name
+		}
+		return nativeQuery{eco: "Go", name: name, version: v}, true
+	case "generic":
+		if proj, ok := upstream.Lookup(u.Name); ok {
+			return nativeQuery{eco: "GIT", name: proj.Repo, version: v, tags: proj.Tags(v)}, true
+		}
+	}
+	return nativeQuery{}, false
+}
+
+// native matches a component outside PyPI; records are cached by
+// ecosystem and name.
+func native(ctx context.Context, src Source, cache map[string][]*osv.Record, p *inventory.Package, q nativeQuery) ([]*Finding, error) {
+	key := q.eco + "/" + q.name
+	recs, ok := cache[key]
+	if !ok {
+		var err error
+		if recs, err = src.Lookup(ctx, q.eco, q.name); err != nil {
+			return nil, err
+		}
+		cache[key] = recs
+	}
+	var out []*Finding
+	for _, rec := range recs {
+		var m match.Result
+		labels := []string{"native"}
+		if q.eco == "GIT" {
+			m = match.Tag(rec, q.name, q.tags)
+			labels = append(labels, "confidence=tag")
+		} else {
+			m = match.Semver(rec, q.eco, q.name, q.version)
+		}
+		if !m.Affected {
+			continue
+		}
+		f := &Finding{Component: p.ID, Name: p.Name, Version: q.version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
+			Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, Labels: labels, record: rec}
+		rate(f, rec, q.name)
+		switch {
+		case strings.HasPrefix(m.Fixed, "commit "):
+			f.Advice = "upgrade to a release that contains " + m.Fixed
+		case m.Fixed != "":
+			f.Advice = "upgrade to " + m.Fixed + " or later"
+		default:
+			f.Advice = "no fix known"
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}

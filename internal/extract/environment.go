@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/extract/cpython"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -46,7 +47,12 @@ type Options struct {
 // Environment reads every site directory of env into one inventory.
 func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
-	db, err := openDpkg(env, opt)
+	build := inspectCPython(env)
+	var libDirs []string
+	if build != nil {
+		libDirs = build.LibDirs()
+	}
+	db, err := openDpkg(env, opt, libDirs)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +85,15 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	}
 	shadowed(dists, inv)
 	interp := interpreter(env, db)
+	var parts cpython.Parts
+	if build != nil {
+		parts = build.Components(interp, func(p string) string { return relTo(env.Path, p) }, distroOwner(db))
+		inv.Relationships = append(inv.Relationships, parts.Relationships...)
+		inv.Problems = append(inv.Problems, parts.Problems...)
+	}
 	root := rootPackage(env, opt, dists, interp)
 	inv.Root = root
-	inv.Packages = append(append(slices.Clone(dists), carriedPkgs...), interp)
+	inv.Packages = append(append(append(slices.Clone(dists), carriedPkgs...), interp), parts.Packages...)
 	inv.Relationships = append(inv.Relationships,
 		inventory.Relationship{From: root.ID, Type: inventory.Contains, To: interp.ID})
 	for _, d := range dists {
@@ -89,7 +101,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			inventory.Relationship{From: root.ID, Type: inventory.Contains, To: d.ID},
 			inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: interp.ID})
 	}
-	osPackages(inv, append(slices.Clone(dists), interp))
+	osPackages(inv, append(append(slices.Clone(dists), interp), parts.Packages...))
 	rels, problems := pydeps.Resolve(dists, env.Interpreter.Markers)
 	inv.Relationships = append(inv.Relationships, rels...)
 	inv.Problems = append(inv.Problems, problems...)
@@ -122,6 +134,47 @@ func carriedAll(dir string, dists []*inventory.Package, workers int) []embedded.
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// inspectCPython reads the CPython installation of a prefix or an
+// interpreter target (not of a virtualenv or a bare site-packages, whose
+// SBOM is about the packages).
+func inspectCPython(env *target.Environment) *cpython.Build {
+	in := env.Interpreter
+	if env.Kind != "prefix" && env.Kind != "interpreter" || in.Implementation != "" && in.Implementation != "cpython" {
+		return nil
+	}
+	minor := in.Version
+	if parts := strings.Split(minor, "."); len(parts) > 2 {
+		minor = parts[0] + "." + parts[1]
+	}
+	prefix := env.Path
+	if env.Kind == "interpreter" || in.Path != "" && env.Kind != "prefix" {
+		real, err := filepath.EvalSymlinks(in.Path)
+		if err != nil {
+			return nil
+		}
+		prefix = filepath.Dir(filepath.Dir(real))
+	}
+	if minor == "" {
+		return nil
+	}
+	return cpython.Inspect(prefix, in.Path, minor)
+}
+
+// distroOwner finds the distro package of a file in the dpkg database.
+func distroOwner(db *dpkg.DB) cpython.Owner {
+	return func(path string) (*inventory.DistroPackage, bool) {
+		if db == nil {
+			return nil, false
+		}
+		o, ok := db.Owner(path)
+		if !ok {
+			return nil, false
+		}
+		return &inventory.DistroPackage{Manager: "dpkg", Distro: o.Distro, Name: o.Name, Source: o.Source,
+			Version: o.Version, Arch: o.Arch, PURL: o.PURL()}, true
+	}
 }
 
 // osPackages adds the system packages that installed components, so that a
@@ -180,7 +233,7 @@ func shadowed(dists []*inventory.Package, inv *inventory.Inventory) {
 	}
 }
 
-func openDpkg(env *target.Environment, opt Options) (*dpkg.DB, error) {
+func openDpkg(env *target.Environment, opt Options, extraDirs []string) (*dpkg.DB, error) {
 	if opt.DpkgRoot == "-" {
 		return nil, nil
 	}
@@ -192,7 +245,7 @@ func openDpkg(env *target.Environment, opt Options) (*dpkg.DB, error) {
 	if osr == "" {
 		osr = "/etc/os-release"
 	}
-	dirs := slices.Clone(env.SiteDirs)
+	dirs := append(slices.Clone(env.SiteDirs), extraDirs...)
 	if exe := env.Interpreter.Path; exe != "" {
 		if real, err := filepath.EvalSymlinks(exe); err == nil {
 			dirs = append(dirs, filepath.Dir(real))

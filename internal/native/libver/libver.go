@@ -60,6 +60,7 @@ func (m Match) CPE23() string {
 type product struct {
 	name, cpe string
 	marker    string         // a string that must be present (empty: none)
+	hint      string         // a literal the version pattern needs; the pattern is not run without it
 	version   *regexp.Regexp // first submatch is the version
 	convert   func(string) string
 	symbol    string // a defined symbol that marks the library's code as present
@@ -70,32 +71,32 @@ type product struct {
 }
 
 var products = []product{
-	{name: "openssl", cpe: "openssl:openssl",
+	{name: "openssl", hint: "OpenSSL ", cpe: "openssl:openssl",
 		version: regexp.MustCompile(`(?m)^OpenSSL (\d+\.\d+\.\d+[a-z]?(?:-(?:alpha|beta)\d+)?)(?:-fips)? +\d{1,2} [A-Z][a-z]{2} \d{4}`),
 		symbol:  "OpenSSL_version", verdef: "OPENSSL_", extra: regexp.MustCompile(`(?m)^(?:compiler|built on|OPENSSLDIR): .*$`)},
-	{name: "libressl", cpe: "openbsd:libressl", version: regexp.MustCompile(`(?m)^LibreSSL (\d+\.\d+\.\d+)`)},
-	{name: "zlib-ng", cpe: "zlib-ng:zlib-ng", version: regexp.MustCompile(`(?:deflate|inflate) (\d+\.\d+\.\d+(?:\.\d+)?)\.zlib-ng`)},
-	{name: "zlib", cpe: "zlib:zlib", version: regexp.MustCompile(`(?:deflate|inflate) (\d+\.\d+\.\d+(?:\.\d+)?) Copyright 1995-\d{4}`),
+	{name: "libressl", hint: "LibreSSL ", cpe: "openbsd:libressl", version: regexp.MustCompile(`(?m)^LibreSSL (\d+\.\d+\.\d+)`)},
+	{name: "zlib-ng", hint: ".zlib-ng", cpe: "zlib-ng:zlib-ng", version: regexp.MustCompile(`(?:deflate|inflate) (\d+\.\d+\.\d+(?:\.\d+)?)\.zlib-ng`)},
+	{name: "zlib", hint: " Copyright 1995-", cpe: "zlib:zlib", version: regexp.MustCompile(`(?:deflate|inflate) (\d+\.\d+\.\d+(?:\.\d+)?) Copyright 1995-\d{4}`),
 		verdef: "ZLIB_", unless: "zlib-ng"},
-	{name: "expat", cpe: "libexpat_project:libexpat", version: regexp.MustCompile(`expat_(\d+\.\d+\.\d+)`), symbol: "XML_ParserCreate"},
+	{name: "expat", hint: "expat_", cpe: "libexpat_project:libexpat", version: regexp.MustCompile(`expat_(\d+\.\d+\.\d+)`), symbol: "XML_ParserCreate"},
 	{name: "sqlite", cpe: "sqlite:sqlite", marker: "SQLite format 3",
 		version: regexp.MustCompile(`(?m)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [0-9a-z]{40,80}(?:\n.*){0,400}?\n(3\.\d{1,2}\.\d{1,2})$`),
 		symbol:  "sqlite3_libversion"},
 	{name: "libxml2", cpe: "xmlsoft:libxml2", marker: "Detected an entity reference loop",
 		version: regexp.MustCompile(`(?m)(?:^|:)(2[01]\d{3})$`), convert: xmlVersion, symbol: "xmlInitParser", verdef: "LIBXML2_"},
-	{name: "bzip2", cpe: "bzip:bzip2", version: regexp.MustCompile(`(?m)^(\d+\.\d+\.\d+), \d{1,2}-[A-Z][a-z]{2}-\d{4}$`), symbol: "BZ2_bzlibVersion"},
-	{name: "xz", cpe: "tukaani:xz", version: regexp.MustCompile(`(?m)^(5\.\d+\.\d+(?:alpha|beta)?)\n7zXZ`), symbol: "lzma_version_string", verdef: "XZ_"},
+	{name: "bzip2", hint: "bzip2", cpe: "bzip:bzip2", version: regexp.MustCompile(`(?m)^(\d+\.\d+\.\d+), \d{1,2}-[A-Z][a-z]{2}-\d{4}$`), symbol: "BZ2_bzlibVersion"},
+	{name: "xz", hint: "7zXZ", cpe: "tukaani:xz", version: regexp.MustCompile(`(?m)^(5\.\d+\.\d+(?:alpha|beta)?)\n7zXZ`), symbol: "lzma_version_string", verdef: "XZ_"},
 	{name: "zstd", cpe: "facebook:zstandard", marker: "Frame requires too much memory for decoding",
 		version: regexp.MustCompile(`External sequences are not valid\n(?:.*\n){0,2}?(1\.\d+\.\d+)\n|(?m)^(1\.[4-9]\.\d{1,2})$`), symbol: "ZSTD_versionString"},
-	{name: "lz4", cpe: "lz4_project:lz4", version: regexp.MustCompile(`(?m)^(1\.\d+\.\d+)\nUnspecified error code`), symbol: "LZ4_versionString"},
-	{name: "libpng", cpe: "libpng:libpng", version: regexp.MustCompile(`libpng version (\d+\.\d+\.\d+)`), symbol: "png_get_libpng_ver"},
-	{name: "libjpeg-turbo", cpe: "libjpeg-turbo:libjpeg-turbo", version: regexp.MustCompile(`libjpeg-turbo version (\d+\.\d+\.\d+)`)},
-	{name: "libjpeg", cpe: "ijg:libjpeg", version: regexp.MustCompile(`(?m)^(\d+[a-z]?)  \d{1,2}-[A-Z][a-z]{2}-\d{4}$`), unless: "libjpeg-turbo"},
-	{name: "libtiff", cpe: "libtiff:libtiff", version: regexp.MustCompile(`LIBTIFF, Version (\d+\.\d+\.\d+)`), symbol: "TIFFGetVersion"},
-	{name: "libyaml", cpe: "pyyaml:libyaml", version: regexp.MustCompile(`(?m)^(0\.\d+\.\d+)\n(?:[^\n]*\n){0,30}?tag:yaml.org,2002:`), symbol: "yaml_get_version_string"},
-	{name: "libcurl", cpe: "haxx:libcurl", version: regexp.MustCompile(`libcurl/(\d+\.\d+\.\d+)`), symbol: "curl_version"},
-	{name: "pcre2", cpe: "pcre:pcre2", version: regexp.MustCompile(`BSR_UNICODE\)\r?\n(\d+\.\d+)|(?m)^(10\.\d+) \d{4}-\d{2}-\d{2}$`), symbol: "pcre2_config_8"},
-	{name: "openblas", cpe: "openblas_project:openblas", version: regexp.MustCompile(`OpenBLAS (\d+\.\d+\.\d+(?:\.dev)?)`),
+	{name: "lz4", hint: "Unspecified error code", cpe: "lz4_project:lz4", version: regexp.MustCompile(`(?m)^(1\.\d+\.\d+)\nUnspecified error code`), symbol: "LZ4_versionString"},
+	{name: "libpng", hint: "libpng version", cpe: "libpng:libpng", version: regexp.MustCompile(`libpng version (\d+\.\d+\.\d+)`), symbol: "png_get_libpng_ver"},
+	{name: "libjpeg-turbo", hint: "libjpeg-turbo version", cpe: "libjpeg-turbo:libjpeg-turbo", version: regexp.MustCompile(`libjpeg-turbo version (\d+\.\d+\.\d+)`)},
+	{name: "libjpeg", hint: "-19", cpe: "ijg:libjpeg", version: regexp.MustCompile(`(?m)^(\d+[a-z]?)  \d{1,2}-[A-Z][a-z]{2}-\d{4}$`), unless: "libjpeg-turbo"},
+	{name: "libtiff", hint: "LIBTIFF, Version", cpe: "libtiff:libtiff", version: regexp.MustCompile(`LIBTIFF, Version (\d+\.\d+\.\d+)`), symbol: "TIFFGetVersion"},
+	{name: "libyaml", hint: "tag:yaml.org,2002:", cpe: "pyyaml:libyaml", version: regexp.MustCompile(`(?m)^(0\.\d+\.\d+)\n(?:[^\n]*\n){0,30}?tag:yaml.org,2002:`), symbol: "yaml_get_version_string"},
+	{name: "libcurl", hint: "libcurl/", cpe: "haxx:libcurl", version: regexp.MustCompile(`libcurl/(\d+\.\d+\.\d+)`), symbol: "curl_version"},
+	{name: "pcre2", hint: "10.", cpe: "pcre:pcre2", version: regexp.MustCompile(`BSR_UNICODE\)\r?\n(\d+\.\d+)|(?m)^(10\.\d+) \d{4}-\d{2}-\d{2}$`), symbol: "pcre2_config_8"},
+	{name: "openblas", hint: "OpenBLAS ", cpe: "openblas_project:openblas", version: regexp.MustCompile(`OpenBLAS (\d+\.\d+\.\d+(?:\.dev)?)`),
 		symbol: "openblas_get_config", file: regexp.MustCompile(`^libopenblas[a-z0-9_]*-r(\d+\.\d+\.\d+)`)},
 	{name: "libgfortran", cpe: "gnu:gcc", symbol: "_gfortran_st_write", verdef: "GFORTRAN_"},
 	{name: "libffi", cpe: "libffi_project:libffi", symbol: "ffi_call", verdef: "LIBFFI_"},
@@ -171,7 +172,7 @@ func Scan(f *elffile.File, strs []byte, base string) []Match {
 
 func (p product) match(f *elffile.File, strs []byte, base string) (Match, bool) {
 	m := Match{Name: p.name, CPE: p.cpe}
-	if p.version != nil && (p.marker == "" || bytes.Contains(strs, []byte(p.marker))) {
+	if p.version != nil && (p.marker == "" || bytes.Contains(strs, []byte(p.marker))) && (p.hint == "" || bytes.Contains(strs, []byte(p.hint))) {
 		if sm := p.version.FindSubmatch(strs); sm != nil {
 			var raw string
 			for _, g := range sm[1:] {

@@ -1,0 +1,298 @@
+package cpython
+
+import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/archive"
+	"github.com/pysbom/pysbom/internal/extract/wheel"
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+// FoundBy names this extractor in the inventory.
+const FoundBy = "python/cpython"
+
+var psf = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
+
+// Owner returns the distro package that installed a file.
+type Owner func(path string) (*inventory.DistroPackage, bool)
+
+// Parts are CPython's components and relationships.
+type Parts struct {
+	Packages      []*inventory.Package
+	Relationships []inventory.Relationship
+	Problems      []inventory.Problem
+}
+
+// Components turns the build into inventory. interp, the interpreter
+// component, gets the exact version and the build configuration; rel
+// makes a path relative to the SBOM's root; owner finds distro packages.
+func (b *Build) Components(interp *inventory.Package, rel func(string) string, owner Owner) Parts {
+	var out Parts
+	out.Problems = append(out.Problems, b.Problems...)
+	if b.Version != "" && interp.Version != b.Version {
+		interp.Version = b.Version
+		interp.ID = "python/cpython@" + b.Version
+		interp.PURL = "pkg:generic/cpython@" + b.Version
+		interp.CPEs = []string{"cpe:2.3:a:python:python:" + b.Version + ":*:*:*:*:*:*:*"}
+	}
+	if b.VersionFrom != "" {
+		interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:version-from", Value: rel(b.VersionFrom)})
+	}
+	for _, k := range buildVars {
+		if v, ok := b.Vars[k]; ok {
+			interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:" + k, Value: v})
+		}
+	}
+	contains := func(to string) {
+		out.Relationships = append(out.Relationships, inventory.Relationship{From: interp.ID, Type: inventory.Contains, To: to})
+	}
+	dependsOn := func(from, to string) {
+		out.Relationships = append(out.Relationships, inventory.Relationship{From: from, Type: inventory.DependsOn, To: to})
+	}
+	vendored := map[string]*inventory.Package{}
+	addVendored := func(bin *Binary, name, version, purl, cpe, evidence string) {
+		id := interp.ID + ">generic/" + name + "@" + version
+		if p, ok := vendored[id]; ok {
+			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:evidence", Value: evidence})
+			return
+		}
+		p := &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: name, Version: version, PURL: purl, Supplier: psf,
+			FoundBy: FoundBy, Summary: "vendored in CPython and compiled into " + bin.Name,
+			Properties: []inventory.Property{{Name: "pysbom:native:evidence", Value: evidence}, {Name: "pysbom:cpython:vendored", Value: "true"}}}
+		if cpe != "" {
+			p.CPEs = []string{cpe}
+		}
+		vendored[id] = p
+		out.Packages = append(out.Packages, p)
+		contains(id)
+	}
+	libIDs := map[string]string{} // real path -> component ID
+	for _, path := range b.sortedLibs() {
+		l := b.Libs[path]
+		p := b.libComponent(l, rel, owner)
+		libIDs[path] = p.ID
+		out.Packages = append(out.Packages, p)
+	}
+	for _, path := range b.sortedLibs() {
+		for _, to := range b.Libs[path].Links {
+			if id, ok := libIDs[to]; ok && id != libIDs[path] {
+				dependsOn(libIDs[path], id)
+			}
+		}
+	}
+	own := func(bin *Binary, from string) {
+		for _, to := range bin.Links {
+			if id, ok := libIDs[to]; ok {
+				dependsOn(from, id)
+			}
+		}
+		for _, m := range bin.Vendored {
+			if linksTo(bin, m.Name) {
+				continue // the system's copy is linked, not a vendored one
+			}
+			cpe := ""
+			if m.Version != "" {
+				cpe = m.CPE23()
+			}
+			addVendored(bin, m.Name, m.Version, m.PURL(), cpe, rel(bin.Path)+" contains "+m.Name+": "+m.Evidence)
+		}
+		// HACL* and libb2 leave no version in the bytes: like vendored
+		// Python code without a version, they are reported, not guessed.
+		for _, v := range []struct {
+			on         bool
+			name, sign string
+		}{{bin.HACL, "HACL*", "Hacl_* functions"}, {bin.Blake2, "libb2", "PyBlake2_* functions"}} {
+			if v.on {
+				out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.UnknownVendored, Package: interp.ID, Path: rel(bin.Path),
+					Message: fmt.Sprintf("contains CPython's vendored %s (%s) with no version in its bytes; not in this SBOM as a component", v.name, v.sign)})
+			}
+		}
+	}
+	for _, c := range b.Core {
+		own(c, interp.ID)
+		if strings.HasPrefix(filepath.Base(c.Path), "libpython") {
+			interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:libpython", Value: rel(c.Path)})
+		}
+	}
+	for _, m := range b.Modules {
+		id := interp.ID + ">module/" + m.Name
+		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: m.Name, Version: interp.Version,
+			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
+			Supplier: psf, License: interp.License, FoundBy: FoundBy, Summary: "CPython extension module " + m.Name,
+			Files:      []inventory.File{fileOf(rel(m.Path), m)},
+			Properties: []inventory.Property{{Name: "pysbom:cpython:module", Value: "lib-dynload"}}})
+		contains(id)
+		own(m, id)
+	}
+	b.bundledWheels(interp, &out)
+	return out
+}
+
+// linksTo reports whether bin links a system copy of the named library.
+func linksTo(bin *Binary, name string) bool {
+	prefix := map[string]string{"expat": "libexpat.", "mpdecimal": "libmpdec.", "libffi": "libffi.", "sqlite": "libsqlite3.",
+		"zlib": "libz.", "openssl": "libcrypto.", "bzip2": "libbz2.", "xz": "liblzma."}[name]
+	return prefix != "" && slices.ContainsFunc(bin.Needed, func(n string) bool { return strings.HasPrefix(n, prefix) })
+}
+
+func fileOf(path string, bin *Binary) inventory.File {
+	return inventory.File{Path: path, Size: bin.Size, Hashes: []inventory.Hash{
+		{Algorithm: inventory.SHA1, Value: hex.EncodeToString(bin.SHA1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(bin.SHA256)}}}
+}
+
+func (b *Build) sortedLibs() []string {
+	var out []string
+	for p := range b.Libs {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// libComponent describes a linked shared library: the upstream library
+// its bytes show (else its SONAME), and the distro package owning it.
+func (b *Build) libComponent(l *Lib, rel func(string) string, owner Owner) *inventory.Package {
+	soname := l.SONAME
+	if soname == "" {
+		soname = filepath.Base(l.Loaded)
+	}
+	name, _, _ := strings.Cut(soname, ".so")
+	if up, ok := upstreamNames[name]; ok {
+		name = up
+	}
+	p := &inventory.Package{ID: "shared-library/" + soname, Kind: inventory.KindLibrary, Name: name, FoundBy: FoundBy,
+		Summary:    "shared library " + soname + " linked by CPython",
+		Properties: []inventory.Property{{Name: "pysbom:native:file", Value: l.Path}, {Name: "pysbom:native:soname", Value: soname}}}
+	for _, m := range l.Matches {
+		if m.Version != "" {
+			p.Name, p.Version, p.PURL, p.CPEs = m.Name, m.Version, m.PURL(), []string{m.CPE23()}
+			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:evidence", Value: m.Evidence}, inventory.Property{Name: "pysbom:native:confidence", Value: m.Confidence})
+			break
+		}
+	}
+	for _, candidate := range mergedUsr(l.Path, l.Loaded) {
+		if d, ok := owner(candidate); ok {
+			p.Distro = d
+			if p.Version == "" {
+				p.Version = upstreamOf(d.Version)
+				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:version-from", Value: "the upstream part of " + d.Name + " " + d.Version})
+			}
+			p.Supplier = inventory.Party{Kind: inventory.Organization, Name: distroName(d.Distro)}
+			break
+		}
+	}
+	if p.PURL == "" && p.Version != "" {
+		p.PURL = "pkg:generic/" + p.Name + "@" + p.Version
+	}
+	if f, err := os.Open(l.Path); err == nil {
+		s1, s256, n := hashOf(f)
+		f.Close()
+		p.Files = []inventory.File{{Path: l.Path, Size: n, Hashes: []inventory.Hash{
+			{Algorithm: inventory.SHA1, Value: hex.EncodeToString(s1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(s256)}}}}
+	}
+	return p
+}
+
+// upstreamOf strips a Debian epoch, revision and repack suffix:
+// "1:2.1.5-2" is 2.1.5, "2.12.1+dfsg-5" is 2.12.1.
+func upstreamOf(v string) string {
+	if _, rest, ok := strings.Cut(v, ":"); ok {
+		v = rest
+	}
+	if i := strings.LastIndexByte(v, '-'); i > 0 {
+		v = v[:i]
+	}
+	for _, sep := range []string{"+dfsg", "+ds", "~", "+really"} {
+		if i := strings.Index(v, sep); i > 0 {
+			v = v[:i]
+		}
+	}
+	return v
+}
+
+func distroName(d string) string {
+	switch d {
+	case "debian":
+		return "Debian"
+	case "ubuntu":
+		return "Ubuntu"
+	case "":
+		return "the operating system"
+	}
+	return d
+}
+
+// bundledWheels adds the wheels of ensurepip/_bundled and what they carry,
+// with IDs scoped to CPython (pip is often installed beside it too).
+func (b *Build) bundledWheels(interp *inventory.Package, out *Parts) {
+	for _, w := range b.Wheels {
+		res, err := wheel.Read(w, archive.DefaultLimits)
+		if err != nil {
+			out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: w, Message: err.Error()})
+			continue
+		}
+		old := res.Package.ID
+		scope := interp.ID + ">bundled/" + old
+		rename := func(id string) string {
+			if id == old || strings.HasPrefix(id, old+">") {
+				return scope + strings.TrimPrefix(id, old)
+			}
+			return id
+		}
+		res.Package.ID = scope
+		out.Packages = append(out.Packages, res.Package)
+		out.Relationships = append(out.Relationships, inventory.Relationship{From: interp.ID, Type: inventory.Contains, To: scope})
+		for _, c := range res.Carried.Packages {
+			c.ID = rename(c.ID)
+			out.Packages = append(out.Packages, c)
+		}
+		for _, r := range res.Carried.Relationships {
+			out.Relationships = append(out.Relationships, inventory.Relationship{From: rename(r.From), Type: r.Type, To: rename(r.To)})
+		}
+		for _, p := range res.Carried.Problems {
+			p.Package = rename(p.Package)
+			out.Problems = append(out.Problems, p)
+		}
+	}
+}
+
+// mergedUsr lists the paths a file may be registered under by the package
+// manager on a merged-/usr system (/lib is /usr/lib).
+func mergedUsr(paths ...string) []string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, p)
+		if rest, ok := strings.CutPrefix(p, "/usr/lib/"); ok {
+			out = append(out, "/lib/"+rest)
+		} else if rest, ok := strings.CutPrefix(p, "/lib/"); ok {
+			out = append(out, "/usr/lib/"+rest)
+		}
+	}
+	return out
+}
+
+// upstreamNames maps library names to the project that ships them, where
+// that differs: a scanner knows glibc and openssl, not libm and libssl.
+var upstreamNames = map[string]string{
+	"libc": "glibc", "libm": "glibc", "libresolv": "glibc", "libpthread": "glibc", "libdl": "glibc", "librt": "glibc",
+	"libutil": "glibc", "ld-linux-x86-64": "glibc", "ld-linux-aarch64": "glibc",
+	"libssl": "openssl", "libcrypto": "openssl", "libbz2": "bzip2", "liblzma": "xz", "libz": "zlib", "libexpat": "expat",
+	"libsqlite3": "sqlite", "libmpdec": "mpdecimal", "libncursesw": "ncurses", "libpanelw": "ncurses", "libtinfo": "ncurses",
+	"libncurses": "ncurses", "libreadline": "readline", "libgdbm": "gdbm", "libgdbm_compat": "gdbm", "libuuid": "util-linux",
+	"libtcl8.6": "tcl", "libtk8.6": "tk", "libgssapi_krb5": "krb5", "libkrb5": "krb5", "libk5crypto": "krb5",
+	"libkrb5support": "krb5", "libcom_err": "e2fsprogs", "libffi": "libffi", "libcrypt": "libxcrypt", "libnsl": "libnsl",
+	"libtirpc": "libtirpc", "libedit": "libedit", "libb2": "libb2",
+}
+
+// inPrefix is path relative to the installation prefix, with "/".
+func (b *Build) inPrefix(path string) string {
+	if r, err := filepath.Rel(b.Prefix, path); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return strings.TrimPrefix(filepath.ToSlash(path), "/")
+}

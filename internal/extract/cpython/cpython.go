@@ -1,0 +1,360 @@
+// Package cpython reads an installed CPython (a prefix such as a pyenv
+// version or /usr, or the prefix of an interpreter) from its files, for
+// the SBOM: its exact version and build configuration, the libraries
+// CPython vendors and compiled in (expat in pyexpat, libmpdec in
+// _decimal, HACL* in the hash modules, libb2 in _blake2), the lib-dynload
+// extension modules, the shared libraries the interpreter and each module
+// link (resolved as the dynamic loader would, each identified from its
+// bytes and, through the caller, by the package that installed it), and
+// the wheels bundled in ensurepip.
+//
+// Nothing is imported or run: _sysconfigdata_*.py is read as text,
+// patchlevel.h as a header, binaries with package elffile.
+package cpython
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/elffile"
+	"github.com/pysbom/pysbom/internal/native/libver"
+)
+
+// Build is an installed CPython as its files show it.
+type Build struct {
+	Prefix  string // the installation prefix (real path)
+	Exe     string // the interpreter executable (real path), "" when none
+	Minor   string // "3.11"
+	Version string // "3.11.7"; "" when no file told
+	// VersionFrom names the file the version was read from.
+	VersionFrom string
+	Vars        map[string]string // selected sysconfig build variables
+	Modules     []*Binary         // lib-dynload extension modules, sorted
+	Core        []*Binary         // the executable and libpython
+	Libs        map[string]*Lib   // linked shared libraries by real path
+	Wheels      []string          // ensurepip/_bundled/*.whl
+	Problems    []inventory.Problem
+	loader      *Loader
+}
+
+// Binary is one of CPython's own binaries.
+type Binary struct {
+	Path     string // real path
+	Name     string // module name ("_ssl"), or the file name of a core binary
+	Needed   []string
+	Links    []string       // real paths of the libraries it links (resolved NEEDED)
+	Vendored []libver.Match // libraries compiled in (expat, mpdecimal, ...)
+	HACL     bool           // HACL* code compiled in
+	Blake2   bool           // CPython's copy of libb2 compiled in
+	SHA1     []byte
+	SHA256   []byte
+	Size     int64
+}
+
+// Lib is a shared library CPython links.
+type Lib struct {
+	Path    string // real path
+	Loaded  string // the path the loader finds (before symlinks)
+	SONAME  string
+	Matches []libver.Match
+	Links   []string
+}
+
+var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
+
+// Inspect reads the CPython of prefix (minor "3.11"); exe is its
+// interpreter when known. It never fails as a whole: what cannot be read
+// is a problem, and the rest is kept.
+func Inspect(prefix, exe, minor string) *Build {
+	b := &Build{Minor: minor, Libs: map[string]*Lib{}, loader: NewLoader("/"), Vars: map[string]string{}}
+	if real, err := filepath.EvalSymlinks(prefix); err == nil {
+		prefix = real
+	}
+	b.Prefix = prefix
+	if exe != "" {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			b.Exe = real
+		}
+	}
+	stdlib := filepath.Join(prefix, "lib", "python"+minor)
+	b.readVersion(prefix, stdlib)
+	b.readSysconfig(stdlib)
+	if b.Exe != "" {
+		b.core(b.Exe)
+	}
+	b.modules(filepath.Join(stdlib, "lib-dynload"))
+	b.identifyLibs()
+	b.Wheels, _ = filepath.Glob(filepath.Join(stdlib, "ensurepip", "_bundled", "*.whl"))
+	slices.Sort(b.Wheels)
+	if b.Version == "" {
+		b.versionFromBinaries()
+	}
+	return b
+}
+
+func (b *Build) problem(kind inventory.ProblemKind, path, format string, args ...any) {
+	b.Problems = append(b.Problems, inventory.Problem{Kind: kind, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (b *Build) readVersion(prefix, stdlib string) {
+	h := filepath.Join(prefix, "include", "python"+b.Minor, "patchlevel.h")
+	if data, err := os.ReadFile(h); err == nil {
+		if m := patchRE.FindSubmatch(data); m != nil {
+			b.Version, b.VersionFrom = string(m[1]), h
+		}
+	}
+}
+
+func (b *Build) readSysconfig(stdlib string) {
+	files, _ := filepath.Glob(filepath.Join(stdlib, "_sysconfigdata_*.py"))
+	slices.Sort(files)
+	if len(files) == 0 {
+		return
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		b.problem(inventory.Unreadable, files[0], "cannot read: %v", err)
+		return
+	}
+	vars := parseSysconfig(string(data))
+	for _, k := range buildVars {
+		if v, ok := vars[k]; ok && v != "" {
+			b.Vars[k] = v
+		}
+	}
+	if b.Version == "" {
+		if v := vars["VERSION"]; v != "" && b.Minor == "" {
+			b.Minor = v
+		}
+	}
+}
+
+// versionFromBinaries finds PY_VERSION in libpython or the executable:
+// a line of its own starting with the minor version.
+func (b *Build) versionFromBinaries() {
+	if b.Minor == "" {
+		return
+	}
+	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
+	for _, c := range b.Core {
+		f, err := elffile.Open(c.Path)
+		if err != nil {
+			continue
+		}
+		if m := re.Find(libver.Strings(f)); m != nil {
+			b.Version, b.VersionFrom = string(m), c.Path
+		}
+		f.Close()
+		if b.Version != "" {
+			return
+		}
+	}
+}
+
+// core reads the executable and, through it, libpython.
+func (b *Build) core(path string) {
+	bin := b.binary(path, filepath.Base(path))
+	if bin == nil {
+		return
+	}
+	b.Core = append(b.Core, bin)
+	for _, l := range bin.Links {
+		if strings.HasPrefix(filepath.Base(l), "libpython") {
+			// libpython is CPython itself, not a dependency.
+			delete(b.Libs, l)
+			if lp := b.binary(l, filepath.Base(l)); lp != nil {
+				b.Core = append(b.Core, lp)
+			}
+		}
+	}
+}
+
+func (b *Build) modules(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !os.IsNotExist(err) {
+			b.problem(inventory.Unreadable, dir, "cannot list lib-dynload: %v", err)
+		}
+		return
+	}
+	type job struct{ path, name string }
+	var jobs []job
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".so") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			b.problem(inventory.MissingFile, p, "broken symbolic link in lib-dynload: %v", err)
+			continue
+		}
+		name, _, _ := strings.Cut(e.Name(), ".")
+		jobs = append(jobs, job{real, name})
+	}
+	// Reading, hashing and fingerprinting run in parallel; resolving
+	// the links, which shares the library table, runs after, in order.
+	read := make([]*readResult, len(jobs))
+	parallel(len(jobs), func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
+	for _, r := range read {
+		if bin := b.finish(r); bin != nil {
+			b.Modules = append(b.Modules, bin)
+		}
+	}
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+type readResult struct {
+	bin *Binary
+	f   *elffile.File
+	err error
+}
+
+// readBinary reads one of CPython's binaries: hashes, and what is
+// compiled in.
+func readBinary(path, name string) *readResult {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return &readResult{err: err, bin: &Binary{Path: path, Name: name}}
+	}
+	s1, s256 := sha1.Sum(data), sha256.Sum256(data)
+	bin := &Binary{Path: path, Name: name, SHA1: s1[:], SHA256: s256[:], Size: int64(len(data))}
+	f, err := elffile.Parse(path, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return &readResult{bin: bin, err: err}
+	}
+	bin.Needed = f.Dynamic.Needed
+	for _, m := range libver.Scan(f, libver.Strings(f), filepath.Base(path)) {
+		switch m.Name {
+		case "expat", "mpdecimal", "libffi", "sqlite", "zlib", "openssl", "bzip2", "xz":
+			if m.Version != "" || m.Confidence == libver.Low {
+				bin.Vendored = append(bin.Vendored, m)
+			}
+		}
+	}
+	bin.HACL = slices.ContainsFunc(f.LocalNames, func(n string) bool { return strings.HasPrefix(n, "Hacl_") || strings.Contains(n, "_Hacl_") }) ||
+		slices.ContainsFunc(f.Exports, func(n string) bool { return strings.HasPrefix(n, "Hacl_") })
+	bin.Blake2 = slices.ContainsFunc(f.LocalNames, func(n string) bool { return strings.HasPrefix(n, "PyBlake2_") }) &&
+		!slices.ContainsFunc(bin.Needed, func(n string) bool { return strings.HasPrefix(n, "libb2.") })
+	return &readResult{bin: bin, f: f}
+}
+
+// finish records a read binary's problem or resolves its links.
+func (b *Build) finish(r *readResult) *Binary {
+	var fe *elffile.FormatError
+	switch {
+	case r.err != nil && errors.As(r.err, &fe):
+		b.problem(inventory.BadBinary, r.bin.Path, "cannot parse: %s", fe.Msg)
+		return r.bin
+	case r.err != nil:
+		b.problem(inventory.Unreadable, r.bin.Path, "cannot read: %v", r.err)
+		return nil
+	}
+	r.bin.Links = b.link(r.f, r.bin.Path, 0)
+	return r.bin
+}
+
+// binary reads one binary and resolves its links.
+func (b *Build) binary(path, name string) *Binary { return b.finish(readBinary(path, name)) }
+
+// identifyLibs fingerprints the linked libraries, in parallel.
+func (b *Build) identifyLibs() {
+	paths := b.sortedLibs()
+	parallel(len(paths), func(i int) {
+		l := b.Libs[paths[i]]
+		f, err := elffile.Open(l.Path)
+		if err != nil {
+			return
+		}
+		l.Matches = libver.Scan(f, libver.Strings(f), filepath.Base(l.Path))
+		f.Close()
+	})
+}
+
+// link resolves the NEEDED entries of f (at path), recursively for the
+// libraries found, and returns the direct ones.
+func (b *Build) link(f *elffile.File, path string, depth int) []string {
+	var direct []string
+	for _, n := range f.Dynamic.Needed {
+		loaded, ok := b.loader.Resolve(n, path, f.Dynamic.RPath, f.Dynamic.RunPath)
+		if !ok {
+			b.problem(inventory.MissingDependency, path, "%s needs %s, which the dynamic loader would not find", filepath.Base(path), n)
+			continue
+		}
+		real, err := filepath.EvalSymlinks(loaded)
+		if err != nil {
+			real = loaded
+		}
+		direct = append(direct, real)
+		if _, seen := b.Libs[real]; seen || depth > 16 {
+			continue
+		}
+		lib := &Lib{Path: real, Loaded: loaded}
+		b.Libs[real] = lib
+		lf, err := elffile.Open(real)
+		if err != nil {
+			b.problem(inventory.BadBinary, real, "cannot parse: %v", err)
+			continue
+		}
+		lib.SONAME = lf.Dynamic.SONAME
+		lib.Links = b.link(lf, real, depth+1)
+		lf.Close()
+	}
+	slices.Sort(direct)
+	return slices.Compact(direct)
+}
+
+// LibDirs are the directories of the linked libraries, for the package
+// manager's database (both sides of a merged /usr).
+func (b *Build) LibDirs() []string {
+	var out []string
+	for p, l := range b.Libs {
+		for _, d := range []string{filepath.Dir(p), filepath.Dir(l.Loaded)} {
+			out = append(out, d)
+			if rest, ok := strings.CutPrefix(d, "/usr/lib"); ok {
+				out = append(out, "/lib"+rest)
+			} else if rest, ok := strings.CutPrefix(d, "/lib"); ok {
+				out = append(out, "/usr/lib"+rest)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func hashOf(r io.Reader) (s1, s256 []byte, n int64) {
+	h1, h2 := sha1.New(), sha256.New()
+	n, _ = io.Copy(io.MultiWriter(h1, h2), r)
+	return h1.Sum(nil), h2.Sum(nil), n
+}

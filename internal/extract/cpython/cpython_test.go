@@ -1,0 +1,120 @@
+package cpython
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+const sysconfigdata = `# system configuration generated and used by the sysconfig module
+build_time_vars = {'ABIFLAGS': '',
+ 'CC': 'gcc',
+ 'CONFIG_ARGS': "'--prefix=/opt/py' '--enable-shared' "
+                "'--with-openssl=/usr'",
+ 'OPT': '-DNDEBUG -g -fwrapv -O3 -Wall',
+ 'Py_DEBUG': 0,
+ 'SOABI': 'cpython-399-x86_64-linux-gnu',
+ 'QUOTED': 'it\'s "here"',
+ 'VERSION': '3.99'}
+`
+
+func TestParseSysconfig(t *testing.T) {
+	got := parseSysconfig(sysconfigdata)
+	want := map[string]string{"ABIFLAGS": "", "CC": "gcc", "CONFIG_ARGS": "'--prefix=/opt/py' '--enable-shared' '--with-openssl=/usr'",
+		"OPT": "-DNDEBUG -g -fwrapv -O3 -Wall", "Py_DEBUG": "0", "SOABI": "cpython-399-x86_64-linux-gnu", "QUOTED": `it's "here"`, "VERSION": "3.99"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sysconfig (-want +got):\n%s", diff)
+	}
+}
+
+func gcc(t *testing.T, out, src string, args ...string) {
+	t.Helper()
+	c := filepath.Join(t.TempDir(), "x.c")
+	os.WriteFile(c, []byte(src), 0o644)
+	cmd := exec.Command("gcc", append([]string{"-O2", "-fPIC", "-shared", "-o", out, c}, args...)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, msg)
+	}
+}
+
+// TestFixturePrefix builds a small CPython-shaped prefix: a module with a
+// bundled expat linking a library through $ORIGIN, a module whose library
+// is gone, a malformed module and a broken symbolic link. The SBOM of the
+// rest is produced, and each problem named.
+func TestFixturePrefix(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc not installed")
+	}
+	prefix := t.TempDir()
+	stdlib := filepath.Join(prefix, "lib", "python3.99")
+	dynload := filepath.Join(stdlib, "lib-dynload")
+	for _, d := range []string{dynload, filepath.Join(prefix, "include", "python3.99")} {
+		os.MkdirAll(d, 0o755)
+	}
+	os.WriteFile(filepath.Join(prefix, "include", "python3.99", "patchlevel.h"), []byte("#define PY_VERSION \"3.99.1\"\n"), 0o644)
+	os.WriteFile(filepath.Join(stdlib, "_sysconfigdata__linux_x86_64-linux-gnu.py"), []byte(sysconfigdata), 0o644)
+	libdir := filepath.Join(prefix, "lib")
+	gcc(t, filepath.Join(libdir, "libdemo.so.1"), "int demo(void) { return 1; }\n", "-Wl,-soname,libdemo.so.1")
+	gcc(t, filepath.Join(libdir, "libgone.so.1"), "int gone(void) { return 2; }\n", "-Wl,-soname,libgone.so.1")
+	gcc(t, filepath.Join(dynload, "pyexpat.cpython-399-x86_64-linux-gnu.so"),
+		"const char v[] = \"expat_2.6.4\";\nint demo(void);\nint PyInit_pyexpat(void) { return v[0] + demo(); }\n",
+		filepath.Join(libdir, "libdemo.so.1"), "-Wl,-rpath,$ORIGIN/../..")
+	gcc(t, filepath.Join(dynload, "_needy.cpython-399-x86_64-linux-gnu.so"), "int gone(void);\nint PyInit__needy(void) { return gone(); }\n",
+		filepath.Join(libdir, "libgone.so.1"), "-Wl,-rpath,$ORIGIN/../..")
+	os.Remove(filepath.Join(libdir, "libgone.so.1"))
+	os.WriteFile(filepath.Join(dynload, "_bad.cpython-399-x86_64-linux-gnu.so"), []byte("\x7fELF\x02\x01\x01 truncated"), 0o644)
+	os.Symlink("nowhere.so", filepath.Join(dynload, "_broken.cpython-399-x86_64-linux-gnu.so"))
+
+	b := Inspect(prefix, "", "3.99")
+	if b.Version != "3.99.1" || b.Vars["CONFIG_ARGS"] == "" || b.Vars["OPT"] != "-DNDEBUG -g -fwrapv -O3 -Wall" {
+		t.Errorf("version %q, vars %v", b.Version, b.Vars)
+	}
+	var problems []string
+	for _, p := range b.Problems {
+		problems = append(problems, string(p.Kind)+" "+filepath.Base(p.Path))
+	}
+	slices.Sort(problems)
+	want := []string{"bad-binary _bad.cpython-399-x86_64-linux-gnu.so", "missing-dependency _needy.cpython-399-x86_64-linux-gnu.so",
+		"missing-file _broken.cpython-399-x86_64-linux-gnu.so"}
+	if diff := cmp.Diff(want, problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	interp := &inventory.Package{ID: "python/cpython@3.99", Version: "3.99", License: inventory.License{Expression: "PSF-2.0"}}
+	parts := b.Components(interp, func(p string) string { rel, _ := filepath.Rel(prefix, p); return rel },
+		func(string) (*inventory.DistroPackage, bool) { return nil, false })
+	if interp.ID != "python/cpython@3.99.1" || interp.Version != "3.99.1" || !slices.Contains(interp.CPEs, "cpe:2.3:a:python:python:3.99.1:*:*:*:*:*:*:*") {
+		t.Errorf("interpreter = %+v", interp)
+	}
+	var ids []string
+	for _, p := range parts.Packages {
+		ids = append(ids, p.ID)
+	}
+	for _, id := range []string{"python/cpython@3.99.1>generic/expat@2.6.4", "python/cpython@3.99.1>module/pyexpat", "python/cpython@3.99.1>module/_needy",
+		"python/cpython@3.99.1>module/_bad", "shared-library/libdemo.so.1"} {
+		if !slices.Contains(ids, id) {
+			t.Errorf("missing %s in %v", id, ids)
+		}
+	}
+	rels := map[string]bool{}
+	for _, r := range parts.Relationships {
+		rels[r.From+" "+string(r.Type)+" "+r.To] = true
+	}
+	for _, r := range []string{"python/cpython@3.99.1>module/pyexpat DEPENDS_ON shared-library/libdemo.so.1",
+		"python/cpython@3.99.1 CONTAINS python/cpython@3.99.1>generic/expat@2.6.4", "python/cpython@3.99.1 CONTAINS python/cpython@3.99.1>module/pyexpat"} {
+		if !rels[r] {
+			t.Errorf("missing relationship %s", r)
+		}
+	}
+	for _, p := range parts.Packages {
+		if p.ID == "python/cpython@3.99.1>module/pyexpat" && (len(p.Files) != 1 || !strings.HasPrefix(p.Files[0].Path, "lib/python3.99/lib-dynload/")) {
+			t.Errorf("pyexpat files = %+v", p.Files)
+		}
+	}
+}

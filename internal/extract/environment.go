@@ -148,9 +148,15 @@ func inspectCPython(env *target.Environment) *cpython.Build {
 	if parts := strings.Split(minor, "."); len(parts) > 2 {
 		minor = parts[0] + "." + parts[1]
 	}
-	prefix := env.Path
-	if env.Kind == "interpreter" || in.Path != "" && env.Kind != "prefix" {
-		real, err := filepath.EvalSymlinks(in.Path)
+	prefix, exe := env.Path, in.Path
+	if in.Executable != "" {
+		exe = in.Executable
+	}
+	switch {
+	case in.Prefix != "":
+		prefix = in.Prefix
+	case env.Kind == "interpreter":
+		real, err := filepath.EvalSymlinks(exe)
 		if err != nil {
 			return nil
 		}
@@ -159,7 +165,7 @@ func inspectCPython(env *target.Environment) *cpython.Build {
 	if minor == "" {
 		return nil
 	}
-	return cpython.Inspect(prefix, in.Path, minor)
+	return cpython.Inspect(prefix, exe, minor)
 }
 
 // distroOwner finds the distro package of a file in the dpkg database.

@@ -52,13 +52,17 @@ out = {
     "sys_platform": sys.platform,
   },
   "site": paths,
+  "executable": sys.executable or "",
+  "base_prefix": getattr(sys, "base_prefix", sys.prefix),
 }
 sys.stdout.write(json.dumps(out))
 `
 
 type queryResult struct {
-	Markers   map[string]string `json:"markers"`
-	SitePaths []string          `json:"site"`
+	Markers    map[string]string `json:"markers"`
+	SitePaths  []string          `json:"site"`
+	Executable string            `json:"executable"`
+	BasePrefix string            `json:"base_prefix"`
 }
 
 // query runs the interpreter in isolated mode and reads its facts.
@@ -93,6 +97,8 @@ func (q *queryResult) interpreter(exe string) Interpreter {
 		Version:        q.Markers["python_full_version"],
 		Markers:        pep508.Env(q.Markers),
 		Queried:        true,
+		Executable:     q.Executable,
+		Prefix:         q.BasePrefix,
 	}
 }
 

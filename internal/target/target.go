@@ -55,6 +55,10 @@ type Interpreter struct {
 	Markers pep508.Env
 	// Queried is true when the values came from running the interpreter.
 	Queried bool
+	// Executable and Prefix are sys.executable and sys.base_prefix as
+	// the interpreter reported them (the real installation behind a
+	// pyenv shim or a virtualenv); "" when not queried.
+	Executable, Prefix string
 }
 
 // ErrNotEnvironment is returned when the target holds no Python environment.

@@ -10,7 +10,8 @@
 //	3  findings at or above the threshold the user asked for (sbom --strict: problems;
 //	   validate: a document failing --schema, --strict, --ntia or --min-score;
 //	   diff --exit-code: the documents differ; scan --fail-on: a finding at or above it;
-//	   audit --fail-on: a binary with C/C++ code failing one of the checks, or a malformed binary)
+//	   audit --fail-on: a binary with C/C++ code failing one of the checks, or a malformed binary;
+//	   source check: the SBOM does not match the tree)
 package cli
 
 import (
@@ -54,6 +55,7 @@ func commands() []command {
 		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
 		{"scan", "[flags] [SBOM|TARGET]", "known vulnerabilities of an SBOM's or a target's PyPI components, offline", runScan},
 		{"db", "import|update|status", "the local vulnerability database (OSV records)", runDB},
+		{"source", "init|update|check", "a curated SBOM of code vendored into a source tree; check fails on drift", runSource},
 		{"audit", "[flags] [TARGET]", "hardening, languages and bundled C libraries of every native binary", runAudit},
 		{"vex", "init|add|list|merge", "author, list and merge VEX statements (OpenVEX)", runVEX},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {

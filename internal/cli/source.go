@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/source"
+)
+
+func runSource(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return &usageError{"source needs a subcommand: init, update or check"}
+	}
+	sub, rest := args[0], args[1:]
+	flags := flag.NewFlagSet("source "+sub, flag.ContinueOnError)
+	flags.SetOutput(e.stderr)
+	dir := flags.String("C", ".", "the root of the source `tree`")
+	manifest := flags.String("manifest", "", "the manifest `file` (default: TREE/"+source.ManifestName+")")
+	var from, sbomPath, archives *string
+	var force *bool
+	switch sub {
+	case "init":
+		from = flags.String("from", "", "import an existing CPython-style SPDX `SBOM` (a path inside the tree, such as Misc/sbom.spdx.json)")
+		sbomPath = flags.String("sbom", "sbom.spdx.json", "the `path` of the SBOM to keep, inside the tree (with --from: that SBOM)")
+		force = flags.Bool("force", false, "replace an existing manifest")
+	case "update":
+	case "check":
+		archives = flags.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
+	default:
+		return &usageError{fmt.Sprintf("unknown source subcommand %q (want init, update or check)", sub)}
+	}
+	flags.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: pysbom source %s [flags]\n\n", sub)
+		fmt.Fprintln(e.stderr, "A curated SBOM of code vendored into a source tree, kept true as the code changes.")
+		fmt.Fprintln(e.stderr, "init writes the manifest; update recomputes files, checksums and the SBOM; check fails on drift.\n\nflags:")
+		flags.PrintDefaults()
+	}
+	pos, err := parseInterleaved(flags, rest)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("source %s takes no arguments, got %s", sub, strings.Join(pos, " "))}
+	}
+	root := *dir
+	if *manifest == "" {
+		*manifest = filepath.Join(root, source.ManifestName)
+	}
+	switch sub {
+	case "init":
+		if _, err := os.Stat(*manifest); err == nil && !*force {
+			return fmt.Errorf("%s exists; use --force to replace it", *manifest)
+		}
+		var m *source.Manifest
+		if *from != "" {
+			m, err = source.ImportTree(root, filepath.ToSlash(*from))
+		} else {
+			m, err = source.Guess(root, filepath.ToSlash(*sbomPath))
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(*manifest, nil, func(w io.Writer) error { _, err := w.Write(m.Write()); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "pysbom: wrote %s with %d packages\n", *manifest, len(m.Packages))
+		if *from == "" {
+			fmt.Fprintln(e.stderr, "pysbom: hint: fill in version, download_url, sha256, license and cpe or purl for each package, then run pysbom source update")
+		}
+		return nil
+	}
+	m, err := source.ReadManifest(*manifest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: no manifest (create it with: pysbom source init)", *manifest)
+	}
+	if err != nil {
+		return err
+	}
+	if sub == "update" {
+		created, err := creationTime(e.getenv)
+		if err != nil {
+			return err
+		}
+		doc, problems, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(root, filepath.FromSlash(m.SPDX))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		if err := writeAtomic(out, nil, func(w io.Writer) error { _, err := w.Write(doc); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", out)
+		for _, p := range problems {
+			fmt.Fprintf(e.stderr, "pysbom: warning: %s\n", p)
+		}
+		return nil
+	}
+	problems, err := source.Check(root, m, *archives)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p)
+	}
+	if len(problems) > 0 {
+		return &findingsError{fmt.Sprintf("%d problems: the SBOM does not match the tree", len(problems))}
+	}
+	fmt.Fprintf(e.stdout, "%s matches the tree: %d packages\n", m.SPDX, len(m.Packages))
+	return nil
+}

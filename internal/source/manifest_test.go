@@ -1,0 +1,80 @@
+package source
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseManifestErrors(t *testing.T) {
+	for name, tt := range map[string]struct {
+		text string
+		want string
+	}{
+		"syntax":        {"sbom = \"a.json\"\n[[package]]\nname = \"x\nversion = 1\n", "m.toml:3:"},
+		"unknown field": {"sbom = \"a.json\"\n\n[[package]]\nname = \"x\"\nvesion = \"1.0\"\n", "m.toml:5: package.vesion: unknown field"},
+		"no sbom":       {"[[package]]\nname = \"x\"\n", "m.toml: sbom: missing"},
+		"sbom outside":  {"sbom = \"../x.json\"\n", "m.toml:1: sbom: must be a relative path inside the tree"},
+		"no name":       {"sbom = \"a.json\"\n[[package]]\nversion = \"1\"\n", "m.toml:2: name: missing"},
+		"duplicate":     {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\n[[package]]\nname = \"x\"\n", "m.toml:5: name: package \"x\" is listed twice"},
+		"glob escapes":  {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = [\"../**\"]\n", "m.toml:4: include: glob \"../**\" must be relative"},
+		"absolute glob": {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = [\"/etc/*\"]\n", "m.toml:4: include:"},
+		"wrong type":    {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = \"a/**\"\n", "m.toml"},
+	} {
+		_, err := ParseManifest("m.toml", []byte(tt.text))
+		var pe *ParseError
+		if err == nil || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want prefix %q", name, err, tt.want)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, tt := range []struct {
+		g, p string
+		want bool
+	}{
+		{"a/**", "a/b/c.h", true}, {"a/**", "a", true}, {"a/**", "ab/c", false}, {"a/*.h", "a/x.h", true},
+		{"a/*.h", "a/b/x.h", false}, {"a/**/x.h", "a/x.h", true}, {"a/**/x.h", "a/b/c/x.h", true}, {"a/fetch_*", "a/fetch_macholib.bat", true},
+	} {
+		if got := Match(tt.g, tt.p); got != tt.want {
+			t.Errorf("Match(%q, %q) = %v", tt.g, tt.p, got)
+		}
+	}
+}
+
+// TestSymlinkLeavingTree refuses a vendored folder that links outside.
+func TestSymlinkLeavingTree(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	os.MkdirAll(filepath.Join(root, "vendor", "lib"), 0o755)
+	os.WriteFile(filepath.Join(outside, "secret.h"), []byte("x"), 0o644)
+	os.Symlink(filepath.Join(outside, "secret.h"), filepath.Join(root, "vendor", "lib", "secret.h"))
+	m := &Manifest{SPDX: "sbom.json", Packages: []Package{{Name: "lib", Include: []string{"vendor/lib/**"}}}}
+	if _, err := ReadTree(root, m); err == nil || !strings.Contains(err.Error(), "leaves the tree; refused") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte("sbom = \"a.json\"\n[[package]]\nname = \"x\"\nversion = \"1.0\"\ninclude = [\"a/**\"]\n"))
+	f.Add([]byte("[[package]]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseManifest("fuzz.toml", data)
+		if err != nil {
+			if m != nil {
+				t.Fatal("manifest with an error")
+			}
+			return
+		}
+		// What parses, written and parsed again, is the same manifest.
+		back, err := ParseManifest("fuzz.toml", m.Write())
+		if err != nil {
+			t.Fatalf("written manifest does not parse: %v\n%s", err, m.Write())
+		}
+		if len(back.Packages) != len(m.Packages) {
+			t.Fatal("packages lost in the round trip")
+		}
+	})
+}

@@ -1,0 +1,162 @@
+package source
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Match reports whether the slash path p matches glob g: "*" and "?" and
+// classes within one path segment (path.Match), "**" for any number of
+// segments, including none.
+func Match(g, p string) bool {
+	return matchSegs(strings.Split(g, "/"), strings.Split(p, "/"))
+}
+
+func matchSegs(g, p []string) bool {
+	for len(g) > 0 {
+		if g[0] == "**" {
+			if len(g) == 1 {
+				return true
+			}
+			for i := 0; i <= len(p); i++ {
+				if matchSegs(g[1:], p[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(p) == 0 {
+			return false
+		}
+		if ok, err := path.Match(g[0], p[0]); err != nil || !ok {
+			return false
+		}
+		g, p = g[1:], p[1:]
+	}
+	return len(p) == 0
+}
+
+// staticDir is the folder a glob starts in: its segments before the
+// first wildcard ("Modules/expat/**" is in "Modules/expat").
+func staticDir(g string) string {
+	var out []string
+	segs := strings.Split(g, "/")
+	for i, s := range segs {
+		if strings.ContainsAny(s, "*?[") || i == len(segs)-1 {
+			break
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "/")
+}
+
+// File is one file of the tree with its checksums.
+type File struct {
+	Path   string // slash path relative to the tree
+	SHA1   string
+	SHA256 string
+}
+
+// Tree is a source tree read for the manifest's globs.
+type Tree struct {
+	Root  string
+	Files []string // slash paths of regular files under the globs' folders, sorted
+}
+
+// buildOutputs are never vendored source, whatever the globs say.
+func buildOutput(p string) bool {
+	base := path.Base(p)
+	return strings.HasSuffix(base, ".o") || strings.HasSuffix(base, ".pyc") || strings.Contains(p, "__pycache__/") ||
+		base == ".DS_Store"
+}
+
+// ReadTree lists the files under the folders the manifest's globs name.
+// A symbolic link that leaves the tree is refused.
+func ReadTree(root string, m *Manifest) (*Tree, error) {
+	t := &Tree{Root: root}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, err
+	}
+	dirs := map[string]bool{}
+	for _, p := range m.Packages {
+		for _, g := range p.Include {
+			dirs[staticDir(g)] = true
+		}
+	}
+	seen := map[string]bool{}
+	for d := range dirs {
+		start := filepath.Join(root, filepath.FromSlash(d))
+		err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				if os.IsNotExist(err) && p == start {
+					return nil // reported as a glob that matches nothing
+				}
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			rel = filepath.ToSlash(rel)
+			if e.Type()&fs.ModeSymlink != 0 {
+				target, err := filepath.EvalSymlinks(p)
+				if err != nil {
+					return fmt.Errorf("%s: broken symbolic link", rel)
+				}
+				if r, err := filepath.Rel(realRoot, target); err != nil || strings.HasPrefix(r, "..") {
+					return fmt.Errorf("%s: symbolic link to %s leaves the tree; refused", rel, target)
+				}
+				fi, err := os.Stat(p)
+				if err != nil || !fi.Mode().IsRegular() {
+					return nil
+				}
+			} else if !e.Type().IsRegular() {
+				return nil
+			}
+			if !seen[rel] && !buildOutput(rel) {
+				seen[rel] = true
+				t.Files = append(t.Files, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(t.Files)
+	return t, nil
+}
+
+// Covered returns the files of package p: matched by an include glob and
+// by no exclude glob.
+func (t *Tree) Covered(p Package) []string {
+	var out []string
+	for _, f := range t.Files {
+		if slices.ContainsFunc(p.Include, func(g string) bool { return Match(g, f) }) &&
+			!slices.ContainsFunc(p.Exclude, func(g string) bool { return Match(g, f) }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Hash computes SHA-1 and SHA-256 of a file the way CPython's
+// generate_sbom.py does: CRLF becomes LF in any file without a NUL byte.
+func (t *Tree) Hash(rel string) (File, error) {
+	data, err := os.ReadFile(filepath.Join(t.Root, filepath.FromSlash(rel)))
+	if err != nil {
+		return File{}, err
+	}
+	if bytes.IndexByte(data, 0) < 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	s1, s256 := sha1.Sum(data), sha256.Sum256(data)
+	return File{Path: rel, SHA1: hex.EncodeToString(s1[:]), SHA256: hex.EncodeToString(s256[:])}, nil
+}

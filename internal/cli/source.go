@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/source"
 )
 
@@ -89,19 +90,31 @@ func runSource(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		doc, problems, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
+		up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
 		if err != nil {
 			return err
 		}
-		out := filepath.Join(root, filepath.FromSlash(m.SPDX))
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
+		type output struct {
+			path   string
+			render func(io.Writer) error
 		}
-		if err := writeAtomic(out, nil, func(w io.Writer) error { _, err := w.Write(doc); return err }); err != nil {
-			return err
+		outputs := []output{{m.SPDX, func(w io.Writer) error { _, err := w.Write(up.SPDX); return err }}}
+		if m.CycloneDX != "" {
+			outputs = append(outputs, output{m.CycloneDX, func(w io.Writer) error {
+				return cyclonedx.Encode(w, up.Inventory, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
+			}})
 		}
-		fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", out)
-		for _, p := range problems {
+		for _, o := range outputs {
+			out := filepath.Join(root, filepath.FromSlash(o.path))
+			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+				return err
+			}
+			if err := writeAtomic(out, nil, o.render); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", out)
+		}
+		for _, p := range up.Problems {
 			fmt.Fprintf(e.stderr, "pysbom: warning: %s\n", p)
 		}
 		return nil

@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/inventory"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,10 +16,10 @@ import (
 // written by the caller, atomically). created is the creation time of a
 // complete SPDX document; with keep, an existing document's creation time
 // is kept instead, so that an update that changes nothing changes nothing.
-func Update(root string, m *Manifest, created string, keep bool) ([]byte, []Problem, error) {
+func Update(root string, m *Manifest, created string, keep bool) (*Updated, error) {
 	tree, err := ReadTree(root, m)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	res := Compute(root, m, tree)
 	if old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m.SPDX))); err == nil {
@@ -28,7 +29,17 @@ func Update(root string, m *Manifest, created string, keep bool) ([]byte, []Prob
 	}
 	abs, _ := filepath.Abs(root)
 	doc, err := Render(m, res.Files, Doc{Name: filepath.Base(abs) + " vendored code", Created: created})
-	return doc, res.Problems, err
+	if err != nil {
+		return nil, err
+	}
+	return &Updated{SPDX: doc, Inventory: Inventory(filepath.Base(abs), m, res.Files), Problems: res.Problems}, nil
+}
+
+// Updated is what Update computed.
+type Updated struct {
+	SPDX      []byte
+	Inventory *inventory.Inventory // for a CycloneDX document
+	Problems  []Problem
 }
 
 // Check reports every way the tree, the manifest and the SBOM on disk

@@ -1,0 +1,62 @@
+package source
+
+import (
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+// Inventory describes the manifest's packages and their files in pysbom's
+// format-neutral model, for the CycloneDX document: a root component for
+// the tree's vendored code that CONTAINS each package.
+func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inventory {
+	root := &inventory.Package{ID: "source/" + spdxID(name), Kind: inventory.KindCollection, Name: name, Version: "source",
+		Summary: "code vendored into " + name, FoundBy: "source/manifest"}
+	inv := &inventory.Inventory{Root: root}
+	for _, p := range m.Packages {
+		pkg := &inventory.Package{ID: "source/" + spdxID(p.Name) + "@" + p.Version, Kind: inventory.KindLibrary, Name: p.Name,
+			Version: p.Version, DownloadLocation: p.DownloadURL, CPEs: p.CPE, FoundBy: "source/manifest",
+			License: inventory.License{Expression: p.License}}
+		if p.License == "NOASSERTION" {
+			pkg.License = inventory.License{}
+		}
+		if len(p.PURL) > 0 {
+			pkg.PURL = p.PURL[0]
+		}
+		if p.SHA256 != "" {
+			pkg.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: p.SHA256}}
+		}
+		if party, ok := parseParty(p.Supplier); ok {
+			pkg.Supplier = party
+		}
+		if party, ok := parseParty(p.Originator); ok {
+			pkg.Originator = party
+			if pkg.Supplier.IsZero() {
+				pkg.Supplier = party
+			}
+		}
+		for _, f := range files[p.Name] {
+			pkg.Files = append(pkg.Files, inventory.File{Path: f.Path, Hashes: []inventory.Hash{
+				{Algorithm: inventory.SHA1, Value: f.SHA1}, {Algorithm: inventory.SHA256, Value: f.SHA256}}})
+		}
+		inv.Packages = append(inv.Packages, pkg)
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: pkg.ID})
+	}
+	inv.Sort()
+	return inv
+}
+
+// parseParty reads SPDX's "Organization: Name (email)" / "Person: ...".
+func parseParty(s string) (inventory.Party, bool) {
+	for _, k := range []inventory.PartyKind{inventory.Organization, inventory.Person} {
+		prefix := string(k) + ": "
+		if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+			name, email := s[len(prefix):], ""
+			if i := strings.LastIndex(name, " ("); i > 0 && name[len(name)-1] == ')' {
+				name, email = name[:i], name[i+2:len(name)-1]
+			}
+			return inventory.Party{Kind: k, Name: name, Email: email}, true
+		}
+	}
+	return inventory.Party{}, false
+}

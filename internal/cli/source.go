@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	dir := flags.String("C", ".", "the root of the source `tree`")
 	manifest := flags.String("manifest", "", "the manifest `file` (default: TREE/"+source.ManifestName+")")
 	var from, sbomPath, archives *string
-	var force *bool
+	var force, download *bool
 	switch sub {
 	case "init":
 		from = flags.String("from", "", "import an existing CPython-style SPDX `SBOM` (a path inside the tree, such as Misc/sbom.spdx.json)")
@@ -35,6 +36,7 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	case "update":
 	case "check":
 		archives = flags.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
+		download = flags.Bool("download", false, "download every package's archive from its download URL and check its sha256 (online)")
 	default:
 		return &usageError{fmt.Sprintf("unknown source subcommand %q (want init, update or check)", sub)}
 	}
@@ -122,6 +124,9 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	problems, err := source.Check(root, m, *archives)
 	if err != nil {
 		return err
+	}
+	if *download {
+		problems = append(problems, source.DownloadArchives(ctx, &http.Client{Timeout: 10 * time.Minute}, m)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p)

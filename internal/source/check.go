@@ -1,10 +1,12 @@
 package source
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -168,15 +170,52 @@ func short(s string) string {
 // CheckArchives compares each package's archive checksum with the file
 // of the same name in dir (offline verification of download_url).
 func CheckArchives(m *Manifest, dir string) []Problem {
+	return checkArchives(m, func(p Package) (io.ReadCloser, string, error) {
+		name := path.Base(p.DownloadURL)
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			return nil, "archive not found in " + dir, err
+		}
+		return f, "", nil
+	})
+}
+
+// MaxArchive caps a downloaded archive.
+const MaxArchive = 2 << 30
+
+// DownloadArchives fetches each package's download_url with client and
+// compares the SHA-256 of what it gets with the manifest's.
+func DownloadArchives(ctx context.Context, client *http.Client, m *Manifest) []Problem {
+	return checkArchives(m, func(p Package) (io.ReadCloser, string, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.DownloadURL, nil)
+		if err != nil {
+			return nil, "bad download_url", err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, "download failed", err
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, "download failed", fmt.Errorf("HTTP %s", resp.Status)
+		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, MaxArchive), resp.Body}, "", nil
+	})
+}
+
+func checkArchives(m *Manifest, open func(Package) (io.ReadCloser, string, error)) []Problem {
 	var out []Problem
 	for _, p := range m.Packages {
 		if p.DownloadURL == "" {
 			continue
 		}
 		name := path.Base(p.DownloadURL)
-		f, err := os.Open(filepath.Join(dir, name))
+		f, what, err := open(p)
 		if err != nil {
-			out = append(out, Problem{p.Name, name, "archive not found in " + dir, "put the downloaded archive there"})
+			out = append(out, Problem{p.Name, name, what + ": " + err.Error(), "check download_url"})
 			continue
 		}
 		h := sha256.New()

@@ -1,7 +1,10 @@
 package source
 
 import (
+	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,4 +80,30 @@ func FuzzParseManifest(f *testing.F) {
 			t.Fatal("packages lost in the round trip")
 		}
 	})
+}
+
+// TestDownloadArchives checks archive checksums over HTTP against a
+// server the test starts: a right one, a wrong one, a 404.
+func TestDownloadArchives(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/good-1.0.tar.gz":
+			w.Write([]byte("good"))
+		case "/bad-2.0.tar.gz":
+			w.Write([]byte("tampered"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	m := &Manifest{Packages: []Package{
+		{Name: "good", DownloadURL: srv.URL + "/good-1.0.tar.gz", SHA256: sha256Hex([]byte("good"))},
+		{Name: "bad", DownloadURL: srv.URL + "/bad-2.0.tar.gz", SHA256: sha256Hex([]byte("bad"))},
+		{Name: "gone", DownloadURL: srv.URL + "/gone-3.0.tar.gz", SHA256: sha256Hex([]byte("gone"))},
+	}}
+	ps := DownloadArchives(context.Background(), srv.Client(), m)
+	if len(ps) != 2 || ps[0].Package != "bad" || !strings.Contains(ps[0].Msg, "archive SHA-256 is") ||
+		ps[1].Package != "gone" || !strings.Contains(ps[1].Msg, "404") {
+		t.Errorf("problems = %v", ps)
+	}
 }

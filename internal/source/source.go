@@ -44,6 +44,7 @@ type Updated struct {
 
 // Check reports every way the tree, the manifest and the SBOM on disk
 // disagree; archives, when set, is a folder of downloaded archives.
+// Downloading archives is the caller's call to DownloadArchives.
 func Check(root string, m *Manifest, archives string) ([]Problem, error) {
 	tree, err := ReadTree(root, m)
 	if err != nil {

@@ -27,6 +27,10 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	dir := flags.String("C", ".", "the root of the source `tree`")
 	manifest := flags.String("manifest", "", "the manifest `file` (default: TREE/"+source.ManifestName+")")
 	var from, sbomPath, archives *string
+	var rel struct {
+		archive, name, version, supplier, cpe, license, url *string
+		outs                                                *outputsFlag
+	}
 	var force, download *bool
 	switch sub {
 	case "init":
@@ -37,8 +41,19 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	case "check":
 		archives = flags.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
 		download = flags.Bool("download", false, "download every package's archive from its download URL and check its sha256 (online)")
+	case "release":
+		rel.archive = flags.String("archive", "", "the release `archive` (.tar.xz, .tar.gz, .tgz, .tar.bz2 or .zip)")
+		rel.name = flags.String("name", "", "the project's `name` (default: from the archive's name)")
+		rel.version = flags.String("version", "", "the project's `version` (default: from the archive's name)")
+		rel.supplier = flags.String("supplier", "", "the project's supplier, `\"Organization: Name (email)\"` or \"Person: ...\"")
+		rel.cpe = flags.String("cpe", "", "the project's `CPE`, such as cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*")
+		rel.license = flags.String("license", "", "the project's license `expression`")
+		rel.url = flags.String("download-url", "", "where the archive is published")
+		sbomPath = flags.String("sbom", "Misc/sbom.spdx.json", "the curated source SBOM's `path` inside the archive")
+		rel.outs = &outputsFlag{allowed: map[string]bool{"spdx-json": true, "cyclonedx-json": true}}
+		flags.Var(rel.outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), cyclonedx-json; repeatable")
 	default:
-		return &usageError{fmt.Sprintf("unknown source subcommand %q (want init, update or check)", sub)}
+		return &usageError{fmt.Sprintf("unknown source subcommand %q (want init, update, check or release)", sub)}
 	}
 	flags.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: pysbom source %s [flags]\n\n", sub)
@@ -52,6 +67,10 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("source %s takes no arguments, got %s", sub, strings.Join(pos, " "))}
+	}
+	if sub == "release" {
+		return sourceRelease(e, *rel.archive, source.ReleaseOptions{Name: *rel.name, Version: *rel.version, CPE: *rel.cpe,
+			License: *rel.license, DownloadURL: *rel.url, SBOM: *sbomPath}, *rel.supplier, rel.outs)
 	}
 	root := *dir
 	if *manifest == "" {
@@ -135,5 +154,52 @@ func runSource(ctx context.Context, e *env, args []string) error {
 		return &findingsError{fmt.Sprintf("%d problems: the SBOM does not match the tree", len(problems))}
 	}
 	fmt.Fprintf(e.stdout, "%s matches the tree: %d packages\n", m.SPDX, len(m.Packages))
+	return nil
+}
+
+// sourceRelease writes the SBOM of a release archive.
+func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier string, outs *outputsFlag) error {
+	if file == "" {
+		return &usageError{"source release needs --archive FILE"}
+	}
+	name, version := source.SplitArchiveName(filepath.Base(file))
+	if opt.Name == "" {
+		opt.Name = name
+	}
+	if opt.Version == "" {
+		opt.Version = version
+	}
+	if supplier != "" {
+		p, err := parseParty(supplier)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--supplier: %v", err)}
+		}
+		opt.Supplier = p
+	}
+	if len(outs.list) == 0 {
+		outs.list = []output{{format: "spdx-json"}}
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	inv, problems, err := source.Release(file, opt)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs.list {
+		if err := writeAtomic(o.file, e.stdout, func(w io.Writer) error { return render(w, o.format, inv, created) }); err != nil {
+			return err
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.stderr, "pysbom: %s\n", p)
+	}
+	if opt.Supplier.IsZero() {
+		fmt.Fprintln(e.stderr, "pysbom: hint: name the project's supplier with --supplier (an NTIA minimum element)")
+	}
+	if len(problems) > 0 {
+		return &findingsError{fmt.Sprintf("%d problems: the archive does not match its SBOM", len(problems))}
+	}
 	return nil
 }

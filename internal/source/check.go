@@ -11,9 +11,11 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Problem is one disagreement between the manifest, the SBOM and the tree.
@@ -70,18 +72,24 @@ func Compute(root string, m *Manifest, tree *Tree) Result {
 				add(p.Name, "", fmt.Sprintf("include glob %q matches no file", g), "fix the glob or remove it from "+ManifestName)
 			}
 		}
+		var mine []string
 		for _, f := range tree.Covered(p) {
 			if other, ok := claimed[f]; ok {
 				add(p.Name, f, "also claimed by package "+other, "exclude it from one of them")
 				continue
 			}
 			claimed[f] = p.Name
-			h, err := tree.Hash(f)
-			if err != nil {
-				add(p.Name, f, "cannot read: "+err.Error(), "")
+			mine = append(mine, f)
+		}
+		hashed := make([]File, len(mine))
+		errs := make([]error, len(mine))
+		parallel(len(mine), func(i int) { hashed[i], errs[i] = tree.Hash(mine[i]) })
+		for i, f := range mine {
+			if errs[i] != nil {
+				add(p.Name, f, "cannot read: "+errs[i].Error(), "")
 				continue
 			}
-			res.Files[p.Name] = append(res.Files[p.Name], h)
+			res.Files[p.Name] = append(res.Files[p.Name], hashed[i])
 		}
 		if v, where, ok := codeVersion(root, p, res.Files[p.Name]); ok && v != p.Version {
 			add(p.Name, where, fmt.Sprintf("the vendored code declares version %s, the manifest %s", v, p.Version),
@@ -304,4 +312,24 @@ func codeVersion(root string, p Package, files []File) (version, where string, o
 func sha256Hex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

@@ -76,6 +76,19 @@ func Read(file string, lim archive.Limits) (*Result, error) {
 	return read(z, name, fmt.Sprintf("%x", h.Sum(nil)))
 }
 
+// ReadBytes reads a wheel held in memory; base is its file name.
+func ReadBytes(base string, data []byte, lim archive.Limits) (*Result, error) {
+	name, err := wheelname.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	z, err := archive.OpenZip(bytes.NewReader(data), int64(len(data)), lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", base, err)
+	}
+	return read(z, name, fmt.Sprintf("%x", sha256.Sum256(data)))
+}
+
 // inMemory is the largest wheel read into memory to be read only once.
 const inMemory = 256 << 20
 

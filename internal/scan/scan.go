@@ -9,8 +9,10 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -153,6 +155,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		if known, err = nl.Names(ctx, "PyPI"); err != nil {
 			return nil, err
 		}
+	}
+	if err := prefetch(ctx, src, all, known, cache); err != nil {
+		return nil, err
 	}
 	nativeCache := map[string][]*osv.Record{}
 	for _, p := range all {
@@ -509,4 +514,56 @@ func backport(opt Options, d distroPkg, rec *osv.Record) string {
 		}
 	}
 	return ""
+}
+
+// prefetch looks up and compiles the records of every PyPI name the
+// components use, on all cores: lookups and compilation are most of a
+// large scan's time, and each name is independent.
+func prefetch(ctx context.Context, src Source, all []*inventory.Package, known map[string]bool, cache map[string][]*match.Compiled) error {
+	var keys, names []string
+	seen := map[string]bool{}
+	for _, p := range all {
+		name, _, ok := pypiIdentity(p)
+		if !ok {
+			continue
+		}
+		key := pep503.Normalize(name)
+		if seen[key] || known != nil && !known[key] {
+			continue
+		}
+		seen[key] = true
+		keys, names = append(keys, key), append(names, name)
+	}
+	out := make([][]*match.Compiled, len(keys))
+	errs := make([]error, len(keys))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				recs, err := src.Lookup(ctx, "PyPI", names[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				for _, rec := range recs {
+					out[i] = append(out[i], match.Compile(rec))
+				}
+			}
+		}()
+	}
+	for i := range keys {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, k := range keys {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		cache[k] = out[i]
+	}
+	return nil
 }

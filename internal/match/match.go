@@ -64,7 +64,26 @@ type compiledRange struct {
 func (c *Compiled) Record() *osv.Record { return c.rec }
 
 // Compile parses the PyPI parts of a record.
-func Compile(r *osv.Record) *Compiled {
+func Compile(r *osv.Record) *Compiled { return compile(r, map[string]parsedVersion{}) }
+
+// CompileAll compiles the records of one package, parsing each distinct
+// version string of their versions[] once (the records of a package
+// repeat the same versions).
+func CompileAll(rs []*osv.Record) []*Compiled {
+	memo := map[string]parsedVersion{}
+	out := make([]*Compiled, len(rs))
+	for i, r := range rs {
+		out[i] = compile(r, memo)
+	}
+	return out
+}
+
+type parsedVersion struct {
+	v  pep440.Version
+	ok bool
+}
+
+func compile(r *osv.Record, memo map[string]parsedVersion) *Compiled {
 	c := &Compiled{rec: r}
 	if r.Withdrawn != "" {
 		return c
@@ -76,9 +95,14 @@ func Compile(r *osv.Record) *Compiled {
 		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions,
 			parsed: make([]pep440.Version, 0, len(a.Versions)), ok: make([]bool, 0, len(a.Versions))}
 		for _, s := range a.Versions {
-			v, err := pep440.Parse(s)
-			ca.parsed = append(ca.parsed, v)
-			ca.ok = append(ca.ok, err == nil)
+			pv, seen := memo[s]
+			if !seen {
+				v, err := pep440.Parse(s)
+				pv = parsedVersion{v, err == nil}
+				memo[s] = pv
+			}
+			ca.parsed = append(ca.parsed, pv.v)
+			ca.ok = append(ca.ok, pv.ok)
 		}
 		for _, rg := range a.Ranges {
 			if rg.Type != "ECOSYSTEM" && rg.Type != "SEMVER" {

@@ -548,9 +548,7 @@ func prefetch(ctx context.Context, src Source, all []*inventory.Package, known m
 					errs[i] = err
 					continue
 				}
-				for _, rec := range recs {
-					out[i] = append(out[i], match.Compile(rec))
-				}
+				out[i] = match.CompileAll(recs)
 			}
 		}()
 	}

@@ -19,14 +19,6 @@ func stdJSON(t *testing.T, v any, prefix string) string {
 
 var tricky = []string{"", "plain", `q"uote\back`, "tab\tnl\ncr\r\x00\x1f\x7f", "na\xefve", "<&>", "\u2028\u2029", "日本語", "\xed\xa0\x80", "émoji 🐍"}
 
-func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
-	for _, s := range tricky {
-		if got, want := string(appendJSONString(nil, s)), stdJSON(t, s, ""); got != want {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
 func TestAppendEntriesMatchEncodingJSON(t *testing.T) {
 	for _, s := range tricky {
 		f := file{SPDXID: "SPDXRef-File-1", FileName: "./" + s, Checksums: []checksum{{"SHA1", "ab"}, {"SHA256", s}},
@@ -46,15 +38,4 @@ func TestAppendEntriesMatchEncodingJSON(t *testing.T) {
 	if got, want := string(appendFile(nil, f)), stdJSON(t, f, "    "); got != want {
 		t.Errorf("appendFile without checksums:\n%s\nwant\n%s", got, want)
 	}
-}
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range tricky {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(appendJSONString(nil, s)), stdJSON(t, s, ""); got != want {
-			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	})
 }

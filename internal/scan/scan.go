@@ -37,6 +37,12 @@ type Options struct {
 	Changelog func(pkg string) (version string, fixed map[string]string, err error)
 }
 
+// bulkSource is a Source that can return the records of many names in
+// one pass.
+type bulkSource interface {
+	LookupAll(ctx context.Context, ecosystem string, names []string) (map[string][]*osv.Record, error)
+}
+
 // nameLister is a Source that can list the names it has records for.
 type nameLister interface {
 	Names(ctx context.Context, ecosystem string) (map[string]bool, error)
@@ -150,7 +156,8 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 	cache := map[string][]*match.Compiled{}
 	debCache := map[string][]*osv.Record{}
 	var known map[string]bool
-	if nl, ok := src.(nameLister); ok {
+	nl, lists := src.(nameLister)
+	if _, bulk := src.(bulkSource); lists && !bulk { // a bulk source's prefetch reads every name in one pass
 		var err error
 		if known, err = nl.Names(ctx, "PyPI"); err != nil {
 			return nil, err
@@ -536,6 +543,13 @@ func prefetch(ctx context.Context, src Source, all []*inventory.Package, known m
 	}
 	out := make([][]*match.Compiled, len(keys))
 	errs := make([]error, len(keys))
+	var bulk map[string][]*osv.Record
+	if b, ok := src.(bulkSource); ok && len(keys) > 32 {
+		var err error
+		if bulk, err = b.LookupAll(ctx, "PyPI", keys); err != nil {
+			return err
+		}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -543,10 +557,13 @@ func prefetch(ctx context.Context, src Source, all []*inventory.Package, known m
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				recs, err := src.Lookup(ctx, "PyPI", names[i])
-				if err != nil {
-					errs[i] = err
-					continue
+				recs := bulk[keys[i]] // all of a name's records, or none
+				if bulk == nil {
+					var err error
+					if recs, err = src.Lookup(ctx, "PyPI", names[i]); err != nil {
+						errs[i] = err
+						continue
+					}
 				}
 				out[i] = match.CompileAll(recs)
 			}

@@ -19,7 +19,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -50,6 +52,8 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS affected_name ON affected (ecosystem, name);
 CREATE INDEX IF NOT EXISTS affected_id ON affected (id);
+CREATE INDEX IF NOT EXISTS records_withdrawn ON records (withdrawn);
+CREATE INDEX IF NOT EXISTS records_modified ON records (modified);
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, imported TEXT NOT NULL, records INTEGER NOT NULL);
 `
 
@@ -124,6 +128,82 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 	return out, rows.Err()
 }
 
+// LookupAll returns the records of every named package of ecosystem
+// (names normalised as Lookup does), keyed by the normalised name, in one
+// pass over the database, each record decoded once however many of the
+// packages it names (in parallel): for a scan of many packages this is much
+// cheaper than a Lookup per name.
+func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (map[string][]*osv.Record, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		if ecosystem == "PyPI" {
+			n = pep503.Normalize(n)
+		}
+		want[n] = true
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT a.name, r.id, r.data FROM affected a JOIN records r ON r.id = a.id
+		WHERE a.ecosystem = ? ORDER BY a.name, r.id`, ecosystem)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.path, err)
+	}
+	defer rows.Close()
+	type row struct {
+		name, id string
+		data     []byte
+	}
+	var todo []row
+	index := map[string]int{} // record id -> position of its first row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.name, &r.id, &r.data); err != nil {
+			return nil, err
+		}
+		if !want[r.name] {
+			continue
+		}
+		if _, ok := index[r.id]; ok {
+			r.data = nil // decoded once, from its first row
+		} else {
+			index[r.id] = len(todo)
+		}
+		todo = append(todo, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	recs := make([]*osv.Record, len(todo))
+	errs := make([]error, len(todo))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				recs[i], errs[i] = osv.Parse(todo[i].data, todo[i].id)
+			}
+		}()
+	}
+	for i, r := range todo {
+		if r.data != nil {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	out := map[string][]*osv.Record{}
+	for _, r := range todo {
+		j := index[r.id]
+		if errs[j] != nil {
+			return nil, fmt.Errorf("%s: stored record %s: %w", d.path, r.id, errs[j])
+		}
+		if k := len(out[r.name]); k == 0 || out[r.name][k-1].ID != r.id {
+			out[r.name] = append(out[r.name], recs[j])
+		}
+	}
+	return out, nil
+}
+
 // Names returns the (normalised) package names of ecosystem that any
 // record names, so that a scan asks only about those.
 func (d *DB) Names(ctx context.Context, ecosystem string) (map[string]bool, error) {
@@ -171,10 +251,10 @@ func (d *DB) Status(ctx context.Context) (*Status, error) {
 	if err := q(`SELECT COUNT(*) FROM records WHERE withdrawn != ''`, &s.Withdrawn); err != nil {
 		return nil, err
 	}
-	if err := q(`SELECT COUNT(DISTINCT ecosystem || '/' || name) FROM affected WHERE ecosystem != 'GIT'`, &s.Packages); err != nil {
+	if err := q(`SELECT COUNT(*) FROM (SELECT DISTINCT ecosystem, name FROM affected WHERE ecosystem != 'GIT')`, &s.Packages); err != nil {
 		return nil, err
 	}
-	if err := q(`SELECT COUNT(DISTINCT name) FROM affected WHERE ecosystem = 'GIT'`, &s.Repos); err != nil {
+	if err := q(`SELECT COUNT(*) FROM (SELECT DISTINCT name FROM affected WHERE ecosystem = 'GIT')`, &s.Repos); err != nil {
 		return nil, err
 	}
 	var newest sql.NullString

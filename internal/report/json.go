@@ -1,0 +1,175 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/pysbom/pysbom/internal/jsonstr"
+	"github.com/pysbom/pysbom/internal/scan"
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+// JSON writes the scan as indented JSON: the database it used, then the
+// result. The bytes are those encoding/json writes (two-space indent, no
+// HTML escaping); the findings are written by hand because a large scan
+// has thousands of them and indenting encoding/json's output doubled the
+// time of the whole command.
+func JSON(w io.Writer, st *vulndb.Status, res *scan.Result) error {
+	var db bytes.Buffer
+	enc := json.NewEncoder(&db)
+	enc.SetIndent("  ", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(st); err != nil {
+		return err
+	}
+	b := make([]byte, 0, 64<<10+len(res.Findings)*640)
+	b = append(b, "{\n  \"database\": "...)
+	b = append(b, bytes.TrimSuffix(db.Bytes(), []byte("\n"))...)
+	b = append(b, ",\n  \"components\": "...)
+	b = strconv.AppendInt(b, int64(res.Components), 10)
+	b = append(b, ",\n  \"scanned\": "...)
+	b = strconv.AppendInt(b, int64(res.Scanned), 10)
+	b = append(b, ",\n  \"findings\": "...)
+	switch {
+	case res.Findings == nil:
+		b = append(b, "null"...)
+	case len(res.Findings) == 0:
+		b = append(b, "[]"...)
+	default:
+		b = append(b, '[')
+		for i, f := range res.Findings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n    "...)
+			b = appendFinding(b, f)
+		}
+		b = append(b, "\n  ]"...)
+	}
+	b = append(b, "\n}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+const fi = "\n      " // a finding's fields, at depth 3
+
+func appendField(b []byte, first bool, key string) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = append(b, fi...)
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, "\": "...)
+}
+
+func appendStrings(b []byte, ss []string, indent string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	if len(ss) == 0 {
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = append(b, indent...)
+		b = append(b, "  "...)
+		b = jsonstr.Append(b, s)
+	}
+	b = append(b, '\n')
+	b = append(b, indent...)
+	return append(b, ']')
+}
+
+// appendFloat writes a float64 as encoding/json does.
+func appendFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendFinding(b []byte, f *scan.Finding) []byte {
+	const ind = "      "
+	b = append(b, '{')
+	b = appendField(b, true, "component")
+	b = jsonstr.Append(b, f.Component)
+	b = appendField(b, false, "name")
+	b = jsonstr.Append(b, f.Name)
+	b = appendField(b, false, "version")
+	b = jsonstr.Append(b, f.Version)
+	if f.PURL != "" {
+		b = appendField(b, false, "purl")
+		b = jsonstr.Append(b, f.PURL)
+	}
+	b = appendField(b, false, "id")
+	b = jsonstr.Append(b, f.ID)
+	b = appendField(b, false, "aliases")
+	b = appendStrings(b, f.Aliases, ind)
+	if f.Summary != "" {
+		b = appendField(b, false, "summary")
+		b = jsonstr.Append(b, f.Summary)
+	}
+	b = appendField(b, false, "severity")
+	b = jsonstr.Append(b, f.Severity)
+	if f.Score != 0 {
+		b = appendField(b, false, "score")
+		b = appendFloat(b, f.Score)
+	}
+	for _, kv := range [][2]string{{"vector", f.Vector}, {"fixed", f.Fixed}} {
+		if kv[1] != "" {
+			b = appendField(b, false, kv[0])
+			b = jsonstr.Append(b, kv[1])
+		}
+	}
+	b = appendField(b, false, "advice")
+	b = jsonstr.Append(b, f.Advice)
+	if len(f.Labels) > 0 {
+		b = appendField(b, false, "labels")
+		b = appendStrings(b, f.Labels, ind)
+	}
+	b = appendField(b, false, "how")
+	b = jsonstr.Append(b, f.How)
+	if len(f.Diagnostics) > 0 {
+		b = appendField(b, false, "diagnostics")
+		b = appendStrings(b, f.Diagnostics, ind)
+	}
+	if v := f.VEX; v != nil {
+		const vi = "\n        "
+		b = appendField(b, false, "vex")
+		b = append(b, "{"+vi+"\"status\": "...)
+		b = jsonstr.Append(b, v.Status)
+		for _, kv := range [][2]string{{"justification", v.Justification}, {"impactStatement", v.ImpactStatement}, {"actionStatement", v.ActionStatement}} {
+			if kv[1] != "" {
+				b = append(b, ","+vi+"\""...)
+				b = append(b, kv[0]...)
+				b = append(b, "\": "...)
+				b = jsonstr.Append(b, kv[1])
+			}
+		}
+		b = append(b, ","+vi+"\"source\": "...)
+		b = jsonstr.Append(b, v.Source)
+		b = append(b, ","+vi+"\"suppressed\": "...)
+		b = strconv.AppendBool(b, v.Suppressed)
+		b = append(b, "\n      }"...)
+	}
+	return append(b, "\n    }"...)
+}

@@ -1,0 +1,55 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pysbom/pysbom/internal/scan"
+	"github.com/pysbom/pysbom/internal/vulndb"
+)
+
+// std is what the command wrote before JSON existed: encoding/json with
+// a two-space indent and HTML escaping off.
+func std(t *testing.T, st *vulndb.Status, res *scan.Result) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(struct {
+		Database *vulndb.Status `json:"database"`
+		*scan.Result
+	}{st, res}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestJSONMatchesEncodingJSON(t *testing.T) {
+	st := &vulndb.Status{Path: "v.db", Records: 3, Sources: []vulndb.Source{{Name: "<src>", Records: 3}}}
+	tricky := []string{"", "q\"uote\\", "tab\tnl\n", "<&>", "na\xefve", "\u2028", "日本"}
+	for _, res := range []*scan.Result{
+		{Findings: []*scan.Finding{}},
+		{Findings: nil},
+		{Components: 3, Scanned: 2, Findings: []*scan.Finding{
+			{Component: "c1", Name: "demo", Version: "1.5", ID: "PYSEC-1", Aliases: nil, Severity: "UNKNOWN", Advice: "a", How: "h"},
+			{Component: "c2", Name: tricky[1], Version: tricky[2], PURL: "pkg:pypi/x@1", ID: "GHSA-1", Aliases: []string{},
+				Summary: tricky[3], Severity: "HIGH", Score: 7.5, Vector: "CVSS:3.1/AV:N", Fixed: "2.0", Advice: tricky[4],
+				Labels: []string{"native", tricky[5]}, How: tricky[6], Diagnostics: []string{"d1", "d2"},
+				VEX: &scan.VEXStatus{Status: "not_affected", Justification: "j", ImpactStatement: "<i>", Source: "s", Suppressed: true}},
+			{Component: "c3", Name: "n", Version: "v", ID: "X", Aliases: []string{"A", "B"}, Severity: "LOW", Score: 10, Advice: "", How: "",
+				VEX: &scan.VEXStatus{Status: "affected", ActionStatement: "upgrade", Source: "s"}},
+			{Component: "c4", Name: "n", Version: "v", ID: "Y", Severity: "LOW", Score: 0.1, How: "x"},
+		}},
+	} {
+		var got bytes.Buffer
+		if err := JSON(&got, st, res); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(std(t, st, res), got.String()); diff != "" {
+			t.Errorf("JSON differs from encoding/json (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -32,6 +32,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.Var(&format, "o", "output `FORMAT`: table, json, sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.6 with vulnerabilities), cyclonedx-vex (the same, every vulnerability with an analysis) openvex or csaf-vex (the triage state as OpenVEX or CSAF 2.0 VEX: VEXed findings as stated, the rest under_investigation)")
 	namespace := fs.String("vex-namespace", "urn:pysbom:publisher:unknown", "the publisher's `URI` -o csaf-vex names")
 	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex and csaf-vex name")
+	cpe := fs.Bool("cpe", false, "also match components by their CPEs against CPE records (NVD CVE JSON 2.0 feeds imported with db import); prone to false positives, labelled confidence=cpe")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
@@ -71,7 +72,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := scan.ScanWith(ctx, inv, db, scan.Options{Changelog: localChangelog})
+	res, err := scan.ScanWith(ctx, inv, db, scan.Options{Changelog: localChangelog, CPE: *cpe})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/match"
 	"github.com/pysbom/pysbom/internal/native/upstream"
+	"github.com/pysbom/pysbom/internal/nvd"
 	"github.com/pysbom/pysbom/internal/osv"
 )
 
@@ -89,6 +90,52 @@ func native(ctx context.Context, src Source, cache map[string][]*osv.Record, p *
 			f.Advice = "no fix known"
 		}
 		out = append(out, f)
+	}
+	return out, nil
+}
+
+// cpeFindings matches a component's CPEs against CPE records.
+func cpeFindings(ctx context.Context, src Source, cache map[string][]*osv.Record, p *inventory.Package) ([]*Finding, error) {
+	var out []*Finding
+	for _, cpe := range p.CPEs {
+		product, version, ok := nvd.Product(cpe)
+		if !ok {
+			continue
+		}
+		if version == "" {
+			version = p.Version
+		}
+		if version == "" {
+			continue
+		}
+		key := nvd.Ecosystem + "/" + product
+		recs, seen := cache[key]
+		if !seen {
+			var err error
+			if recs, err = src.Lookup(ctx, nvd.Ecosystem, product); err != nil {
+				return nil, err
+			}
+			cache[key] = recs
+		}
+		for _, rec := range recs {
+			m := match.Generic(rec, nvd.Ecosystem, product, version)
+			if !m.Affected {
+				continue
+			}
+			f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
+				Summary: summary(rec), How: "CPE " + product + ": " + m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics,
+				Labels: []string{"native", "confidence=cpe"}, record: rec}
+			rate(f, rec, product)
+			switch {
+			case m.Fixed != "":
+				f.Advice = "upgrade to " + m.Fixed + " or later"
+			case m.LastAffected != "":
+				f.Advice = "no fix known (last affected " + m.LastAffected + ")"
+			default:
+				f.Advice = "no fix known"
+			}
+			out = append(out, f)
+		}
 	}
 	return out, nil
 }

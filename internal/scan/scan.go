@@ -35,6 +35,11 @@ type Options struct {
 	// finding on a component of that package version whose ID or alias
 	// the changelog names is labelled fixed-by-distro.
 	Changelog func(pkg string) (version string, fixed map[string]string, err error)
+	// CPE also matches components by their CPEs against CPE records (NVD
+	// feeds imported into the database); off by default, as CPE matching
+	// is prone to false positives. Such findings are labelled
+	// confidence=cpe.
+	CPE bool
 }
 
 // bulkSource is a Source that can return the records of many names in
@@ -171,14 +176,26 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		res.Components++
 		name, version, ok := pypiIdentity(p)
 		if !ok {
-			q, ok := nativeQueryOf(p)
-			if !ok {
+			q, byPURL := nativeQueryOf(p)
+			byCPE := opt.CPE && len(p.CPEs) > 0
+			if !byPURL && !byCPE {
 				continue
 			}
 			res.Scanned++
-			found, err := native(ctx, src, nativeCache, p, q)
-			if err != nil {
-				return nil, err
+			var found []*Finding
+			if byPURL {
+				f, err := native(ctx, src, nativeCache, p, q)
+				if err != nil {
+					return nil, err
+				}
+				found = f
+			}
+			if byCPE {
+				f, err := cpeFindings(ctx, src, nativeCache, p)
+				if err != nil {
+					return nil, err
+				}
+				found = append(found, f...)
 			}
 			for _, f := range found {
 				if carried[p.ID] {

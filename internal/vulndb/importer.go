@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/nvd"
 	"io"
 	"io/fs"
 	"os"
@@ -138,6 +139,28 @@ func importPath(ctx context.Context, tx *sql.Tx, path string, rep *Report, opt O
 	add := func(name string, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if nvd.IsFeed(data) {
+			recs, err := nvd.Convert(data, name)
+			if err != nil {
+				rep.Skipped = append(rep.Skipped, Skipped{name, err})
+				return nil
+			}
+			for _, r := range recs {
+				raw, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				if err := store(ctx, tx, r, raw, path); err != nil {
+					return err
+				}
+				n++
+				rep.Imported++
+			}
+			if opt.Progress != nil {
+				opt.Progress(rep.Imported)
+			}
+			return nil
 		}
 		r, err := osv.Parse(data, name)
 		if err != nil {

@@ -62,7 +62,7 @@ func TestProduct(t *testing.T) {
 	for cpe, want := range map[string][3]string{
 		"cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*": {"openssl:openssl", "3.0.13", "true"},
 		"cpe:2.3:a:python:python:*:*:*:*:*:*:*:*":        {"python:python", "", "true"},
-		"cpe:2.3:o:linux:linux_kernel:6.1:*:*:*:*:*:*:*":  {"", "", "false"},
+		"cpe:2.3:o:linux:linux_kernel:6.1:*:*:*:*:*:*:*": {"", "", "false"},
 		"cpe:/a:openssl:openssl:1.0":                     {"", "", "false"},
 	} {
 		p, v, ok := Product(cpe)

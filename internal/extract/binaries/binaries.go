@@ -144,7 +144,7 @@ func (o *observer) file(fsys fs.FS, name string) {
 	var fe *elffile.FormatError
 	switch {
 	case errors.Is(err, elffile.ErrNotELF):
-		o.foreignLibrary(ra, name) // Mach-O or PE in a library folder; else a linker script or no binary at all
+		o.foreignLibrary(ra, size, name) // Mach-O or PE in a library folder; else a linker script or no binary at all
 		return
 	case errors.As(err, &fe):
 		o.problem(name, "native binary cannot be parsed: %s", fe.Msg)
@@ -216,9 +216,9 @@ func isBundledLibrary(name string, f *elffile.File) bool {
 var hashed = regexp.MustCompile(`^(.+?)-[0-9a-f]{8,32}(\.so(?:\.[0-9.]+)?|\.[0-9.]+\.so|\.dll)$`)
 
 // foreignLibrary records a Mach-O or PE library bundled by delocate
-// (.dylibs/) or delvewheel (<pkg>.libs/) by its file name; its bytes are
-// not fingerprinted yet, so the version stays unknown.
-func (o *observer) foreignLibrary(ra io.ReaderAt, name string) {
+// (.dylibs/) or delvewheel (<pkg>.libs/): identified from its data
+// sections' version strings when they have one, else by its file name.
+func (o *observer) foreignLibrary(ra io.ReaderAt, size int64, name string) {
 	dir := path.Base(path.Dir(name))
 	if !strings.HasSuffix(dir, ".libs") && !strings.HasSuffix(dir, ".dylibs") {
 		return
@@ -229,6 +229,28 @@ func (o *observer) foreignLibrary(ra io.ReaderAt, name string) {
 	}
 	o.res.Binaries++
 	base := path.Base(name)
+	// The library's own version strings, when its data sections carry them.
+	var facts *elffile.File
+	var strs []byte
+	if machofile.Magic(magic[:]) {
+		if reps, err := machofile.Examine(name, ra, size); err == nil && len(reps) > 0 {
+			facts, strs = reps[0].Facts, reps[0].Strings
+		}
+	} else if rep, err := pefile.Examine(name, ra, size); err == nil {
+		facts, strs = rep.Facts, rep.Strings
+	}
+	if facts != nil {
+		if ms := libver.Scan(facts, strs, base); len(ms) > 0 {
+			for _, m := range ms {
+				c := &inventory.Package{Name: m.Name, Version: m.Version, PURL: m.PURL(), Kind: inventory.KindLibrary}
+				if m.Version != "" {
+					c.CPEs = []string{m.CPE23()}
+				}
+				o.add(c, fmt.Sprintf("%s is %s: %s", name, m.Name, m.Evidence), m.Confidence, name)
+			}
+			return
+		}
+	}
 	lib := base
 	if m := hashed.FindStringSubmatch(base); m != nil {
 		lib = m[1]

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path"
 
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/lang"
+	"github.com/pysbom/pysbom/internal/native/libver"
 	"github.com/pysbom/pysbom/internal/native/machofile"
 	"github.com/pysbom/pysbom/internal/native/pefile"
 )
@@ -64,7 +66,9 @@ func examineReader(rel string, r io.ReaderAt, size int64) ([]*Binary, error) {
 			if len(reps) > 1 {
 				p += "#" + rep.Arch
 			}
-			out = append(out, foreign(p, "Mach-O", rep.Arch, rep.Kind, rep.Checks, rep.Facts))
+			b := foreign(p, "Mach-O", rep.Arch, rep.Kind, rep.Checks, rep.Facts)
+			b.Libraries = libver.Scan(rep.Facts, rep.Strings, path.Base(rel))
+			out = append(out, b)
 		}
 		return out, nil
 	case "PE":
@@ -75,7 +79,9 @@ func examineReader(rel string, r io.ReaderAt, size int64) ([]*Binary, error) {
 			}
 			return malformed(err)
 		}
-		return []*Binary{foreign(rel, "PE", rep.Machine, rep.Kind, rep.Checks, rep.Facts)}, nil
+		b := foreign(rel, "PE", rep.Machine, rep.Kind, rep.Checks, rep.Facts)
+		b.Libraries = libver.Scan(rep.Facts, rep.Strings, path.Base(rel))
+		return []*Binary{b}, nil
 	}
 	return nil, ErrNotBinary
 }

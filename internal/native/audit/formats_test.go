@@ -19,7 +19,9 @@ func TestMachOAndPE(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/hello\n\ngo 1.21\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "main.go"), []byte(goMain), 0o644)
+	// The program carries expat's version string, as a binary with expat
+	// linked in would: library fingerprints read Mach-O and PE data too.
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nvar banner = \"expat_2.6.4\"\n\nfunc main() { println(banner) }\n"), 0o644)
 	targets := []struct {
 		goos, goarch, out string
 		want              map[string]string
@@ -63,6 +65,9 @@ func TestMachOAndPE(t *testing.T) {
 			}
 			if !b.Lang.Has(lang.Go) {
 				t.Errorf("languages = %+v, want Go", b.Lang.Languages)
+			}
+			if len(b.Libraries) != 1 || b.Libraries[0].Name != "expat" || b.Libraries[0].Version != "2.6.4" {
+				t.Errorf("libraries = %+v, want expat 2.6.4", b.Libraries)
 			}
 		})
 	}

@@ -132,6 +132,10 @@ func Strings(f *elffile.File) []byte {
 	return out
 }
 
+// Runs returns the printable runs of at least 3 bytes of b, one per line:
+// the strings of a data section of any binary format.
+func Runs(b []byte) []byte { return appendRuns(nil, b) }
+
 func printable(c byte) bool { return c >= 0x20 && c < 0x7f || c == '\t' }
 
 func appendRuns(out, b []byte) []byte {

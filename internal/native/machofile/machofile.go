@@ -24,6 +24,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
+	"github.com/pysbom/pysbom/internal/native/libver"
 )
 
 // ErrNotMachO is returned (wrapped) for input without a Mach-O magic.
@@ -50,6 +51,9 @@ type Report struct {
 	// Facts carries the names that language detection and library
 	// fingerprints read, in the shape of an ELF file's facts.
 	Facts *elffile.File
+	// Strings are the printable runs of the data sections (__cstring,
+	// __const, __data), one per line, for library fingerprints.
+	Strings []byte
 }
 
 const (
@@ -109,7 +113,7 @@ func arch(f *macho.File) string {
 }
 
 func examine(name string, f *macho.File, size int64) Report {
-	rep := Report{Arch: arch(f), Facts: facts(name, f, size)}
+	rep := Report{Arch: arch(f), Facts: facts(name, f, size), Strings: dataStrings(f, size)}
 	switch f.Type {
 	case typeExecute:
 		rep.Kind = harden.Exec
@@ -289,6 +293,24 @@ func checks(f *macho.File, rep Report) []harden.Result {
 		add("bti_pac", harden.Fail, "no", "arm64, not arm64e: no pointer authentication ABI")
 	default:
 		add("bti_pac", harden.NA, "n/a", "not arm64")
+	}
+	return out
+}
+
+// dataStrings reads the strings of the data sections (not code, not the
+// symbol tables), each at most the file's size.
+func dataStrings(f *macho.File, size int64) []byte {
+	var out []byte
+	for _, s := range f.Sections {
+		if s.Seg != "__TEXT" && s.Seg != "__DATA" && s.Seg != "__DATA_CONST" || s.Name == "__text" || s.Name == "__stubs" {
+			continue
+		}
+		if s.Size == 0 || s.Size > uint64(size) {
+			continue
+		}
+		if b, err := s.Data(); err == nil {
+			out = append(out, libver.Runs(b)...)
+		}
 	}
 	return out
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
+	"github.com/pysbom/pysbom/internal/native/libver"
 )
 
 // ErrNotPE is returned (wrapped) for input without the MZ/PE signatures.
@@ -38,6 +39,7 @@ type Report struct {
 	Kind    harden.Kind
 	Checks  []harden.Result
 	Facts   *elffile.File // names for language detection, in ELF-facts shape
+	Strings []byte        // printable runs of the data sections, for library fingerprints
 }
 
 // DllCharacteristics bits.
@@ -74,7 +76,7 @@ func Examine(name string, r io.ReaderAt, size int64) (rep *Report, err error) {
 		return nil, &elffile.FormatError{Path: name, Msg: err.Error()}
 	}
 	p := &peFile{f: f, r: sr, size: size}
-	rep = &Report{Facts: p.facts(name)}
+	rep = &Report{Facts: p.facts(name), Strings: p.dataStrings()}
 	switch f.Machine {
 	case pe.IMAGE_FILE_MACHINE_AMD64:
 		rep.Machine = "x86_64"
@@ -328,6 +330,21 @@ func (p *peFile) checks(rep *Report) []harden.Result {
 		add("high_image_base", harden.Pass, "yes", fmt.Sprintf("image base 0x%x", imageBase))
 	default:
 		add("high_image_base", harden.Fail, "no", fmt.Sprintf("image base 0x%x is below 4 GB", imageBase))
+	}
+	return out
+}
+
+// dataStrings reads the strings of the initialised data sections
+// (.rdata, .data), each at most the file's size.
+func (p *peFile) dataStrings() []byte {
+	var out []byte
+	for _, s := range p.f.Sections {
+		if s.Characteristics&0x40 == 0 || s.Characteristics&scnExecute != 0 || int64(s.Size) > p.size {
+			continue // IMAGE_SCN_CNT_INITIALIZED_DATA, not code
+		}
+		if b, err := s.Data(); err == nil {
+			out = append(out, libver.Runs(b)...)
+		}
 	}
 	return out
 }

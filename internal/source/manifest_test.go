@@ -107,3 +107,33 @@ func TestDownloadArchives(t *testing.T) {
 		t.Errorf("problems = %v", ps)
 	}
 }
+
+// TestGitignore leaves out what git would not track, as CPython's
+// generate_sbom.py does with git check-ignore.
+func TestGitignore(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{
+		".gitignore":              "*.log\n/vendor/z/generated.h\nbuild/\n",
+		"vendor/z/z.c":            "int z;",
+		"vendor/z/debug.log":      "x",
+		"vendor/z/generated.h":    "x",
+		"vendor/z/build/out.c":    "x",
+		"vendor/z/sub/.gitignore": "*.tmp\n!keep.tmp\n",
+		"vendor/z/sub/a.tmp":      "x",
+		"vendor/z/sub/keep.tmp":   "x",
+		"vendor/z/sub/b.c":        "x",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(body), 0o644)
+	}
+	m := &Manifest{SPDX: "s.json", Packages: []Package{{Name: "z", Include: []string{"vendor/z/**"}}}}
+	tree, err := ReadTree(root, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"vendor/z/sub/.gitignore", "vendor/z/sub/b.c", "vendor/z/sub/keep.tmp", "vendor/z/z.c"}
+	if strings.Join(tree.Files, " ") != strings.Join(want, " ") {
+		t.Errorf("files = %v, want %v", tree.Files, want)
+	}
+}

@@ -79,7 +79,8 @@ func buildOutput(p string) bool {
 		base == ".DS_Store"
 }
 
-// ReadTree lists the files under the folders the manifest's globs name.
+// ReadTree lists the files under the folders the manifest's globs name,
+// without those git would ignore (.gitignore files from the root down).
 // A symbolic link that leaves the tree is refused.
 func ReadTree(root string, m *Manifest) (*Tree, error) {
 	t := &Tree{Root: root}
@@ -94,7 +95,9 @@ func ReadTree(root string, m *Manifest) (*Tree, error) {
 		}
 	}
 	seen := map[string]bool{}
+	ign := &gitignore{}
 	for d := range dirs {
+		ign.loadAncestors(root, d)
 		start := filepath.Join(root, filepath.FromSlash(d))
 		err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -105,6 +108,15 @@ func ReadTree(root string, m *Manifest) (*Tree, error) {
 			}
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
+			if e.IsDir() {
+				if rel != "." {
+					ign.load(root, rel)
+				}
+				if rel != "." && rel != d && ign.Ignored(rel, true) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
 			if e.Type()&fs.ModeSymlink != 0 {
 				target, err := filepath.EvalSymlinks(p)
 				if err != nil {
@@ -120,7 +132,7 @@ func ReadTree(root string, m *Manifest) (*Tree, error) {
 			} else if !e.Type().IsRegular() {
 				return nil
 			}
-			if !seen[rel] && !buildOutput(rel) {
+			if !seen[rel] && !buildOutput(rel) && !ign.Ignored(rel, false) {
 				seen[rel] = true
 				t.Files = append(t.Files, rel)
 			}

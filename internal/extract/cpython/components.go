@@ -71,6 +71,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string, o
 		out.Packages = append(out.Packages, p)
 		contains(id)
 	}
+	found := map[string]string{}  // vendored library -> version the bytes show
 	libIDs := map[string]string{} // real path -> component ID
 	for _, path := range b.sortedLibs() {
 		l := b.Libs[path]
@@ -100,17 +101,26 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string, o
 				cpe = m.CPE23()
 			}
 			addVendored(bin, m.Name, m.Version, m.PURL(), cpe, rel(bin.Path)+" contains "+m.Name+": "+m.Evidence)
+			found[m.Name] = m.Version
 		}
-		// HACL* and libb2 leave no version in the bytes: like vendored
+		// HACL* and libb2 leave no version in the bytes: the source
+		// tree's SBOM gives it when present; otherwise, like vendored
 		// Python code without a version, they are reported, not guessed.
 		for _, v := range []struct {
-			on         bool
-			name, sign string
-		}{{bin.HACL, "HACL*", "Hacl_* functions"}, {bin.Blake2, "libb2", "PyBlake2_* functions"}} {
-			if v.on {
-				out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.UnknownVendored, Package: interp.ID, Path: rel(bin.Path),
-					Message: fmt.Sprintf("contains CPython's vendored %s (%s) with no version in its bytes; not in this SBOM as a component", v.name, v.sign)})
+			on              bool
+			name, pkg, sign string
+		}{{bin.HACL, "HACL*", "hacl-star", "Hacl_* functions"}, {bin.Blake2, "libb2", "libb2", "PyBlake2_* functions"}} {
+			if !v.on {
+				continue
 			}
+			found[v.pkg] = ""
+			if sp, ok := b.Source[v.pkg]; ok && sp.Version != "" {
+				addVendored(bin, v.pkg, sp.Version, "pkg:generic/"+v.pkg+"@"+sp.Version, sp.cpeOf(),
+					rel(bin.Path)+" contains "+v.sign+"; version from "+rel(b.SourceSBOM))
+				continue
+			}
+			out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.UnknownVendored, Package: interp.ID, Path: rel(bin.Path),
+				Message: fmt.Sprintf("contains CPython's vendored %s (%s) with no version in its bytes; not in this SBOM as a component", v.name, v.sign)})
 		}
 	}
 	for _, c := range b.Core {
@@ -130,6 +140,10 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string, o
 		own(m, id)
 	}
 	b.bundledWheels(interp, &out)
+	out.Problems = append(out.Problems, b.crossCheck(found, rel)...)
+	if b.SourceSBOM != "" {
+		interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:source-sbom", Value: rel(b.SourceSBOM)})
+	}
 	return out
 }
 

@@ -45,8 +45,12 @@ type Build struct {
 	Core        []*Binary         // the executable and libpython
 	Libs        map[string]*Lib   // linked shared libraries by real path
 	Wheels      []string          // ensurepip/_bundled/*.whl
-	Problems    []inventory.Problem
-	loader      *Loader
+	// SourceSBOM is CPython's Misc/sbom.spdx.json of the source tree
+	// beside the build, when there is one; Source its packages by name.
+	SourceSBOM string
+	Source     map[string]sourcePackage
+	Problems   []inventory.Problem
+	loader     *Loader
 }
 
 // Binary is one of CPython's own binaries.
@@ -101,6 +105,7 @@ func Inspect(prefix, exe, minor string) *Build {
 	if b.Version == "" {
 		b.versionFromBinaries()
 	}
+	b.readSource()
 	return b
 }
 

@@ -72,6 +72,12 @@ func TestFixturePrefix(t *testing.T) {
 	os.WriteFile(filepath.Join(dynload, "_bad.cpython-399-x86_64-linux-gnu.so"), []byte("\x7fELF\x02\x01\x01 truncated"), 0o644)
 	os.Symlink("nowhere.so", filepath.Join(dynload, "_broken.cpython-399-x86_64-linux-gnu.so"))
 
+	// A build directory carries the source tree's SBOM: it says expat
+	// 2.6.3, the module's bytes say 2.6.4.
+	os.MkdirAll(filepath.Join(prefix, "Misc"), 0o755)
+	os.WriteFile(filepath.Join(prefix, "Misc", "sbom.spdx.json"), []byte(`{"packages": [
+		{"name": "expat", "versionInfo": "2.6.3", "externalRefs": [{"referenceLocator": "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"}]},
+		{"name": "hacl-star", "versionInfo": "bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0"}]}`), 0o644)
 	b := Inspect(prefix, "", "3.99")
 	if b.Version != "3.99.1" || b.Vars["CONFIG_ARGS"] == "" || b.Vars["OPT"] != "-DNDEBUG -g -fwrapv -O3 -Wall" {
 		t.Errorf("version %q, vars %v", b.Version, b.Vars)
@@ -89,6 +95,15 @@ func TestFixturePrefix(t *testing.T) {
 	interp := &inventory.Package{ID: "python/cpython@3.99", Version: "3.99", License: inventory.License{Expression: "PSF-2.0"}}
 	parts := b.Components(interp, func(p string) string { rel, _ := filepath.Rel(prefix, p); return rel },
 		func(string) (*inventory.DistroPackage, bool) { return nil, false })
+	var cross []string
+	for _, p := range parts.Problems {
+		if p.Kind == inventory.NativeConflict {
+			cross = append(cross, p.Path+": "+p.Message)
+		}
+	}
+	if diff := cmp.Diff([]string{"Misc/sbom.spdx.json: CPython's source SBOM declares expat 2.6.3, but the binaries show 2.6.4"}, cross); diff != "" {
+		t.Errorf("source cross-check (-want +got):\n%s", diff)
+	}
 	if interp.ID != "python/cpython@3.99.1" || interp.Version != "3.99.1" || !slices.Contains(interp.CPEs, "cpe:2.3:a:python:python:3.99.1:*:*:*:*:*:*:*") {
 		t.Errorf("interpreter = %+v", interp)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/lockfile"
 	"github.com/pysbom/pysbom/internal/report"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/scan"
@@ -170,7 +171,9 @@ func localChangelog(pkg string) (string, map[string]string, error) {
 // scanInput reads an SBOM document, or builds the inventory of a target;
 // doc is the document's bytes when arg is one.
 func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inventory.Inventory, doc []byte, err error) {
-	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !isLock(arg) {
+	// A regular file is an SBOM when it decodes as one (read once); a lock
+	// file, requirements file or anything else goes to buildInventory.
+	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !lockfile.IsLockFile(arg) {
 		data, err := readSBOM(arg)
 		if err != nil {
 			return nil, nil, err

@@ -205,3 +205,21 @@ func NormalizeRepo(u string) string {
 	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
 	return strings.Replace(u, ":", "/", 1)
 }
+
+// Database names the database an advisory ID comes from, by its prefix,
+// with the advisory's page there.
+func Database(id string) (name, url string) {
+	switch {
+	case strings.HasPrefix(id, "PYSEC-"):
+		return "PyPA Advisory Database", "https://github.com/pypa/advisory-database"
+	case strings.HasPrefix(id, "GHSA-"):
+		return "GitHub Advisory Database", "https://github.com/advisories/" + id
+	case strings.HasPrefix(id, "CVE-"):
+		return "NVD", "https://nvd.nist.gov/vuln/detail/" + id
+	case strings.HasPrefix(id, "RUSTSEC-"):
+		return "RustSec Advisory Database", "https://rustsec.org/advisories/" + id
+	case strings.HasPrefix(id, "GO-"):
+		return "Go Vulnerability Database", "https://pkg.go.dev/vuln/" + id
+	}
+	return "OSV", "https://osv.dev/vulnerability/" + id
+}

@@ -9,6 +9,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/scan"
 	"github.com/pysbom/pysbom/internal/severity"
@@ -89,15 +90,8 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 }
 
 func source(id string) *cdx.Source {
-	switch {
-	case len(id) > 6 && id[:6] == "PYSEC-":
-		return &cdx.Source{Name: "PyPA advisory database", URL: "https://github.com/pypa/advisory-database"}
-	case len(id) > 5 && id[:5] == "GHSA-":
-		return &cdx.Source{Name: "GitHub Advisory Database", URL: "https://github.com/advisories/" + id}
-	case len(id) > 4 && id[:4] == "CVE-":
-		return &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + id}
-	}
-	return &cdx.Source{Name: "OSV", URL: "https://osv.dev/vulnerability/" + id}
+	name, url := osv.Database(id)
+	return &cdx.Source{Name: name, URL: url}
 }
 
 func cdxSeverity(r severity.Rating) cdx.Severity {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/osv"
 	"io"
 	"regexp"
 	"sort"
@@ -206,11 +207,6 @@ func WriteCSAF(w io.Writer, stmts []Statement, pub CSAFPublisher, tool, toolVers
 var cvePattern = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 
 func idSystem(id string) string {
-	switch {
-	case len(id) > 5 && id[:5] == "GHSA-":
-		return "GitHub Advisory Database"
-	case len(id) > 6 && id[:6] == "PYSEC-":
-		return "PyPA Advisory Database"
-	}
-	return "OSV"
+	name, _ := osv.Database(id)
+	return name
 }

@@ -4,11 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -34,29 +33,7 @@ type artifact struct {
 // in parallel.
 func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*inventory.Inventory, error) {
 	results := make([]artifact, len(files))
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = readArtifact(files[i])
-			}
-		}()
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(ctx, len(files), opt.Workers, func(i int) { results[i] = readArtifact(files[i]) })
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

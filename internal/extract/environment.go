@@ -8,14 +8,13 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"github.com/pysbom/pysbom/internal/extract/cpython"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"os"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -113,26 +112,8 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 // packages and native binaries), in parallel, in the order of dists.
 func carriedAll(dir string, dists []*inventory.Package, workers int) []embedded.Result {
 	out := make([]embedded.Result, len(dists))
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	fsys := os.DirFS(dir)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = embedded.Extract(fsys, dists[i])
-			}
-		}()
-	}
-	for i := range dists {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(context.Background(), len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i]) })
 	return out
 }
 

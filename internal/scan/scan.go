@@ -9,10 +9,9 @@ package scan
 import (
 	"context"
 	"fmt"
-	"runtime"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"sort"
 	"strings"
-	"sync"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -567,30 +566,18 @@ func prefetch(ctx context.Context, src Source, all []*inventory.Package, known m
 			return err
 		}
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				recs := bulk[keys[i]] // all of a name's records, or none
-				if bulk == nil {
-					var err error
-					if recs, err = src.Lookup(ctx, "PyPI", names[i]); err != nil {
-						errs[i] = err
-						continue
-					}
-				}
-				out[i] = match.CompileAll(recs)
+	parallel.For(ctx, len(keys), 0, func(i int) {
+		recs := bulk[keys[i]] // all of a name's records, or none
+		if bulk == nil {
+			if recs, errs[i] = src.Lookup(ctx, "PyPI", names[i]); errs[i] != nil {
+				return
 			}
-		}()
+		}
+		out[i] = match.CompileAll(recs)
+	})
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	for i := range keys {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	for i, k := range keys {
 		if errs[i] != nil {
 			return errs[i]

@@ -5,17 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Problem is one disagreement between the manifest, the SBOM and the tree.
@@ -83,7 +82,7 @@ func Compute(root string, m *Manifest, tree *Tree) Result {
 		}
 		hashed := make([]File, len(mine))
 		errs := make([]error, len(mine))
-		parallel(len(mine), func(i int) { hashed[i], errs[i] = tree.Hash(mine[i]) })
+		parallel.For(context.Background(), len(mine), 0, func(i int) { hashed[i], errs[i] = tree.Hash(mine[i]) })
 		for i, f := range mine {
 			if errs[i] != nil {
 				add(p.Name, f, "cannot read: "+errs[i].Error(), "")
@@ -312,24 +311,4 @@ func codeVersion(root string, p Package, files []File) (version, where string, o
 func sha256Hex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
-}
-
-// parallel runs fn(0..n-1) on GOMAXPROCS workers.
-func parallel(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }

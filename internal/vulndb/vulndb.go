@@ -16,12 +16,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -173,24 +172,14 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 	}
 	recs := make([]*osv.Record, len(todo))
 	errs := make([]error, len(todo))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				recs[i], errs[i] = osv.Parse(todo[i].data, todo[i].id)
-			}
-		}()
-	}
-	for i, r := range todo {
-		if r.data != nil {
-			next <- i
+	parallel.For(ctx, len(todo), 0, func(i int) {
+		if todo[i].data != nil { // a record's first row; the others share it
+			recs[i], errs[i] = osv.Parse(todo[i].data, todo[i].id)
 		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	close(next)
-	wg.Wait()
 	out := map[string][]*osv.Record{}
 	for _, r := range todo {
 		j := index[r.id]

@@ -14,18 +14,18 @@ package cpython
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/native/elffile"
@@ -212,32 +212,12 @@ func (b *Build) modules(dir string) {
 	// Reading, hashing and fingerprinting run in parallel; resolving
 	// the links, which shares the library table, runs after, in order.
 	read := make([]*readResult, len(jobs))
-	parallel(len(jobs), func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
+	parallel.For(context.Background(), len(jobs), 0, func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
 	for _, r := range read {
 		if bin := b.finish(r); bin != nil {
 			b.Modules = append(b.Modules, bin)
 		}
 	}
-}
-
-// parallel runs fn(0..n-1) on GOMAXPROCS workers.
-func parallel(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 type readResult struct {
@@ -296,7 +276,7 @@ func (b *Build) binary(path, name string) *Binary { return b.finish(readBinary(p
 // identifyLibs fingerprints the linked libraries, in parallel.
 func (b *Build) identifyLibs() {
 	paths := b.sortedLibs()
-	parallel(len(paths), func(i int) {
+	parallel.For(context.Background(), len(paths), 0, func(i int) {
 		l := b.Libs[paths[i]]
 		f, err := elffile.Open(l.Path)
 		if err != nil {

@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -127,41 +127,24 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 		return err
 	}
 	bins := make([][]*Binary, len(candidates))
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var done int64
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p := candidates[i]
-				rel, _ := filepath.Rel(root, p)
-				bs, err := fileBinaries(p, filepath.ToSlash(rel))
-				if err == nil {
-					for _, b := range bs {
-						b.Owner = owners[p]
-					}
-					bins[i] = bs
-				}
-				if opt.Progress != nil {
-					mu.Lock()
-					done++
-					opt.Progress(done, int64(len(candidates)))
-					mu.Unlock()
-				}
+	parallel.For(ctx, len(candidates), 0, func(i int) {
+		p := candidates[i]
+		rel, _ := filepath.Rel(root, p)
+		if bs, err := fileBinaries(p, filepath.ToSlash(rel)); err == nil {
+			for _, b := range bs {
+				b.Owner = owners[p]
 			}
-		}()
-	}
-	for i := range candidates {
-		if ctx.Err() != nil {
-			break
+			bins[i] = bs
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		if opt.Progress != nil {
+			mu.Lock()
+			done++
+			opt.Progress(done, int64(len(candidates)))
+			mu.Unlock()
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}

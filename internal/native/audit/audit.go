@@ -5,6 +5,7 @@ package audit
 
 import (
 	"debug/elf"
+	"path"
 	"slices"
 	"strings"
 
@@ -44,7 +45,7 @@ func (b *Binary) Result(id string) (harden.Result, bool) {
 	return harden.Result{}, false
 }
 
-// Examine audits the parsed ELF file f.
+// Examine audits the parsed ELF file f, including the libraries in it.
 func Examine(f *elffile.File) *Binary {
 	b := &Binary{
 		Path: f.Path, Size: f.Size, Format: "ELF", Machine: machine(f.Machine),
@@ -57,8 +58,11 @@ func Examine(f *elffile.File) *Binary {
 			b.Debug = true
 		}
 	}
-	rodata, _ := f.Section(".rodata")
-	b.Lang = lang.Detect(f, rodata)
+	// The data sections' strings serve both the language signals (source
+	// paths, panic texts) and the library fingerprints: read once.
+	strs := libver.Strings(f)
+	b.Lang = lang.Detect(f, strs)
+	b.Libraries = libver.Scan(f, strs, path.Base(f.Path))
 	var code []byte
 	in := &harden.Input{File: f, Kind: b.Kind, Lang: b.Lang, Extension: b.Extension, Code: func() []byte {
 		if code == nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/native/elffile"
-	"github.com/pysbom/pysbom/internal/native/libver"
 	"github.com/pysbom/pysbom/internal/python/wheelname"
 )
 
@@ -94,7 +93,6 @@ func isZip(p string) bool {
 func examineAll(f *elffile.File, rel string) *Binary {
 	b := Examine(f)
 	b.Path = rel
-	b.Libraries = libver.Scan(f, libver.Strings(f), path.Base(rel))
 	return b
 }
 

@@ -97,9 +97,10 @@ func (d *detector) add(lang, signal string) {
 	}
 }
 
-// Detect examines f; rodata is the content of its read-only data (may be
-// nil), where compilers leave source paths.
-func Detect(f *elffile.File, rodata []byte) Result {
+// Detect examines f; strs are the printable strings of its data sections
+// (package libver's Strings; may be nil), where compilers leave source
+// paths and panic texts.
+func Detect(f *elffile.File, strs []byte) Result {
 	d := &detector{signals: map[string][]string{}}
 	if _, ok := f.SectionByName(".dep-v0"); ok {
 		d.add(Rust, "section .dep-v0 (cargo-auditable)")
@@ -128,7 +129,7 @@ func Detect(f *elffile.File, rodata []byte) Result {
 		}
 	}
 	d.symbols(f)
-	d.rodata(rodata)
+	d.rodata(strs)
 
 	r := Result{}
 	if len(f.Funcs) > 0 && f.HasSymtab {

@@ -141,8 +141,24 @@ func checkFortify(in *Input) Result {
 		return Result{Verdict: Unknown, Value: "unknown", Evidence: "musl has no _FORTIFY_SOURCE functions"}
 	}
 	rust := in.Lang.Has(lang.Rust)
-	var prot, unprot []string
-	for _, im := range f.Imports {
+	prot, unprot := FortifyImports(f.Imports, rust)
+	n := len(prot) + len(unprot)
+	switch {
+	case len(prot) > 0:
+		return Result{Verdict: Pass, Value: "yes", Evidence: fmt.Sprintf("%d of %d fortifiable functions protected: %s", len(prot), n, list(prot))}
+	case len(unprot) > 0:
+		return Result{Verdict: Fail, Value: "no", Evidence: "only unprotected fortifiable functions: " + list(unprot)}
+	case rust || in.Lang.Has(lang.Go):
+		return Result{Verdict: NA, Value: "n/a", Evidence: "no fortifiable C import besides Rust std's own"}
+	}
+	return Result{Verdict: Unknown, Value: "unknown", Evidence: "no fortifiable libc function imported"}
+}
+
+// FortifyImports sorts the imported fortifiable functions into protected
+// (__<f>_chk imported; f returned) and unprotected (f imported). With
+// rust, Rust std's own imports do not count as unprotected.
+func FortifyImports(imports []elffile.Import, rust bool) (prot, unprot []string) {
+	for _, im := range imports {
 		n := im.Name
 		if base, ok := strings.CutPrefix(n, "__"); ok {
 			if base, ok := strings.CutSuffix(base, "_chk"); ok && Fortifiable(base) {
@@ -154,17 +170,7 @@ func checkFortify(in *Input) Result {
 			unprot = append(unprot, n)
 		}
 	}
-	prot, unprot = slices.Compact(prot), slices.Compact(unprot)
-	n := len(prot) + len(unprot)
-	switch {
-	case len(prot) > 0:
-		return Result{Verdict: Pass, Value: "yes", Evidence: fmt.Sprintf("%d of %d fortifiable functions protected: %s", len(prot), n, list(prot))}
-	case len(unprot) > 0:
-		return Result{Verdict: Fail, Value: "no", Evidence: "only unprotected fortifiable functions: " + list(unprot)}
-	case rust || in.Lang.Has(lang.Go):
-		return Result{Verdict: NA, Value: "n/a", Evidence: "no fortifiable C import besides Rust std's own"}
-	}
-	return Result{Verdict: Unknown, Value: "unknown", Evidence: "no fortifiable libc function imported"}
+	return slices.Compact(prot), slices.Compact(unprot)
 }
 
 func list(s []string) string {

@@ -232,18 +232,7 @@ func checks(f *macho.File, rep Report) []harden.Result {
 	default:
 		add("canary", harden.Fail, "no", "no import of ___stack_chk_fail")
 	}
-	var prot, unprot []string
-	for _, im := range fa.Imports {
-		if base, ok := strings.CutPrefix(im.Name, "__"); ok {
-			if base, ok := strings.CutSuffix(base, "_chk"); ok && harden.Fortifiable(base) {
-				prot = append(prot, base)
-				continue
-			}
-		}
-		if harden.Fortifiable(im.Name) {
-			unprot = append(unprot, im.Name)
-		}
-	}
+	prot, unprot := harden.FortifyImports(fa.Imports, false)
 	switch {
 	case len(prot) > 0:
 		add("fortify", harden.Pass, "yes", fmt.Sprintf("%d of %d fortifiable functions protected", len(prot), len(prot)+len(unprot)))

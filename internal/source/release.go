@@ -227,18 +227,11 @@ func releaseInventory(members map[string]member, keep map[string][]byte, top, ar
 			problems = append(problems, Problem{File: strings.TrimPrefix(n, top), Msg: "bundled wheel cannot be read: " + err.Error()})
 			continue
 		}
-		old := res.Package.ID
-		scope := func(id string) string { return root.ID + ">bundled/" + id }
-		res.Package.ID = scope(old)
-		inv.Packages = append(inv.Packages, res.Package)
+		res.Bundle(root.ID)
+		inv.Packages = append(append(inv.Packages, res.Package), res.Carried.Packages...)
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.DependsOn, To: res.Package.ID})
-		for _, c := range res.Carried.Packages {
-			c.ID = scope(c.ID)
-			inv.Packages = append(inv.Packages, c)
-		}
-		for _, r := range res.Carried.Relationships {
-			inv.Relationships = append(inv.Relationships, inventory.Relationship{From: scope(r.From), Type: r.Type, To: scope(r.To)})
-		}
+		inv.Relationships = append(inv.Relationships, res.Carried.Relationships...)
+		inv.Problems = append(inv.Problems, res.Carried.Problems...)
 	}
 	inv.Sort()
 	return inv, problems, nil

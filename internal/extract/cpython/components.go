@@ -250,28 +250,11 @@ func (b *Build) bundledWheels(interp *inventory.Package, out *Parts) {
 			out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: w, Message: err.Error()})
 			continue
 		}
-		old := res.Package.ID
-		scope := interp.ID + ">bundled/" + old
-		rename := func(id string) string {
-			if id == old || strings.HasPrefix(id, old+">") {
-				return scope + strings.TrimPrefix(id, old)
-			}
-			return id
-		}
-		res.Package.ID = scope
-		out.Packages = append(out.Packages, res.Package)
-		out.Relationships = append(out.Relationships, inventory.Relationship{From: interp.ID, Type: inventory.Contains, To: scope})
-		for _, c := range res.Carried.Packages {
-			c.ID = rename(c.ID)
-			out.Packages = append(out.Packages, c)
-		}
-		for _, r := range res.Carried.Relationships {
-			out.Relationships = append(out.Relationships, inventory.Relationship{From: rename(r.From), Type: r.Type, To: rename(r.To)})
-		}
-		for _, p := range res.Carried.Problems {
-			p.Package = rename(p.Package)
-			out.Problems = append(out.Problems, p)
-		}
+		res.Bundle(interp.ID)
+		out.Packages = append(append(out.Packages, res.Package), res.Carried.Packages...)
+		out.Relationships = append(out.Relationships, inventory.Relationship{From: interp.ID, Type: inventory.Contains, To: res.Package.ID})
+		out.Relationships = append(out.Relationships, res.Carried.Relationships...)
+		out.Problems = append(out.Problems, res.Carried.Problems...)
 	}
 }
 

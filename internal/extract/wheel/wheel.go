@@ -256,3 +256,24 @@ func licenseFiles(z *archive.Zip, meta string) []string {
 	}
 	return out
 }
+
+// Bundle makes the wheel's components those of a copy bundled inside
+// another component (ensurepip's pip inside CPython): the IDs of its
+// distribution, of what it carries, and of their relationships and
+// problems become owner+">bundled/"+ID, so that they never meet the IDs
+// of an installed copy of the same distribution.
+func (r *Result) Bundle(owner string) {
+	scope := func(id string) string { return owner + ">bundled/" + id }
+	r.Package.ID = scope(r.Package.ID)
+	for _, c := range r.Carried.Packages {
+		c.ID = scope(c.ID)
+	}
+	for i, rel := range r.Carried.Relationships {
+		r.Carried.Relationships[i].From, r.Carried.Relationships[i].To = scope(rel.From), scope(rel.To)
+	}
+	for i, p := range r.Carried.Problems {
+		if p.Package != "" {
+			r.Carried.Problems[i].Package = scope(p.Package)
+		}
+	}
+}

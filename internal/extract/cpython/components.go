@@ -3,7 +3,6 @@ package cpython
 import (
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -134,7 +133,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string, o
 		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: m.Name, Version: interp.Version,
 			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
 			Supplier: psf, License: interp.License, FoundBy: FoundBy, Summary: "CPython extension module " + m.Name,
-			Files:      []inventory.File{fileOf(rel(m.Path), m)},
+			Files:      []inventory.File{fileOf(rel(m.Path), m.Size, m.SHA1, m.SHA256)},
 			Properties: []inventory.Property{{Name: "pysbom:cpython:module", Value: "lib-dynload"}}})
 		contains(id)
 		own(m, id)
@@ -154,9 +153,10 @@ func linksTo(bin *Binary, name string) bool {
 	return prefix != "" && slices.ContainsFunc(bin.Needed, func(n string) bool { return strings.HasPrefix(n, prefix) })
 }
 
-func fileOf(path string, bin *Binary) inventory.File {
-	return inventory.File{Path: path, Size: bin.Size, Hashes: []inventory.Hash{
-		{Algorithm: inventory.SHA1, Value: hex.EncodeToString(bin.SHA1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(bin.SHA256)}}}
+// fileOf is a file entry with the checksums read from its bytes.
+func fileOf(path string, size int64, s1, s256 []byte) inventory.File {
+	return inventory.File{Path: path, Size: size, Hashes: []inventory.Hash{
+		{Algorithm: inventory.SHA1, Value: hex.EncodeToString(s1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(s256)}}}
 }
 
 func (b *Build) sortedLibs() []string {
@@ -203,11 +203,8 @@ func (b *Build) libComponent(l *Lib, rel func(string) string, owner Owner) *inve
 	if p.PURL == "" && p.Version != "" {
 		p.PURL = "pkg:generic/" + p.Name + "@" + p.Version
 	}
-	if f, err := os.Open(l.Path); err == nil {
-		s1, s256, n := hashOf(f)
-		f.Close()
-		p.Files = []inventory.File{{Path: l.Path, Size: n, Hashes: []inventory.Hash{
-			{Algorithm: inventory.SHA1, Value: hex.EncodeToString(s1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(s256)}}}}
+	if l.SHA256 != nil {
+		p.Files = []inventory.File{fileOf(l.Path, l.Size, l.SHA1, l.SHA256)}
 	}
 	return p
 }

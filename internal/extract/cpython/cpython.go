@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/pysbom/pysbom/internal/parallel"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,6 +73,9 @@ type Lib struct {
 	SONAME  string
 	Matches []libver.Match
 	Links   []string
+	SHA1    []byte // nil when the file could not be read
+	SHA256  []byte
+	Size    int64
 }
 
 var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
@@ -273,17 +275,20 @@ func (b *Build) finish(r *readResult) *Binary {
 // binary reads one binary and resolves its links.
 func (b *Build) binary(path, name string) *Binary { return b.finish(readBinary(path, name)) }
 
-// identifyLibs fingerprints the linked libraries, in parallel.
+// identifyLibs hashes and fingerprints the linked libraries, in parallel.
 func (b *Build) identifyLibs() {
 	paths := b.sortedLibs()
 	parallel.For(context.Background(), len(paths), 0, func(i int) {
 		l := b.Libs[paths[i]]
-		f, err := elffile.Open(l.Path)
+		data, err := os.ReadFile(l.Path) // read once: hashed and fingerprinted
 		if err != nil {
 			return
 		}
-		l.Matches = libver.Scan(f, libver.Strings(f), filepath.Base(l.Path))
-		f.Close()
+		s1, s256 := sha1.Sum(data), sha256.Sum256(data)
+		l.SHA1, l.SHA256, l.Size = s1[:], s256[:], int64(len(data))
+		if f, err := elffile.Parse(l.Path, bytes.NewReader(data), l.Size); err == nil {
+			l.Matches = libver.Scan(f, libver.Strings(f), filepath.Base(l.Path))
+		}
 	})
 }
 
@@ -336,10 +341,4 @@ func (b *Build) LibDirs() []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func hashOf(r io.Reader) (s1, s256 []byte, n int64) {
-	h1, h2 := sha1.New(), sha256.New()
-	n, _ = io.Copy(io.MultiWriter(h1, h2), r)
-	return h1.Sum(nil), h2.Sum(nil), n
 }

@@ -55,7 +55,7 @@ func commands() []command {
 		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
 		{"scan", "[flags] [SBOM|TARGET]", "known vulnerabilities of an SBOM's or a target's PyPI components, offline", runScan},
 		{"db", "import|update|status", "the local vulnerability database (OSV records)", runDB},
-		{"source", "init|update|check", "a curated SBOM of code vendored into a source tree; check fails on drift", runSource},
+		{"source", "init|update|check|release", "a curated SBOM of code vendored into a source tree; check fails on drift", runSource},
 		{"audit", "[flags] [TARGET]", "hardening, languages and bundled C libraries of every native binary", runAudit},
 		{"vex", "init|add|list|merge", "author, list and merge VEX statements (OpenVEX)", runVEX},
 		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {

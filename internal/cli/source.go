@@ -19,7 +19,7 @@ import (
 
 func runSource(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"source needs a subcommand: init, update or check"}
+		return &usageError{"source needs a subcommand: init, update, check or release"}
 	}
 	sub, rest := args[0], args[1:]
 	flags := flag.NewFlagSet("source "+sub, flag.ContinueOnError)
@@ -101,7 +101,11 @@ func runSource(ctx context.Context, e *env, args []string) error {
 	}
 	m, err := source.ReadManifest(*manifest)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: no manifest (create it with: pysbom source init)", *manifest)
+		hint := "pysbom source init"
+		if root != "." {
+			hint += " -C " + root
+		}
+		return fmt.Errorf("%s: no manifest (create it with: %s)", *manifest, hint)
 	}
 	if err != nil {
 		return err

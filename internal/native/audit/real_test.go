@@ -2,10 +2,13 @@ package audit
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
@@ -71,6 +74,39 @@ func TestPyenvSitePackages(t *testing.T) {
 	for _, s := range per {
 		if s.Name == "PyYAML" && (len(s.Libraries) != 1 || s.Libraries[0] != "libyaml 0.2.5") {
 			t.Errorf("PyYAML libraries = %v", s.Libraries)
+		}
+	}
+}
+
+// TestRealPELaunchers audits the Windows launchers that pip (distlib) and
+// setuptools ship as package data: real PE files, on any platform. The
+// old setuptools cli-32/cli-64 have DllCharacteristics 0x8000 only (no
+// DYNAMIC_BASE, no NX_COMPAT); distlib's t64 has 0x8140 (both).
+func TestRealPELaunchers(t *testing.T) {
+	site := realdata.PyenvSite(t, "3.11.7")
+	for _, tt := range []struct {
+		path    string
+		kind    harden.Kind
+		pie, nx string
+		machine string
+	}{
+		{"setuptools/cli-32.exe", harden.Exec, "no", "no", "i386"},
+		{"setuptools/cli-64.exe", harden.Exec, "no", "no", "x86_64"},
+		{"pip/_vendor/distlib/t64.exe", harden.PIEExec, "yes", "yes", "x86_64"},
+	} {
+		bs, err := fileBinaries(filepath.Join(site, tt.path), tt.path)
+		if os.IsNotExist(err) {
+			t.Logf("%s not installed", tt.path)
+			continue
+		}
+		if err != nil || len(bs) != 1 {
+			t.Fatalf("%s: %v %v", tt.path, err, bs)
+		}
+		b := bs[0]
+		pie, _ := b.Result("pie")
+		nx, _ := b.Result("nx")
+		if b.Format != "PE" || b.Kind != tt.kind || b.Machine != tt.machine || pie.Value != tt.pie || nx.Value != tt.nx {
+			t.Errorf("%s: %s %s %s pie=%s nx=%s", tt.path, b.Format, b.Kind, b.Machine, pie.Value, nx.Value)
 		}
 	}
 }

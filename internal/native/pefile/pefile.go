@@ -87,9 +87,14 @@ func Examine(name string, r io.ReaderAt, size int64) (rep *Report, err error) {
 	default:
 		rep.Machine = fmt.Sprintf("0x%x", f.Machine)
 	}
-	rep.Kind = harden.PIEExec
-	if f.Characteristics&fileDLL != 0 {
+	chars, _, _, _ := p.header()
+	switch {
+	case f.Characteristics&fileDLL != 0:
 		rep.Kind = harden.SharedLib
+	case chars&dynamicBase != 0:
+		rep.Kind = harden.PIEExec
+	default:
+		rep.Kind = harden.Exec // loaded at its fixed image base
 	}
 	rep.Checks = p.checks(rep)
 	return rep, nil

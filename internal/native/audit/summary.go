@@ -27,14 +27,6 @@ type Summary struct {
 	Libraries     []string // C libraries found: the binaries themselves or copies inside them
 }
 
-// SafeShare is the memory-safe fraction of the measured code, or -1.
-func (s Summary) SafeShare() float64 {
-	if s.CodeBytes == 0 {
-		return -1
-	}
-	return float64(s.SafeBytes) / float64(s.CodeBytes)
-}
-
 // HasCCode reports whether b contains C or C++ code (as far as can be
 // told: a binary whose code is not measured as entirely Rust/Go).
 func HasCCode(b *Binary) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/extract/wheel"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/upstream"
 )
 
 // FoundBy names this extractor in the inventory.
@@ -176,9 +177,7 @@ func (b *Build) libComponent(l *Lib, rel func(string) string, owner Owner) *inve
 		soname = filepath.Base(l.Loaded)
 	}
 	name, _, _ := strings.Cut(soname, ".so")
-	if up, ok := upstreamNames[name]; ok {
-		name = up
-	}
+	name = upstream.Name(name)
 	p := &inventory.Package{ID: "shared-library/" + soname, Kind: inventory.KindLibrary, Name: name, FoundBy: FoundBy,
 		Summary:    "shared library " + soname + " linked by CPython",
 		Properties: []inventory.Property{{Name: "pysbom:native:file", Value: l.Path}, {Name: "pysbom:native:soname", Value: soname}}}
@@ -268,19 +267,6 @@ func mergedUsr(paths ...string) []string {
 		}
 	}
 	return out
-}
-
-// upstreamNames maps library names to the project that ships them, where
-// that differs: a scanner knows glibc and openssl, not libm and libssl.
-var upstreamNames = map[string]string{
-	"libc": "glibc", "libm": "glibc", "libresolv": "glibc", "libpthread": "glibc", "libdl": "glibc", "librt": "glibc",
-	"libutil": "glibc", "ld-linux-x86-64": "glibc", "ld-linux-aarch64": "glibc",
-	"libssl": "openssl", "libcrypto": "openssl", "libbz2": "bzip2", "liblzma": "xz", "libz": "zlib", "libexpat": "expat",
-	"libsqlite3": "sqlite", "libmpdec": "mpdecimal", "libncursesw": "ncurses", "libpanelw": "ncurses", "libtinfo": "ncurses",
-	"libncurses": "ncurses", "libreadline": "readline", "libgdbm": "gdbm", "libgdbm_compat": "gdbm", "libuuid": "util-linux",
-	"libtcl8.6": "tcl", "libtk8.6": "tk", "libgssapi_krb5": "krb5", "libkrb5": "krb5", "libk5crypto": "krb5",
-	"libkrb5support": "krb5", "libcom_err": "e2fsprogs", "libffi": "libffi", "libcrypt": "libxcrypt", "libnsl": "libnsl",
-	"libtirpc": "libtirpc", "libedit": "libedit", "libb2": "libb2",
 }
 
 // inPrefix is path relative to the installation prefix, with "/".

@@ -62,22 +62,36 @@ var projects = map[string]Project{
 	"mpdecimal":     {"www.bytereef.org/mpdecimal", prefix("")},
 }
 
-// Lookup returns the upstream project of a library by the name pysbom
-// gives it (package libver), or by a common alias (curl, libexpat, libz).
-func Lookup(name string) (Project, bool) {
-	n := strings.ToLower(name)
-	switch n {
-	case "curl":
-		n = "libcurl"
-	case "libexpat":
-		n = "expat"
-	case "libz":
-		n = "zlib"
-	case "liblzma":
-		n = "xz"
-	case "libsqlite3":
-		n = "sqlite"
+// names maps library file or SONAME stems to the project that ships
+// them, where that differs: a scanner knows glibc and openssl, not libm
+// and libssl.
+var names = map[string]string{
+	"libc": "glibc", "libm": "glibc", "libresolv": "glibc", "libpthread": "glibc", "libdl": "glibc", "librt": "glibc",
+	"libutil": "glibc", "ld-linux-x86-64": "glibc", "ld-linux-aarch64": "glibc",
+	"libssl": "openssl", "libcrypto": "openssl", "libbz2": "bzip2", "liblzma": "xz", "libz": "zlib", "libexpat": "expat",
+	"libsqlite3": "sqlite", "libmpdec": "mpdecimal", "libncursesw": "ncurses", "libpanelw": "ncurses", "libtinfo": "ncurses",
+	"libncurses": "ncurses", "libreadline": "readline", "libgdbm": "gdbm", "libgdbm_compat": "gdbm", "libuuid": "util-linux",
+	"libtcl8.6": "tcl", "libtk8.6": "tk", "libgssapi_krb5": "krb5", "libkrb5": "krb5", "libk5crypto": "krb5",
+	"libkrb5support": "krb5", "libcom_err": "e2fsprogs", "libffi": "libffi", "libcrypt": "libxcrypt", "libnsl": "libnsl",
+	"libtirpc": "libtirpc", "libedit": "libedit", "libb2": "libb2", "curl": "libcurl",
+}
+
+// Name returns the project that ships a library, by the stem of its file
+// name or SONAME ("libssl" and "libcrypto" are openssl, "libm" glibc);
+// any other name is returned as it is.
+func Name(lib string) string {
+	if n, ok := names[lib]; ok {
+		return n
 	}
-	p, ok := projects[n]
+	if n, ok := names[strings.ToLower(lib)]; ok {
+		return n
+	}
+	return lib
+}
+
+// Lookup returns the upstream project of a library by the name pysbom
+// gives it (package libver), or by its library name (libz, libexpat, curl).
+func Lookup(name string) (Project, bool) {
+	p, ok := projects[strings.ToLower(Name(name))]
 	return p, ok
 }

@@ -168,11 +168,11 @@ func releaseInventory(members map[string]member, keep map[string][]byte, top, ar
 	inv := &inventory.Inventory{Root: root}
 	owned := map[string]bool{}
 	if data, ok := keep[top+opt.SBOM]; ok {
-		m, err := Import(data, opt.SBOM, nil)
+		rec, err := readRecorded(data)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%s in the archive: not an SPDX JSON document: %w", opt.SBOM, err)
 		}
-		rec, _ := readRecorded(data)
+		m := importRecorded(rec, opt.SBOM, nil)
 		files := map[string][]File{}
 		var paths []string
 		for p := range rec.byPath {

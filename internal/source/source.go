@@ -74,15 +74,16 @@ func ImportTree(root, sbomPath string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := Import(data, sbomPath, nil)
+	rec, err := readRecorded(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sbomPath, err)
+	}
+	// Globs first, to know which folders to list; then the excludes.
+	tree, err := ReadTree(root, importRecorded(rec, sbomPath, nil))
 	if err != nil {
 		return nil, err
 	}
-	tree, err := ReadTree(root, m)
-	if err != nil {
-		return nil, err
-	}
-	return Import(data, sbomPath, tree.Files)
+	return importRecorded(rec, sbomPath, tree.Files), nil
 }
 
 // Guess builds a template manifest from the folders of the tree that look

@@ -147,22 +147,21 @@ func orNoAssertion(s string) string {
 
 // recorded is what an SPDX document on disk says.
 type recorded struct {
-	packages map[string]spdxPackage // by name
-	byPath   map[string]spdxFile    // file name -> entry
-	owner    map[string]string      // file name -> package name
+	doc    document
+	byPath map[string]spdxFile // file name -> entry
+	owner  map[string]string   // file name -> package name
 }
 
 // readRecorded parses an SPDX JSON document of the CPython shape (any
 // SPDX 2.3 JSON with files and CONTAINS relationships).
 func readRecorded(data []byte) (*recorded, error) {
-	var doc document
-	if err := json.Unmarshal(data, &doc); err != nil {
+	r := &recorded{byPath: map[string]spdxFile{}, owner: map[string]string{}}
+	if err := json.Unmarshal(data, &r.doc); err != nil {
 		return nil, err
 	}
-	r := &recorded{packages: map[string]spdxPackage{}, byPath: map[string]spdxFile{}, owner: map[string]string{}}
+	doc := r.doc
 	nameOf := map[string]string{}
 	for _, p := range doc.Packages {
-		r.packages[p.Name] = p
 		nameOf[p.SPDXID] = p.Name
 	}
 	pathOf := map[string]string{}
@@ -191,11 +190,16 @@ func (f spdxFile) sum(alg string) string {
 // fields, and for each package an include glob over the folder its files
 // share, with the tree's other files there excluded.
 func Import(data []byte, sbomPath string, treeFiles []string) (*Manifest, error) {
-	var doc document
-	if err := json.Unmarshal(data, &doc); err != nil {
+	rec, err := readRecorded(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sbomPath, err)
 	}
-	rec, _ := readRecorded(data)
+	return importRecorded(rec, sbomPath, treeFiles), nil
+}
+
+// importRecorded is Import of a document already read.
+func importRecorded(rec *recorded, sbomPath string, treeFiles []string) *Manifest {
+	doc := rec.doc
 	m := &Manifest{SPDX: sbomPath}
 	if doc.CreationInfo == nil {
 		m.Format = "cpython"
@@ -241,7 +245,7 @@ func Import(data []byte, sbomPath string, treeFiles []string) (*Manifest, error)
 		}
 		m.Packages = append(m.Packages, p)
 	}
-	return m, nil
+	return m
 }
 
 // commonDir is the deepest folder holding all paths ("" when none).

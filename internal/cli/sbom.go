@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,14 +171,13 @@ func creationTime(getenv func(string) string) (time.Time, error) {
 	return time.Now().UTC().Truncate(time.Second), nil
 }
 
-var partyRE = regexp.MustCompile(`^(Person|Organization):\s*([^()]+?)\s*(?:\(([^()]*)\))?\s*$`)
 
 func parseParty(s string) (inventory.Party, error) {
-	m := partyRE.FindStringSubmatch(s)
-	if m == nil {
+	p := spdx.ParseParty(s)
+	if p.IsZero() || p.Name == "" {
 		return inventory.Party{}, fmt.Errorf("%q is not \"Organization: Name (email)\" or \"Person: Name (email)\"", s)
 	}
-	return inventory.Party{Kind: inventory.PartyKind(m[1]), Name: m[2], Email: strings.TrimSpace(m[3])}, nil
+	return p, nil
 }
 
 // summarize tells the user on stderr what problems were found: the real

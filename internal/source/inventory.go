@@ -1,9 +1,8 @@
 package source
 
 import (
-	"strings"
-
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom/spdx"
 )
 
 // Inventory describes the manifest's packages and their files in pysbom's
@@ -26,14 +25,9 @@ func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inv
 		if p.SHA256 != "" {
 			pkg.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: p.SHA256}}
 		}
-		if party, ok := parseParty(p.Supplier); ok {
-			pkg.Supplier = party
-		}
-		if party, ok := parseParty(p.Originator); ok {
-			pkg.Originator = party
-			if pkg.Supplier.IsZero() {
-				pkg.Supplier = party
-			}
+		pkg.Supplier, pkg.Originator = spdx.ParseParty(p.Supplier), spdx.ParseParty(p.Originator)
+		if pkg.Supplier.IsZero() {
+			pkg.Supplier = pkg.Originator
 		}
 		for _, f := range files[p.Name] {
 			pkg.Files = append(pkg.Files, inventory.File{Path: f.Path, Hashes: []inventory.Hash{
@@ -44,19 +38,4 @@ func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inv
 	}
 	inv.Sort()
 	return inv
-}
-
-// parseParty reads SPDX's "Organization: Name (email)" / "Person: ...".
-func parseParty(s string) (inventory.Party, bool) {
-	for _, k := range []inventory.PartyKind{inventory.Organization, inventory.Person} {
-		prefix := string(k) + ": "
-		if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-			name, email := s[len(prefix):], ""
-			if i := strings.LastIndex(name, " ("); i > 0 && name[len(name)-1] == ')' {
-				name, email = name[:i], name[i+2:len(name)-1]
-			}
-			return inventory.Party{Kind: k, Name: name, Email: email}, true
-		}
-	}
-	return inventory.Party{}, false
 }

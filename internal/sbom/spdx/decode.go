@@ -75,7 +75,7 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	for _, sp := range d.Packages {
 		p := &inventory.Package{
 			ID: sp.SPDXID, Kind: kindOfPurpose(sp.Purpose), Name: sp.Name, Version: sp.VersionInfo,
-			Summary: sp.Summary, Supplier: parseParty(sp.Supplier), Originator: parseParty(sp.Originator),
+			Summary: sp.Summary, Supplier: ParseParty(sp.Supplier), Originator: ParseParty(sp.Originator),
 			DownloadLocation: assertion(sp.DownloadLocation), Homepage: assertion(sp.Homepage), FoundBy: "spdx",
 		}
 		if p.Summary == "" {
@@ -190,8 +190,10 @@ func assertion(s string) string {
 
 var partyRE = regexp.MustCompile(`^(Person|Organization|Tool):\s*(.*?)\s*(?:\(([^()]*)\))?\s*$`)
 
-// parseParty reads "Organization: Name (email)".
-func parseParty(s string) inventory.Party {
+// ParseParty reads an SPDX party, "Organization: Name (email)" or
+// "Person: Name (email)"; anything else (a Tool, NOASSERTION) is the zero
+// Party.
+func ParseParty(s string) inventory.Party {
 	m := partyRE.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || m[1] == "Tool" {
 		return inventory.Party{}

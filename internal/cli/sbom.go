@@ -171,7 +171,6 @@ func creationTime(getenv func(string) string) (time.Time, error) {
 	return time.Now().UTC().Truncate(time.Second), nil
 }
 
-
 func parseParty(s string) (inventory.Party, error) {
 	p := spdx.ParseParty(s)
 	if p.IsZero() || p.Name == "" {

@@ -1,7 +1,9 @@
 // Package severity turns OSV severities into scores and ratings: CVSS
-// v2, v3.0, v3.1 and v4.0 base scores computed from their vectors (with
-// pandatix/go-cvss, checked against public vectors in the tests), and the
-// textual rating some databases give instead.
+// v2, v3.0 and v3.1 base scores computed from their vectors with
+// pandatix/go-cvss, CVSS v4.0 scores with our own scorer (cvss40.go; the
+// library rounds some x.x5 scores down), all checked against public
+// vectors in the tests, and the textual rating some databases give
+// instead.
 package severity
 
 import (
@@ -11,7 +13,6 @@ import (
 	gocvss20 "github.com/pandatix/go-cvss/20"
 	gocvss30 "github.com/pandatix/go-cvss/30"
 	gocvss31 "github.com/pandatix/go-cvss/31"
-	gocvss40 "github.com/pandatix/go-cvss/40"
 )
 
 // Rating is a qualitative severity.
@@ -63,11 +64,7 @@ func Of(score float64) Rating {
 func Score(vector string) (float64, error) {
 	switch {
 	case strings.HasPrefix(vector, "CVSS:4.0/"):
-		c, err := gocvss40.ParseVector(vector)
-		if err != nil {
-			return 0, err
-		}
-		return c.Score(), nil
+		return score4(vector)
 	case strings.HasPrefix(vector, "CVSS:3.1/"):
 		c, err := gocvss31.ParseVector(vector)
 		if err != nil {

@@ -40,15 +40,15 @@ func Decode(data []byte) (*inventory.Inventory, string, error) {
 		if err != nil {
 			return nil, "spdx", err
 		}
-		inv, err := spdx.Decode(bytes.NewReader(js))
+		inv, err := spdx.DecodeBytes(js)
 		return inv, "spdx", err
 	}
 	switch f := Sniff(data); f {
 	case "cyclonedx":
-		inv, err := cyclonedx.Decode(bytes.NewReader(data))
+		inv, err := cyclonedx.DecodeBytes(data)
 		return inv, f, err
 	case "spdx":
-		inv, err := spdx.Decode(bytes.NewReader(data))
+		inv, err := spdx.DecodeBytes(data)
 		return inv, f, err
 	}
 	return nil, "", ErrUnknownFormat

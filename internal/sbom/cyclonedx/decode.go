@@ -28,7 +28,7 @@ type inBOM struct {
 	Metadata    *struct {
 		Component *inComponent `json:"component"`
 	} `json:"metadata"`
-	Components   []inComponent `json:"components"`
+	Components   []*inComponent `json:"components"` // pointers: growing a slice of large structs costs more than decoding
 	Dependencies []struct {
 		Ref       string   `json:"ref"`
 		DependsOn []string `json:"dependsOn"`
@@ -76,7 +76,7 @@ type inComponent struct {
 		Name  string `json:"name"`
 		Value string `json:"value"`
 	} `json:"properties"`
-	Components []inComponent `json:"components"`
+	Components []*inComponent `json:"components"`
 }
 
 // Decode reads a CycloneDX JSON document (any 1.x version) into an
@@ -93,6 +93,11 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	if len(data) > MaxDecodeSize {
 		return nil, ErrTooLarge
 	}
+	return DecodeBytes(data)
+}
+
+// DecodeBytes is Decode of a document already in memory.
+func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 	var bom inBOM
 	if err := json.Unmarshal(data, &bom); err != nil {
 		return nil, fmt.Errorf("not a CycloneDX JSON document: %w", err)
@@ -102,10 +107,12 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	}
 	d := &decoder{inv: &inventory.Inventory{}, ids: map[string]bool{}}
 	if bom.Metadata != nil && bom.Metadata.Component != nil {
-		d.inv.Root = d.component(*bom.Metadata.Component, "")
+		d.inv.Root = d.component(bom.Metadata.Component, "")
 	}
 	for _, c := range bom.Components {
-		d.inv.Packages = append(d.inv.Packages, d.component(c, ""))
+		if c != nil { // a null entry
+			d.inv.Packages = append(d.inv.Packages, d.component(c, ""))
+		}
 	}
 	for _, dep := range bom.Dependencies {
 		for _, to := range dep.DependsOn {
@@ -122,7 +129,7 @@ type decoder struct {
 }
 
 // component converts c and, recursively, the components nested in it.
-func (d *decoder) component(c inComponent, parent string) *inventory.Package {
+func (d *decoder) component(c *inComponent, parent string) *inventory.Package {
 	id := c.BOMRef
 	if id == "" || d.ids[id] {
 		d.n++
@@ -200,6 +207,9 @@ func (d *decoder) component(c inComponent, parent string) *inventory.Package {
 		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: parent, Type: inventory.Contains, To: id})
 	}
 	for _, sub := range c.Components {
+		if sub == nil {
+			continue
+		}
 		if sub.Type == "file" {
 			// A file of the component: kept as one of its files.
 			f := inventory.File{Path: sub.Name, Size: -1}

@@ -85,3 +85,10 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeNullComponents(t *testing.T) {
+	inv, err := cyclonedx.Decode(strings.NewReader(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[null,{"name":"a","version":"1","components":[null]}]}`))
+	if err != nil || len(inv.Packages) != 1 {
+		t.Fatalf("%v, %v", inv, err)
+	}
+}

@@ -24,29 +24,32 @@ type inDoc struct {
 	SPDXID            string   `json:"SPDXID"`
 	Name              string   `json:"name"`
 	DocumentDescribes []string `json:"documentDescribes"`
-	Packages          []struct {
-		SPDXID           string        `json:"SPDXID"`
-		Name             string        `json:"name"`
-		VersionInfo      string        `json:"versionInfo"`
-		Supplier         string        `json:"supplier"`
-		Originator       string        `json:"originator"`
-		DownloadLocation string        `json:"downloadLocation"`
-		Homepage         string        `json:"homepage"`
-		Checksums        []checksum    `json:"checksums"`
-		LicenseDeclared  string        `json:"licenseDeclared"`
-		LicenseConcluded string        `json:"licenseConcluded"`
-		Summary          string        `json:"summary"`
-		Description      string        `json:"description"`
-		ExternalRefs     []externalRef `json:"externalRefs"`
-		HasFiles         []string      `json:"hasFiles"`
-		Purpose          string        `json:"primaryPackagePurpose"`
-	} `json:"packages"`
-	Files []struct {
+	// Pointers: growing a slice of large structs costs more than decoding.
+	Packages []*inPackage `json:"packages"`
+	Files    []struct {
 		SPDXID    string     `json:"SPDXID"`
 		FileName  string     `json:"fileName"`
 		Checksums []checksum `json:"checksums"`
 	} `json:"files"`
 	Relationships []relationship `json:"relationships"`
+}
+
+type inPackage struct {
+	SPDXID           string        `json:"SPDXID"`
+	Name             string        `json:"name"`
+	VersionInfo      string        `json:"versionInfo"`
+	Supplier         string        `json:"supplier"`
+	Originator       string        `json:"originator"`
+	DownloadLocation string        `json:"downloadLocation"`
+	Homepage         string        `json:"homepage"`
+	Checksums        []checksum    `json:"checksums"`
+	LicenseDeclared  string        `json:"licenseDeclared"`
+	LicenseConcluded string        `json:"licenseConcluded"`
+	Summary          string        `json:"summary"`
+	Description      string        `json:"description"`
+	ExternalRefs     []externalRef `json:"externalRefs"`
+	HasFiles         []string      `json:"hasFiles"`
+	Purpose          string        `json:"primaryPackagePurpose"`
 }
 
 // Decode reads an SPDX 2.x JSON document into an inventory: the package
@@ -63,6 +66,11 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	if len(data) > MaxDecodeSize {
 		return nil, ErrTooLarge
 	}
+	return DecodeBytes(data)
+}
+
+// DecodeBytes is Decode of a document already in memory.
+func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 	var d inDoc
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("not an SPDX JSON document: %w", err)
@@ -73,6 +81,9 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
 	pkgs := map[string]*inventory.Package{}
 	for _, sp := range d.Packages {
+		if sp == nil { // a null entry
+			continue
+		}
 		p := &inventory.Package{
 			ID: sp.SPDXID, Kind: kindOfPurpose(sp.Purpose), Name: sp.Name, Version: sp.VersionInfo,
 			Summary: sp.Summary, Supplier: ParseParty(sp.Supplier), Originator: ParseParty(sp.Originator),
@@ -123,6 +134,9 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 		p.Files = append(p.Files, f)
 	}
 	for _, sp := range d.Packages {
+		if sp == nil {
+			continue
+		}
 		for _, f := range sp.HasFiles {
 			attach(sp.SPDXID, f)
 		}

@@ -106,3 +106,10 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeNullPackage(t *testing.T) {
+	inv, err := spdx.Decode(strings.NewReader(`{"spdxVersion":"SPDX-2.3","packages":[null,{"SPDXID":"SPDXRef-a","name":"a","versionInfo":"1"}],"documentDescribes":["SPDXRef-a"]}`))
+	if err != nil || inv.Root == nil || inv.Root.Name != "a" {
+		t.Fatalf("%+v, %v", inv, err)
+	}
+}

@@ -313,3 +313,25 @@ func TestFastPathAgrees(t *testing.T) {
 		}
 	}
 }
+
+func TestKey(t *testing.T) {
+	for _, same := range [][]string{
+		{"1", "1.0", "1.0.0", "v1.0.0.0"},
+		{"1.0a", "1.0a0", "1.0.0-alpha0", "1.0.0.a.0"},
+		{"0!2.1.post0", "2.1-0", "2.1.0.post", "2.1r"},
+		{"1.0+ABC.01", "1.0.0+abc.1", "1.0+abc-1"},
+		{"0", "0.0.0", "00"},
+	} {
+		want := MustParse(same[0]).Key()
+		for _, s := range same[1:] {
+			if got := MustParse(s).Key(); got != want {
+				t.Errorf("Key(%q) = %q, Key(%q) = %q", s, got, same[0], want)
+			}
+		}
+	}
+	for _, differ := range [][2]string{{"1.0", "1.0+0"}, {"1!1.0", "1.0"}, {"1.0.1", "1.1"}, {"1.0.dev0", "1.0"}, {"1.0.post0", "1.0"}, {"1.10", "1.1"}} {
+		if MustParse(differ[0]).Key() == MustParse(differ[1]).Key() {
+			t.Errorf("%q and %q share key %q", differ[0], differ[1], MustParse(differ[0]).Key())
+		}
+	}
+}

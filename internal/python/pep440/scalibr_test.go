@@ -28,12 +28,14 @@ func TestScalibrComparisons(t *testing.T) {
 			if len(fields) != 3 || strings.HasPrefix(fields[0], "#") || strings.HasPrefix(fields[0], "//") {
 				continue
 			}
-			_, errA := Parse(fields[0])
-			_, errB := Parse(fields[2])
+			a, errA := Parse(fields[0])
+			b, errB := Parse(fields[2])
+			want := map[string]int{"<": -1, "=": 0, ">": 1}[fields[1]]
 			if errA != nil || errB != nil {
 				legacy++ // pre-PEP 440 "legacy" versions such as 0.9-doduo
+			} else if (a.Key() == b.Key()) != (want == 0) {
+				t.Errorf("%s:%d: %s: keys %q and %q", filepath.Base(path), line, sc.Text(), a.Key(), b.Key())
 			}
-			want := map[string]int{"<": -1, "=": 0, ">": 1}[fields[1]]
 			if got := CompareAny(fields[0], fields[2]); got != want {
 				t.Errorf("%s:%d: %s: CompareAny = %d", filepath.Base(path), line, sc.Text(), got)
 			}
@@ -63,6 +65,15 @@ func FuzzParse(f *testing.F) {
 		}
 		if v.Compare(w) != 0 || w.String() != v.String() {
 			t.Fatalf("round trip %q -> %q -> %q", s, v.String(), w.String())
+		}
+		// Key is shared by exactly the versions Compare finds equal.
+		k, err := Parse(v.Key())
+		if err != nil || k.Compare(v) != 0 || k.Key() != v.Key() {
+			t.Fatalf("key %q of %q: %v", v.Key(), s, err)
+		}
+		padded, _ := Parse(v.BaseVersion() + ".0" + strings.TrimPrefix(v.String(), v.BaseVersion()))
+		if padded.Key() != v.Key() {
+			t.Fatalf("%q and %q compare equal but have keys %q and %q", v, padded, v.Key(), padded.Key())
 		}
 	})
 }

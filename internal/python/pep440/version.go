@@ -249,6 +249,20 @@ func (v Version) BaseVersion() string {
 	return b.String()
 }
 
+// Key returns a string two versions share exactly when Compare finds them
+// equal: the normal form with the release segment's trailing zeros
+// dropped (1.0 == 1.0.0). It lets a set of versions be searched by
+// string.
+func (v Version) Key() string {
+	release := v.release
+	for len(release) > 1 && release[len(release)-1] == "" {
+		release = release[:len(release)-1]
+	}
+	w := v
+	w.release = release
+	return w.String()
+}
+
 // Epoch returns the epoch as a decimal string.
 func (v Version) Epoch() string { return v.epoch.String() }
 

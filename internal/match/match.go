@@ -37,20 +37,41 @@ type Result struct {
 }
 
 // PyPI evaluates record r for PyPI package name (any spelling) at version ver.
-func PyPI(r *osv.Record, name, ver string) Result { return Compile(r).PyPI(name, ver) }
+func PyPI(r *osv.Record, name, ver string) Result { return Compile(r).Match(NewQuery(name, ver)) }
+
+// Query is a PyPI package version to match, its name normalised and its
+// version parsed once for all the records it is matched against.
+type Query struct {
+	key, ver string
+	v        pep440.Version
+	vkey     string // v.Key()
+	err      error  // ver is not a PEP 440 version
+}
+
+// NewQuery prepares PyPI package name (any spelling) at version ver.
+func NewQuery(name, ver string) *Query {
+	q := &Query{key: pep503.Normalize(name), ver: ver}
+	if q.v, q.err = pep440.Parse(ver); q.err == nil {
+		q.vkey = q.v.Key()
+	}
+	return q
+}
+
+// Key returns the queried package's normalised name.
+func (q *Query) Key() string { return q.key }
 
 // Compiled is a record with its versions parsed once, for matching many
 // package versions against it.
 type Compiled struct {
 	rec      *osv.Record
 	affected []compiledAffected
+	classes  *versionClasses // shared by the records of one package
 }
 
 type compiledAffected struct {
 	key      string // PEP 503 name
 	versions []string
-	parsed   []pep440.Version // parsed versions[]; zero Version where unparseable
-	ok       []bool
+	classes  []int32 // versions[i]'s equality class; -1 where unparseable
 	ranges   []compiledRange
 }
 
@@ -60,31 +81,55 @@ type compiledRange struct {
 	diagnostics []string
 }
 
+// versionClasses numbers the PEP 440 equality classes (pep440 Key) of the
+// versions[] strings of a package's records, each string parsed once (the
+// records of a package repeat the same versions): a queried version is in
+// versions[] when its class is, found by one map lookup.
+type versionClasses struct {
+	byString map[string]int32
+	byKey    map[string]int32
+}
+
+func (vc *versionClasses) class(s string) int32 {
+	if c, ok := vc.byString[s]; ok {
+		return c
+	}
+	c := int32(-1)
+	if v, err := pep440.Parse(s); err == nil {
+		k := v.Key()
+		var ok bool
+		if c, ok = vc.byKey[k]; !ok {
+			c = int32(len(vc.byKey))
+			vc.byKey[k] = c
+		}
+	}
+	vc.byString[s] = c
+	return c
+}
+
 // Record returns the record that was compiled.
 func (c *Compiled) Record() *osv.Record { return c.rec }
 
 // Compile parses the PyPI parts of a record.
-func Compile(r *osv.Record) *Compiled { return compile(r, map[string]parsedVersion{}) }
+func Compile(r *osv.Record) *Compiled { return compile(r, newClasses()) }
 
-// CompileAll compiles the records of one package, parsing each distinct
-// version string of their versions[] once (the records of a package
-// repeat the same versions).
+// CompileAll compiles the records of one package, sharing the parsed
+// versions between them.
 func CompileAll(rs []*osv.Record) []*Compiled {
-	memo := map[string]parsedVersion{}
+	vc := newClasses()
 	out := make([]*Compiled, len(rs))
 	for i, r := range rs {
-		out[i] = compile(r, memo)
+		out[i] = compile(r, vc)
 	}
 	return out
 }
 
-type parsedVersion struct {
-	v  pep440.Version
-	ok bool
+func newClasses() *versionClasses {
+	return &versionClasses{byString: map[string]int32{}, byKey: map[string]int32{}}
 }
 
-func compile(r *osv.Record, memo map[string]parsedVersion) *Compiled {
-	c := &Compiled{rec: r}
+func compile(r *osv.Record, vc *versionClasses) *Compiled {
+	c := &Compiled{rec: r, classes: vc}
 	if r.Withdrawn != "" {
 		return c
 	}
@@ -92,17 +137,9 @@ func compile(r *osv.Record, memo map[string]parsedVersion) *Compiled {
 		if osv.EcosystemBase(a.Package.Ecosystem) != "PyPI" || (len(a.Ranges) == 0 && len(a.Versions) == 0) {
 			continue
 		}
-		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions,
-			parsed: make([]pep440.Version, 0, len(a.Versions)), ok: make([]bool, 0, len(a.Versions))}
-		for _, s := range a.Versions {
-			pv, seen := memo[s]
-			if !seen {
-				v, err := pep440.Parse(s)
-				pv = parsedVersion{v, err == nil}
-				memo[s] = pv
-			}
-			ca.parsed = append(ca.parsed, pv.v)
-			ca.ok = append(ca.ok, pv.ok)
+		ca := compiledAffected{key: pep503.Normalize(a.Package.Name), versions: a.Versions, classes: make([]int32, len(a.Versions))}
+		for i, s := range a.Versions {
+			ca.classes[i] = vc.class(s)
 		}
 		for _, rg := range a.Ranges {
 			if rg.Type != "ECOSYSTEM" && rg.Type != "SEMVER" {
@@ -120,40 +157,49 @@ func compile(r *osv.Record, memo map[string]parsedVersion) *Compiled {
 }
 
 // PyPI evaluates the compiled record for package name at version ver.
-func (c *Compiled) PyPI(name, ver string) Result {
+func (c *Compiled) PyPI(name, ver string) Result { return c.Match(NewQuery(name, ver)) }
+
+// Match evaluates the compiled record for the queried package version.
+// It only reads c, so one Compiled may serve concurrent matches.
+func (c *Compiled) Match(q *Query) Result {
 	var res Result
 	r := c.rec
-	key := pep503.Normalize(name)
-	v, verr := pep440.Parse(ver)
+	class, listed := int32(-1), false
+	if q.err == nil {
+		class, listed = c.classes.byKey[q.vkey]
+	}
 	for _, a := range c.affected {
-		if a.key != key {
+		if a.key != q.key {
 			continue
 		}
-		for i, s := range a.versions {
-			if verr != nil {
-				if s == ver {
+		if q.err != nil {
+			for _, s := range a.versions {
+				if s == q.ver {
 					return Result{Affected: true, Unparseable: true, How: "versions[] (exact string)"}
 				}
-				continue
 			}
-			if a.ok[i] && a.parsed[i].Compare(v) == 0 {
-				res.Affected, res.How = true, "versions[] lists "+s
-			}
-		}
-		if verr != nil {
 			res.Unparseable = true
 			continue
+		}
+		if listed {
+			for i, cl := range a.classes {
+				if cl == class {
+					res.Affected, res.How = true, "versions[] lists "+a.versions[i]
+				}
+			}
 		}
 		for _, cr := range a.ranges {
 			var rr Result
 			switch cr.rg.Type {
 			case "ECOSYSTEM":
-				rr = evaluateEvents(cr.rg, cr.events, pepVersion{v})
-				rr.Diagnostics = append(cr.diagnostics, rr.Diagnostics...)
+				rr = evaluateEvents(cr.rg, cr.events, pepVersion{&q.v})
+				if len(cr.diagnostics) > 0 { // a copy: cr is shared
+					rr.Diagnostics = append(append([]string(nil), cr.diagnostics...), rr.Diagnostics...)
+				}
 			case "SEMVER":
-				sv, err := parseSemver(ver)
+				sv, err := parseSemver(q.ver)
 				if err != nil {
-					res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s: version %q is not SemVer", r.ID, ver))
+					res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s: version %q is not SemVer", r.ID, q.ver))
 					continue
 				}
 				evs, diags := parseEvents(cr.rg, func(s string) (version, error) { return parseSemver(s) })
@@ -174,13 +220,15 @@ type version interface {
 	cmp(other version) int
 }
 
-type pepVersion struct{ v pep440.Version }
+// pepVersion points to its version, so that making it a version
+// interface does not copy (and allocate) a pep440.Version.
+type pepVersion struct{ v *pep440.Version }
 
-func (a pepVersion) cmp(b version) int { return a.v.Compare(b.(pepVersion).v) }
+func (a pepVersion) cmp(b version) int { return a.v.Compare(*b.(pepVersion).v) }
 
 func parsePEP440(s string) (version, error) {
 	v, err := pep440.Parse(s)
-	return pepVersion{v}, err
+	return pepVersion{&v}, err
 }
 
 func merge(base, rr Result) Result {

@@ -170,8 +170,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 	if err := prefetch(ctx, src, all, known, cache); err != nil {
 		return nil, err
 	}
+	hits := matchAll(ctx, all, cache)
 	nativeCache := map[string][]*osv.Record{}
-	for _, p := range all {
+	for i, p := range all {
 		res.Components++
 		name, version, ok := pypiIdentity(p)
 		if !ok {
@@ -220,13 +221,12 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			}
 			cache[key] = compiled
 		}
+		if hits[i] == nil {
+			hits[i] = matchOne(match.NewQuery(name, version), compiled)
+		}
 		var found []*Finding
-		for _, c := range compiled {
-			rec := c.Record()
-			m := c.PyPI(name, version)
-			if !m.Affected {
-				continue
-			}
+		for _, h := range hits[i] {
+			rec, m := h.c.Record(), h.m
 			f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
 				Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec}
 			rate(f, rec, name)
@@ -285,6 +285,40 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		return a.ID < b.ID
 	})
 	return res, nil
+}
+
+// hit is a record that affects a component.
+type hit struct {
+	c *match.Compiled
+	m match.Result
+}
+
+// matchAll matches every PyPI component whose records are compiled in
+// cache against them, in parallel; hits[i] belongs to all[i] (nil where
+// not matched here, empty where nothing affects it).
+func matchAll(ctx context.Context, all []*inventory.Package, cache map[string][]*match.Compiled) [][]hit {
+	hits := make([][]hit, len(all))
+	parallel.For(ctx, len(all), 0, func(i int) {
+		name, version, ok := pypiIdentity(all[i])
+		if !ok {
+			return
+		}
+		q := match.NewQuery(name, version)
+		if compiled, seen := cache[q.Key()]; seen {
+			hits[i] = matchOne(q, compiled)
+		}
+	})
+	return hits
+}
+
+func matchOne(q *match.Query, compiled []*match.Compiled) []hit {
+	out := []hit{}
+	for _, c := range compiled {
+		if m := c.Match(q); m.Affected {
+			out = append(out, hit{c, m})
+		}
+	}
+	return out
 }
 
 // pypiIdentity returns the PyPI name and version of a component.

@@ -247,9 +247,9 @@ func isRecordName(name string) bool {
 	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
-// store writes one record (as JSON) and its package index rows.
+// store writes one record (in osv's compact form) and its package index rows.
 func store(ctx context.Context, tx *sql.Tx, r *osv.Record, raw []byte, source string) error {
-	js, err := json.Marshal(r)
+	js, err := r.MarshalBinary()
 	if err != nil {
 		return err
 	}

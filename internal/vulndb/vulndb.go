@@ -12,25 +12,29 @@
 package vulndb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 )
 
 // SchemaVersion is the version of the database layout this pysbom writes.
-const SchemaVersion = 1
+// Layout 2 stores records in osv's compact binary form; layout 1 stored
+// JSON, which this pysbom still reads.
+const SchemaVersion = 2
 
 // ErrNoDatabase is returned when the database file does not exist.
 var ErrNoDatabase = errors.New("no vulnerability database")
@@ -118,7 +122,7 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 		if err := rows.Scan(&id, &data); err != nil {
 			return nil, err
 		}
-		r, err := osv.Parse(data, id)
+		r, err := decode(data, id)
 		if err != nil {
 			return nil, fmt.Errorf("%s: stored record %s: %w", d.path, id, err)
 		}
@@ -141,7 +145,7 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 		want[n] = true
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT a.name, r.id, r.data FROM affected a JOIN records r ON r.id = a.id
-		WHERE a.ecosystem = ? ORDER BY a.name, r.id`, ecosystem)
+		WHERE a.ecosystem = ?`, ecosystem)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.path, err)
 	}
@@ -154,16 +158,16 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 	index := map[string]int{} // record id -> position of its first row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.name, &r.id, &r.data); err != nil {
+		var data sql.RawBytes // copied only for a wanted record's first row
+		if err := rows.Scan(&r.name, &r.id, &data); err != nil {
 			return nil, err
 		}
 		if !want[r.name] {
 			continue
 		}
-		if _, ok := index[r.id]; ok {
-			r.data = nil // decoded once, from its first row
-		} else {
+		if _, ok := index[r.id]; !ok {
 			index[r.id] = len(todo)
+			r.data = bytes.Clone(data)
 		}
 		todo = append(todo, r)
 	}
@@ -174,12 +178,20 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 	errs := make([]error, len(todo))
 	parallel.For(ctx, len(todo), 0, func(i int) {
 		if todo[i].data != nil { // a record's first row; the others share it
-			recs[i], errs[i] = osv.Parse(todo[i].data, todo[i].id)
+			recs[i], errs[i] = decode(todo[i].data, todo[i].id)
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Rows come in the database's order; each name's records are returned
+	// sorted by ID, as Lookup returns them.
+	sort.Slice(todo, func(i, j int) bool {
+		if todo[i].name != todo[j].name {
+			return todo[i].name < todo[j].name
+		}
+		return todo[i].id < todo[j].id
+	})
 	out := map[string][]*osv.Record{}
 	for _, r := range todo {
 		j := index[r.id]
@@ -191,6 +203,14 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 		}
 	}
 	return out, nil
+}
+
+// decode reads a stored record: the compact form, or JSON (layout 1).
+func decode(data []byte, id string) (*osv.Record, error) {
+	if osv.IsBinary(data) {
+		return osv.UnmarshalBinary(data)
+	}
+	return osv.Parse(data, id)
 }
 
 // Names returns the (normalised) package names of ecosystem that any

@@ -145,3 +145,66 @@ func TestBadDatabases(t *testing.T) {
 }
 
 func openWritable(path string) (*sql.DB, error) { return sql.Open("sqlite", "file:"+path) }
+
+// TestLayouts reads a layout-1 database (records stored as JSON) and
+// extends it: the import stores the compact form and marks layout 2; a
+// damaged compact record is an error naming it.
+func TestLayouts(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "v.db")
+	for _, n := range []string{"1", "2"} {
+		os.WriteFile(filepath.Join(dir, "r"+n+".json"), []byte(record(n)), 0o644)
+	}
+	if _, err := Import(context.Background(), path, []string{filepath.Join(dir, "r1.json")}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := openWritable(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(`UPDATE records SET data = ?`, record("1")); err != nil {
+		t.Fatal(err)
+	}
+	w.Exec(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`)
+	w.Close()
+	lookup := func() []string {
+		db, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		got, err := db.LookupAll(context.Background(), "PyPI", []string{"demo-pkg"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range got["demo-pkg"] {
+			ids = append(ids, r.ID+" "+r.Affected[0].Ranges[0].Events[1].Fixed)
+		}
+		return ids
+	}
+	if got := strings.Join(lookup(), ","); got != "TEST-1 1.1" {
+		t.Errorf("layout 1: %s", got)
+	}
+	if _, err := Import(context.Background(), path, []string{filepath.Join(dir, "r2.json")}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(lookup(), ","); got != "TEST-1 1.1,TEST-2 1.2" {
+		t.Errorf("extended: %s", got)
+	}
+	w, _ = openWritable(path)
+	var version string
+	w.QueryRow(`SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&version)
+	var data []byte
+	w.QueryRow(`SELECT data FROM records WHERE id = 'TEST-2'`).Scan(&data)
+	if version != "2" || !strings.HasPrefix(string(data), "OSV\x01") {
+		t.Errorf("layout %s, TEST-2 stored as %.10q", version, data)
+	}
+	w.Exec(`UPDATE records SET data = ? WHERE id = 'TEST-2'`, data[:len(data)-3])
+	w.Close()
+	db, _ := Open(path)
+	defer db.Close()
+	if _, err := db.Lookup(context.Background(), "PyPI", "demo-pkg"); err == nil || !strings.Contains(err.Error(), "stored record TEST-2: damaged compact record") {
+		t.Errorf("damaged: %v", err)
+	}
+}

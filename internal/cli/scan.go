@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -95,7 +96,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var out strings.Builder
+	var out bytes.Buffer
+	var body []byte // the report, when written without out
 	switch {
 	case *explain != "":
 		explainFindings(&out, res, *explain)
@@ -133,13 +135,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	case format.value == "json":
-		if err := report.JSON(&out, st, res); err != nil {
+		if body, err = report.AppendJSON(nil, st, res); err != nil { // not copied: a large scan's is megabytes
 			return err
 		}
 	default:
 		printScan(&out, st, res, *showSuppressed)
 	}
-	if _, err := io.WriteString(e.stdout, out.String()); err != nil {
+	if body == nil {
+		body = out.Bytes()
+	}
+	if _, err := e.stdout.Write(body); err != nil {
 		return err
 	}
 	if *failOn != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // The compact form pysbom's database stores records in: decoding it is
@@ -101,19 +102,22 @@ func (e *encoder) object(m map[string]any) error {
 }
 
 // IsBinary tells the compact form from JSON.
-func IsBinary(data []byte) bool {
-	return len(data) >= len(binaryMagic) && string(data[:len(binaryMagic)]) == binaryMagic
-}
+func IsBinary(data string) bool { return strings.HasPrefix(data, binaryMagic) }
 
 var errCorrupt = errors.New("damaged compact record")
 
 // UnmarshalBinary decodes a record MarshalBinary encoded. Damaged data
 // is an error, never a panic.
-func UnmarshalBinary(data []byte) (*Record, error) {
-	if !IsBinary(data) {
+func UnmarshalBinary(data []byte) (*Record, error) { return DecodeBinary(string(data)) }
+
+// DecodeBinary is UnmarshalBinary of data held in a string: the record's
+// strings are substrings of it, so it is not copied again.
+func DecodeBinary(data string) (*Record, error) {
+	rest, ok := strings.CutPrefix(data, binaryMagic)
+	if !ok {
 		return nil, errCorrupt
 	}
-	d := decoder{s: string(data[len(binaryMagic):])}
+	d := decoder{s: rest}
 	r := &Record{}
 	r.ID = d.str()
 	r.Modified = d.str()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/pysbom/pysbom/internal/jsonstr"
@@ -18,14 +19,24 @@ import (
 // has thousands of them and indenting encoding/json's output doubled the
 // time of the whole command.
 func JSON(w io.Writer, st *vulndb.Status, res *scan.Result) error {
+	b, err := AppendJSON(nil, st, res)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// AppendJSON appends what JSON writes to b.
+func AppendJSON(b []byte, st *vulndb.Status, res *scan.Result) ([]byte, error) {
 	var db bytes.Buffer
 	enc := json.NewEncoder(&db)
 	enc.SetIndent("  ", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(st); err != nil {
-		return err
+		return nil, err
 	}
-	b := make([]byte, 0, 64<<10+len(res.Findings)*640)
+	b = slices.Grow(b, 64<<10+len(res.Findings)*640)
 	b = append(b, "{\n  \"database\": "...)
 	b = append(b, bytes.TrimSuffix(db.Bytes(), []byte("\n"))...)
 	b = append(b, ",\n  \"components\": "...)
@@ -50,8 +61,7 @@ func JSON(w io.Writer, st *vulndb.Status, res *scan.Result) error {
 		b = append(b, "\n  ]"...)
 	}
 	b = append(b, "\n}\n"...)
-	_, err := w.Write(b)
-	return err
+	return b, nil
 }
 
 const fi = "\n      " // a finding's fields, at depth 3

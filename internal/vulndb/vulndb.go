@@ -12,7 +12,6 @@
 package vulndb
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -117,8 +116,7 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 	defer rows.Close()
 	var out []*osv.Record
 	for rows.Next() {
-		var id string
-		var data []byte
+		var id, data string
 		if err := rows.Scan(&id, &data); err != nil {
 			return nil, err
 		}
@@ -152,13 +150,13 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 	defer rows.Close()
 	type row struct {
 		name, id string
-		data     []byte
+		data     string // set in a record's first row only
 	}
 	var todo []row
 	index := map[string]int{} // record id -> position of its first row
 	for rows.Next() {
 		var r row
-		var data sql.RawBytes // copied only for a wanted record's first row
+		var data sql.RawBytes // copied only for a wanted record's first row (into the string its fields share)
 		if err := rows.Scan(&r.name, &r.id, &data); err != nil {
 			return nil, err
 		}
@@ -167,7 +165,7 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 		}
 		if _, ok := index[r.id]; !ok {
 			index[r.id] = len(todo)
-			r.data = bytes.Clone(data)
+			r.data = string(data)
 		}
 		todo = append(todo, r)
 	}
@@ -177,7 +175,7 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 	recs := make([]*osv.Record, len(todo))
 	errs := make([]error, len(todo))
 	parallel.For(ctx, len(todo), 0, func(i int) {
-		if todo[i].data != nil { // a record's first row; the others share it
+		if todo[i].data != "" { // a record's first row; the others share it
 			recs[i], errs[i] = decode(todo[i].data, todo[i].id)
 		}
 	})
@@ -206,11 +204,11 @@ func (d *DB) LookupAll(ctx context.Context, ecosystem string, names []string) (m
 }
 
 // decode reads a stored record: the compact form, or JSON (layout 1).
-func decode(data []byte, id string) (*osv.Record, error) {
+func decode(data string, id string) (*osv.Record, error) {
 	if osv.IsBinary(data) {
-		return osv.UnmarshalBinary(data)
+		return osv.DecodeBinary(data)
 	}
-	return osv.Parse(data, id)
+	return osv.Parse([]byte(data), id)
 }
 
 // Names returns the (normalised) package names of ecosystem that any

@@ -12,6 +12,7 @@ import (
 	"github.com/pysbom/pysbom/internal/parallel"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -340,16 +341,30 @@ func pypiIdentity(p *inventory.Package) (name, version string, ok bool) {
 	return "", "", false
 }
 
+// summary is the record's summary, or else the first sentence of its
+// details: up to a period followed by white space or the end ("before
+// 8.1.0, users" is not cut at "8."), or to the end of the first line; at
+// most 160 bytes, cut between characters.
 func summary(r *osv.Record) string {
 	if r.Summary != "" {
 		return r.Summary
 	}
 	d := strings.TrimSpace(r.Details)
-	if i := strings.IndexAny(d, ".\n"); i > 0 && i < 160 {
-		return d[:i+1]
+	for i := 0; i < len(d); i++ {
+		if d[i] == '\n' || d[i] == '.' && (i+1 == len(d) || d[i+1] == ' ' || d[i+1] == '\n' || d[i+1] == '\t' || d[i+1] == '\r') {
+			if d[i] == '.' {
+				i++
+			}
+			d = strings.TrimSpace(d[:i])
+			break
+		}
 	}
 	if len(d) > 160 {
-		return d[:157] + "..."
+		cut := 157
+		for cut > 0 && !utf8.RuneStart(d[cut]) {
+			cut--
+		}
+		return d[:cut] + "..."
 	}
 	return d
 }

@@ -161,10 +161,10 @@ func TestSummary(t *testing.T) {
 	long := strings.Repeat("é", 100) // 200 bytes, two per character
 	for details, want := range map[string]string{
 		"In Alerta before version 8.1.0, users can continue to use an expired token. Fixed in 8.1.0.": "In Alerta before version 8.1.0, users can continue to use an expired token.",
-		"  Django 3.2.1 and 4.0 allow SQL injection.\nDetails follow.":                                  "Django 3.2.1 and 4.0 allow SQL injection.",
-		"A first line without a period\nand a second.":                                                 "A first line without a period",
-		"Ends with version 1.2.3.":                                                                      "Ends with version 1.2.3.",
-		long:                                                                                            strings.Repeat("é", 78) + "...",
+		"  Django 3.2.1 and 4.0 allow SQL injection.\nDetails follow.":                                "Django 3.2.1 and 4.0 allow SQL injection.",
+		"A first line without a period\nand a second.":                                                "A first line without a period",
+		"Ends with version 1.2.3.":                                                                    "Ends with version 1.2.3.",
+		long:                                                                                          strings.Repeat("é", 78) + "...",
 	} {
 		got := summary(&osv.Record{Details: details})
 		if got != want || !utf8.ValidString(got) {

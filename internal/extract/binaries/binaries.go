@@ -39,6 +39,7 @@ import (
 	"github.com/pysbom/pysbom/internal/native/libver"
 	"github.com/pysbom/pysbom/internal/native/machofile"
 	"github.com/pysbom/pysbom/internal/native/pefile"
+	"github.com/pysbom/pysbom/internal/native/upstream"
 	"github.com/pysbom/pysbom/internal/native/rustdeps"
 )
 
@@ -177,7 +178,8 @@ func (o *observer) file(fsys fs.FS, name string) {
 		o.add(c, ev, m.Confidence, bundledFile(bundled, name))
 	}
 	if bundled && len(matches) == 0 {
-		c := &inventory.Package{Name: libraryName(name, f), PURL: "pkg:generic/" + libraryName(name, f), Kind: inventory.KindLibrary}
+		lib := bundledName(path.Base(name), f.Dynamic.SONAME)
+		c := &inventory.Package{Name: lib, PURL: "pkg:generic/" + lib, Kind: inventory.KindLibrary}
 		o.add(c, fmt.Sprintf("%s is a bundled shared library (SONAME %s); no version evidence in its bytes", name, orNone(f.Dynamic.SONAME)),
 			libver.Low, name)
 	}
@@ -251,30 +253,32 @@ func (o *observer) foreignLibrary(ra io.ReaderAt, size int64, name string) {
 			return
 		}
 	}
-	lib := base
-	if m := hashed.FindStringSubmatch(base); m != nil {
-		lib = m[1]
-	} else if i := strings.IndexByte(base, '.'); i > 0 {
-		lib = base[:i]
-	}
+	lib := bundledName(base, "")
 	c := &inventory.Package{Name: lib, PURL: "pkg:generic/" + lib, Kind: inventory.KindLibrary}
 	o.add(c, name+" is a bundled library; identified by its file name only", libver.Low, name)
 }
 
-// libraryName is the upstream name of a bundled library: its SONAME or
-// file name without auditwheel's hash and without the .so suffix.
-func libraryName(name string, f *elffile.File) string {
-	base := path.Base(name)
+// bundledName names a bundled library that no fingerprint identified:
+// by the project that ships it where its stem is a known one (libz is
+// zlib, libssl openssl: the names fingerprints and CPython's linked
+// libraries get, so one library is not listed under two names), else by
+// its stem: the SONAME's, or the file name's without auditwheel's or
+// delvewheel's hash, without .so, .dylib or .dll and the version.
+func bundledName(base, soname string) string {
+	stem := base
 	if m := hashed.FindStringSubmatch(base); m != nil {
-		return m[1]
+		stem = m[1]
+	} else {
+		if soname != "" {
+			stem = soname
+		}
+		if i := strings.Index(stem, ".so"); i > 0 {
+			stem = stem[:i]
+		} else if i := strings.IndexByte(stem, '.'); i > 0 {
+			stem = stem[:i]
+		}
 	}
-	if f.Dynamic.SONAME != "" {
-		base = f.Dynamic.SONAME
-	}
-	if i := strings.Index(base, ".so"); i > 0 {
-		base = base[:i]
-	}
-	return base
+	return upstream.Name(stem)
 }
 
 // add records an observed component, merging one seen in several binaries.

@@ -87,15 +87,19 @@ func TestObserve(t *testing.T) {
 				r.File = pr.Value
 			}
 		}
-		got[p.Name] = r
+		key := p.Name
+		if p.Version == "" && p.Name == "zlib" {
+			key = "zlib@" // the same project, from another file, without a version
+		}
+		got[key] = r
 	}
 	want := map[string]row{
 		"expat":  {"expat", "2.5.0", "pkg:generic/expat@2.5.0", "high", ""},
 		"itoa":   {"itoa", "1.0.11", "pkg:cargo/itoa@1.0.11", "medium", ""},
 		"zlib":   {"zlib", "1.2.13", "pkg:generic/zlib@1.2.13", "high", "demo.libs/libz-0a1b2c3d.so.1.2.13"},
 		"libfoo": {"libfoo", "", "pkg:generic/libfoo", "low", "demo.libs/libfoo-12345678.so.1.0.0"},
-		"libbz2": {"libbz2", "", "pkg:generic/libbz2", "low", "demo.libs/libbz2-5f2e0d1c9a8b7c6d.dll"},
-		"libz":   {"libz", "", "pkg:generic/libz", "low", "demo/.dylibs/libz.1.2.13.dylib"},
+		"bzip2":  {"bzip2", "", "pkg:generic/bzip2", "low", "demo.libs/libbz2-5f2e0d1c9a8b7c6d.dll"},
+		"zlib@":  {"zlib", "", "pkg:generic/zlib", "low", "demo/.dylibs/libz.1.2.13.dylib"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("observed (-want +got):\n%s", diff)

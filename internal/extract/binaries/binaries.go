@@ -39,8 +39,8 @@ import (
 	"github.com/pysbom/pysbom/internal/native/libver"
 	"github.com/pysbom/pysbom/internal/native/machofile"
 	"github.com/pysbom/pysbom/internal/native/pefile"
-	"github.com/pysbom/pysbom/internal/native/upstream"
 	"github.com/pysbom/pysbom/internal/native/rustdeps"
+	"github.com/pysbom/pysbom/internal/native/upstream"
 )
 
 // FoundBy names this extractor in the inventory.

@@ -34,7 +34,9 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		if len(pos) == 0 {
 			return &usageError{"db import needs at least one PATH (a folder of OSV records, a record, or a zip)"}
 		}
-		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{})
+		prog := newProgress(e.stderr, "records imported:")
+		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) }})
+		prog.done()
 		if err != nil {
 			return err
 		}
@@ -44,7 +46,20 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "imported %d records into %s (%d skipped)\n", rep.Imported, *dbPath, len(rep.Skipped))
 		return nil
 	case "update":
-		res, err := vulndb.Update(ctx, *dbPath, *url, nil, vulndb.Options{})
+		download, imported := newProgress(e.stderr, "bytes downloaded:"), newProgress(e.stderr, "records imported:")
+		res, err := vulndb.Update(ctx, *dbPath, *url, nil, vulndb.Options{
+			Downloaded: func(done, total int64) {
+				if total <= 0 {
+					total = -1
+				}
+				download.update(done, total)
+			},
+			Progress: func(n int) {
+				download.done()
+				imported.update(int64(n), -1)
+			}})
+		download.done()
+		imported.done()
 		if err != nil {
 			return err
 		}

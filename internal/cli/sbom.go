@@ -246,17 +246,24 @@ func newProgress(w io.Writer, label string) *progress {
 	return p
 }
 
+// update shows done of total (total < 0: unknown).
 func (p *progress) update(done, total int64) {
 	if !p.on || time.Since(p.last) < 200*time.Millisecond && done != total {
 		return
 	}
 	p.last = time.Now()
 	p.shown = true
+	if total < 0 {
+		fmt.Fprintf(p.w, "\rpysbom: %s %d", p.label, done)
+		return
+	}
 	fmt.Fprintf(p.w, "\rpysbom: %s %d/%d", p.label, done, total)
 }
 
+// done clears the line shown, if any.
 func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
 	}
 }

@@ -38,6 +38,9 @@ type Options struct {
 	Now time.Time
 	// Progress, when set, is called after each record.
 	Progress func(done int)
+	// Downloaded, when set, is called as Update downloads, with the bytes
+	// so far and the size the server announced (-1 when it did not).
+	Downloaded func(done, total int64)
 	// meta is written into the meta table with the records (Update's ETag).
 	meta map[string]string
 	// sourceName replaces the path as the recorded source name (a URL).

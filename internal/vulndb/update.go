@@ -61,7 +61,11 @@ func Update(ctx context.Context, dbPath, url string, client *http.Client, opt Op
 		return nil, err
 	}
 	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, io.LimitReader(resp.Body, maxDownload+1))
+	var body io.Reader = io.LimitReader(resp.Body, maxDownload+1)
+	if opt.Downloaded != nil {
+		body = &counting{r: body, total: resp.ContentLength, report: opt.Downloaded}
+	}
+	n, err := io.Copy(tmp, body)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -79,6 +83,21 @@ func Update(ctx context.Context, dbPath, url string, client *http.Client, opt Op
 	}
 	res.Report = rep
 	return res, nil
+}
+
+// counting reports the bytes read through it.
+type counting struct {
+	r      io.Reader
+	done   int64
+	total  int64
+	report func(done, total int64)
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.done += int64(n)
+	c.report(c.done, c.total)
+	return n, err
 }
 
 // storedETag reads the ETag of the last download of url, if any.

@@ -42,9 +42,16 @@ func TestUpdate(t *testing.T) {
 	defer srv.Close()
 	dbPath := filepath.Join(t.TempDir(), "v.db")
 	url := srv.URL + "/PyPI/all.zip"
-	res, err := Update(context.Background(), dbPath, url, srv.Client(), Options{})
+	var lastDone, lastTotal int64
+	records := 0
+	res, err := Update(context.Background(), dbPath, url, srv.Client(), Options{
+		Downloaded: func(done, total int64) { lastDone, lastTotal = done, total },
+		Progress:   func(done int) { records = done }})
 	if err != nil || res.NotModified || res.Report.Imported != 3 {
 		t.Fatalf("first update: %+v, %v", res, err)
+	}
+	if lastDone != int64(buf.Len()) || lastTotal != int64(buf.Len()) || records != 3 {
+		t.Errorf("progress: %d of %d bytes, %d records; want %d bytes and 3 records", lastDone, lastTotal, records, buf.Len())
 	}
 	res, err = Update(context.Background(), dbPath, url, srv.Client(), Options{})
 	if err != nil || !res.NotModified || notModified.Load() != 1 {

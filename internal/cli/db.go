@@ -13,10 +13,11 @@ import (
 func runDB(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(e.stderr, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
-		fmt.Fprintln(e.stderr, "       pysbom db update [--db PATH] [--url URL]  download osv.dev's PyPI export (if changed) and import it")
+		fmt.Fprintln(e.stderr, "       pysbom db update [--db PATH] [--ecosystem E]... [--mirror URL | --url URL]")
+		fmt.Fprintln(e.stderr, "                                              download osv.dev's exports (PyPI, crates.io, Go; each if changed) and import them")
 		fmt.Fprintln(e.stderr, "       pysbom db status [--db PATH]           what the database holds and how old it is")
 		if len(args) == 0 {
-			return &usageError{"db needs a subcommand: import or status"}
+			return &usageError{"db needs a subcommand: import, update or status"}
 		}
 		return nil
 	}
@@ -24,7 +25,10 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("db "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
-	url := fs.String("url", vulndb.DefaultUpdateURL, "for update: the `URL` of a zip of OSV JSON records")
+	url := fs.String("url", "", "for update: the `URL` of one zip of OSV JSON records, instead of --mirror and --ecosystem")
+	mirror := fs.String("mirror", vulndb.DefaultMirror, "for update: where the exports are, as `URL`/ECOSYSTEM/all.zip")
+	var ecosystems listFlag
+	fs.Var(&ecosystems, "ecosystem", "for update: an `ECOSYSTEM` to fetch (repeatable; default PyPI, crates.io and Go; others: Debian, GIT, OSS-Fuzz, ...)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -46,31 +50,21 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "imported %d records into %s (%d skipped)\n", rep.Imported, *dbPath, len(rep.Skipped))
 		return nil
 	case "update":
-		download, imported := newProgress(e.stderr, "bytes downloaded:"), newProgress(e.stderr, "records imported:")
-		res, err := vulndb.Update(ctx, *dbPath, *url, nil, vulndb.Options{
-			Downloaded: func(done, total int64) {
-				if total <= 0 {
-					total = -1
-				}
-				download.update(done, total)
-			},
-			Progress: func(n int) {
-				download.done()
-				imported.update(int64(n), -1)
-			}})
-		download.done()
-		imported.done()
-		if err != nil {
-			return err
+		urls := []string{*url}
+		if *url == "" {
+			if len(ecosystems) == 0 {
+				ecosystems = vulndb.DefaultEcosystems
+			}
+			urls = nil
+			for _, eco := range ecosystems {
+				urls = append(urls, vulndb.ExportURL(*mirror, eco))
+			}
 		}
-		if res.NotModified {
-			fmt.Fprintf(e.stdout, "%s has not changed since the last update\n", res.URL)
-			return nil
+		for _, u := range urls {
+			if err := updateFrom(ctx, e, *dbPath, u); err != nil {
+				return err
+			}
 		}
-		for _, s := range res.Report.Skipped {
-			fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
-		}
-		fmt.Fprintf(e.stdout, "imported %d records from %s into %s (%d skipped)\n", res.Report.Imported, res.URL, *dbPath, len(res.Report.Skipped))
 		return nil
 	case "status":
 		db, err := vulndb.Open(*dbPath)
@@ -100,4 +94,34 @@ func defaultDB(e *env) string {
 		return "vulns.db"
 	}
 	return vulndb.DefaultPath()
+}
+
+// updateFrom downloads one export, if it changed, and imports it.
+func updateFrom(ctx context.Context, e *env, dbPath, url string) error {
+	download, imported := newProgress(e.stderr, "bytes downloaded:"), newProgress(e.stderr, "records imported:")
+	res, err := vulndb.Update(ctx, dbPath, url, nil, vulndb.Options{
+		Downloaded: func(done, total int64) {
+			if total <= 0 {
+				total = -1
+			}
+			download.update(done, total)
+		},
+		Progress: func(n int) {
+			download.done()
+			imported.update(int64(n), -1)
+		}})
+	download.done()
+	imported.done()
+	if err != nil {
+		return err
+	}
+	if res.NotModified {
+		fmt.Fprintf(e.stdout, "%s has not changed since the last update\n", res.URL)
+		return nil
+	}
+	for _, s := range res.Report.Skipped {
+		fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
+	}
+	fmt.Fprintf(e.stdout, "imported %d records from %s into %s (%d skipped)\n", res.Report.Imported, res.URL, dbPath, len(res.Report.Skipped))
+	return nil
 }

@@ -6,12 +6,27 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 )
 
-// DefaultUpdateURL is osv.dev's export of every PyPI record.
-const DefaultUpdateURL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"
+// DefaultMirror is where osv.dev exports its records: one zip of every
+// record of an ecosystem at <mirror>/<ecosystem>/all.zip.
+const DefaultMirror = "https://osv-vulnerabilities.storage.googleapis.com"
+
+// DefaultEcosystems are the exports db update fetches unless told
+// otherwise: PyPI for Python packages, crates.io and Go for the Rust
+// crates and Go modules found inside native extensions. (Debian's and
+// the C libraries' GIT-range records are much larger; they are fetched
+// when asked for.)
+var DefaultEcosystems = []string{"PyPI", "crates.io", "Go"}
+
+// ExportURL is the URL of an ecosystem's export under a mirror.
+func ExportURL(mirror, ecosystem string) string {
+	return strings.TrimSuffix(mirror, "/") + "/" + url.PathEscape(ecosystem) + "/all.zip"
+}
 
 // maxDownload bounds a downloaded export.
 const maxDownload = 2 << 30

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestDBUpdateEcosystems runs db update against a mirror the test
+// starts: by default the PyPI, crates.io and Go exports are fetched and
+// imported, each only when it changed; --ecosystem chooses others, and a
+// missing export is an error naming its URL.
+func TestDBUpdateEcosystems(t *testing.T) {
+	exports := map[string][]byte{}
+	for _, eco := range []string{"PyPI", "crates.io", "Go", "Debian"} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("X-" + eco + ".json")
+		fmt.Fprintf(w, `{"id": "X-%s", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": %q, "name": "demo"},
+			"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2"}]}]}]}`, strings.ReplaceAll(eco, ":", "-"), eco)
+		zw.Close()
+		exports["/"+eco+"/all.zip"] = buf.Bytes()
+	}
+	var mu sync.Mutex
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path)
+		mu.Unlock()
+		data, ok := exports[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Header.Get("If-None-Match") == `"1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"1"`)
+		w.Write(data)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "v.db")
+	run := func(args ...string) (string, string, int) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"db", "update", "--db", db, "--mirror", srv.URL}, args...), strings.NewReader(""), &out, &errb)
+		return out.String(), errb.String(), code
+	}
+	out, errs, code := run()
+	if code != ExitOK || strings.Count(out, "imported 1 records") != 3 {
+		t.Fatalf("first update: exit %d\n%s%s", code, out, errs)
+	}
+	for _, p := range []string{"/PyPI/all.zip", "/crates.io/all.zip", "/Go/all.zip"} {
+		if !strings.Contains(out, srv.URL+p) {
+			t.Errorf("%s not fetched:\n%s", p, out)
+		}
+	}
+	if out, _, _ := run(); strings.Count(out, "has not changed") != 3 {
+		t.Errorf("second update:\n%s", out)
+	}
+	if out, errs, code := run("--ecosystem", "Debian"); code != ExitOK || !strings.Contains(out, "imported 1 records from "+srv.URL+"/Debian/all.zip") {
+		t.Errorf("Debian: exit %d\n%s%s", code, out, errs)
+	}
+	if _, errs, code := run("--ecosystem", "Nope"); code != ExitError || !strings.Contains(errs, srv.URL+"/Nope/all.zip: 404") {
+		t.Errorf("missing export: exit %d\n%s", code, errs)
+	}
+	var st bytes.Buffer
+	Main(context.Background(), []string{"db", "status", "--db", db}, strings.NewReader(""), &st, &st)
+	if !strings.Contains(st.String(), "records:  4") {
+		t.Errorf("status:\n%s", st.String())
+	}
+}

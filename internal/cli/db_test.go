@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
 // TestDBUpdateEcosystems runs db update against a mirror the test
@@ -75,5 +79,37 @@ func TestDBUpdateEcosystems(t *testing.T) {
 	Main(context.Background(), []string{"db", "status", "--db", db}, strings.NewReader(""), &st, &st)
 	if !strings.Contains(st.String(), "records:  4") {
 		t.Errorf("status:\n%s", st.String())
+	}
+}
+
+// TestStaleDatabase: a source imported longer than 7 days ago is a
+// warning; with --max-db-age shorter than its age, an error.
+func TestStaleDatabase(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "r.json")
+	os.WriteFile(rec, []byte(`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "demo"},
+		"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2"}]}]}]}`), 0o644)
+	db := filepath.Join(dir, "v.db")
+	if _, err := vulndb.Import(context.Background(), db, []string{rec}, vulndb.Options{Now: time.Now().Add(-10 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	sbom := filepath.Join(dir, "s.cdx.json")
+	os.WriteFile(sbom, []byte(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "demo", "version": "1.0", "purl": "pkg:pypi/demo@1.0"}]}`), 0o644)
+	run := func(args ...string) (string, int) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"scan", "--db", db}, append(args, sbom)...), strings.NewReader(""), &out, &errb)
+		return errb.String(), code
+	}
+	if errs, code := run(); code != ExitOK || !strings.Contains(errs, "was imported 10 days ago; newer advisories are missing") {
+		t.Errorf("stale: exit %d, stderr %q", code, errs)
+	}
+	if errs, code := run("--max-db-age", "30d"); code != ExitOK || errs != "" {
+		t.Errorf("--max-db-age 30d: exit %d, stderr %q", code, errs)
+	}
+	if errs, code := run("--max-db-age", "168h"); code != ExitError || !strings.Contains(errs, "longer than --max-db-age 168h0m0s allows") {
+		t.Errorf("--max-db-age 168h: exit %d, stderr %q", code, errs)
+	}
+	if _, code := run("--max-db-age", "soon"); code != ExitUsage {
+		t.Errorf("--max-db-age soon: exit %d", code)
 	}
 }

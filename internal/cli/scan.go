@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
@@ -38,6 +40,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
+	maxAge := ageFlag{d: staleAfter}
+	fs.Var(&maxAge, "max-db-age", "fail (exit 1) when a source of the database was imported longer than `AGE` ago (7d, 36h); without it, a source older than 7 days is a warning")
 	var vexFiles listFlag
 	fs.Var(&vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
 	vexProduct := fs.String("vex-product", "", "the `PURL` VEX statements name the scanned SBOM or target by, when its root has none or another")
@@ -66,6 +70,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkAge(e.stderr, st, maxAge, time.Now()); err != nil {
+		return err
+	}
 	arg := ""
 	if len(pos) == 1 {
 		arg = pos[0]
@@ -91,10 +102,6 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err := applyVEX(e.stderr, vexFiles, embedded, res, inv); err != nil {
 			return err
 		}
-	}
-	st, err := db.Status(ctx)
-	if err != nil {
-		return err
 	}
 	var out bytes.Buffer
 	var body []byte // the report, when written without out
@@ -160,6 +167,51 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if n > 0 {
 			return &findingsError{fmt.Sprintf("%d findings at or above %s (or of unknown severity)", n, threshold)}
 		}
+	}
+	return nil
+}
+
+// staleAfter is the age at which a database source is worth a warning.
+const staleAfter = 7 * 24 * time.Hour
+
+// ageFlag is a duration that also takes days ("7d").
+type ageFlag struct {
+	d   time.Duration
+	set bool
+}
+
+func (a *ageFlag) String() string { return a.d.String() }
+
+func (a *ageFlag) Set(s string) error {
+	var err error
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n float64
+		if n, err = strconv.ParseFloat(days, 64); err == nil {
+			a.d = time.Duration(n * float64(24*time.Hour))
+		}
+	} else {
+		a.d, err = time.ParseDuration(s)
+	}
+	if err != nil || a.d <= 0 {
+		return fmt.Errorf("%q is not an age such as 7d or 36h", s)
+	}
+	a.set = true
+	return nil
+}
+
+// checkAge warns about database sources imported longer than staleAfter
+// ago, or fails when --max-db-age is given and a source is older.
+func checkAge(w io.Writer, st *vulndb.Status, maxAge ageFlag, now time.Time) error {
+	for _, src := range st.Sources {
+		age := now.Sub(src.Imported)
+		if age <= maxAge.d {
+			continue
+		}
+		days := fmt.Sprintf("%.0f days", age.Hours()/24)
+		if maxAge.set {
+			return fmt.Errorf("%s: %s was imported %s ago, longer than --max-db-age %s allows (pysbom db update, or db import)", st.Path, src.Name, days, maxAge.d)
+		}
+		fmt.Fprintf(w, "pysbom: warning: %s: %s was imported %s ago; newer advisories are missing (pysbom db update, or db import)\n", st.Path, src.Name, days)
 	}
 	return nil
 }

@@ -17,7 +17,10 @@
 package cyclonedx
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -26,6 +29,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/jsonstr"
 )
 
 // Options carry the inputs that do not come from the inventory.
@@ -38,19 +42,155 @@ type Options struct {
 }
 
 // Encode writes inv as a CycloneDX 1.6 JSON document.
+//
+// The bytes are those the official library writes for [Build]'s BOM
+// (tested), but the library only writes the document's skeleton: the
+// components are encoded one at a time and their files written by hand,
+// so that an environment of tens of thousands of files is never held as
+// one structure (nor deep-copied by the library's version conversion).
 func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
-	bom, err := Build(inv, opt)
+	bom, err := build(inv, opt, false)
 	if err != nil {
 		return err
 	}
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	comps := *bom.Components
+	if len(comps) > 0 { // the skeleton has one placeholder where the components go
+		bom.Components = &[]cdx.Component{{BOMRef: placeholder, Type: cdx.ComponentTypeLibrary, Name: placeholder}}
+	}
+	var skel bytes.Buffer
+	enc := cdx.NewBOMEncoder(&skel, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
 	enc.SetEscapeHTML(false)
-	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return err
+	}
+	ce := newComponentEncoder()
+	before, after := skel.Bytes(), []byte(nil)
+	if len(comps) > 0 {
+		mark, err := ce.encode((*bom.Components)[0], nil)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if before, after, ok = bytes.Cut(before, bytes.Clone(mark)); !ok {
+			return fmt.Errorf("cyclonedx: the components' place not found in the document")
+		}
+	}
+	if len(inv.Root.Files) > 0 { // the root's files go into metadata.component
+		plain, err := ce.encode(*bom.Metadata.Component, nil)
+		if err != nil {
+			return err
+		}
+		withFiles, err := ce.encode(*bom.Metadata.Component, inv.Root)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if before, ok = replaceOnce(before, bytes.Clone(plain), withFiles); !ok {
+			return fmt.Errorf("cyclonedx: the root component not found in the document")
+		}
+	}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	bw.Write(before)
+	for i, c := range comps {
+		if i > 0 {
+			bw.WriteString(",\n    ")
+		}
+		b, err := ce.encode(c, inv.Packages[i])
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	bw.Write(after)
+	return bw.Flush()
+}
+
+const placeholder = "pysbom-components-placeholder-6f1d2c"
+
+func replaceOnce(b, old, repl []byte) ([]byte, bool) {
+	i := bytes.Index(b, old)
+	if i < 0 {
+		return b, false
+	}
+	return append(append(append([]byte(nil), b[:i]...), repl...), b[i+len(old):]...), true
+}
+
+// componentEncoder writes one component as it stands in the document
+// (indented at depth 2), and then its files, if any.
+type componentEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+	out []byte
+}
+
+func newComponentEncoder() *componentEncoder {
+	ce := &componentEncoder{}
+	ce.enc = json.NewEncoder(&ce.buf)
+	ce.enc.SetEscapeHTML(false)
+	ce.enc.SetIndent("    ", "  ")
+	return ce
+}
+
+// encode returns c, with p's files as its nested components when p is
+// not nil; the result is valid until the next call.
+func (ce *componentEncoder) encode(c cdx.Component, p *inventory.Package) ([]byte, error) {
+	ce.buf.Reset()
+	if err := ce.enc.Encode(c); err != nil {
+		return nil, err
+	}
+	b := bytes.TrimSuffix(ce.buf.Bytes(), []byte("\n"))
+	if p == nil || len(p.Files) == 0 {
+		return b, nil
+	}
+	// c has no nested components and nothing after them: the files go
+	// last, before the closing brace.
+	b = bytes.TrimSuffix(b, []byte("\n    }"))
+	out := append(ce.out[:0], b...)
+	out = append(out, ",\n      \"components\": ["...)
+	for i, f := range p.Files {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, "\n        "...)
+		out = appendFile(out, fileRef(p, f), f)
+	}
+	out = append(out, "\n      ]\n    }"...)
+	ce.out = out
+	return out, nil
+}
+
+// appendFile appends a file component at depth 4 as encoding/json
+// writes it.
+func appendFile(b []byte, ref string, f inventory.File) []byte {
+	b = append(b, "{\n          \"bom-ref\": "...)
+	b = jsonstr.Append(b, ref)
+	b = append(b, ",\n          \"type\": \"file\",\n          \"name\": "...)
+	b = jsonstr.Append(b, f.Path)
+	hs := *hashes(f.Hashes)
+	if len(hs) == 0 { // the library leaves out an empty list
+		return append(b, "\n        }"...)
+	}
+	b = append(b, ",\n          \"hashes\": ["...)
+	for i, h := range hs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n            {\n              \"alg\": "...)
+		b = jsonstr.Append(b, string(h.Algorithm))
+		b = append(b, ",\n              \"content\": "...)
+		b = jsonstr.Append(b, h.Value)
+		b = append(b, "\n            }"...)
+	}
+	return append(b, "\n          ]\n        }"...)
 }
 
 // Build converts inv into a CycloneDX BOM.
-func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
+func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) { return build(inv, opt, true) }
+
+// build converts inv, with the packages' files as nested components or
+// without them.
+func build(inv *inventory.Inventory, opt Options, withFiles bool) (*cdx.BOM, error) {
 	if inv.Root == nil {
 		return nil, fmt.Errorf("cyclonedx: inventory has no root component")
 	}
@@ -70,6 +210,9 @@ func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
 	}
 	root := component(inv.Root, problems[inv.Root.ID])
 	root.Type = cdx.ComponentTypeApplication
+	if withFiles {
+		root.Components = fileComponents(inv.Root)
+	}
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: opt.Created.UTC().Format(time.RFC3339),
 		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{
@@ -90,6 +233,9 @@ func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
 	comps := make([]cdx.Component, 0, len(inv.Packages))
 	for _, p := range inv.Packages {
 		c := component(p, problems[p.ID])
+		if withFiles {
+			c.Components = fileComponents(p)
+		}
 		comps = append(comps, c)
 		fmt.Fprintf(content, "%s\x00%s\x00", p.ID, p.Version)
 		for _, f := range p.Files {
@@ -215,20 +361,28 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 	if len(props) > 0 {
 		c.Properties = &props
 	}
-	if len(p.Files) > 0 {
-		files := make([]cdx.Component, 0, len(p.Files))
-		for _, f := range p.Files {
-			files = append(files, cdx.Component{
-				BOMRef: p.ID + ":" + f.Path,
-				Type:   cdx.ComponentTypeFile,
-				Name:   f.Path,
-				Hashes: hashes(f.Hashes),
-			})
-		}
-		c.Components = &files
-	}
 	return c
 }
+
+// fileComponents are a package's files as nested components of type
+// "file" (Encode writes the same by hand: appendFile).
+func fileComponents(p *inventory.Package) *[]cdx.Component {
+	if len(p.Files) == 0 {
+		return nil
+	}
+	files := make([]cdx.Component, 0, len(p.Files))
+	for _, f := range p.Files {
+		files = append(files, cdx.Component{
+			BOMRef: fileRef(p, f),
+			Type:   cdx.ComponentTypeFile,
+			Name:   f.Path,
+			Hashes: hashes(f.Hashes),
+		})
+	}
+	return &files
+}
+
+func fileRef(p *inventory.Package, f inventory.File) string { return p.ID + ":" + f.Path }
 
 func componentType(k inventory.Kind) cdx.ComponentType {
 	switch k {
@@ -240,14 +394,15 @@ func componentType(k inventory.Kind) cdx.ComponentType {
 	return cdx.ComponentTypeLibrary
 }
 
+var algorithms = map[inventory.Algorithm]cdx.HashAlgorithm{
+	inventory.SHA1: cdx.HashAlgoSHA1, inventory.SHA256: cdx.HashAlgoSHA256,
+	inventory.SHA384: cdx.HashAlgoSHA384, inventory.SHA512: cdx.HashAlgoSHA512, inventory.MD5: cdx.HashAlgoMD5,
+}
+
 func hashes(hs []inventory.Hash) *[]cdx.Hash {
 	out := make([]cdx.Hash, 0, len(hs))
 	for _, h := range hs {
-		alg, ok := map[inventory.Algorithm]cdx.HashAlgorithm{
-			inventory.SHA1: cdx.HashAlgoSHA1, inventory.SHA256: cdx.HashAlgoSHA256,
-			inventory.SHA384: cdx.HashAlgoSHA384, inventory.SHA512: cdx.HashAlgoSHA512, inventory.MD5: cdx.HashAlgoMD5,
-		}[h.Algorithm]
-		if ok {
+		if alg, ok := algorithms[h.Algorithm]; ok {
 			out = append(out, cdx.Hash{Algorithm: alg, Value: h.Value})
 		}
 	}

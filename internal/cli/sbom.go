@@ -21,13 +21,13 @@ import (
 	"github.com/pysbom/pysbom/internal/target"
 )
 
-var sbomFormats = map[string]bool{"spdx-json": true, "cyclonedx-json": true, "table": true, "json": true}
+var sbomFormats = map[string]bool{"spdx-json": true, "spdx-tag-value": true, "cyclonedx-json": true, "table": true, "json": true}
 
 func runSBOM(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("sbom", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	outs := &outputsFlag{allowed: sbomFormats}
-	fs.Var(outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), cyclonedx-json, table, json; repeatable")
+	fs.Var(outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), spdx-tag-value, cyclonedx-json, table, json; repeatable")
 	strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
 	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: the owner of its directory)")
 	name := fs.String("name", "", "`name` of the root component (default: the target path)")
@@ -108,6 +108,8 @@ func render(w io.Writer, format string, inv *inventory.Inventory, created time.T
 	switch format {
 	case "spdx-json":
 		return spdx.Encode(w, inv, spdx.Options{Created: created, Tool: tool})
+	case "spdx-tag-value":
+		return spdx.EncodeTagValue(w, inv, spdx.Options{Created: created, Tool: tool})
 	case "cyclonedx-json":
 		return cyclonedx.Encode(w, inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
 	case "table":

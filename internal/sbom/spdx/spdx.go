@@ -87,6 +87,8 @@ type pkg struct {
 	ExternalRefs     []externalRef `json:"externalRefs,omitempty"`
 	Purpose          string        `json:"primaryPackagePurpose,omitempty"`
 	Annotations      []annotation  `json:"annotations,omitempty"`
+
+	files []int // its entries in document.Files, for the tag-value format
 }
 
 type verification struct {
@@ -319,6 +321,7 @@ func build(inv *inventory.Inventory, opt Options) (*document, error) {
 				}
 				sha1s = append(sha1s, s1)
 				fid := fileID(p.ID, f.Path)
+				sp.files = append(sp.files, len(doc.Files))
 				doc.Files = append(doc.Files, file{
 					SPDXID:   fid,
 					FileName: "./" + f.Path,

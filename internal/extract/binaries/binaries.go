@@ -141,7 +141,7 @@ func (o *observer) file(fsys fs.FS, name string) {
 		return
 	}
 	defer done()
-	f, err := elffile.Parse(name, ra, size)
+	f, err := elffile.ParseWith(name, ra, size, elffile.Options{NoDWARF: true}) // the SBOM needs no DWARF
 	var fe *elffile.FormatError
 	switch {
 	case errors.Is(err, elffile.ErrNotELF):

@@ -156,7 +156,7 @@ func (b *Build) versionFromBinaries() {
 	}
 	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
 	for _, c := range b.Core {
-		f, err := elffile.Open(c.Path)
+		f, err := elffile.OpenWith(c.Path, sbomParse)
 		if err != nil {
 			continue
 		}
@@ -222,6 +222,9 @@ func (b *Build) modules(dir string) {
 	}
 }
 
+// sbomParse reads what the SBOM needs of a binary: not its DWARF.
+var sbomParse = elffile.Options{NoDWARF: true}
+
 type readResult struct {
 	bin *Binary
 	f   *elffile.File
@@ -237,7 +240,7 @@ func readBinary(path, name string) *readResult {
 	}
 	s1, s256 := sha1.Sum(data), sha256.Sum256(data)
 	bin := &Binary{Path: path, Name: name, SHA1: s1[:], SHA256: s256[:], Size: int64(len(data))}
-	f, err := elffile.Parse(path, bytes.NewReader(data), int64(len(data)))
+	f, err := elffile.ParseWith(path, bytes.NewReader(data), int64(len(data)), sbomParse)
 	if err != nil {
 		return &readResult{bin: bin, err: err}
 	}
@@ -286,7 +289,7 @@ func (b *Build) identifyLibs() {
 		}
 		s1, s256 := sha1.Sum(data), sha256.Sum256(data)
 		l.SHA1, l.SHA256, l.Size = s1[:], s256[:], int64(len(data))
-		if f, err := elffile.Parse(l.Path, bytes.NewReader(data), l.Size); err == nil {
+		if f, err := elffile.ParseWith(l.Path, bytes.NewReader(data), l.Size, sbomParse); err == nil {
 			l.Matches = libver.Scan(f, libver.Strings(f), filepath.Base(l.Path))
 		}
 	})
@@ -312,7 +315,7 @@ func (b *Build) link(f *elffile.File, path string, depth int) []string {
 		}
 		lib := &Lib{Path: real, Loaded: loaded}
 		b.Libs[real] = lib
-		lf, err := elffile.Open(real)
+		lf, err := elffile.OpenWith(real, sbomParse)
 		if err != nil {
 			b.problem(inventory.BadBinary, real, "cannot parse: %v", err)
 			continue

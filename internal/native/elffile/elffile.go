@@ -136,8 +136,20 @@ type File struct {
 	c io.Closer
 }
 
+// Options choose what is read beyond the headers, dynamic section,
+// symbols, version definitions, .comment and notes.
+type Options struct {
+	// NoDWARF leaves the DWARF compile units unread (Producers stays
+	// empty): for a binary built with -g, the most expensive part to read,
+	// and only the hardening audit needs it.
+	NoDWARF bool
+}
+
 // Open parses the ELF file at path. Close releases it.
-func Open(path string) (*File, error) {
+func Open(path string) (*File, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, opt Options) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -147,7 +159,7 @@ func Open(path string) (*File, error) {
 		fh.Close()
 		return nil, err
 	}
-	f, err := Parse(path, fh, st.Size())
+	f, err := ParseWith(path, fh, st.Size(), opt)
 	if err != nil {
 		fh.Close()
 		return nil, err
@@ -166,7 +178,12 @@ func (f *File) Close() error {
 
 // Parse reads the facts of the ELF binary of size bytes in r; name is used
 // in errors. The returned File keeps r for [File.Section].
-func Parse(name string, r io.ReaderAt, size int64) (f *File, err error) {
+func Parse(name string, r io.ReaderAt, size int64) (*File, error) {
+	return ParseWith(name, r, size, Options{})
+}
+
+// ParseWith is Parse with options.
+func ParseWith(name string, r io.ReaderAt, size int64, opt Options) (f *File, err error) {
 	var magic [4]byte
 	if _, err := r.ReadAt(magic[:], 0); err != nil || !Magic(magic[:]) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotELF)
@@ -185,7 +202,7 @@ func Parse(name string, r io.ReaderAt, size int64) (f *File, err error) {
 		return nil, &FormatError{name, describe(err, size)}
 	}
 	f = &File{Path: name, Size: size, Class: ef.Class, Machine: ef.Machine, Type: ef.Type, r: sr}
-	if err := f.read(ef); err != nil {
+	if err := f.read(ef, opt); err != nil {
 		return nil, &FormatError{name, describe(err, size)}
 	}
 	return f, nil
@@ -200,7 +217,7 @@ func describe(err error, size int64) string {
 	return err.Error()
 }
 
-func (f *File) read(ef *elf.File) error {
+func (f *File) read(ef *elf.File, opt Options) error {
 	for _, p := range ef.Progs {
 		f.Progs = append(f.Progs, Prog{p.Type, p.Flags, p.Off, p.Filesz})
 		if p.Type == elf.PT_INTERP {
@@ -234,7 +251,9 @@ func (f *File) read(ef *elf.File) error {
 		}
 	}
 	f.readNotes(ef)
-	f.readProducers(ef)
+	if !opt.NoDWARF {
+		f.readProducers(ef)
+	}
 	return nil
 }
 

@@ -171,6 +171,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// count says "1 finding", "2 findings".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // staleAfter is the age at which a database source is worth a warning.
 const staleAfter = 7 * 24 * time.Hour
 
@@ -246,8 +254,8 @@ func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inven
 }
 
 func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {
-	fmt.Fprintf(w, "Scanned %d components (%d matchable: PyPI, crates, Go modules, known C libraries) against %s: %d records, newest modified %s\n\n",
-		res.Components, res.Scanned, st.Path, st.Records, st.Newest)
+	fmt.Fprintf(w, "Scanned %s (%d matchable: PyPI, crates, Go modules, known C libraries) against %s: %d records, newest modified %s\n\n",
+		count(res.Components, "component"), res.Scanned, st.Path, st.Records, st.Newest)
 	findings := res.Findings
 	if !showSuppressed {
 		findings = unsuppressed(res.Findings)
@@ -288,7 +296,7 @@ func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed 
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d findings in %d components.\n", len(findings), len(pkgs))
+	fmt.Fprintf(w, "\n%s in %s.\n", count(len(findings), "finding"), count(len(pkgs), "component"))
 	if hidden > 0 {
 		fmt.Fprintf(w, "%d findings suppressed by VEX (--show-suppressed lists them).\n", hidden)
 	}

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"io"
 	"os"
@@ -26,7 +27,7 @@ func fromTarball(t *testing.T, tarball, member string) []byte {
 		t.Skipf("CPython release not present: %v", err)
 	}
 	defer f.Close()
-	xr, err := xz.NewReader(f)
+	xr, err := xz.NewReader(bufio.NewReaderSize(f, 1<<20)) // unbuffered, xz reads in tiny pieces
 	if err != nil {
 		t.Fatal(err)
 	}

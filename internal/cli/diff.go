@@ -77,10 +77,19 @@ func readSBOM(file string) ([]byte, error) {
 	}
 	defer f.Close()
 	max := validate.MaxSize
-	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+	fi, err := f.Stat()
+	if err == nil && fi.Size() > max {
 		return nil, fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", file, fi.Size(), max>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	var data []byte
+	if err == nil && fi.Mode().IsRegular() {
+		// One buffer of the file's size: growing one from nothing cost a
+		// large document a second or more.
+		data = make([]byte, fi.Size())
+		_, err = io.ReadFull(f, data)
+	} else { // a pipe or device: read up to the limit
+		data, err = io.ReadAll(io.LimitReader(f, max+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -90,7 +91,12 @@ func (z *Zip) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(rc)
+	// A buffer of the declared size (bounded: the declaration may lie)
+	// instead of one grown from nothing.
+	size := min(int64(z.files[name].UncompressedSize64), 64<<20)
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err = buf.ReadFrom(rc)
+	return buf.Bytes(), err
 }
 
 // FS returns the safe members as a file system.

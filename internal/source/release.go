@@ -70,10 +70,11 @@ func Release(file string, opt ReleaseOptions) (*inventory.Inventory, []Problem, 
 	keep := map[string][]byte{} // the curated SBOM and bundled wheels
 	base := path.Base(file)
 	visit := func(name string, size int64, rd io.Reader) error {
-		data, err := io.ReadAll(rd)
-		if err != nil {
+		buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 0), 64<<20)+bytes.MinRead)) // the declared size, bounded
+		if _, err := buf.ReadFrom(rd); err != nil {
 			return err
 		}
+		data := buf.Bytes()
 		s1, s2 := sha1.Sum(data), sha256.Sum256(data)
 		norm := data
 		if bytes.IndexByte(data, 0) < 0 {

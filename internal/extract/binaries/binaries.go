@@ -127,11 +127,11 @@ func open(fsys fs.FS, name string) (io.ReaderAt, int64, func(), error) {
 	if st.Size() > MaxBinary {
 		return nil, 0, nil, fmt.Errorf("larger than %d MiB", MaxBinary>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxBinary))
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead)) // not grown from nothing
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxBinary)); err != nil {
 		return nil, 0, nil, err
 	}
-	return bytes.NewReader(data), int64(len(data)), func() {}, nil
+	return bytes.NewReader(buf.Bytes()), int64(buf.Len()), func() {}, nil
 }
 
 func (o *observer) file(fsys fs.FS, name string) {

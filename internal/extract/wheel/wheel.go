@@ -59,10 +59,11 @@ func Read(file string, lim archive.Limits) (*Result, error) {
 	var src io.ReaderAt = f
 	h := sha256.New()
 	if fi.Size() <= inMemory {
-		data, err := io.ReadAll(io.LimitReader(f, inMemory+1))
-		if err != nil {
+		buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead)) // not grown from nothing
+		if _, err := buf.ReadFrom(io.LimitReader(f, inMemory+1)); err != nil {
 			return nil, fmt.Errorf("read %s: %w", file, err)
 		}
+		data := buf.Bytes()
 		h.Write(data)
 		src = bytes.NewReader(data)
 		fi = sizeInfo{fi, int64(len(data))}

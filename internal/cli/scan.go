@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -103,13 +104,17 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// People's formats are built in out and written at the end; the
+	// machine formats, megabytes for a large scan, go out through direct
+	// (their writers fail only on a failed write).
 	var out bytes.Buffer
 	var body []byte // the report, when written without out
+	direct := bufio.NewWriterSize(e.stdout, 1<<20)
 	switch {
 	case *explain != "":
 		explainFindings(&out, res, *explain)
 	case format.value == "sarif":
-		if err := report.SARIF(&out, res, inv, arg, Version); err != nil {
+		if err := report.SARIF(direct, res, inv, arg, Version); err != nil {
 			return err
 		}
 	case format.value == "cyclonedx", format.value == "cyclonedx-vex":
@@ -121,7 +126,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if format.value == "cyclonedx-vex" {
 			write = report.CycloneDXVEX
 		}
-		if err := write(&out, res, inv, created, Version); err != nil {
+		if err := write(direct, res, inv, created, Version); err != nil {
 			return err
 		}
 	case format.value == "openvex", format.value == "csaf-vex":
@@ -134,9 +139,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "pysbom: %d findings on components without a purl are not in the VEX document\n", skipped)
 		}
 		if format.value == "csaf-vex" {
-			err = vex.WriteCSAF(&out, stmts, vex.CSAFPublisher{Name: *author, Namespace: *namespace}, "pysbom", Version, created)
+			err = vex.WriteCSAF(direct, stmts, vex.CSAFPublisher{Name: *author, Namespace: *namespace}, "pysbom", Version, created)
 		} else {
-			err = vex.WriteOpenVEX(&out, stmts, *author, "pysbom "+Version, created)
+			err = vex.WriteOpenVEX(direct, stmts, *author, "pysbom "+Version, created)
 		}
 		if err != nil {
 			return err
@@ -147,6 +152,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 	default:
 		printScan(&out, st, res, *showSuppressed)
+	}
+	if err := direct.Flush(); err != nil {
+		return err
 	}
 	if body == nil {
 		body = out.Bytes()

@@ -30,11 +30,7 @@ func CycloneDXVEX(w io.Writer, res *scan.Result, inv *inventory.Inventory, creat
 }
 
 func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, created time.Time, toolVersion string, triage bool) error {
-	bom, err := cyclonedx.Build(inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion})
-	if err != nil {
-		return err
-	}
-	var vulns []cdx.Vulnerability
+	vulns := make([]cdx.Vulnerability, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		v := cdx.Vulnerability{
 			BOMRef:         f.Component + "#" + f.ID,
@@ -51,7 +47,9 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 		if len(refs) > 0 {
 			v.References = &refs
 		}
-		rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Rating())}
+		// Without a vector the method is "other", as the library's
+		// conversion would make it.
+		rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Rating()), Method: cdx.ScoringMethodOther}
 		if f.Score > 0 {
 			score := f.Score
 			rating.Score, rating.Vector = &score, f.Vector
@@ -80,13 +78,7 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 		vulns = append(vulns, v)
 	}
 	sort.SliceStable(vulns, func(i, j int) bool { return vulns[i].BOMRef < vulns[j].BOMRef })
-	if len(vulns) > 0 {
-		bom.Vulnerabilities = &vulns
-	}
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true)
-	enc.SetEscapeHTML(false)
-	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+	return cyclonedx.Encode(w, inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion, Vulnerabilities: vulns})
 }
 
 func source(id string) *cdx.Source {

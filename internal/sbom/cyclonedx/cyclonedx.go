@@ -39,6 +39,9 @@ type Options struct {
 	ToolName, ToolVersion string
 	// Authors are the people or organisations that made the document.
 	Authors []string
+	// Vulnerabilities, when any, are the document's vulnerabilities
+	// section (a scan report's findings).
+	Vulnerabilities []cdx.Vulnerability
 }
 
 // Encode writes inv as a CycloneDX 1.6 JSON document.
@@ -57,6 +60,10 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	if len(comps) > 0 { // the skeleton has one placeholder where the components go
 		bom.Components = &[]cdx.Component{{BOMRef: placeholder, Type: cdx.ComponentTypeLibrary, Name: placeholder}}
 	}
+	vulns := opt.Vulnerabilities
+	if len(vulns) > 0 { // and one where the vulnerabilities go
+		bom.Vulnerabilities = &[]cdx.Vulnerability{{BOMRef: placeholder, ID: placeholder}}
+	}
 	var skel bytes.Buffer
 	enc := cdx.NewBOMEncoder(&skel, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
@@ -65,7 +72,17 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 		return err
 	}
 	ce := newComponentEncoder()
-	before, after := skel.Bytes(), []byte(nil)
+	before, after, tail := skel.Bytes(), []byte(nil), []byte(nil)
+	if len(vulns) > 0 { // after the components in the document
+		mark, err := ce.value((*bom.Vulnerabilities)[0])
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if before, tail, ok = cutLast(before, mark); !ok {
+			return fmt.Errorf("cyclonedx: the vulnerabilities' place not found in the document")
+		}
+	}
 	if len(comps) > 0 {
 		mark, err := ce.encode((*bom.Components)[0], nil)
 		if err != nil {
@@ -103,7 +120,29 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 		bw.Write(b)
 	}
 	bw.Write(after)
+	if len(vulns) > 0 {
+		for i, v := range vulns {
+			if i > 0 {
+				bw.WriteString(",\n    ")
+			}
+			b, err := ce.value(v)
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+		}
+		bw.Write(tail)
+	}
 	return bw.Flush()
+}
+
+// cutLast cuts b around the last instance of sep.
+func cutLast(b, sep []byte) (before, after []byte, found bool) {
+	i := bytes.LastIndex(b, sep)
+	if i < 0 {
+		return b, nil, false
+	}
+	return b[:i], b[i+len(sep):], true
 }
 
 const placeholder = "pysbom-components-placeholder-6f1d2c"
@@ -132,14 +171,23 @@ func newComponentEncoder() *componentEncoder {
 	return ce
 }
 
+// value returns v as it stands in the document at depth 2; the result
+// is valid until the next call.
+func (ce *componentEncoder) value(v any) ([]byte, error) {
+	ce.buf.Reset()
+	if err := ce.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(ce.buf.Bytes(), []byte("\n")), nil
+}
+
 // encode returns c, with p's files as its nested components when p is
 // not nil; the result is valid until the next call.
 func (ce *componentEncoder) encode(c cdx.Component, p *inventory.Package) ([]byte, error) {
-	ce.buf.Reset()
-	if err := ce.enc.Encode(c); err != nil {
+	b, err := ce.value(c)
+	if err != nil {
 		return nil, err
 	}
-	b := bytes.TrimSuffix(ce.buf.Bytes(), []byte("\n"))
 	if p == nil || len(p.Files) == 0 {
 		return b, nil
 	}
@@ -269,6 +317,10 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*cdx.BOM, err
 		}
 	}
 	bom.Dependencies = &graph
+	if len(opt.Vulnerabilities) > 0 {
+		vulns := opt.Vulnerabilities
+		bom.Vulnerabilities = &vulns
+	}
 	sum := content.Sum([]byte(inv.Root.ID + inv.Root.Version))
 	bom.SerialNumber = "urn:uuid:" + uuidFrom(sum)
 	return bom, nil
@@ -319,8 +371,8 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 	if l := licenses(p.License); l != nil {
 		c.Licenses = l
 	}
-	if len(p.Hashes) > 0 {
-		c.Hashes = hashes(p.Hashes)
+	if hs := hashes(p.Hashes); len(*hs) > 0 { // an empty list is left out, as the library does
+		c.Hashes = hs
 	}
 	if refs := externalRefs(p); len(refs) > 0 {
 		c.ExternalReferences = &refs

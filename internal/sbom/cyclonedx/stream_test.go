@@ -15,7 +15,7 @@ import (
 
 // whole is what the official library writes for Build's BOM: what Encode
 // must write, byte for byte.
-func whole(t *testing.T, inv *inventory.Inventory) []byte {
+func whole(t *testing.T, inv *inventory.Inventory, opts cyclonedx.Options) []byte {
 	t.Helper()
 	bom, err := cyclonedx.Build(inv, opts)
 	if err != nil {
@@ -33,11 +33,16 @@ func whole(t *testing.T, inv *inventory.Inventory) []byte {
 
 func sameAsLibrary(t *testing.T, name string, inv *inventory.Inventory) {
 	t.Helper()
+	sameAsLibraryWith(t, name, inv, opts)
+}
+
+func sameAsLibraryWith(t *testing.T, name string, inv *inventory.Inventory, opts cyclonedx.Options) {
+	t.Helper()
 	var got bytes.Buffer
 	if err := cyclonedx.Encode(&got, inv, opts); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	want := whole(t, inv)
+	want := whole(t, inv, opts)
 	if !bytes.Equal(got.Bytes(), want) {
 		i := 0
 		for i < min(got.Len(), len(want)) && got.Bytes()[i] == want[i] {
@@ -70,6 +75,22 @@ func TestEncodeMatchesLibrary(t *testing.T) {
 	}
 	inv.Problems = []inventory.Problem{{Kind: inventory.HashMismatch, Package: "p", Path: "x", Message: "<&>"}}
 	sameAsLibrary(t, "tricky", inv)
+	withVulns := opts
+	score := 7.5
+	for _, s := range jsontest.Tricky {
+		withVulns.Vulnerabilities = append(withVulns.Vulnerabilities, cdx.Vulnerability{BOMRef: "p" + s + "#X-" + s, ID: "X-" + s,
+			Source: &cdx.Source{Name: s, URL: "https://example.org/" + s}, Description: s, Recommendation: s,
+			Ratings:  &[]cdx.VulnerabilityRating{{Severity: cdx.SeverityHigh, Score: &score, Method: cdx.ScoringMethodCVSSv31, Vector: s}},
+			Affects:  &[]cdx.Affects{{Ref: "p" + s, Range: &[]cdx.AffectedVersions{{Version: s, Status: cdx.VulnerabilityStatusAffected}}}},
+			Analysis: &cdx.VulnerabilityAnalysis{State: cdx.IASInTriage, Detail: s}})
+	}
+	// Lists that end up empty and a rating without a method, which the
+	// library's conversion leaves out and calls "other".
+	inv.Packages = append(inv.Packages, &inventory.Package{ID: "odd", Name: "odd", Hashes: []inventory.Hash{{Algorithm: "BLAKE9", Value: "x"}}})
+	withVulns.Vulnerabilities = append(withVulns.Vulnerabilities, cdx.Vulnerability{ID: "X-no-method",
+		Ratings: &[]cdx.VulnerabilityRating{{Severity: cdx.SeverityUnknown, Method: cdx.ScoringMethodOther}}})
+	sameAsLibraryWith(t, "tricky with vulnerabilities", inv, withVulns)
+	sameAsLibraryWith(t, "vulnerabilities, no packages", &inventory.Inventory{Root: root}, withVulns)
 	if !testing.Short() {
 		if dir := realdata.PyenvSite(t, "3.11.7"); dir != "" {
 			sameAsLibrary(t, "pyenv 3.11.7", sbomtest.Read(t, dir))

@@ -48,9 +48,13 @@ type Options struct {
 //
 // The bytes are those the official library writes for [Build]'s BOM
 // (tested), but the library only writes the document's skeleton: the
-// components are encoded one at a time and their files written by hand,
-// so that an environment of tens of thousands of files is never held as
-// one structure (nor deep-copied by the library's version conversion).
+// components and vulnerabilities are encoded one at a time and the files
+// written by hand, so that an environment of tens of thousands of files
+// is never held as one structure (nor deep-copied by the library's
+// version conversion). The elements therefore skip that conversion: the
+// builders here and in package report never set what it would change
+// (an empty list, which its copy drops; a rating without a method, which
+// it calls "other"), and TestEncodeMatchesLibrary holds them to that.
 func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	bom, err := build(inv, opt, false)
 	if err != nil {

@@ -35,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/libver"
 	"github.com/pysbom/pysbom/internal/native/machofile"
@@ -157,7 +158,7 @@ func (o *observer) file(fsys fs.FS, name string) {
 	o.res.Binaries++
 	strs := libver.Strings(f)
 	bundled := isBundledLibrary(name, f)
-	matches := libver.Scan(f, strs, path.Base(name))
+	matches := libver.Scan(&f.Facts, strs, path.Base(name))
 	for _, m := range matches {
 		c := &inventory.Package{Name: m.Name, Version: m.Version, PURL: m.PURL(), Kind: inventory.KindLibrary}
 		if m.Version != "" {
@@ -232,7 +233,7 @@ func (o *observer) foreignLibrary(ra io.ReaderAt, size int64, name string) {
 	o.res.Binaries++
 	base := path.Base(name)
 	// The library's own version strings, when its data sections carry them.
-	var facts *elffile.File
+	var facts *binfacts.Facts
 	var strs []byte
 	if machofile.Magic(magic[:]) {
 		if reps, err := machofile.Examine(name, ra, size); err == nil && len(reps) > 0 {

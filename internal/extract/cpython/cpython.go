@@ -245,7 +245,7 @@ func readBinary(path, name string) *readResult {
 		return &readResult{bin: bin, err: err}
 	}
 	bin.Needed = f.Dynamic.Needed
-	for _, m := range libver.Scan(f, libver.Strings(f), filepath.Base(path)) {
+	for _, m := range libver.Scan(&f.Facts, libver.Strings(f), filepath.Base(path)) {
 		switch m.Name {
 		case "expat", "mpdecimal", "libffi", "sqlite", "zlib", "openssl", "bzip2", "xz":
 			if m.Version != "" || m.Confidence == libver.Low {
@@ -290,7 +290,7 @@ func (b *Build) identifyLibs() {
 		s1, s256 := sha1.Sum(data), sha256.Sum256(data)
 		l.SHA1, l.SHA256, l.Size = s1[:], s256[:], int64(len(data))
 		if f, err := elffile.ParseWith(l.Path, bytes.NewReader(data), l.Size, sbomParse); err == nil {
-			l.Matches = libver.Scan(f, libver.Strings(f), filepath.Base(l.Path))
+			l.Matches = libver.Scan(&f.Facts, libver.Strings(f), filepath.Base(l.Path))
 		}
 	})
 }

@@ -61,8 +61,8 @@ func Examine(f *elffile.File) *Binary {
 	// The data sections' strings serve both the language signals (source
 	// paths, panic texts) and the library fingerprints: read once.
 	strs := libver.Strings(f)
-	b.Lang = lang.Detect(f, strs)
-	b.Libraries = libver.Scan(f, strs, path.Base(f.Path))
+	b.Lang = lang.Detect(&f.Facts, strs)
+	b.Libraries = libver.Scan(&f.Facts, strs, path.Base(f.Path))
 	var code []byte
 	in := &harden.Input{File: f, Kind: b.Kind, Lang: b.Lang, Extension: b.Extension, Code: func() []byte {
 		if code == nil {

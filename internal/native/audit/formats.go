@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/lang"
@@ -88,9 +89,9 @@ func examineReader(rel string, r io.ReaderAt, size int64) ([]*Binary, error) {
 
 // foreign builds the audit of a Mach-O or PE binary from its checks and
 // facts; the C-code checks are n/a for code measured to be all Rust/Go.
-func foreign(rel, form, machine string, kind harden.Kind, checks []harden.Result, facts *elffile.File) *Binary {
+func foreign(rel, form, machine string, kind harden.Kind, checks []harden.Result, facts *binfacts.Facts) *Binary {
 	b := &Binary{Path: rel, Size: facts.Size, Format: form, Machine: machine, Kind: kind, Checks: checks,
-		Stripped: !facts.HasSymtab, Needed: facts.Dynamic.Needed}
+		Stripped: !facts.HasSymtab, Needed: facts.Needed}
 	for _, e := range facts.Exports {
 		if len(e) > 7 && e[:7] == "PyInit_" {
 			b.Extension = true

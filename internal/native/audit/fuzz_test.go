@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 		if len(b.Checks) == 0 {
 			t.Fatal("no checks run")
 		}
-		libver.Scan(ef, libver.Strings(ef), "fuzz.so")
+		libver.Scan(&ef.Facts, libver.Strings(ef), "fuzz.so")
 	})
 }
 

@@ -26,6 +26,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 )
 
 // Caps on what one binary may make us read.
@@ -34,13 +36,10 @@ const (
 	MaxSymbols  = 4_000_000 // per table
 )
 
-// FormatError reports a file that is not a well-formed ELF binary.
-type FormatError struct {
-	Path string
-	Msg  string
-}
-
-func (e *FormatError) Error() string { return fmt.Sprintf("%s: malformed ELF: %s", e.Path, e.Msg) }
+// FormatError reports a malformed binary: ELF here, Mach-O and PE in
+// their packages (one type, so that callers tell malformed input from
+// other errors whatever the format).
+type FormatError = binfacts.FormatError
 
 // ErrNotELF is returned (wrapped) by [Parse] for input without the ELF magic.
 var ErrNotELF = errors.New("not an ELF file")
@@ -56,29 +55,12 @@ type Prog struct {
 	Filesz uint64
 }
 
-// Section is one section header.
-type Section struct {
-	Name  string
-	Type  elf.SectionType
-	Flags elf.SectionFlag
-	Addr  uint64
-	Off   uint64
-	Size  uint64
-}
-
-// Import is an undefined dynamic symbol.
-type Import struct {
-	Name    string
-	Version string // symbol version, e.g. GLIBC_2.4
-	Library string // the library the version belongs to, e.g. libc.so.6
-	Weak    bool   // a weak reference (may stay unresolved)
-}
-
-// Func is a defined function symbol.
-type Func struct {
-	Name string
-	Size uint64
-}
+// Section, Import and Func are the format-neutral ones.
+type (
+	Section = binfacts.Section
+	Import  = binfacts.Import
+	Func    = binfacts.Func
+)
 
 // Dynamic holds the dynamic-section facts.
 type Dynamic struct {
@@ -105,25 +87,16 @@ type Property struct {
 
 // File is the parsed facts of one ELF binary.
 type File struct {
-	Path    string
-	Size    int64
+	binfacts.Facts // Path, Size, Sections, symbols, .comment, version definitions
+
 	Class   elf.Class
 	Machine elf.Machine
 	Type    elf.Type
 	Interp  bool // PT_INTERP present
 
-	Progs    []Prog
-	Sections []Section
-	Dynamic  Dynamic
+	Progs   []Prog
+	Dynamic Dynamic // Facts.Needed is Dynamic.Needed
 
-	Imports    []Import // undefined dynamic symbols, sorted by name
-	Exports    []string // defined dynamic symbols, sorted
-	Funcs      []Func   // defined STT_FUNC symbols of .symtab, else .dynsym
-	HasSymtab  bool     // .symtab present (not stripped)
-	LocalNames []string // defined symbol names of .symtab (functions and objects), sorted
-
-	VerDefs  []string // version definitions (.gnu.version_d), e.g. OPENSSL_3.0.9
-	Comment  []string // NUL-separated strings of .comment
 	Property Property
 	BuildID  string
 	// Producers are the DW_AT_producer strings of the C and C++ compile
@@ -189,21 +162,21 @@ func ParseWith(name string, r io.ReaderAt, size int64, opt Options) (f *File, er
 		return nil, fmt.Errorf("%s: %w", name, ErrNotELF)
 	}
 	if size > MaxFileSize {
-		return nil, &FormatError{name, fmt.Sprintf("file of %d bytes is over the %d-byte limit", size, MaxFileSize)}
+		return nil, &FormatError{Path: name, Msg: fmt.Sprintf("file of %d bytes is over the %d-byte limit", size, MaxFileSize)}
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, &FormatError{name, fmt.Sprint("debug/elf: ", p)}
+			f, err = nil, &FormatError{Path: name, Msg: fmt.Sprint("debug/elf: ", p)}
 		}
 	}()
 	sr := io.NewSectionReader(r, 0, size)
 	ef, err := elf.NewFile(sr)
 	if err != nil {
-		return nil, &FormatError{name, describe(err, size)}
+		return nil, &FormatError{Path: name, Msg: describe(err, size)}
 	}
-	f = &File{Path: name, Size: size, Class: ef.Class, Machine: ef.Machine, Type: ef.Type, r: sr}
+	f = &File{Facts: binfacts.Facts{Path: name, Size: size}, Class: ef.Class, Machine: ef.Machine, Type: ef.Type, r: sr}
 	if err := f.read(ef, opt); err != nil {
-		return nil, &FormatError{name, describe(err, size)}
+		return nil, &FormatError{Path: name, Msg: describe(err, size)}
 	}
 	return f, nil
 }
@@ -228,7 +201,7 @@ func (f *File) read(ef *elf.File, opt Options) error {
 		if s.Type != elf.SHT_NOBITS && s.Type != elf.SHT_NULL && s.Size > uint64(f.Size) {
 			return fmt.Errorf("section %q claims %d bytes in a %d-byte file", s.Name, s.Size, f.Size)
 		}
-		f.Sections = append(f.Sections, Section{s.Name, s.Type, s.Flags, s.Addr, s.Offset, s.Size})
+		f.Sections = append(f.Sections, Section{Name: s.Name, Type: s.Type, Flags: s.Flags, Addr: s.Addr, Off: s.Offset, Size: s.Size})
 	}
 	if err := f.readDynamic(ef); err != nil {
 		return err
@@ -349,6 +322,7 @@ func (f *File) readDynamic(ef *elf.File) error {
 		return out
 	}
 	d.RPath, d.RunPath = split(elf.DT_RPATH), split(elf.DT_RUNPATH)
+	f.Needed = d.Needed
 	return nil
 }
 
@@ -366,7 +340,7 @@ func (f *File) readSymbols(ef *elf.File) error {
 				continue
 			}
 			if s.Section == elf.SHN_UNDEF {
-				f.Imports = append(f.Imports, Import{s.Name, s.Version, s.Library, elf.ST_BIND(s.Info) == elf.STB_WEAK})
+				f.Imports = append(f.Imports, Import{Name: s.Name, Version: s.Version, Library: s.Library, Weak: elf.ST_BIND(s.Info) == elf.STB_WEAK})
 			} else {
 				f.Exports = append(f.Exports, s.Name)
 			}
@@ -407,7 +381,7 @@ func funcs(syms []elf.Symbol) []Func {
 	var out []Func
 	for _, s := range syms {
 		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Section != elf.SHN_UNDEF && s.Name != "" {
-			out = append(out, Func{s.Name, s.Size})
+			out = append(out, Func{Name: s.Name, Size: s.Size})
 		}
 	}
 	return out
@@ -504,16 +478,6 @@ func (f *File) sectionData(ef *elf.File, name string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// SectionByName returns the header of the named section.
-func (f *File) SectionByName(name string) (Section, bool) {
-	for _, s := range f.Sections {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return Section{}, false
-}
-
 // Section reads the raw bytes of the named section (uncompressed sections
 // only). It returns false when the section is absent, empty or outside the
 // file.
@@ -535,20 +499,4 @@ func (f *File) Read(s Section) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
-}
-
-// ImportsName reports whether name is an imported symbol.
-func (f *File) ImportsName(name string) bool {
-	_, ok := slices.BinarySearchFunc(f.Imports, name, func(i Import, n string) int { return strings.Compare(i.Name, n) })
-	return ok
-}
-
-// Defines reports whether name is a defined symbol (dynamic or, when the
-// file is not stripped, in .symtab).
-func (f *File) Defines(name string) bool {
-	if _, ok := slices.BinarySearch(f.Exports, name); ok {
-		return true
-	}
-	_, ok := slices.BinarySearch(f.LocalNames, name)
-	return ok
 }

@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pysbom/pysbom/internal/native/elffile"
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 )
 
 // Language names.
@@ -100,7 +100,7 @@ func (d *detector) add(lang, signal string) {
 // Detect examines f; strs are the printable strings of its data sections
 // (package libver's Strings; may be nil), where compilers leave source
 // paths and panic texts.
-func Detect(f *elffile.File, strs []byte) Result {
+func Detect(f *binfacts.Facts, strs []byte) Result {
 	d := &detector{signals: map[string][]string{}}
 	if _, ok := f.SectionByName(".dep-v0"); ok {
 		d.add(Rust, "section .dep-v0 (cargo-auditable)")
@@ -120,7 +120,7 @@ func Detect(f *elffile.File, strs []byte) Result {
 			d.add(Go, "section "+s)
 		}
 	}
-	for _, n := range f.Dynamic.Needed {
+	for _, n := range f.Needed {
 		switch {
 		case strings.HasPrefix(n, "libstdc++.so"), strings.HasPrefix(n, "libc++.so"):
 			d.add(CPP, "NEEDED "+n)
@@ -168,7 +168,7 @@ func pct(a, t uint64) string {
 	return fmt.Sprintf("%.0f%%", float64(a)*100/float64(t))
 }
 
-func (d *detector) symbols(f *elffile.File) {
+func (d *detector) symbols(f *binfacts.Facts) {
 	see := func(name, where string) {
 		switch {
 		case name == "rust_eh_personality", strings.HasPrefix(name, "__rust_"), strings.HasPrefix(name, "__rdl_"), strings.HasPrefix(name, "__rg_"):
@@ -308,7 +308,7 @@ func cToolchain(comment []string) bool {
 // measure sums function sizes by language. In a Go binary without a C
 // toolchain (no cgo) the assembly functions of the runtime, which have
 // undotted names, are Go's too.
-func measure(funcs []elffile.Func, goDetected, goOnly bool) map[string]uint64 {
+func measure(funcs []binfacts.Func, goDetected, goOnly bool) map[string]uint64 {
 	out := map[string]uint64{}
 	for _, fn := range funcs {
 		n := fn.Name

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 )
 
@@ -158,7 +159,7 @@ func appendRuns(out, b []byte) []byte {
 
 // Scan finds the libraries in f; strs is [Strings] of f (passed in so a
 // caller that needs them too reads them once) and base is the file name.
-func Scan(f *elffile.File, strs []byte, base string) []Match {
+func Scan(f *binfacts.Facts, strs []byte, base string) []Match {
 	var out []Match
 	found := map[string]bool{}
 	for _, p := range products {
@@ -174,7 +175,7 @@ func Scan(f *elffile.File, strs []byte, base string) []Match {
 	return out
 }
 
-func (p product) match(f *elffile.File, strs []byte, base string) (Match, bool) {
+func (p product) match(f *binfacts.Facts, strs []byte, base string) (Match, bool) {
 	m := Match{Name: p.name, CPE: p.cpe}
 	if p.version != nil && (p.marker == "" || bytes.Contains(strs, []byte(p.marker))) && (p.hint == "" || bytes.Contains(strs, []byte(p.hint))) {
 		if sm := p.version.FindSubmatch(strs); sm != nil {
@@ -223,7 +224,7 @@ func (p product) match(f *elffile.File, strs []byte, base string) (Match, bool) 
 
 // lowerBound is the highest version definition with the product's prefix
 // (XZ_5.4 gives 5.4; GFORTRAN_12 gives 12).
-func (p product) lowerBound(f *elffile.File) string {
+func (p product) lowerBound(f *binfacts.Facts) string {
 	if p.verdef == "" {
 		return ""
 	}

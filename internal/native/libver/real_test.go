@@ -22,7 +22,7 @@ func scanFile(t *testing.T, path string) map[string]Match {
 	}
 	defer f.Close()
 	out := map[string]Match{}
-	for _, m := range Scan(f, Strings(f), filepath.Base(path)) {
+	for _, m := range Scan(&f.Facts, Strings(f), filepath.Base(path)) {
 		out[m.Name] = m
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -26,4 +27,14 @@ func FuzzExamine(f *testing.F) {
 			t.Fatal("report returned with an error")
 		}
 	})
+}
+
+// TestMalformedSaysMachO: a damaged Mach-O file is reported as a
+// malformed Mach-O, not as malformed ELF (the error type is shared).
+func TestMalformedSaysMachO(t *testing.T) {
+	data := []byte("\xcf\xfa\xed\xfe\x07\x00\x00\x01 truncated")
+	_, err := Examine("x.dylib", bytes.NewReader(data), int64(len(data)))
+	if err == nil || !strings.Contains(err.Error(), "x.dylib: malformed Mach-O: ") {
+		t.Errorf("error %v, want x.dylib: malformed Mach-O", err)
+	}
 }

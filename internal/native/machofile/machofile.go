@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/libver"
@@ -50,7 +51,7 @@ type Report struct {
 	Checks []harden.Result
 	// Facts carries the names that language detection and library
 	// fingerprints read, in the shape of an ELF file's facts.
-	Facts *elffile.File
+	Facts *binfacts.Facts
 	// Strings are the printable runs of the data sections (__cstring,
 	// __const, __data), one per line, for library fingerprints.
 	Strings []byte
@@ -73,18 +74,18 @@ func Examine(name string, r io.ReaderAt, size int64) (reps []Report, err error) 
 		return nil, fmt.Errorf("%s: %w", name, ErrNotMachO)
 	}
 	if size > elffile.MaxFileSize {
-		return nil, &elffile.FormatError{Path: name, Msg: "file over the size limit"}
+		return nil, &elffile.FormatError{Path: name, Format: "Mach-O", Msg: "file over the size limit"}
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			reps, err = nil, &elffile.FormatError{Path: name, Msg: fmt.Sprint("debug/macho: ", p)}
+			reps, err = nil, &elffile.FormatError{Path: name, Format: "Mach-O", Msg: fmt.Sprint("debug/macho: ", p)}
 		}
 	}()
 	sr := io.NewSectionReader(r, 0, size)
 	if magic == [4]byte{0xca, 0xfe, 0xba, 0xbe} {
 		ff, err := macho.NewFatFile(sr)
 		if err != nil {
-			return nil, &elffile.FormatError{Path: name, Msg: err.Error()}
+			return nil, &elffile.FormatError{Path: name, Format: "Mach-O", Msg: err.Error()}
 		}
 		for _, a := range ff.Arches {
 			reps = append(reps, examine(name, a.File, size))
@@ -93,7 +94,7 @@ func Examine(name string, r io.ReaderAt, size int64) (reps []Report, err error) 
 	}
 	f, err := macho.NewFile(sr)
 	if err != nil {
-		return nil, &elffile.FormatError{Path: name, Msg: err.Error()}
+		return nil, &elffile.FormatError{Path: name, Format: "Mach-O", Msg: err.Error()}
 	}
 	return []Report{examine(name, f, size)}, nil
 }
@@ -131,14 +132,14 @@ func examine(name string, f *macho.File, size int64) Report {
 
 // facts gathers symbol and section names (one leading underscore removed,
 // as Mach-O C names carry it) and function sizes from symbol addresses.
-func facts(name string, f *macho.File, size int64) *elffile.File {
-	fa := &elffile.File{Path: name, Size: size}
+func facts(name string, f *macho.File, size int64) *binfacts.Facts {
+	fa := &binfacts.Facts{Path: name, Size: size}
 	for _, s := range f.Sections {
 		n := s.Name
 		if n == "__go_buildinfo" {
 			n = ".go.buildinfo"
 		}
-		fa.Sections = append(fa.Sections, elffile.Section{Name: n, Size: s.Size})
+		fa.Sections = append(fa.Sections, binfacts.Section{Name: n, Size: s.Size})
 	}
 	if f.Symtab == nil {
 		return fa
@@ -161,7 +162,7 @@ func facts(name string, f *macho.File, size int64) *elffile.File {
 		}
 		if s.Type&0x0e == 0 && s.Sect == 0 { // N_UNDF
 			if s.Type&0x01 != 0 {
-				fa.Imports = append(fa.Imports, elffile.Import{Name: n})
+				fa.Imports = append(fa.Imports, binfacts.Import{Name: n})
 			}
 			continue
 		}
@@ -181,18 +182,17 @@ func facts(name string, f *macho.File, size int64) *elffile.File {
 				end = fns[i+1].addr
 			}
 			if end > x.addr {
-				fa.Funcs = append(fa.Funcs, elffile.Func{Name: x.name, Size: end - x.addr})
+				fa.Funcs = append(fa.Funcs, binfacts.Func{Name: x.name, Size: end - x.addr})
 			}
 		}
 	}
 	fa.HasSymtab = len(fa.LocalNames) > 0
-	slices.SortFunc(fa.Imports, func(a, b elffile.Import) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(fa.Imports, func(a, b binfacts.Import) int { return strings.Compare(a.Name, b.Name) })
 	slices.Sort(fa.Exports)
 	slices.Sort(fa.LocalNames)
 	fa.LocalNames = slices.Compact(fa.LocalNames)
 	if libs, err := f.ImportedLibraries(); err == nil {
-		fa.Dynamic.Needed = libs
-		fa.Dynamic.Present = true
+		fa.Needed = libs
 	}
 	return fa
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -26,4 +27,13 @@ func FuzzExamine(f *testing.F) {
 			t.Fatal("report returned with an error")
 		}
 	})
+}
+
+// TestMalformedSaysPE: a damaged PE file is reported as a malformed PE.
+func TestMalformedSaysPE(t *testing.T) {
+	data := []byte("MZ\x90\x00 truncated")
+	_, err := Examine("x.dll", bytes.NewReader(data), int64(len(data)))
+	if err == nil || !strings.Contains(err.Error(), "x.dll: malformed PE: ") {
+		t.Errorf("error %v, want x.dll: malformed PE", err)
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/native/binfacts"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/libver"
@@ -38,8 +39,8 @@ type Report struct {
 	Machine string
 	Kind    harden.Kind
 	Checks  []harden.Result
-	Facts   *elffile.File // names for language detection, in ELF-facts shape
-	Strings []byte        // printable runs of the data sections, for library fingerprints
+	Facts   *binfacts.Facts // names for language detection and fingerprints
+	Strings []byte          // printable runs of the data sections, for library fingerprints
 }
 
 // DllCharacteristics bits.
@@ -63,17 +64,17 @@ func Examine(name string, r io.ReaderAt, size int64) (rep *Report, err error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotPE)
 	}
 	if size > elffile.MaxFileSize {
-		return nil, &elffile.FormatError{Path: name, Msg: "file over the size limit"}
+		return nil, &elffile.FormatError{Path: name, Format: "PE", Msg: "file over the size limit"}
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			rep, err = nil, &elffile.FormatError{Path: name, Msg: fmt.Sprint("debug/pe: ", p)}
+			rep, err = nil, &elffile.FormatError{Path: name, Format: "PE", Msg: fmt.Sprint("debug/pe: ", p)}
 		}
 	}()
 	sr := io.NewSectionReader(r, 0, size)
 	f, err := pe.NewFile(sr)
 	if err != nil {
-		return nil, &elffile.FormatError{Path: name, Msg: err.Error()}
+		return nil, &elffile.FormatError{Path: name, Format: "PE", Msg: err.Error()}
 	}
 	p := &peFile{f: f, r: sr, size: size}
 	rep = &Report{Facts: p.facts(name), Strings: p.dataStrings()}
@@ -138,19 +139,19 @@ func (p *peFile) read(rva uint32, n uint32) []byte {
 	return nil
 }
 
-func (p *peFile) facts(name string) *elffile.File {
-	fa := &elffile.File{Path: name, Size: p.size}
+func (p *peFile) facts(name string) *binfacts.Facts {
+	fa := &binfacts.Facts{Path: name, Size: p.size}
 	for _, s := range p.f.Sections {
-		fa.Sections = append(fa.Sections, elffile.Section{Name: s.Name, Size: uint64(s.Size)})
+		fa.Sections = append(fa.Sections, binfacts.Section{Name: s.Name, Size: uint64(s.Size)})
 	}
 	if syms, err := p.f.ImportedSymbols(); err == nil {
 		for _, s := range syms {
 			n, lib, _ := strings.Cut(s, ":")
-			fa.Imports = append(fa.Imports, elffile.Import{Name: n, Library: lib})
+			fa.Imports = append(fa.Imports, binfacts.Import{Name: n, Library: lib})
 		}
 	}
 	if libs, err := p.f.ImportedLibraries(); err == nil {
-		fa.Dynamic.Needed, fa.Dynamic.Present = libs, true
+		fa.Needed = libs
 	}
 	text := -1
 	for i, s := range p.f.Sections {
@@ -179,11 +180,11 @@ func (p *peFile) facts(name string) *elffile.File {
 			end = fns[i+1].off
 		}
 		if end > x.off {
-			fa.Funcs = append(fa.Funcs, elffile.Func{Name: x.name, Size: uint64(end - x.off)})
+			fa.Funcs = append(fa.Funcs, binfacts.Func{Name: x.name, Size: uint64(end - x.off)})
 		}
 	}
 	fa.HasSymtab = len(fa.LocalNames) > 0
-	slices.SortFunc(fa.Imports, func(a, b elffile.Import) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(fa.Imports, func(a, b binfacts.Import) int { return strings.Compare(a.Name, b.Name) })
 	slices.Sort(fa.LocalNames)
 	fa.LocalNames = slices.Compact(fa.LocalNames)
 	return fa

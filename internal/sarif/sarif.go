@@ -5,7 +5,10 @@
 package sarif
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 )
 
@@ -99,16 +102,52 @@ type Logical struct {
 	Kind               string `json:"kind"`
 }
 
-// Encode writes one run as an indented SARIF 2.1.0 log.
+// Encode writes one run as an indented SARIF 2.1.0 log: the bytes
+// encoding/json writes for the whole log (tested), but the results, a
+// large scan's tens of thousands, are encoded one at a time into the
+// skeleton instead of all at once and then indented.
 func Encode(w io.Writer, run Run) error {
-	if run.Results == nil {
-		run.Results = []Result{}
-	}
+	results := run.Results
+	run.Results = []Result{}
 	if run.Tool.Driver.Rules == nil {
 		run.Tool.Driver.Rules = []Rule{}
 	}
-	enc := json.NewEncoder(w)
+	var skel bytes.Buffer
+	enc := json.NewEncoder(&skel)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Log{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []Run{run}})
+	if err := enc.Encode(Log{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []Run{run}}); err != nil {
+		return err
+	}
+	b := skel.Bytes()
+	if len(results) == 0 {
+		_, err := w.Write(b)
+		return err
+	}
+	// The results are the run's last field: the last "[]" is theirs.
+	const empty = `"results": []`
+	i := bytes.LastIndex(b, []byte(empty))
+	if i < 0 {
+		return errors.New("sarif: the results' place not found in the log")
+	}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	bw.Write(b[:i+len(empty)-1])
+	var one bytes.Buffer
+	re := json.NewEncoder(&one)
+	re.SetIndent("        ", "  ")
+	re.SetEscapeHTML(false)
+	for k, r := range results {
+		one.Reset()
+		if err := re.Encode(r); err != nil {
+			return err
+		}
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n      ]")
+	bw.Write(b[i+len(empty):])
+	return bw.Flush()
 }

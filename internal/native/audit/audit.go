@@ -76,16 +76,20 @@ func Examine(f *elffile.File) *Binary {
 
 // executable returns the concatenated executable sections of f.
 func executable(f *elffile.File) []byte {
-	var out []byte
+	code := func(s elffile.Section) bool { return s.Flags&elf.SHF_EXECINSTR != 0 && s.Type == elf.SHT_PROGBITS }
+	var total uint64
 	for _, s := range f.Sections {
-		if s.Flags&elf.SHF_EXECINSTR != 0 && s.Type == elf.SHT_PROGBITS {
-			if b, ok := f.Read(s); ok {
-				out = append(out, b...)
-			}
+		if code(s) {
+			total += s.Size
 		}
 	}
-	if out == nil {
-		out = []byte{}
+	// One buffer of the sections' total size (a large binary's .text is
+	// tens of megabytes: no copy per section, no growth).
+	out := make([]byte, 0, min(total, uint64(f.Size)))
+	for _, s := range f.Sections {
+		if code(s) {
+			out, _ = f.AppendSection(out, s)
+		}
 	}
 	return out
 }

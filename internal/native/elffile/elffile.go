@@ -490,13 +490,18 @@ func (f *File) Section(name string) ([]byte, bool) {
 }
 
 // Read reads the raw bytes of section s.
-func (f *File) Read(s Section) ([]byte, bool) {
+func (f *File) Read(s Section) ([]byte, bool) { return f.AppendSection(nil, s) }
+
+// AppendSection appends the raw bytes of section s to dst (read straight
+// into it when it has room).
+func (f *File) AppendSection(dst []byte, s Section) ([]byte, bool) {
 	if s.Type == elf.SHT_NOBITS || s.Size == 0 || s.Off > uint64(f.Size) || s.Size > uint64(f.Size)-s.Off {
-		return nil, false
+		return dst, false
 	}
-	b := make([]byte, s.Size)
-	if _, err := f.r.ReadAt(b, int64(s.Off)); err != nil {
-		return nil, false
+	n := len(dst)
+	dst = slices.Grow(dst, int(s.Size))[:n+int(s.Size)]
+	if _, err := f.r.ReadAt(dst[n:], int64(s.Off)); err != nil {
+		return dst[:n], false
 	}
-	return b, true
+	return dst, true
 }

@@ -119,16 +119,15 @@ func xmlVersion(v string) string {
 // sections, one per line, excluding string tables and version sections
 // (whose names are imports, not contents) and .comment (toolchain).
 func Strings(f *elffile.File) []byte {
-	var out []byte
+	var out, buf []byte // buf: each section in turn, read into the same memory
 	for _, s := range f.Sections {
 		if s.Type != elf.SHT_PROGBITS || s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR != 0 {
 			continue
 		}
-		b, ok := f.Read(s)
-		if !ok {
-			continue
+		var ok bool
+		if buf, ok = f.AppendSection(buf[:0], s); ok {
+			out = appendRuns(out, buf)
 		}
-		out = appendRuns(out, b)
 	}
 	return out
 }

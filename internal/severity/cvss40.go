@@ -209,15 +209,11 @@ func level(metric, value string) float64 {
 		order = "LH"
 	case "AT":
 		order = "NP"
-	case "VC", "VI", "VA", "CR", "IR", "AR":
-		if metric[1] == 'R' {
-			order = "HML"
-		} else {
-			order = "HLN"
-		}
-	case "SC":
-		order = "SHLN" // SC cannot be S: its levels start at 0.1
-	case "SI", "SA":
+	case "VC", "VI", "VA":
+		order = "HLN"
+	case "CR", "IR", "AR":
+		order = "HML"
+	case "SC", "SI", "SA": // S (safety) only through MSI/MSA, so SC starts at 0.1
 		order = "SHLN"
 	}
 	return []float64{0.0, 0.1, 0.2, 0.3}[strings.IndexByte(order, value[0])]

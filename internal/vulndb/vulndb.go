@@ -69,7 +69,7 @@ type DB struct {
 func Open(path string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%s: %w (create it with: pysbom db import PATH)", path, ErrNoDatabase)
+			return nil, fmt.Errorf("%s: %w (create it with: pysbom db update, which downloads osv.dev's exports, or pysbom db import PATH)", path, ErrNoDatabase)
 		}
 		return nil, err
 	}

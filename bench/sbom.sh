@@ -32,6 +32,11 @@ read -r t_py m_py < <(measure env SOURCE_DATE_EPOCH=0 "$tmp/pysbom" sbom -q "$si
 printf '%-34s %8s s %8s MB\n' "2x parallel sha256sum" "$t_sha" "$((m_sha / 1024))"
 printf '%-34s %8s s %8s MB\n' "pysbom sbom (spdx-json)" "$t_py" "$((m_py / 1024))"
 awk "BEGIN{printf \"pysbom / sha256sum: %.2fx (target <= 1.3x)\n\", $t_py / $t_sha}"
+# The other formats of the same SBOM (no peer to compare with).
+for fmt in cyclonedx-json spdx-tag-value; do
+  read -r t_f m_f < <(measure env SOURCE_DATE_EPOCH=0 "$tmp/pysbom" sbom -q "$site" -o "$fmt=$tmp/out.$fmt")
+  printf '%-34s %8s s %8s MB\n' "pysbom sbom ($fmt)" "$t_f" "$((m_f / 1024))"
+done
 if [ -n "$syft" ]; then
   read -r t_sy m_sy < <(RUNS=3 measure "$syft" -q "dir:$site" -o spdx-json)
   printf '%-34s %8s s %8s MB\n' "syft dir: (spdx-json)" "$t_sy" "$((m_sy / 1024))"

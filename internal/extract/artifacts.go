@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/sdist"
 	"github.com/pysbom/pysbom/internal/extract/wheel"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/parallel"
 )
 
 // artifact is one wheel or sdist read.

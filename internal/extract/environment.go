@@ -7,8 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/extract/cpython"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -19,10 +17,12 @@ import (
 
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/pysbom/pysbom/internal/extract/cpython"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/pydeps"
 	"github.com/pysbom/pysbom/internal/target"
 )

@@ -9,7 +9,6 @@ package scan
 import (
 	"context"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +18,7 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/match"
 	"github.com/pysbom/pysbom/internal/osv"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/severity"
 )

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/parallel"
 )
 
 // Problem is one disagreement between the manifest, the SBOM and the tree.

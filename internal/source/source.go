@@ -3,12 +3,13 @@ package source
 import (
 	"errors"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/inventory"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/inventory"
 )
 
 // Update recomputes the SBOM of the tree at root from its manifest and

@@ -4,11 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/osv"
 	"io"
 	"regexp"
 	"sort"
 	"time"
+
+	"github.com/pysbom/pysbom/internal/osv"
 )
 
 // CSAFPublisher names who publishes a CSAF document.

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/nvd"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/nvd"
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 )

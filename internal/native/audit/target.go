@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/pysbom/pysbom/internal/parallel"
 	"io"
 	"io/fs"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/native/elffile"
+	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/python/wheelname"
 )
 

@@ -97,10 +97,21 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 			jobs = append(jobs, j)
 		}
 	}
-	// Find unlisted files in the distributions' folders.
+	// Find unlisted files in the distributions' folders while the listed
+	// ones are hashed (both wait on the file system), then hash those.
+	hashed := make(chan []digest.Digests, 1)
+	go func() { hashed <- hashAll(ctx, dir, jobs, opt) }()
 	extra := unlisted(dir, winners, owned, opt.Dpkg, res)
-	jobs = append(jobs, extra...)
-	results := hashAll(ctx, dir, jobs, opt)
+	results := <-hashed
+	if len(extra) > 0 {
+		more := opt
+		if opt.Progress != nil {
+			n := int64(len(jobs))
+			more.Progress = func(done, total int64) { opt.Progress(n+done, n+total) }
+		}
+		results = append(results, hashAll(ctx, dir, extra, more)...)
+		jobs = append(jobs, extra...)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

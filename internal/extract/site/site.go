@@ -8,6 +8,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -133,8 +134,8 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 			continue
 		}
 		p.Files = append(p.Files, inventory.File{Path: j.exp.Path, Size: r.Size, Hashes: []inventory.Hash{
-			{Algorithm: inventory.SHA1, Value: fmt.Sprintf("%x", r.SHA1)},
-			{Algorithm: inventory.SHA256, Value: fmt.Sprintf("%x", r.SHA256)},
+			{Algorithm: inventory.SHA1, Value: hex.EncodeToString(r.SHA1)},
+			{Algorithm: inventory.SHA256, Value: hex.EncodeToString(r.SHA256)},
 		}})
 		if j.unlisted {
 			prob(inventory.UnlistedFile, "in the folder of %s but not in any RECORD", p.Name)
@@ -143,7 +144,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		if j.dpkgMD5 != "" {
 			// The system package manager's record is authoritative: Debian
 			// rewrites files after the wheel (and its RECORD) was built.
-			if got := fmt.Sprintf("%x", r.MD5); got != j.dpkgMD5 {
+			if got := hex.EncodeToString(r.MD5); got != j.dpkgMD5 {
 				prob(inventory.HashMismatch, "md5 differs from dpkg's md5sums of %s: file changed after installation", p.Distro.Name)
 			}
 			continue

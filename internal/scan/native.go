@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -56,14 +55,9 @@ func nativeQueryOf(p *inventory.Package) (nativeQuery, bool) {
 // native matches a component outside PyPI; records are cached by
 // ecosystem and name.
 func native(ctx context.Context, src Source, cache map[string][]*osv.Record, p *inventory.Package, q nativeQuery) ([]*Finding, error) {
-	key := q.eco + "/" + q.name
-	recs, ok := cache[key]
-	if !ok {
-		var err error
-		if recs, err = src.Lookup(ctx, q.eco, q.name); err != nil {
-			return nil, err
-		}
-		cache[key] = recs
+	recs, err := lookupCached(ctx, src, cache, q.eco, q.name)
+	if err != nil {
+		return nil, err
 	}
 	var out []*Finding
 	for _, rec := range recs {
@@ -78,17 +72,8 @@ func native(ctx context.Context, src Source, cache map[string][]*osv.Record, p *
 		if !m.Affected {
 			continue
 		}
-		f := &Finding{Component: p.ID, Name: p.Name, Version: q.version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
-			Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, Labels: labels, record: rec}
-		rate(f, rec, q.name)
-		switch {
-		case strings.HasPrefix(m.Fixed, "commit "):
-			f.Advice = "upgrade to a release that contains " + m.Fixed
-		case m.Fixed != "":
-			f.Advice = "upgrade to " + m.Fixed + " or later"
-		default:
-			f.Advice = "no fix known"
-		}
+		f := newFinding(p, q.version, rec, m, q.name)
+		f.Labels = labels
 		out = append(out, f)
 	}
 	return out, nil
@@ -108,34 +93,34 @@ func cpeFindings(ctx context.Context, src Source, cache map[string][]*osv.Record
 		if version == "" {
 			continue
 		}
-		key := nvd.Ecosystem + "/" + product
-		recs, seen := cache[key]
-		if !seen {
-			var err error
-			if recs, err = src.Lookup(ctx, nvd.Ecosystem, product); err != nil {
-				return nil, err
-			}
-			cache[key] = recs
+		recs, err := lookupCached(ctx, src, cache, nvd.Ecosystem, product)
+		if err != nil {
+			return nil, err
 		}
 		for _, rec := range recs {
 			m := match.Generic(rec, nvd.Ecosystem, product, version)
 			if !m.Affected {
 				continue
 			}
-			f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
-				Summary: summary(rec), How: "CPE " + product + ": " + m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics,
-				Labels: []string{"native", "confidence=cpe"}, record: rec}
-			rate(f, rec, product)
-			switch {
-			case m.Fixed != "":
-				f.Advice = "upgrade to " + m.Fixed + " or later"
-			case m.LastAffected != "":
-				f.Advice = "no fix known (last affected " + m.LastAffected + ")"
-			default:
-				f.Advice = "no fix known"
-			}
+			f := newFinding(p, version, rec, m, product)
+			f.How = "CPE " + product + ": " + m.How
+			f.Labels = []string{"native", "confidence=cpe"}
 			out = append(out, f)
 		}
 	}
 	return out, nil
+}
+
+// lookupCached returns the records of a package, asking src once per scan.
+func lookupCached(ctx context.Context, src Source, cache map[string][]*osv.Record, ecosystem, name string) ([]*osv.Record, error) {
+	key := ecosystem + "/" + name
+	if recs, ok := cache[key]; ok {
+		return recs, nil
+	}
+	recs, err := src.Lookup(ctx, ecosystem, name)
+	if err != nil {
+		return nil, err
+	}
+	cache[key] = recs
+	return recs, nil
 }

@@ -228,17 +228,7 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		var found []*Finding
 		for _, h := range hits[i] {
 			rec, m := h.c.Record(), h.m
-			f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
-				Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec}
-			rate(f, rec, name)
-			switch {
-			case m.Fixed != "":
-				f.Advice = "upgrade to " + m.Fixed + " or later"
-			case m.LastAffected != "":
-				f.Advice = "no fix known (last affected " + m.LastAffected + ")"
-			default:
-				f.Advice = "no fix known"
-			}
+			f := newFinding(p, version, rec, m, name)
 			if m.Open {
 				f.Labels = append(f.Labels, "open-range")
 				if note := openRangeNote(rec); note != "" {
@@ -286,6 +276,26 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		return a.ID < b.ID
 	})
 	return res, nil
+}
+
+// newFinding is record rec affecting component p at version, as m found
+// it: rated (name is the affected package's name in the record) and with
+// the fix advice.
+func newFinding(p *inventory.Package, version string, rec *osv.Record, m match.Result, name string) *Finding {
+	f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
+		Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec}
+	rate(f, rec, name)
+	switch {
+	case strings.HasPrefix(m.Fixed, "commit "): // a GIT range fixed by a commit no release tag names
+		f.Advice = "upgrade to a release that contains " + m.Fixed
+	case m.Fixed != "":
+		f.Advice = "upgrade to " + m.Fixed + " or later"
+	case m.LastAffected != "":
+		f.Advice = "no fix known (last affected " + m.LastAffected + ")"
+	default:
+		f.Advice = "no fix known"
+	}
+	return f
 }
 
 // hit is a record that affects a component.

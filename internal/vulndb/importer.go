@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -143,38 +142,28 @@ func importPath(ctx context.Context, tx *sql.Tx, path string, rep *Report, opt O
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// An NVD feed holds many CVEs, converted to OSV records; anything
+		// else is one OSV record.
+		var recs []*osv.Record
+		var err error
 		if nvd.IsFeed(data) {
-			recs, err := nvd.Convert(data, name)
-			if err != nil {
-				rep.Skipped = append(rep.Skipped, Skipped{name, err})
-				return nil
-			}
-			for _, r := range recs {
-				raw, err := json.Marshal(r)
-				if err != nil {
-					return err
-				}
-				if err := store(ctx, tx, r, raw, path); err != nil {
-					return err
-				}
-				n++
-				rep.Imported++
-			}
-			if opt.Progress != nil {
-				opt.Progress(rep.Imported)
-			}
-			return nil
+			recs, err = nvd.Convert(data, name)
+		} else {
+			var r *osv.Record
+			r, err = osv.Parse(data, name)
+			recs = []*osv.Record{r}
 		}
-		r, err := osv.Parse(data, name)
 		if err != nil {
 			rep.Skipped = append(rep.Skipped, Skipped{name, err})
 			return nil
 		}
-		if err := store(ctx, tx, r, data, path); err != nil {
-			return err
+		for _, r := range recs {
+			if err := store(ctx, tx, r, path); err != nil {
+				return err
+			}
+			n++
+			rep.Imported++
 		}
-		n++
-		rep.Imported++
 		if opt.Progress != nil {
 			opt.Progress(rep.Imported)
 		}
@@ -251,8 +240,8 @@ func isRecordName(name string) bool {
 }
 
 // store writes one record (in osv's compact form) and its package index rows.
-func store(ctx context.Context, tx *sql.Tx, r *osv.Record, raw []byte, source string) error {
-	js, err := r.MarshalBinary()
+func store(ctx context.Context, tx *sql.Tx, r *osv.Record, source string) error {
+	data, err := r.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -260,7 +249,7 @@ func store(ctx context.Context, tx *sql.Tx, r *osv.Record, raw []byte, source st
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO records (id, modified, withdrawn, source, data) VALUES (?, ?, ?, ?, ?)`,
-		r.ID, r.Modified, r.Withdrawn, source, js); err != nil {
+		r.ID, r.Modified, r.Withdrawn, source, data); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

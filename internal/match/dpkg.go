@@ -146,9 +146,7 @@ func Debian(r *osv.Record, release, name, ver string) Result {
 			if rg.Type != "ECOSYSTEM" {
 				continue
 			}
-			evs, diags := parseEvents(rg, func(s string) (version, error) { return parseDebian(s) })
-			rr := evaluateEvents(rg, evs, v)
-			rr.Diagnostics = append(diags, rr.Diagnostics...)
+			rr, evs := evaluateRange(rg, func(s string) (version, error) { return parseDebian(s) }, v)
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
 				return merge(res, rr)

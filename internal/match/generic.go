@@ -126,9 +126,7 @@ func Generic(r *osv.Record, ecosystem, name, ver string) Result {
 			if rg.Type != "ECOSYSTEM" {
 				continue
 			}
-			evs, diags := parseEvents(rg, func(s string) (version, error) { return parseGeneric(s) })
-			rr := evaluateEvents(rg, evs, v)
-			rr.Diagnostics = append(diags, rr.Diagnostics...)
+			rr, _ := evaluateRange(rg, func(s string) (version, error) { return parseGeneric(s) }, v)
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
 				return merge(res, rr)

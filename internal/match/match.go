@@ -202,9 +202,7 @@ func (c *Compiled) Match(q *Query) Result {
 					res.Diagnostics = append(res.Diagnostics, fmt.Sprintf("%s: version %q is not SemVer", r.ID, q.ver))
 					continue
 				}
-				evs, diags := parseEvents(cr.rg, func(s string) (version, error) { return parseSemver(s) })
-				rr = evaluateEvents(cr.rg, evs, sv)
-				rr.Diagnostics = append(diags, rr.Diagnostics...)
+				rr, _ = evaluateRange(cr.rg, parseSemverVersion, sv)
 			}
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
@@ -304,6 +302,18 @@ func parseEvents(rg osv.Range, parse func(string) (version, error)) ([]event, []
 	})
 	return evs, diags
 }
+
+// evaluateRange parses a range's events with parse and evaluates them at
+// t; the result's diagnostics start with the events that could not be
+// parsed. The parsed events are returned too.
+func evaluateRange(rg osv.Range, parse func(string) (version, error), t version) (Result, []event) {
+	evs, diags := parseEvents(rg, parse)
+	rr := evaluateEvents(rg, evs, t)
+	rr.Diagnostics = append(diags, rr.Diagnostics...)
+	return rr, evs
+}
+
+func parseSemverVersion(s string) (version, error) { return parseSemver(s) }
 
 // evaluateEvents applies sorted events to version t: the greatest event
 // at or below t decides (introduced: affected; last_affected equal to t:

@@ -34,9 +34,7 @@ func Semver(r *osv.Record, ecosystem, name, ver string) Result {
 			if rg.Type != "ECOSYSTEM" && rg.Type != "SEMVER" {
 				continue
 			}
-			evs, diags := parseEvents(rg, func(s string) (version, error) { return parseSemver(s) })
-			rr := evaluateEvents(rg, evs, v)
-			rr.Diagnostics = append(diags, rr.Diagnostics...)
+			rr, _ := evaluateRange(rg, parseSemverVersion, v)
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
 				return merge(res, rr)

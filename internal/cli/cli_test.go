@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
@@ -72,6 +73,32 @@ func TestHugeDocument(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := Main(context.Background(), cmd, strings.NewReader(""), &out, &errb); code != ExitError || !strings.Contains(errb.String(), "larger than the 512 MiB pysbom reads") {
 			t.Errorf("%v: exit %d, %s", cmd, code, errb.String())
+		}
+	}
+}
+
+// TestReadSBOMPipe: a document from a pipe (a shell's <(...)) is read to
+// its end, as a regular file is read in one piece of its size.
+func TestReadSBOMPipe(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[]}`
+	file := filepath.Join(dir, "doc.cdx.json")
+	os.WriteFile(file, []byte(doc), 0o644)
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.WriteString(doc)
+			w.Close()
+		}
+	}()
+	for _, name := range []string{fifo, file} {
+		got, err := readSBOM(name)
+		if err != nil || string(got) != doc {
+			t.Errorf("readSBOM(%s) = %q, %v", name, got, err)
 		}
 	}
 }

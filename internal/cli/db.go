@@ -4,18 +4,23 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
+func dbUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
+	fmt.Fprintln(w, "       pysbom db update [--db PATH] [--ecosystem E]... [--mirror URL | --url URL]")
+	fmt.Fprintln(w, "                                              download osv.dev's exports (PyPI, crates.io, Go; each if changed) and import them")
+	fmt.Fprintln(w, "       pysbom db status [--db PATH]           what the database holds and how old it is")
+}
+
 func runDB(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stderr, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
-		fmt.Fprintln(e.stderr, "       pysbom db update [--db PATH] [--ecosystem E]... [--mirror URL | --url URL]")
-		fmt.Fprintln(e.stderr, "                                              download osv.dev's exports (PyPI, crates.io, Go; each if changed) and import them")
-		fmt.Fprintln(e.stderr, "       pysbom db status [--db PATH]           what the database holds and how old it is")
+		dbUsage(e.stderr)
 		if len(args) == 0 {
 			return &usageError{"db needs a subcommand: import, update or status"}
 		}
@@ -24,6 +29,11 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("db "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		dbUsage(e.stderr)
+		fmt.Fprintln(e.stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
 	url := fs.String("url", "", "for update: the `URL` of one zip of OSV JSON records, instead of --mirror and --ecosystem")
 	mirror := fs.String("mirror", vulndb.DefaultMirror, "for update: where the exports are, as `URL`/ECOSYSTEM/all.zip")

@@ -207,9 +207,7 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	for _, m := range missing {
 		prob(inventory.MissingFile, m, "listed in RECORD but not in the wheel")
 	}
-	for _, lf := range licenseFiles(z, meta) {
-		p.License.Files = append(p.License.Files, lf)
-	}
+	p.License.Files = append(p.License.Files, licenseFiles(z, meta)...)
 	carried := embedded.Extract(z.FS(), p)
 	res.Carried.Packages = carried.Packages
 	res.Carried.Relationships = carried.Relationships

@@ -42,6 +42,7 @@ func PyPI(r *osv.Record, name, ver string) Result { return Compile(r).Match(NewQ
 // Query is a PyPI package version to match, its name normalised and its
 // version parsed once for all the records it is matched against.
 type Query struct {
+	name     string // as the component names it
 	key, ver string
 	v        pep440.Version
 	vkey     string // v.Key()
@@ -50,7 +51,7 @@ type Query struct {
 
 // NewQuery prepares PyPI package name (any spelling) at version ver.
 func NewQuery(name, ver string) *Query {
-	q := &Query{key: pep503.Normalize(name), ver: ver}
+	q := &Query{name: name, key: pep503.Normalize(name), ver: ver}
 	if q.v, q.err = pep440.Parse(ver); q.err == nil {
 		q.vkey = q.v.Key()
 	}
@@ -59,6 +60,12 @@ func NewQuery(name, ver string) *Query {
 
 // Key returns the queried package's normalised name.
 func (q *Query) Key() string { return q.key }
+
+// Name returns the queried package's name as given.
+func (q *Query) Name() string { return q.name }
+
+// Version returns the queried version as given.
+func (q *Query) Version() string { return q.ver }
 
 // Compiled is a record with its versions parsed once, for matching many
 // package versions against it.

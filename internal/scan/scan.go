@@ -19,7 +19,6 @@ import (
 	"github.com/pysbom/pysbom/internal/match"
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/parallel"
-	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/severity"
 )
 
@@ -168,16 +167,22 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			return nil, err
 		}
 	}
-	if err := prefetch(ctx, src, all, known, cache); err != nil {
+	queries := make([]*match.Query, len(all)) // nil: not a PyPI component
+	for i, p := range all {
+		if name, version, ok := pypiIdentity(p); ok {
+			queries[i] = match.NewQuery(name, version)
+		}
+	}
+	if err := prefetch(ctx, src, queries, known, cache); err != nil {
 		return nil, err
 	}
-	hits := matchAll(ctx, all, cache)
+	hits := matchAll(ctx, queries, cache)
 	nativeCache := map[string][]*osv.Record{}
 	for i, p := range all {
 		res.Components++
-		name, version, ok := pypiIdentity(p)
-		if !ok {
-			q, byPURL := nativeQueryOf(p)
+		q := queries[i]
+		if q == nil {
+			nq, byPURL := nativeQueryOf(p)
 			byCPE := opt.CPE && len(p.CPEs) > 0
 			if !byPURL && !byCPE {
 				continue
@@ -185,7 +190,7 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			res.Scanned++
 			var found []*Finding
 			if byPURL {
-				f, err := native(ctx, src, nativeCache, p, q)
+				f, err := native(ctx, src, nativeCache, p, nq)
 				if err != nil {
 					return nil, err
 				}
@@ -207,28 +212,10 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			continue
 		}
 		res.Scanned++
-		key := pep503.Normalize(name)
-		compiled, seen := cache[key]
-		if !seen && known != nil && !known[key] {
-			cache[key], seen = nil, true
-		}
-		if !seen {
-			recs, err := src.Lookup(ctx, "PyPI", name)
-			if err != nil {
-				return nil, err
-			}
-			for _, rec := range recs {
-				compiled = append(compiled, match.Compile(rec))
-			}
-			cache[key] = compiled
-		}
-		if hits[i] == nil {
-			hits[i] = matchOne(match.NewQuery(name, version), compiled)
-		}
 		var found []*Finding
 		for _, h := range hits[i] {
 			rec, m := h.c.Record(), h.m
-			f := newFinding(p, version, rec, m, name)
+			f := newFinding(p, q.Version(), rec, m, q.Name())
 			if m.Open {
 				f.Labels = append(f.Labels, "open-range")
 				if note := openRangeNote(rec); note != "" {
@@ -304,32 +291,21 @@ type hit struct {
 	m match.Result
 }
 
-// matchAll matches every PyPI component whose records are compiled in
-// cache against them, in parallel; hits[i] belongs to all[i] (nil where
-// not matched here, empty where nothing affects it).
-func matchAll(ctx context.Context, all []*inventory.Package, cache map[string][]*match.Compiled) [][]hit {
-	hits := make([][]hit, len(all))
-	parallel.For(ctx, len(all), 0, func(i int) {
-		name, version, ok := pypiIdentity(all[i])
-		if !ok {
-			return
-		}
-		q := match.NewQuery(name, version)
-		if compiled, seen := cache[q.Key()]; seen {
-			hits[i] = matchOne(q, compiled)
+// matchAll matches every PyPI component against the records prefetch
+// compiled for its name, in parallel; hits[i] are the records affecting
+// the component of queries[i].
+func matchAll(ctx context.Context, queries []*match.Query, cache map[string][]*match.Compiled) [][]hit {
+	hits := make([][]hit, len(queries))
+	parallel.For(ctx, len(queries), 0, func(i int) {
+		if q := queries[i]; q != nil {
+			for _, c := range cache[q.Key()] {
+				if m := c.Match(q); m.Affected {
+					hits[i] = append(hits[i], hit{c, m})
+				}
+			}
 		}
 	})
 	return hits
-}
-
-func matchOne(q *match.Query, compiled []*match.Compiled) []hit {
-	out := []hit{}
-	for _, c := range compiled {
-		if m := c.Match(q); m.Affected {
-			out = append(out, hit{c, m})
-		}
-	}
-	return out
 }
 
 // pypiIdentity returns the PyPI name and version of a component.
@@ -600,21 +576,21 @@ func backport(opt Options, d distroPkg, rec *osv.Record) string {
 
 // prefetch looks up and compiles the records of every PyPI name the
 // components use, on all cores: lookups and compilation are most of a
-// large scan's time, and each name is independent.
-func prefetch(ctx context.Context, src Source, all []*inventory.Package, known map[string]bool, cache map[string][]*match.Compiled) error {
+// large scan's time, and each name is independent. Names known to have
+// no records are not asked about.
+func prefetch(ctx context.Context, src Source, queries []*match.Query, known map[string]bool, cache map[string][]*match.Compiled) error {
 	var keys, names []string
 	seen := map[string]bool{}
-	for _, p := range all {
-		name, _, ok := pypiIdentity(p)
-		if !ok {
+	for _, q := range queries {
+		if q == nil {
 			continue
 		}
-		key := pep503.Normalize(name)
+		key := q.Key()
 		if seen[key] || known != nil && !known[key] {
 			continue
 		}
 		seen[key] = true
-		keys, names = append(keys, key), append(names, name)
+		keys, names = append(keys, key), append(names, q.Name())
 	}
 	out := make([][]*match.Compiled, len(keys))
 	errs := make([]error, len(keys))

@@ -104,9 +104,6 @@ func Inspect(prefix, exe, minor string) *Build {
 	b.identifyLibs()
 	b.Wheels, _ = filepath.Glob(filepath.Join(stdlib, "ensurepip", "_bundled", "*.whl"))
 	slices.Sort(b.Wheels)
-	if b.Version == "" {
-		b.versionFromBinaries()
-	}
 	b.readSource()
 	return b
 }
@@ -148,31 +145,9 @@ func (b *Build) readSysconfig(stdlib string) {
 	}
 }
 
-// versionFromBinaries finds PY_VERSION in libpython or the executable:
-// a line of its own starting with the minor version.
-func (b *Build) versionFromBinaries() {
-	if b.Minor == "" {
-		return
-	}
-	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
-	for _, c := range b.Core {
-		f, err := elffile.OpenWith(c.Path, sbomParse)
-		if err != nil {
-			continue
-		}
-		if m := re.Find(libver.Strings(f)); m != nil {
-			b.Version, b.VersionFrom = string(m), c.Path
-		}
-		f.Close()
-		if b.Version != "" {
-			return
-		}
-	}
-}
-
 // core reads the executable and, through it, libpython.
 func (b *Build) core(path string) {
-	bin := b.binary(path, filepath.Base(path))
+	bin := b.coreBinary(path)
 	if bin == nil {
 		return
 	}
@@ -181,7 +156,7 @@ func (b *Build) core(path string) {
 		if strings.HasPrefix(filepath.Base(l), "libpython") {
 			// libpython is CPython itself, not a dependency.
 			delete(b.Libs, l)
-			if lp := b.binary(l, filepath.Base(l)); lp != nil {
+			if lp := b.coreBinary(l); lp != nil {
 				b.Core = append(b.Core, lp)
 			}
 		}
@@ -276,7 +251,19 @@ func (b *Build) finish(r *readResult) *Binary {
 }
 
 // binary reads one binary and resolves its links.
-func (b *Build) binary(path, name string) *Binary { return b.finish(readBinary(path, name)) }
+// coreBinary reads the executable or libpython; when no header gave the
+// version, it is PY_VERSION in their strings: a line of its own starting
+// with the minor version.
+func (b *Build) coreBinary(path string) *Binary {
+	r := readBinary(path, filepath.Base(path))
+	if b.Version == "" && b.Minor != "" && r.f != nil {
+		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
+		if m := re.Find(libver.Strings(r.f)); m != nil {
+			b.Version, b.VersionFrom = string(m), path
+		}
+	}
+	return b.finish(r)
+}
 
 // identifyLibs hashes and fingerprints the linked libraries, in parallel.
 func (b *Build) identifyLibs() {

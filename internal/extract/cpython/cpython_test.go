@@ -133,3 +133,23 @@ func TestFixturePrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionFromBinaries: without include/pythonX.Y/patchlevel.h, the
+// version is PY_VERSION in the executable's strings.
+func TestVersionFromBinaries(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc not installed")
+	}
+	prefix := t.TempDir()
+	os.MkdirAll(filepath.Join(prefix, "lib", "python3.99"), 0o755)
+	exe := filepath.Join(prefix, "bin", "python3.99")
+	os.MkdirAll(filepath.Dir(exe), 0o755)
+	gcc(t, exe, "const char v[] = \"3.99.2\";\nconst char other[] = \"3.98.7\";\nint Py_Main(void) { return v[0] + other[0]; }\n")
+	b := Inspect(prefix, exe, "3.99")
+	if b.Version != "3.99.2" || b.VersionFrom != exe {
+		t.Errorf("version %q from %q, want 3.99.2 from %s", b.Version, b.VersionFrom, exe)
+	}
+	if len(b.Core) != 1 || b.Core[0].Path != exe {
+		t.Errorf("core binaries %+v", b.Core)
+	}
+}

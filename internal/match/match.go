@@ -163,9 +163,6 @@ func compile(r *osv.Record, vc *versionClasses) *Compiled {
 	return c
 }
 
-// PyPI evaluates the compiled record for package name at version ver.
-func (c *Compiled) PyPI(name, ver string) Result { return c.Match(NewQuery(name, ver)) }
-
 // Match evaluates the compiled record for the queried package version.
 // It only reads c, so one Compiled may serve concurrent matches.
 func (c *Compiled) Match(q *Query) Result {

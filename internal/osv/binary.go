@@ -106,12 +106,9 @@ func IsBinary(data string) bool { return strings.HasPrefix(data, binaryMagic) }
 
 var errCorrupt = errors.New("damaged compact record")
 
-// UnmarshalBinary decodes a record MarshalBinary encoded. Damaged data
-// is an error, never a panic.
-func UnmarshalBinary(data []byte) (*Record, error) { return DecodeBinary(string(data)) }
-
-// DecodeBinary is UnmarshalBinary of data held in a string: the record's
-// strings are substrings of it, so it is not copied again.
+// DecodeBinary decodes a record MarshalBinary encoded; the record's
+// strings are substrings of data, so it is not copied. Damaged data is an
+// error, never a panic.
 func DecodeBinary(data string) (*Record, error) {
 	rest, ok := strings.CutPrefix(data, binaryMagic)
 	if !ok {

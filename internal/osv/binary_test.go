@@ -42,7 +42,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", r.ID, err)
 		}
-		back, err := UnmarshalBinary(data)
+		back, err := DecodeBinary(string(data))
 		if err != nil {
 			t.Fatalf("%s: %v", r.ID, err)
 		}
@@ -53,7 +53,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 		}
 		// Every truncation is an error, not a panic or a shorter record.
 		for _, n := range []int{0, 3, len(data) / 2, len(data) - 1} {
-			if _, err := UnmarshalBinary(data[:n]); err == nil {
+			if _, err := DecodeBinary(string(data[:n])); err == nil {
 				t.Fatalf("%s: truncated to %d bytes decodes", r.ID, n)
 			}
 		}
@@ -80,7 +80,7 @@ func BenchmarkDecodeStored(b *testing.B) {
 	b.Run("binary", func(b *testing.B) {
 		for b.Loop() {
 			for _, d := range bin {
-				if _, err := UnmarshalBinary(d); err != nil {
+				if _, err := DecodeBinary(string(d)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -97,7 +97,7 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte(binaryMagic + "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := UnmarshalBinary(data)
+		r, err := DecodeBinary(string(data))
 		if err != nil {
 			return
 		}
@@ -105,7 +105,7 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := UnmarshalBinary(again); err != nil {
+		if _, err := DecodeBinary(string(again)); err != nil {
 			t.Fatalf("re-encoded record does not decode: %v", err)
 		}
 	})

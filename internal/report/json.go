@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -13,21 +12,11 @@ import (
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
-// JSON writes the scan as indented JSON: the database it used, then the
-// result. The bytes are those encoding/json writes (two-space indent, no
-// HTML escaping); the findings are written by hand because a large scan
+// AppendJSON appends the scan to b as indented JSON: the database it
+// used, then the result. The bytes are those encoding/json writes
+// (two-space indent, no HTML escaping); the findings are written by hand because a large scan
 // has thousands of them and indenting encoding/json's output doubled the
 // time of the whole command.
-func JSON(w io.Writer, st *vulndb.Status, res *scan.Result) error {
-	b, err := AppendJSON(nil, st, res)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-// AppendJSON appends what JSON writes to b.
 func AppendJSON(b []byte, st *vulndb.Status, res *scan.Result) ([]byte, error) {
 	var db bytes.Buffer
 	enc := json.NewEncoder(&db)

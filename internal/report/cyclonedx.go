@@ -47,9 +47,7 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 		if len(refs) > 0 {
 			v.References = &refs
 		}
-		// Without a vector the method is "other", as the library's
-		// conversion would make it.
-		rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Rating()), Method: cdx.ScoringMethodOther}
+		rating := cdx.VulnerabilityRating{Severity: cdxSeverity(f.Rating())}
 		if f.Score > 0 {
 			score := f.Score
 			rating.Score, rating.Vector = &score, f.Vector

@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,10 +52,11 @@ type Options struct {
 // components and vulnerabilities are encoded one at a time and the files
 // written by hand, so that an environment of tens of thousands of files
 // is never held as one structure (nor deep-copied by the library's
-// version conversion). The elements therefore skip that conversion: the
-// builders here and in package report never set what it would change
-// (an empty list, which its copy drops; a rating without a method, which
-// it calls "other"), and TestEncodeMatchesLibrary holds them to that.
+// version conversion). The elements therefore skip that conversion, and
+// what of it applies to what pysbom writes is done here: a rating's
+// unknown method becomes "other" ([converted]); an empty list, which the
+// library's copy drops, is never built (component). TestEncodeMatchesLibrary
+// holds both to the library's output.
 func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	bom, err := build(inv, opt, false)
 	if err != nil {
@@ -129,7 +131,7 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 			if i > 0 {
 				bw.WriteString(",\n    ")
 			}
-			b, err := ce.value(v)
+			b, err := ce.value(converted(v))
 			if err != nil {
 				return err
 			}
@@ -138,6 +140,26 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 		bw.Write(tail)
 	}
 	return bw.Flush()
+}
+
+// converted is v as the library's conversion to 1.6 leaves it: a rating
+// whose method 1.6 does not know (none given) says "other". v is not
+// changed.
+func converted(v cdx.Vulnerability) cdx.Vulnerability {
+	if v.Ratings == nil {
+		return v
+	}
+	ratings := slices.Clone(*v.Ratings)
+	for i := range ratings {
+		switch ratings[i].Method {
+		case cdx.ScoringMethodCVSSv2, cdx.ScoringMethodCVSSv3, cdx.ScoringMethodCVSSv31, cdx.ScoringMethodCVSSv4,
+			cdx.ScoringMethodOWASP, cdx.ScoringMethodSSVC, cdx.ScoringMethodOther:
+		default:
+			ratings[i].Method = cdx.ScoringMethodOther
+		}
+	}
+	v.Ratings = &ratings
+	return v
 }
 
 // cutLast cuts b around the last instance of sep.

@@ -88,7 +88,7 @@ func TestEncodeMatchesLibrary(t *testing.T) {
 	// library's conversion leaves out and calls "other".
 	inv.Packages = append(inv.Packages, &inventory.Package{ID: "odd", Name: "odd", Hashes: []inventory.Hash{{Algorithm: "BLAKE9", Value: "x"}}})
 	withVulns.Vulnerabilities = append(withVulns.Vulnerabilities, cdx.Vulnerability{ID: "X-no-method",
-		Ratings: &[]cdx.VulnerabilityRating{{Severity: cdx.SeverityUnknown, Method: cdx.ScoringMethodOther}}})
+		Ratings: &[]cdx.VulnerabilityRating{{Severity: cdx.SeverityUnknown}, {Severity: cdx.SeverityLow, Method: "made-up"}}})
 	sameAsLibraryWith(t, "tricky with vulnerabilities", inv, withVulns)
 	sameAsLibraryWith(t, "vulnerabilities, no packages", &inventory.Inventory{Root: root}, withVulns)
 	if !testing.Short() {

@@ -72,6 +72,9 @@ func TestDBUpdateEcosystems(t *testing.T) {
 	if out, errs, code := run("--ecosystem", "Debian"); code != ExitOK || !strings.Contains(out, "imported 1 records from "+srv.URL+"/Debian/all.zip") {
 		t.Errorf("Debian: exit %d\n%s%s", code, out, errs)
 	}
+	if out, errs, code := run("--url", srv.URL+"/Go/all.zip"); code != ExitOK || out != srv.URL+"/Go/all.zip has not changed since the last update\n" {
+		t.Errorf("--url: exit %d\n%s%s", code, out, errs)
+	}
 	if _, errs, code := run("--ecosystem", "Nope"); code != ExitError || !strings.Contains(errs, srv.URL+"/Nope/all.zip: 404") {
 		t.Errorf("missing export: exit %d\n%s", code, errs)
 	}

@@ -75,11 +75,13 @@ func runVEX(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		s := vex.Statement{Vulnerability: *vuln, Aliases: aliases, Subcomponents: subs, Status: *status,
+		s := vex.Statement{Vulnerability: *vuln, Aliases: aliases, Status: *status,
 			Justification: *just, ImpactStatement: *impact, ActionStatement: *action, Timestamp: created}
-		if s.Products, err = productPURL(*product); err != nil {
+		p, err := productPURL(*product)
+		if err != nil {
 			return err
 		}
+		s.Products = []vex.Product{{PURL: p, Subcomponents: subs}}
 		if err := checkStatement(s); err != nil {
 			return err
 		}
@@ -129,29 +131,31 @@ func readVEXDocument(file string) (*vex.Document, error) {
 }
 
 // productPURL is the product of a statement: a purl, or the purl of an
-// SBOM's root.
-func productPURL(arg string) ([]string, error) {
+// SBOM's root. A root whose version is a digest of its contents (an
+// environment's) is named without it: the digest changes with every
+// install, and the statement must go on applying to the environment.
+func productPURL(arg string) (string, error) {
 	if arg == "" {
-		return nil, &usageError{"vex add needs --product PURL or an SBOM"}
+		return "", &usageError{"vex add needs --product PURL or an SBOM"}
 	}
 	if strings.HasPrefix(arg, "pkg:") {
 		if !vex.ValidPURL(arg) {
-			return nil, fmt.Errorf("--product %s: not a valid purl", arg)
+			return "", fmt.Errorf("--product %s: not a valid purl", arg)
 		}
-		return []string{arg}, nil
+		return arg, nil
 	}
 	data, err := readSBOM(arg)
 	if err != nil {
-		return nil, fmt.Errorf("--product: %w", err)
+		return "", fmt.Errorf("--product: %w", err)
 	}
 	inv, _, err := sbom.Decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("--product %s: %w", arg, err)
+		return "", fmt.Errorf("--product %s: %w", arg, err)
 	}
 	if inv.Root == nil || inv.Root.PURL == "" {
-		return nil, fmt.Errorf("--product %s: the SBOM's root has no purl", arg)
+		return "", fmt.Errorf("--product %s: the SBOM's root has no purl; give --product PURL", arg)
 	}
-	return []string{inv.Root.PURL}, nil
+	return vex.StableProduct(inv.Root.PURL), nil
 }
 
 // checkStatement applies OpenVEX's rules to a statement being authored.
@@ -170,9 +174,11 @@ func checkStatement(s vex.Statement) error {
 	case s.Status == vex.Affected && s.ActionStatement == "":
 		return &usageError{"affected needs --action (what users should do)"}
 	}
-	for _, p := range s.Subcomponents {
-		if !vex.ValidPURL(p) {
-			return fmt.Errorf("--subcomponent %s: not a valid purl", p)
+	for _, p := range s.Products {
+		for _, c := range p.Subcomponents {
+			if !vex.ValidPURL(c) {
+				return fmt.Errorf("--subcomponent %s: not a valid purl", c)
+			}
 		}
 	}
 	return nil
@@ -190,8 +196,15 @@ func listStatements(w io.Writer, stmts []vex.Statement) {
 		if !s.Timestamp.IsZero() {
 			ts = s.Timestamp.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(s.IDs(), ", "), strings.Join(s.Products, ", "),
-			cmp.Or(strings.Join(s.Subcomponents, ", "), "-"), st, cmp.Or(s.Justification, "-"), ts, s.Source)
+		products := s.Products
+		if len(products) == 0 {
+			products = []vex.Product{{PURL: "-"}}
+		}
+		// A row per product, with that product's own subcomponents.
+		for _, p := range products {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(s.IDs(), ", "), p.PURL,
+				cmp.Or(strings.Join(p.Subcomponents, ", "), "-"), st, cmp.Or(s.Justification, "-"), ts, s.Source)
+		}
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d statements.\n", len(stmts))

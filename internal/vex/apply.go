@@ -2,60 +2,10 @@ package vex
 
 import (
 	"sort"
-	"strings"
-
-	packageurl "github.com/package-url/packageurl-go"
 
 	"github.com/pysbom/pysbom/internal/inventory"
-	"github.com/pysbom/pysbom/internal/python/pep440"
-	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/scan"
 )
-
-// ValidPURL reports whether s parses as a package URL.
-func ValidPURL(s string) bool {
-	_, err := packageurl.FromString(s)
-	return err == nil
-}
-
-// PURLMatches reports whether a statement's purl covers a component's.
-func PURLMatches(statement, component string) bool {
-	s, err1 := packageurl.FromString(statement)
-	c, err2 := packageurl.FromString(component)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	if !strings.EqualFold(s.Type, c.Type) || s.Namespace != c.Namespace {
-		return false
-	}
-	sn, cn := s.Name, c.Name
-	if strings.EqualFold(s.Type, "pypi") {
-		sn, cn = pep503.Normalize(sn), pep503.Normalize(cn)
-	}
-	if sn != cn {
-		return false
-	}
-	if s.Version != "" {
-		if strings.EqualFold(s.Type, "pypi") {
-			a, ea := pep440.Parse(s.Version)
-			b, eb := pep440.Parse(c.Version)
-			if ea != nil || eb != nil || a.Compare(b) != 0 {
-				if s.Version != c.Version {
-					return false
-				}
-			}
-		} else if s.Version != c.Version {
-			return false
-		}
-	}
-	cq := c.Qualifiers.Map()
-	for k, v := range s.Qualifiers.Map() {
-		if cq[k] != v {
-			return false
-		}
-	}
-	return true
-}
 
 // Apply sets the VEX status of every finding that a valid statement
 // covers, and marks suppressed the ones that not_affected or fixed
@@ -76,7 +26,9 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 			parents[r.To] = append(parents[r.To], r.From)
 		}
 	}
+	parsed := purls{}
 	for _, f := range res.Findings {
+		fp := parsed.get(f.PURL)
 		ids := map[string]bool{f.ID: true}
 		for _, a := range f.Aliases {
 			ids[a] = true
@@ -94,16 +46,20 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 			if s.Invalid != "" || !anyIn(s.IDs(), ids) {
 				continue
 			}
-			if len(s.Subcomponents) > 0 && !anyPURL(s.Subcomponents, f.PURL) {
-				continue
-			}
-			for id := range above {
-				p := byID[id]
-				if p == nil || p.PURL == "" || !anyPURL(s.Products, p.PURL) {
+			for _, prod := range s.Products {
+				// Each product with its own subcomponents, as written.
+				if len(prod.Subcomponents) > 0 && !anyPURL(parsed, prod.Subcomponents, fp) {
 					continue
 				}
-				if cur := latest[id]; cur == nil || s.supersedes(cur) {
-					latest[id] = s
+				sp := parsed.get(prod.PURL)
+				for id := range above {
+					p := byID[id]
+					if p == nil || p.PURL == "" || !sp.covers(parsed.get(p.PURL)) {
+						continue
+					}
+					if cur := latest[id]; cur == nil || s.supersedes(cur) {
+						latest[id] = s
+					}
 				}
 			}
 		}
@@ -201,9 +157,9 @@ func anyIn(l []string, set map[string]bool) bool {
 	return false
 }
 
-func anyPURL(l []string, purl string) bool {
+func anyPURL(parsed purls, l []string, c *purl) bool {
 	for _, s := range l {
-		if PURLMatches(s, purl) {
+		if parsed.get(s).covers(c) {
 			return true
 		}
 	}

@@ -147,12 +147,12 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 					Source: fmt.Sprintf("%s#vulnerabilities[%d].product_status.%s[%s]", name, i, cat, pid)}
 				if p, ok := within[pid]; ok && purl[pid] == "" && purl[p.component] != "" {
 					if purl[p.product] != "" {
-						s.Products, s.Subcomponents = []string{purl[p.product]}, []string{purl[p.component]}
+						s.Products = []Product{{PURL: purl[p.product], Subcomponents: []string{purl[p.component]}}}
 					} else { // a platform named by CPE only: the statement is about the component
-						s.Products = []string{purl[p.component]}
+						s.Products = []Product{{PURL: purl[p.component]}}
 					}
 				} else if purl[pid] != "" {
-					s.Products = []string{purl[pid]}
+					s.Products = []Product{{PURL: purl[pid]}}
 				}
 				for _, f := range v.Flags {
 					if slices.Contains(f.ProductIDs, pid) && s.Justification == "" {
@@ -180,6 +180,8 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 					s.Invalid = "known_affected without a remediation"
 				case len(s.Products) == 0:
 					s.Invalid = fmt.Sprintf("product %s has no purl", pid)
+				default:
+					s.Invalid = s.badProduct()
 				}
 				out = append(out, s)
 			}

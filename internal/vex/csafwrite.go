@@ -166,11 +166,11 @@ func WriteCSAF(w io.Writer, stmts []Statement, pub CSAFPublisher, tool, toolVers
 		}
 		for _, product := range s.Products {
 			var pids []string
-			if len(s.Subcomponents) == 0 {
-				pids = []string{id(product)}
+			if len(product.Subcomponents) == 0 {
+				pids = []string{id(product.PURL)}
 			}
-			for _, sub := range s.Subcomponents {
-				pids = append(pids, within(product, sub))
+			for _, sub := range product.Subcomponents {
+				pids = append(pids, within(product.PURL, sub))
 			}
 			cat := status[s.Status]
 			v.ProductStatus[cat] = append(v.ProductStatus[cat], pids...)

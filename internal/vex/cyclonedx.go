@@ -96,9 +96,9 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 				ref = ref[j+1:] // a BOM-Link to a component of another BOM
 			}
 			if p := purls[ref]; p != "" {
-				s.Products = append(s.Products, p)
+				s.Products = append(s.Products, Product{PURL: p})
 			} else if strings.HasPrefix(ref, "pkg:") {
-				s.Products = append(s.Products, ref)
+				s.Products = append(s.Products, Product{PURL: ref})
 			}
 		}
 		var ok bool
@@ -124,6 +124,8 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 			s.Invalid = fmt.Sprintf("unknown analysis state %q", v.Analysis.State)
 		case s.Status == NotAffected && s.Justification == "" && s.ImpactStatement == "":
 			s.Invalid = "not_affected without a justification or detail"
+		default:
+			s.Invalid = s.badProduct()
 		}
 		out = append(out, s)
 	}

@@ -26,7 +26,7 @@ func TestCorpusCycloneDXVEX(t *testing.T) {
 		s := stmts[0]
 		want := time.Date(2022, 2, 1, 0, 0, 0, 0, time.UTC)
 		if s.Status != NotAffected || s.Justification != "code_not_reachable" || s.Invalid != "" || !s.Timestamp.Equal(want) ||
-			len(s.Products) != 1 || s.Products[0] != "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4" ||
+			len(s.Products) != 1 || s.Products[0].PURL != "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4" ||
 			s.Vulnerability != "SNYK-JAVA-COMFASTERXMLJACKSONCORE-32111" {
 			t.Errorf("%s: %+v", filepath.Base(f), s)
 		}
@@ -53,7 +53,7 @@ func TestCorpusCSAF(t *testing.T) {
 		t.Logf("%s: %v", filepath.Base(f), byStatus)
 		switch filepath.Base(f) {
 		case "rhsa-2024_4546.json": // products are components on platforms named by CPE
-			if byStatus["fixed "] != 15 || !strings.HasPrefix(stmts[0].Products[0], "pkg:rpm/redhat/git-lfs") {
+			if byStatus["fixed "] != 15 || !strings.HasPrefix(stmts[0].Products[0].PURL, "pkg:rpm/redhat/git-lfs") {
 				t.Errorf("%s: %v %+v", f, byStatus, stmts[0])
 			}
 		case "sec-vex-2022-0001.json": // products without purls; justified by flags
@@ -111,7 +111,7 @@ func TestReadCycloneDX(t *testing.T) {
 	type got struct{ vuln, status, product, invalid string }
 	var g []got
 	for _, s := range stmts {
-		g = append(g, got{s.Vulnerability + "," + strings.Join(s.Aliases, ","), s.Status, strings.Join(s.Products, ","), s.Invalid})
+		g = append(g, got{s.Vulnerability + "," + strings.Join(s.Aliases, ","), s.Status, strings.Join(purlsOf(s.Products), ","), s.Invalid})
 	}
 	want := []got{
 		{"CVE-1,GHSA-1", NotAffected, "pkg:pypi/urllib3@1.0", ""}, // nested component, false positive
@@ -134,4 +134,12 @@ func TestReadCycloneDX(t *testing.T) {
 	if _, err := Read([]byte(`{"bomFormat": "SPDX"}`), "x.json"); err == nil || !strings.Contains(err.Error(), "x.json") {
 		t.Errorf("non-VEX accepted: %v", err)
 	}
+}
+
+func purlsOf(ps []Product) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.PURL)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package vex
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -13,6 +14,7 @@ func FuzzReadOpenVEX(f *testing.F) {
 	f.Add([]byte(`{"@context":"https://openvex.dev/ns/v0.2.0","timestamp":"2024-01-01T00:00:00Z","statements":[{"vulnerability":{"name":"CVE-1","aliases":["GHSA-1"]},"products":[{"@id":"pkg:pypi/a@1","subcomponents":[{"@id":"pkg:pypi/b"}]}],"status":"not_affected","justification":"component_not_present"}]}`))
 	f.Add([]byte(`{"@context":"https://openvex.dev/ns","statements":[{"vulnerability":"CVE-1","products":["pkg:pypi/a"],"status":"fixed"}]}`))
 	f.Add([]byte(`{"@context":"openvex","statements":[{"vulnerability":1}]}`))
+	f.Add([]byte(`{"@context":"https://openvex.dev/ns/v0.2.0","statements":[{"vulnerability":{"name":"CVE-1"},"status":"not_affected","justification":"component_not_present","products":[{"@id":"pkg:pypi/a","subcomponents":[{"@id":"pkg:pypi/c"}]},{"@id":"pkg:pypi/x","subcomponents":[{"@id":"pkg:pypi/b@2"}]},"*","pkg:pypi/b%00"]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		stmts, err := ReadOpenVEX(data, "fuzz.json")
 		if err != nil {
@@ -21,8 +23,12 @@ func FuzzReadOpenVEX(f *testing.F) {
 		inv := &inventory.Inventory{Root: &inventory.Package{ID: "r"},
 			Packages:      []*inventory.Package{{ID: "a", PURL: "pkg:pypi/a@1"}, {ID: "b", PURL: "pkg:pypi/b@2"}},
 			Relationships: []inventory.Relationship{{From: "r", Type: inventory.Contains, To: "a"}, {From: "a", Type: inventory.DependsOn, To: "b"}}}
-		res := &scan.Result{Findings: []*scan.Finding{{Component: "b", PURL: "pkg:pypi/b@2", ID: "CVE-1", Aliases: []string{"GHSA-1"}}}}
-		Apply(res, inv, stmts)
+		findings := []scan.Finding{{Component: "b", PURL: "pkg:pypi/b@2", ID: "CVE-1", Aliases: []string{"GHSA-1"}},
+			{Component: "a", PURL: "pkg:pypi/a@1", ID: "GHSA-1"}}
+		// The merge decides every finding as the statements do.
+		if want, got := applied(inv, findings, stmts), applied(inv, findings, Merge(stmts)); !reflect.DeepEqual(got, want) {
+			t.Errorf("merged statements decide %v, the given ones %v", got, want)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package vex
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -17,36 +18,62 @@ var Justifications = []string{
 // Statuses are OpenVEX's statuses.
 var Statuses = []string{NotAffected, Affected, Fixed, UnderInvestigation}
 
-// Merge combines statements as Apply weighs them: for each
-// vulnerability, product and set of subcomponents the latest statement
-// wins; of equally late ones, the one from the higher document version,
-// then the one given later. Invalid statements are left
-// out. Statements with several products are split, one per product.
+// Merge combines statements as Apply weighs them, so that the merged
+// statements apply to exactly the findings the given ones apply to, with
+// the same outcome.
+//
+// A statement is split into one statement per product, each keeping its
+// own subcomponents: a (product, subcomponent) pair is never formed that
+// the input did not state. Of statements with the same vulnerability,
+// aliases, product and subcomponents, the one Apply would choose is kept:
+// the latest; of equally late ones, the one from the higher document
+// version, then the one given later. Invalid statements are left out.
+// The result is in the order Apply breaks ties in (oldest first), so it
+// decides the same when written as one document and read back.
 func Merge(lists ...[]Statement) []Statement {
-	latest := map[string]Statement{}
+	type kept struct {
+		s     Statement
+		order int
+	}
+	latest := map[string]*kept{}
+	n := 0
 	for _, l := range lists {
 		for _, s := range l {
 			if s.Invalid != "" {
 				continue
 			}
+			aliases := slices.Clone(s.Aliases)
+			sort.Strings(aliases)
 			for _, p := range s.Products {
-				one := s
-				one.Products = []string{p}
-				k := s.Vulnerability + "\x00" + p + "\x00" + strings.Join(s.Subcomponents, "\x00")
-				if cur, ok := latest[k]; !ok || s.supersedes(&cur) {
-					latest[k] = one
+				n++
+				subs := slices.Clone(p.Subcomponents)
+				sort.Strings(subs)
+				k := strings.Join([]string{s.Vulnerability, strings.Join(aliases, "\x00"), p.PURL, strings.Join(subs, "\x00")}, "\x01")
+				if cur, ok := latest[k]; !ok || s.supersedes(&cur.s) {
+					one := s
+					one.Products = []Product{{PURL: p.PURL, Subcomponents: subs}}
+					latest[k] = &kept{one, n}
 				}
 			}
 		}
 	}
-	keys := make([]string, 0, len(latest))
-	for k := range latest {
-		keys = append(keys, k)
+	all := make([]*kept, 0, len(latest))
+	for _, k := range latest {
+		all = append(all, k)
 	}
-	sort.Strings(keys)
-	out := make([]Statement, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, latest[k])
+	sort.Slice(all, func(i, j int) bool {
+		a, b := &all[i].s, &all[j].s
+		if !a.Timestamp.Equal(b.Timestamp) {
+			return a.Timestamp.Before(b.Timestamp)
+		}
+		if a.DocVersion != b.DocVersion {
+			return a.DocVersion < b.DocVersion
+		}
+		return all[i].order < all[j].order
+	})
+	out := make([]Statement, len(all))
+	for i, k := range all {
+		out[i] = k.s
 	}
 	return out
 }

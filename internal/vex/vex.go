@@ -3,7 +3,9 @@
 // # Subset
 //
 // OpenVEX v0.2.0 (and the v0.0.1 shapes: a vulnerability as a string,
-// products as purl strings). CycloneDX VEX and CSAF are not read yet.
+// products as purl strings, subcomponents beside the products), CycloneDX
+// VEX (vulnerabilities with an analysis) and CSAF 2.0 (the csaf_vex
+// profile's product statuses).
 //
 // # Rules
 //
@@ -21,12 +23,17 @@
 //     statement is invalid and not applied.
 //   - A finding on component C is suppressed only when every path from the
 //     SBOM's root to C passes through a product whose statement covers it.
+//   - A statement speaks for (product, subcomponent) pairs exactly as
+//     written: each product carries its own subcomponents, and no reader,
+//     merge or writer pairs a product with another product's
+//     subcomponents.
 package vex
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,8 +55,7 @@ const MaxSize = 64 << 20
 type Statement struct {
 	Vulnerability   string   // name or @id
 	Aliases         []string // the vulnerability's other names
-	Products        []string // purls
-	Subcomponents   []string // purls; empty covers everything in the product
+	Products        []Product
 	Status          string
 	Justification   string
 	ImpactStatement string
@@ -59,6 +65,13 @@ type Statement struct {
 	Source          string // file the statement came from
 	// Invalid says why the statement is not applied, "" when it is valid.
 	Invalid string
+}
+
+// Product is what a statement speaks for: a component named by its purl
+// and, when the statement is about parts of it only, those parts.
+type Product struct {
+	PURL          string
+	Subcomponents []string // purls; empty covers everything in the product
 }
 
 // supersedes reports whether s decides over cur for the same product:
@@ -137,6 +150,8 @@ func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 			s.Invalid = fmt.Sprintf("unknown status %q", s.Status)
 		case s.Status == NotAffected && s.Justification == "" && s.ImpactStatement == "":
 			s.Invalid = "not_affected without a justification or an impact statement"
+		default:
+			s.Invalid = s.badProduct()
 		}
 		out = append(out, s)
 	}
@@ -192,19 +207,23 @@ func statement(raw json.RawMessage) (Statement, error) {
 			s.Aliases = append(s.Aliases, v.ID)
 		}
 	}
-	for _, p := range st.Products {
-		purl, subs := product(p)
-		if purl != "" {
-			s.Products = append(s.Products, purl)
-		}
-		s.Subcomponents = append(s.Subcomponents, subs...)
-	}
+	// Subcomponents beside the products (the v0.0.1 shape) are parts
+	// of each of them, as written.
+	var shared []string
 	for _, c := range st.Subcomponents {
 		if purl, _ := product(c); purl != "" {
-			s.Subcomponents = append(s.Subcomponents, purl)
+			shared = append(shared, purl)
 		}
 	}
-	sort.Strings(s.Subcomponents)
+	for _, p := range st.Products {
+		purl, subs := product(p)
+		if purl == "" {
+			continue
+		}
+		subs = append(subs, shared...)
+		sort.Strings(subs)
+		s.Products = append(s.Products, Product{PURL: purl, Subcomponents: slices.Compact(subs)})
+	}
 	return s, nil
 }
 
@@ -236,4 +255,20 @@ func product(raw json.RawMessage) (string, []string) {
 		}
 	}
 	return purl, subs
+}
+
+// badProduct says which product or subcomponent of s can never match a
+// component, "" when all can.
+func (s *Statement) badProduct() string {
+	for _, p := range s.Products {
+		if why := purlProblem(p.PURL); why != "" {
+			return fmt.Sprintf("product %q %s", p.PURL, why)
+		}
+		for _, c := range p.Subcomponents {
+			if why := purlProblem(c); why != "" {
+				return fmt.Sprintf("subcomponent %q %s", c, why)
+			}
+		}
+	}
+	return ""
 }

@@ -138,3 +138,29 @@ func TestApply(t *testing.T) {
 		}
 	}
 }
+
+// TestProductsThatNeverMatch: a product or subcomponent that is not a
+// package URL, or holds a control character, can never match a component;
+// its statement is reported invalid instead of silently never applying.
+func TestProductsThatNeverMatch(t *testing.T) {
+	for _, tt := range []struct{ product, sub, want string }{
+		{"*", "", `product "*" is not a package URL`},
+		{"==2.0.0", "", `product "==2.0.0" is not a package URL`},
+		{"pkg:pypi/requests%00", "", `product "pkg:pypi/requests%00" has a control character in it`},
+		{"pkg:generic/app", "requests", `subcomponent "requests" is not a package URL`},
+		{"pkg:pypi/requests", "", ""},
+	} {
+		prod := `"` + tt.product + `"`
+		if tt.sub != "" {
+			prod = `{"@id": "` + tt.product + `", "subcomponents": [{"@id": "` + tt.sub + `"}]}`
+		}
+		doc := `{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [{"vulnerability": {"name": "CVE-1"}, "status": "fixed", "products": [` + prod + `]}]}`
+		stmts, err := ReadOpenVEX([]byte(doc), "x.json")
+		if err != nil || len(stmts) != 1 {
+			t.Fatalf("%s: %v %+v", tt.product, err, stmts)
+		}
+		if stmts[0].Invalid != tt.want {
+			t.Errorf("%s %s: invalid %q, want %q", tt.product, tt.sub, stmts[0].Invalid, tt.want)
+		}
+	}
+}

@@ -28,9 +28,9 @@ func FromFindings(res *scan.Result, inv *inventory.Inventory) (stmts []Statement
 			skipped++
 			continue
 		}
-		s := Statement{Vulnerability: f.ID, Aliases: f.Aliases, Status: UnderInvestigation, Products: []string{f.PURL}}
+		s := Statement{Vulnerability: f.ID, Aliases: f.Aliases, Status: UnderInvestigation, Products: []Product{{PURL: f.PURL}}}
 		if root != "" && root != f.PURL {
-			s.Products, s.Subcomponents = []string{root}, []string{f.PURL}
+			s.Products = []Product{{PURL: root, Subcomponents: []string{f.PURL}}}
 		}
 		if v := f.VEX; v != nil {
 			s.Status, s.Justification, s.ImpactStatement, s.ActionStatement = v.Status, v.Justification, v.ImpactStatement, v.ActionStatement
@@ -45,7 +45,7 @@ func FromFindings(res *scan.Result, inv *inventory.Inventory) (stmts []Statement
 		if a.Vulnerability != b.Vulnerability {
 			return a.Vulnerability < b.Vulnerability
 		}
-		return fmt.Sprint(a.Subcomponents, a.Products) < fmt.Sprint(b.Subcomponents, b.Products)
+		return fmt.Sprint(a.Products) < fmt.Sprint(b.Products)
 	})
 	return stmts, skipped
 }
@@ -103,12 +103,12 @@ func Write(w io.Writer, d *Document) error {
 		if !s.Timestamp.IsZero() {
 			st.Timestamp = s.Timestamp.UTC().Format(time.RFC3339)
 		}
-		var subs []ovProduct
-		for _, c := range s.Subcomponents {
-			subs = append(subs, ovProduct{ID: c, Identifiers: ovIdent{c}})
-		}
 		for _, p := range s.Products {
-			st.Products = append(st.Products, ovProduct{ID: p, Identifiers: ovIdent{p}, Subcomponents: subs})
+			var subs []ovProduct
+			for _, c := range p.Subcomponents {
+				subs = append(subs, ovProduct{ID: c, Identifiers: ovIdent{c}})
+			}
+			st.Products = append(st.Products, ovProduct{ID: p.PURL, Identifiers: ovIdent{p.PURL}, Subcomponents: subs})
 		}
 		doc.Statements = append(doc.Statements, st)
 	}

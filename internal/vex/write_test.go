@@ -77,10 +77,10 @@ func TestWriteOpenVEX(t *testing.T) {
 // identical when written twice.
 func TestWriteCSAF(t *testing.T) {
 	stmts := []Statement{
-		{Vulnerability: "PYSEC-1", Aliases: []string{"CVE-2099-1234", "GHSA-aaaa-bbbb-cccc"}, Products: []string{"pkg:generic/app@1"},
-			Subcomponents: []string{"pkg:pypi/a@1"}, Status: NotAffected, Justification: "vulnerable_code_not_in_execute_path"},
-		{Vulnerability: "PYSEC-2", Products: []string{"pkg:pypi/b@2"}, Status: Affected, ActionStatement: "upgrade to 3"},
-		{Vulnerability: "PYSEC-3", Products: []string{"pkg:pypi/b@2"}, Status: UnderInvestigation},
+		{Vulnerability: "PYSEC-1", Aliases: []string{"CVE-2099-1234", "GHSA-aaaa-bbbb-cccc"},
+			Products: []Product{{PURL: "pkg:generic/app@1", Subcomponents: []string{"pkg:pypi/a@1"}}}, Status: NotAffected, Justification: "vulnerable_code_not_in_execute_path"},
+		{Vulnerability: "PYSEC-2", Products: []Product{{PURL: "pkg:pypi/b@2"}}, Status: Affected, ActionStatement: "upgrade to 3"},
+		{Vulnerability: "PYSEC-3", Products: []Product{{PURL: "pkg:pypi/b@2"}}, Status: UnderInvestigation},
 	}
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	var buf, again bytes.Buffer
@@ -96,7 +96,7 @@ func TestWriteCSAF(t *testing.T) {
 	type key struct{ vuln, status, product, sub, invalid string }
 	var got []key
 	for _, s := range back {
-		got = append(got, key{s.Vulnerability, s.Status, s.Products[0], fmt.Sprint(s.Subcomponents), s.Invalid})
+		got = append(got, key{s.Vulnerability, s.Status, s.Products[0].PURL, fmt.Sprint(s.Products[0].Subcomponents), s.Invalid})
 	}
 	want := []key{
 		{"CVE-2099-1234", NotAffected, "pkg:generic/app@1", "[pkg:pypi/a@1]", ""},

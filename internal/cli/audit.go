@@ -22,7 +22,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	outs := &outputsFlag{allowed: auditFormats}
 	fs.Var(outs, "o", "output `FORMAT[=FILE]`: table (default), json, sarif; repeatable")
 	failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
-	noExec := fs.Bool("no-exec", false, "never run the target's interpreter to find its site-packages")
+	execInterp := execFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET...]")
 		fmt.Fprintln(e.stderr, "\nA TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without one,")
@@ -54,7 +54,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		slices.ContainsFunc(outs.list[n+1:], func(o output) bool { return o.file == "" }) {
 		return &usageError{"only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
 	}
-	rep, err := auditTarget(ctx, e, pos, *noExec)
+	rep, err := auditTarget(ctx, e, pos, *execInterp)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func auditTarget(ctx context.Context, e *env, pos []string, noExec bool) (*audit.Report, error) {
+func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool) (*audit.Report, error) {
 	if len(pos) > 0 {
 		rep := &audit.Report{Target: strings.Join(pos, " ")}
 		for _, p := range pos {
@@ -99,7 +99,7 @@ func auditTarget(ctx context.Context, e *env, pos []string, noExec bool) (*audit
 		}
 		return rep, nil
 	}
-	envr, err := target.Resolve(ctx, "", target.Options{Getenv: e.getenv, NoExec: noExec})
+	envr, err := target.Resolve(ctx, "", target.Options{Getenv: e.getenv, Exec: execInterp})
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
 	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: the owner of its directory)")
 	name := fs.String("name", "", "`name` of the root component (default: the target path)")
-	noExec := fs.Bool("no-exec", false, "never run the target's interpreter; evaluate markers for this machine instead")
+	execInterp := execFlags(fs)
 	quiet := fs.Bool("q", false, "print no problem summary on standard error")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
@@ -75,7 +75,7 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, *noExec)
+	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, *execInterp)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func render(w io.Writer, format string, inv *inventory.Inventory, created time.T
 
 // buildInventory reads what the user named: a wheel, sdist or folder of
 // them, a lock file, or an environment (the one in use when arg is "").
-func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, noExec bool) (*inventory.Inventory, error) {
+func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, execInterp bool) (*inventory.Inventory, error) {
 	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
 		return extract.Artifacts(ctx, dir, files, opts)
 	}
@@ -133,7 +133,7 @@ func buildInventory(ctx context.Context, e *env, arg string, opts extract.Option
 		}
 		return extract.Lock(l, opts), nil
 	}
-	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, NoExec: noExec})
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: execInterp})
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +159,14 @@ func isLock(arg string) bool {
 	}
 	data, err := os.ReadFile(arg)
 	return err == nil && lockfile.Detect(arg, data) != ""
+}
+
+// execFlags registers --exec-interpreter, the opt-in to run the target's
+// interpreter, and --no-exec, which older scripts pass and is now what
+// happens anyway.
+func execFlags(fs *flag.FlagSet) *bool {
+	fs.Bool("no-exec", true, "never run the target's interpreter (the default; kept for older scripts)")
+	return fs.Bool("exec-interpreter", false, "run the target's interpreter (python -E -s -S) to ask it for its version, platform and\nsite-packages instead of reading them from its files; the SBOM records that it was run")
 }
 
 // creationTime is SOURCE_DATE_EPOCH when set, else now.

@@ -40,7 +40,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	cpe := fs.Bool("cpe", false, "also match components by their CPEs against CPE records (NVD CVE JSON 2.0 feeds imported with db import); prone to false positives, labelled confidence=cpe")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
-	noExec := fs.Bool("no-exec", false, "never run the target's interpreter")
+	execInterp := execFlags(fs)
 	maxAge := ageFlag{d: staleAfter}
 	fs.Var(&maxAge, "max-db-age", "fail (exit 1) when a source of the database was imported longer than `AGE` ago (7d, 36h); without it, a source older than 7 days is a warning")
 	var vexFiles listFlag
@@ -82,7 +82,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, doc, err := scanInput(ctx, e, arg, *noExec)
+	inv, doc, err := scanInput(ctx, e, arg, *execInterp)
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func localChangelog(pkg string) (string, map[string]string, error) {
 
 // scanInput reads an SBOM document, or builds the inventory of a target;
 // doc is the document's bytes when arg is one.
-func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inventory.Inventory, doc []byte, err error) {
+func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *inventory.Inventory, doc []byte, err error) {
 	// A regular file is an SBOM when it decodes as one (read once); a lock
 	// file, requirements file or anything else goes to buildInventory.
 	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !lockfile.IsLockFile(arg) {
@@ -257,7 +257,7 @@ func scanInput(ctx context.Context, e *env, arg string, noExec bool) (inv *inven
 			return nil, nil, fmt.Errorf("%s: %w", arg, err)
 		}
 	}
-	inv, err = buildInventory(ctx, e, arg, extract.Options{}, noExec)
+	inv, err = buildInventory(ctx, e, arg, extract.Options{}, execInterp)
 	return inv, nil, err
 }
 

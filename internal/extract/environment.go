@@ -281,8 +281,14 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 			}
 		}
 	}
-	if !in.Queried {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:queried", Value: "false"})
+	if in.Executed {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:executed", Value: "true"})
+	}
+	if in.VersionFrom != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:version-from", Value: relTo(env.Path, in.VersionFrom)})
+	}
+	if in.PlatformFrom != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:platform-from", Value: relTo(env.Path, in.PlatformFrom)})
 	}
 	return p
 }

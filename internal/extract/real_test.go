@@ -2,9 +2,12 @@ package extract
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/target"
@@ -112,5 +115,46 @@ func TestEveryPyenvVersion(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGraphWithoutRunning: the SBOM of a real installation read from
+// files alone has the same components, versions and dependency graph as
+// when its interpreter is run for its facts (pyenv 3.11.7 as a prefix and
+// as an interpreter, Debian's python3).
+func TestGraphWithoutRunning(t *testing.T) {
+	var targets []string
+	root := filepath.Join(realdata.PyenvRoot(t), "versions", "3.11.7")
+	targets = append(targets, root, filepath.Join(root, "bin", "python3.11"))
+	if _, err := os.Stat("/usr/bin/python3"); err == nil {
+		targets = append(targets, "/usr/bin/python3")
+	}
+	summary := func(inv *inventory.Inventory) []string {
+		var out []string
+		for _, p := range inv.Packages {
+			out = append(out, p.ID+" "+p.Version)
+		}
+		for _, r := range inv.Relationships {
+			out = append(out, r.From+" "+string(r.Type)+" "+r.To)
+		}
+		return out
+	}
+	ctx := context.Background()
+	for _, tgt := range targets {
+		var got [2][]string
+		for i, exec := range []bool{false, true} {
+			env, err := target.Resolve(ctx, tgt, target.Options{Exec: exec})
+			if err != nil {
+				t.Fatalf("%s: %v", tgt, err)
+			}
+			inv, err := Environment(ctx, env, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", tgt, err)
+			}
+			got[i] = summary(inv)
+		}
+		if diff := cmp.Diff(got[1], got[0]); diff != "" {
+			t.Errorf("%s: read from files vs run (-run +files):\n%s", tgt, diff)
+		}
 	}
 }

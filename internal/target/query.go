@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -65,23 +64,39 @@ type queryResult struct {
 	BasePrefix string            `json:"base_prefix"`
 }
 
-// query runs the interpreter in isolated mode and reads its facts.
+// queryTimeout and maxQueryOutput bound a run of the interpreter: one
+// that sleeps or prints without end is stopped and named in the error.
+var (
+	queryTimeout   = 30 * time.Second
+	maxQueryOutput = 1 << 20
+)
+
+// query runs the interpreter in isolated mode and reads its facts. It is
+// called only when the user asked for it (Options.Exec).
 func query(ctx context.Context, exe string) (*queryResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "-E", "-s", "-S", "-c", queryScript)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8", "PYTHONIOENCODING=utf-8"}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
+	cmd.WaitDelay = time.Second
+	stdout := &capped{max: maxQueryOutput, exceeded: cancel}
+	stderr := &capped{max: 64 << 10, exceeded: cancel}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	switch {
+	case stdout.over || stderr.over:
+		return nil, fmt.Errorf("query interpreter %s: it printed more than %d KiB; stopped", exe, maxQueryOutput>>10)
+	case ctx.Err() == context.DeadlineExceeded:
+		return nil, fmt.Errorf("query interpreter %s: no answer within %s; stopped", exe, queryTimeout)
+	case err != nil:
+		msg := strings.TrimSpace(stderr.buf.String())
 		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
 			msg = msg[i+1:]
 		}
 		return nil, fmt.Errorf("query interpreter %s: %v %s", exe, err, msg)
 	}
 	var q queryResult
-	if err := json.Unmarshal(stdout.Bytes(), &q); err != nil {
+	if err := json.Unmarshal(stdout.buf.Bytes(), &q); err != nil {
 		return nil, fmt.Errorf("query interpreter %s: unexpected output: %v", exe, err)
 	}
 	if q.Markers["python_full_version"] == "" {
@@ -90,55 +105,31 @@ func query(ctx context.Context, exe string) (*queryResult, error) {
 	return &q, nil
 }
 
+// capped keeps at most max bytes and stops the process beyond that.
+type capped struct {
+	buf      bytes.Buffer
+	max      int
+	over     bool
+	exceeded func()
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if c.buf.Len()+len(p) > c.max {
+		c.over = true
+		c.exceeded()
+		return 0, fmt.Errorf("more than %d bytes", c.max)
+	}
+	return c.buf.Write(p)
+}
+
 func (q *queryResult) interpreter(exe string) Interpreter {
 	return Interpreter{
 		Path:           exe,
 		Implementation: q.Markers["implementation_name"],
 		Version:        q.Markers["python_full_version"],
 		Markers:        pep508.Env(q.Markers),
-		Queried:        true,
+		Executed:       true,
 		Executable:     q.Executable,
 		Prefix:         q.BasePrefix,
-	}
-}
-
-// hostInterpreter approximates the marker values of a CPython of the given
-// version on the machine pysbom runs on.
-func hostInterpreter(version string) Interpreter {
-	osName, sysPlatform, system := "posix", runtime.GOOS, ""
-	switch runtime.GOOS {
-	case "linux":
-		system = "Linux"
-	case "darwin":
-		system = "Darwin"
-	case "windows":
-		osName, sysPlatform, system = "nt", "win32", "Windows"
-	default:
-		system = strings.ToUpper(runtime.GOOS[:1]) + runtime.GOOS[1:]
-	}
-	machine := map[string]string{"amd64": "x86_64", "arm64": "aarch64", "386": "i686"}[runtime.GOARCH]
-	if machine == "" {
-		machine = runtime.GOARCH
-	}
-	if runtime.GOOS == "darwin" && runtime.GOARCH == "arm64" {
-		machine = "arm64"
-	}
-	minor := version
-	if parts := strings.Split(version, "."); len(parts) > 2 {
-		minor = parts[0] + "." + parts[1]
-	}
-	full := version
-	if strings.Count(full, ".") == 1 {
-		full += ".0"
-	}
-	return Interpreter{
-		Implementation: "cpython",
-		Version:        version,
-		Markers: pep508.Env{
-			"implementation_name": "cpython", "implementation_version": full, "os_name": osName,
-			"platform_machine": machine, "platform_python_implementation": "CPython",
-			"platform_system": system, "python_full_version": full, "python_version": minor,
-			"sys_platform": sysPlatform,
-		},
 	}
 }

@@ -6,10 +6,11 @@
 //
 // # Security
 //
-// The only code ever run is the interpreter of the target itself, in
-// isolated mode without the site module (python -E -s -S), to print its
-// version, paths and marker values. Nothing from the scanned packages is
-// imported or executed.
+// Nothing from the target is run: the interpreter's version, platform and
+// site directories are read from its files (see files.go). Only when the
+// caller asks for it (Options.Exec) is the target's interpreter run, in
+// isolated mode without the site module (python -E -s -S), bounded in
+// time and output, to print its version, paths and marker values.
 package target
 
 import (
@@ -53,11 +54,15 @@ type Interpreter struct {
 	Version string
 	// Markers are the environment-marker values of the interpreter.
 	Markers pep508.Env
-	// Queried is true when the values came from running the interpreter.
-	Queried bool
-	// Executable and Prefix are sys.executable and sys.base_prefix as
-	// the interpreter reported them (the real installation behind a
-	// pyenv shim or a virtualenv); "" when not queried.
+	// Executed is true when the values came from running the
+	// interpreter (Options.Exec); else they were read from its files.
+	Executed bool
+	// VersionFrom and PlatformFrom name the files the version and the
+	// platform were read from; "" when executed or not found.
+	VersionFrom, PlatformFrom string
+	// Executable and Prefix are the real installation behind a pyenv
+	// shim or a virtualenv: its interpreter and its prefix (what
+	// sys.executable and sys.base_prefix would say); "" when unknown.
 	Executable, Prefix string
 }
 
@@ -84,8 +89,9 @@ type Options struct {
 	Getenv func(string) string
 	// LookPath finds executables; exec.LookPath when nil.
 	LookPath func(string) (string, error)
-	// NoExec forbids running any interpreter.
-	NoExec bool
+	// Exec allows running the target's interpreter to ask it for its
+	// facts. By default nothing from the target is run.
+	Exec bool
 }
 
 // Resolve resolves arg, or the environment in use when arg is "".
@@ -125,14 +131,48 @@ func Resolve(ctx context.Context, arg string, opt Options) (*Environment, error)
 }
 
 func fromInterpreter(ctx context.Context, exe string, opt Options) (*Environment, error) {
-	if opt.NoExec {
-		return nil, fmt.Errorf("%s: an interpreter target needs to run the interpreter, which is not allowed here", exe)
+	if real, shim, err := pyenvShim(exe, opt); err != nil {
+		return nil, err
+	} else if shim {
+		exe = real
 	}
+	// An interpreter inside a virtualenv belongs to it (Python looks for
+	// pyvenv.cfg beside the executable or one folder up).
+	for _, d := range []string{filepath.Dir(exe), filepath.Dir(filepath.Dir(exe))} {
+		if isFile(filepath.Join(d, "pyvenv.cfg")) {
+			env, err := fromDir(ctx, d, opt)
+			if err == nil {
+				env.Interpreter.Path = exe
+			}
+			return env, err
+		}
+	}
+	if opt.Exec {
+		return executedInterpreter(ctx, exe)
+	}
+	real, err := filepath.EvalSymlinks(exe)
+	if err != nil {
+		return nil, err
+	}
+	prefix := filepath.Dir(filepath.Dir(real))
+	minor := minorOf(real, prefix)
+	in, notes := fromFiles(installation{prefix: prefix, exe: real, minor: minor})
+	in.Path = exe
+	env := &Environment{Path: exe, Kind: "interpreter", Interpreter: in, Notes: notes}
+	env.SiteDirs = installationSiteDirs(prefix, minor)
+	if len(env.SiteDirs) == 0 {
+		return nil, fmt.Errorf("%s: no site-packages or dist-packages directory of Python %s under %s", exe, orUnknown(minor), prefix)
+	}
+	return env, nil
+}
+
+// executedInterpreter asks the interpreter itself (only on request).
+func executedInterpreter(ctx context.Context, exe string) (*Environment, error) {
 	q, err := query(ctx, exe)
 	if err != nil {
 		return nil, err
 	}
-	env := &Environment{Path: exe, Kind: "interpreter", Interpreter: q.interpreter(exe)}
+	env := &Environment{Path: exe, Kind: "interpreter", Interpreter: q.interpreter(exe), Notes: []string{ranNote(exe)}}
 	for _, d := range q.SitePaths {
 		if isDir(d) && !slices.Contains(env.SiteDirs, d) {
 			env.SiteDirs = append(env.SiteDirs, d)
@@ -144,13 +184,69 @@ func fromInterpreter(ctx context.Context, exe string, opt Options) (*Environment
 	return env, nil
 }
 
+func ranNote(exe string) string {
+	return fmt.Sprintf("the interpreter %s was run (python -E -s -S), as asked, for its version, platform and site directories", exe)
+}
+
+// minorOf is the minor version of the interpreter real: from its name
+// (python3.11), else the one lib/pythonX.Y of its prefix that has a
+// standard library.
+func minorOf(real, prefix string) string {
+	if m := minorRE.FindStringSubmatch(filepath.Base(real)); m != nil {
+		return m[1]
+	}
+	var found []string
+	for _, pattern := range []string{"lib/python*/os.py", "lib/pypy*/os.py"} {
+		libs, _ := filepath.Glob(filepath.Join(prefix, pattern))
+		for _, l := range libs {
+			if m := minorRE.FindStringSubmatch(filepath.Base(filepath.Dir(l))); m != nil {
+				found = append(found, m[1])
+			}
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}
+
+// installationSiteDirs are the site directories an installation's
+// interpreter puts on sys.path, in sys.path's order (site.getsitepackages),
+// those that exist.
+func installationSiteDirs(prefix, minor string) []string {
+	if minor == "" {
+		return prefixSiteDirs(prefix)
+	}
+	py := "python" + minor
+	var cands []string
+	if strings.HasPrefix(minor, "3.") && isDir(filepath.Join(prefix, "lib", "python3", "dist-packages")) {
+		// Debian's and Ubuntu's patched site module.
+		cands = []string{filepath.Join(prefix, "local", "lib", py, "dist-packages"),
+			filepath.Join(prefix, "lib", "python3", "dist-packages"), filepath.Join(prefix, "lib", py, "dist-packages")}
+	} else {
+		cands = []string{filepath.Join(prefix, "lib64", py, "site-packages"), filepath.Join(prefix, "lib", py, "site-packages"),
+			filepath.Join(prefix, "lib", "pypy"+minor, "site-packages"), filepath.Join(prefix, "Lib", "site-packages")}
+		if strings.HasPrefix(minor, "2.") {
+			cands = append(cands, filepath.Join(prefix, "lib", "site-python"))
+		}
+	}
+	var out []string
+	for _, c := range cands {
+		if isDir(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func fromDir(ctx context.Context, dir string, opt Options) (*Environment, error) {
 	env := &Environment{Path: dir}
+	var cfg map[string]string
 	switch {
 	case isFile(filepath.Join(dir, "pyvenv.cfg")):
 		env.Kind = "venv"
 		env.SiteDirs = prefixSiteDirs(dir)
-		cfg := readVenvCfg(filepath.Join(dir, "pyvenv.cfg"))
+		cfg = readVenvCfg(filepath.Join(dir, "pyvenv.cfg"))
 		if strings.EqualFold(cfg["include-system-site-packages"], "true") && cfg["home"] != "" {
 			// The base installation's packages are importable too, after
 			// the venv's own: home is the base interpreter's bin directory.
@@ -172,25 +268,70 @@ func fromDir(ctx context.Context, dir string, opt Options) (*Environment, error)
 	if len(env.SiteDirs) == 0 {
 		return nil, &NotEnvironmentError{Path: dir}
 	}
-	// The interpreter that belongs to the environment, if it has one.
 	minor := minorFromSiteDir(env.SiteDirs[0])
-	if exe := findInterpreter(dir, env.Kind, minor); exe != "" && !opt.NoExec {
-		q, err := query(ctx, exe)
-		if err == nil {
-			env.Interpreter = q.interpreter(exe)
-			return env, nil
+	if opt.Exec {
+		// The interpreter that belongs to the environment, if it has one.
+		if exe := findInterpreter(dir, env.Kind, minor); exe != "" {
+			q, err := query(ctx, exe)
+			if err == nil {
+				env.Interpreter = q.interpreter(exe)
+				env.Notes = append(env.Notes, ranNote(exe))
+				return env, nil
+			}
+			env.Notes = append(env.Notes, fmt.Sprintf("could not query %s (%v)", exe, err))
 		}
-		env.Notes = append(env.Notes, fmt.Sprintf("could not query %s (%v)", exe, err))
 	}
-	version := minor
+	in := installationOf(dir, env.Kind, minor, cfg)
+	var notes []string
+	env.Interpreter, notes = fromFiles(in)
 	if env.Kind == "venv" {
-		if v := venvVersion(filepath.Join(dir, "pyvenv.cfg")); v != "" {
-			version = v
+		env.Interpreter.Path = findInterpreter(dir, env.Kind, minor)
+	}
+	env.Notes = append(env.Notes, notes...)
+	return env, nil
+}
+
+// installationOf is the Python installation an environment belongs to:
+// a virtualenv's base (pyvenv.cfg's home, the folder of the base
+// interpreter), the prefix itself, or the prefix of a site-packages.
+func installationOf(dir, kind, minor string, cfg map[string]string) installation {
+	in := installation{prefix: dir, minor: minor, cfg: cfg}
+	switch kind {
+	case "venv":
+		in.prefix = ""
+		if home := cfg["home"]; home != "" {
+			in.prefix = filepath.Dir(home)
+			in.exe = baseExecutable(home, minor, cfg)
+		}
+		return in
+	case "site-packages":
+		// <prefix>/lib/pythonX.Y/site-packages, <prefix>/lib/python3/dist-packages
+		in.prefix = filepath.Dir(filepath.Dir(filepath.Dir(dir)))
+	}
+	in.exe = findInterpreter(in.prefix, "prefix", minor)
+	if real, err := filepath.EvalSymlinks(in.exe); err == nil && in.exe != "" {
+		in.exe = real
+	}
+	return in
+}
+
+// baseExecutable is the base interpreter of a virtualenv: pyvenv.cfg's
+// executable (venv) or base-executable (virtualenv), else pythonX.Y in
+// home.
+func baseExecutable(home, minor string, cfg map[string]string) string {
+	cands := []string{cfg["executable"], cfg["base-executable"]}
+	if minor != "" {
+		cands = append(cands, filepath.Join(home, "python"+minor))
+	}
+	for _, c := range cands {
+		if c == "" {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(c); err == nil && isFile(real) {
+			return real
 		}
 	}
-	env.Interpreter = hostInterpreter(version)
-	env.Notes = append(env.Notes, fmt.Sprintf("no interpreter queried: environment markers evaluated for CPython %s on this machine's platform", orUnknown(version)))
-	return env, nil
+	return ""
 }
 
 func orUnknown(s string) string {
@@ -289,20 +430,6 @@ func readVenvCfg(file string) map[string]string {
 		}
 	}
 	return out
-}
-
-func venvVersion(file string) string {
-	cfg := readVenvCfg(file)
-	version := cfg["version_info"]
-	if version == "" {
-		version = cfg["version"]
-	}
-	// version_info may be "3.12.1.final.0".
-	parts := strings.Split(version, ".")
-	if len(parts) > 3 {
-		version = strings.Join(parts[:3], ".")
-	}
-	return version
 }
 
 func isDir(p string) bool  { fi, err := os.Stat(p); return err == nil && fi.IsDir() }

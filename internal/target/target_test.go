@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,7 +25,7 @@ func TestResolveFixtures(t *testing.T) {
 	os.MkdirAll(notenv, 0o755)
 
 	ctx := context.Background()
-	noExec := Options{NoExec: true, Getenv: func(string) string { return "" }}
+	noExec := Options{Getenv: func(string) string { return "" }}
 	tests := []struct {
 		arg, kind, version string
 		sites              int
@@ -62,7 +64,7 @@ func TestResolveFixtures(t *testing.T) {
 		t.Errorf("Resolve(empty dir) err = %v, want NotEnvironmentError", err)
 	}
 	// $VIRTUAL_ENV is the default target.
-	env, err = Resolve(ctx, "", Options{NoExec: true, Getenv: func(k string) string {
+	env, err = Resolve(ctx, "", Options{Getenv: func(k string) string {
 		if k == "VIRTUAL_ENV" {
 			return venv
 		}
@@ -73,19 +75,70 @@ func TestResolveFixtures(t *testing.T) {
 	}
 }
 
-func TestResolvePyenvInterpreters(t *testing.T) {
-	root := realdata.PyenvRoot(t)
-	dirs, _ := filepath.Glob(filepath.Join(root, "versions", "*"))
-	for _, d := range dirs {
-		env, err := Resolve(context.Background(), d, Options{})
-		if err != nil {
-			t.Errorf("Resolve(%s): %v", d, err)
-			continue
-		}
-		if !env.Interpreter.Queried || env.Interpreter.Version != filepath.Base(d) {
-			t.Errorf("Resolve(%s): interpreter %+v notes %v", d, env.Interpreter, env.Notes)
+// TestFilesAgreeWithInterpreter: on every pyenv version and Debian's
+// python3, the marker values read from files equal what the interpreter
+// reports when run, and so do the site directories.
+func TestFilesAgreeWithInterpreter(t *testing.T) {
+	var targets []string
+	if root := os.Getenv("PYENV_ROOT"); root != "" || true {
+		dirs, _ := filepath.Glob(filepath.Join(pyenvRoot(), "versions", "*"))
+		targets = append(targets, dirs...)
+	}
+	if _, err := os.Stat("/usr/bin/python3"); err == nil {
+		targets = append(targets, "/usr/bin/python3")
+	}
+	// A virtualenv made by the test (running Python here is the test's
+	// doing, not pysbom's).
+	for _, py := range []string{filepath.Join(pyenvRoot(), "versions", "3.12.1", "bin", "python3.12"), "/usr/bin/python3"} {
+		venv := filepath.Join(t.TempDir(), "venv")
+		if err := exec.Command(py, "-m", "venv", "--without-pip", venv).Run(); err == nil {
+			targets = append(targets, venv)
 		}
 	}
+	if len(targets) == 0 {
+		t.Skip("no pyenv versions and no /usr/bin/python3 on this machine")
+	}
+	keys := []string{"python_version", "python_full_version", "platform_machine", "sys_platform", "implementation_name",
+		"implementation_version", "os_name", "platform_system", "platform_python_implementation", "platform_release", "platform_version"}
+	ctx := context.Background()
+	for _, tgt := range targets {
+		files, err := Resolve(ctx, tgt, Options{})
+		if err != nil {
+			t.Errorf("%s from files: %v", tgt, err)
+			continue
+		}
+		ran, err := Resolve(ctx, tgt, Options{Exec: true})
+		if err != nil {
+			t.Errorf("%s executed: %v", tgt, err)
+			continue
+		}
+		if files.Interpreter.Executed || !ran.Interpreter.Executed {
+			t.Errorf("%s: executed %v from files, %v when asked", tgt, files.Interpreter.Executed, ran.Interpreter.Executed)
+		}
+		for _, k := range keys {
+			if f, r := files.Interpreter.Markers[k], ran.Interpreter.Markers[k]; f != r {
+				t.Errorf("%s: %s = %q from files, %q from the interpreter (version from %s, platform from %s)",
+					tgt, k, f, r, files.Interpreter.VersionFrom, files.Interpreter.PlatformFrom)
+			}
+		}
+		if files.Interpreter.Version != ran.Interpreter.Version {
+			t.Errorf("%s: version %s from files, %s from the interpreter", tgt, files.Interpreter.Version, ran.Interpreter.Version)
+		}
+		if !reflect.DeepEqual(files.SiteDirs, ran.SiteDirs) {
+			t.Errorf("%s: site directories %v from files, %v from the interpreter", tgt, files.SiteDirs, ran.SiteDirs)
+		}
+		if files.Interpreter.VersionFrom == "" || files.Interpreter.PlatformFrom == "" || len(files.Notes) > 0 {
+			t.Errorf("%s: version from %q, platform from %q, notes %v", tgt, files.Interpreter.VersionFrom, files.Interpreter.PlatformFrom, files.Notes)
+		}
+	}
+}
+
+func pyenvRoot() string {
+	if r := os.Getenv("PYENV_ROOT"); r != "" {
+		return r
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".pyenv")
 }
 
 func TestResolveInterpreterExecutable(t *testing.T) {
@@ -104,9 +157,6 @@ func TestResolveInterpreterExecutable(t *testing.T) {
 	}
 	if env.Interpreter.Markers["sys_platform"] != "linux" || env.Interpreter.Markers["implementation_name"] != "cpython" {
 		t.Errorf("markers = %v", env.Interpreter.Markers)
-	}
-	if _, err := Resolve(context.Background(), exe, Options{NoExec: true}); err == nil {
-		t.Error("an interpreter target with NoExec resolved")
 	}
 }
 

@@ -28,7 +28,7 @@ func FixtureInventory(t testing.TB) *inventory.Inventory {
 // Read reads the environment at dir without running any interpreter.
 func Read(t testing.TB, dir string) *inventory.Inventory {
 	t.Helper()
-	env, err := target.Resolve(context.Background(), dir, target.Options{NoExec: true, Getenv: func(string) string { return "" }})
+	env, err := target.Resolve(context.Background(), dir, target.Options{Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}

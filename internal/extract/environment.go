@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -58,12 +59,20 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	var dists, carriedPkgs []*inventory.Package
 	seen := map[string]string{} // ID -> site dir
 	for i, dir := range env.SiteDirs {
-		res, err := site.Scan(ctx, dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db})
+		tree, name, err := site.Tree(dir)
+		if err != nil {
+			return nil, err
+		}
+		res, err := site.Scan(ctx, dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db, Tree: tree, Name: name})
 		if err != nil {
 			return nil, err
 		}
 		inv.Problems = append(inv.Problems, res.Problems...)
-		carriedBy := carriedAll(dir, res.Packages, opt.Workers)
+		siteFS, err := fs.Sub(tree, name)
+		if err != nil {
+			return nil, err
+		}
+		carriedBy := carriedAll(siteFS, res.Packages, opt.Workers)
 		for j, p := range res.Packages {
 			if first, dup := seen[p.ID]; dup {
 				// The same distribution and version in two site directories.
@@ -109,10 +118,10 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 }
 
 // carriedAll reads what each distribution carries (its SBOMs, vendored
-// packages and native binaries), in parallel, in the order of dists.
-func carriedAll(dir string, dists []*inventory.Package, workers int) []embedded.Result {
+// packages and native binaries), in parallel, in the order of dists;
+// fsys is the site directory.
+func carriedAll(fsys fs.FS, dists []*inventory.Package, workers int) []embedded.Result {
 	out := make([]embedded.Result, len(dists))
-	fsys := os.DirFS(dir)
 	parallel.For(context.Background(), len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i]) })
 	return out
 }

@@ -248,6 +248,9 @@ const (
 	// UnreadSBOM: a document a package carries is in a format pysbom does
 	// not read (PEP 770 allows any); informational.
 	UnreadSBOM ProblemKind = "unread-sbom"
+	// OutsideTree: a file reached through a symbolic link that leaves
+	// the environment; it is not read.
+	OutsideTree ProblemKind = "outside-tree"
 	// BadBinary: a native binary that cannot be parsed.
 	BadBinary ProblemKind = "bad-binary"
 	// NativeConflict: a package's own SBOM declares a native component

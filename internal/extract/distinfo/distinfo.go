@@ -10,11 +10,11 @@
 package distinfo
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -26,6 +26,7 @@ import (
 	"github.com/pysbom/pysbom/internal/python/metadata"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/python/record"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // FoundBy is recorded in Package.FoundBy.
@@ -60,38 +61,60 @@ func IsMetadataName(name string) bool {
 	return strings.HasSuffix(name, ".dist-info") || strings.HasSuffix(name, ".egg-info")
 }
 
+// Site is a site directory as the tree it is read through sees it.
+type Site struct {
+	FS   *rootfs.FS
+	Name string // the site directory's name in FS ("lib/python3.11/site-packages")
+	Path string // its path on disk, which packages record as their location
+}
+
+// Limits on the small files of a metadata directory; METADATA and
+// RECORD have their parsers' (metadata.MaxSize, record.MaxSize).
+const (
+	maxInstaller   = 4 << 10
+	maxDirectURL   = 1 << 20
+	maxListing     = 16 << 20 // requires.txt, installed-files.txt, top_level.txt
+	maxMetadataDir = 1 << 16  // entries walked in a folder listed for lack of a RECORD
+)
+
+// name is the name in the tree of a path relative to the site directory.
+func (s Site) name(rel string) string { return path.Join(s.Name, rel) }
+
+// read reads a file of the site directory, at most max bytes.
+func (s Site) read(rel string, max int64) ([]byte, error) { return s.FS.ReadFile(s.name(rel), max) }
+
 // Read reads the metadata directory (or egg-info file) name inside site.
 // It fails only when the core metadata cannot be read at all; everything
 // else is a problem on the returned Dist.
-func Read(site, name string) (*Dist, error) {
-	full := filepath.Join(site, name)
-	fi, err := os.Stat(full)
+func Read(site Site, name string) (*Dist, error) {
+	fi, err := site.FS.Stat(site.name(name))
 	if err != nil {
 		return nil, err
 	}
 	isEgg := strings.HasSuffix(name, ".egg-info")
-	metaFile := filepath.Join(full, "METADATA")
+	metaFile := path.Join(name, "METADATA")
 	switch {
 	case !fi.IsDir():
-		metaFile = full // an egg-info file is PKG-INFO itself
+		metaFile = name // an egg-info file is PKG-INFO itself
 	case isEgg:
-		metaFile = filepath.Join(full, "PKG-INFO")
+		metaFile = path.Join(name, "PKG-INFO")
 	}
-	f, err := os.Open(metaFile)
-	if err != nil {
-		return nil, fmt.Errorf("read core metadata: %w", err)
-	}
-	md, err := metadata.Parse(f)
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", metaFile, err)
+	md, mdErr := readCore(site, metaFile)
+	if mdErr != nil {
+		// A directory whose core metadata cannot be read still names the
+		// distribution; its RECORD still lists its files.
+		n, v, ok := nameFromDir(name)
+		if !ok || !fi.IsDir() {
+			return nil, mdErr
+		}
+		md = &metadata.Metadata{Name: n, Version: v}
 	}
 	key := pep503.Normalize(md.Name)
 	p := fromMetadata(md)
 	p.ID = inventory.DistributionID(key, md.Version)
 	p.FoundBy = FoundBy
 	p.Python = &inventory.PythonDist{
-		Location:        site,
+		Location:        site.Path,
 		MetadataDir:     name,
 		MetadataVersion: md.MetadataVersion,
 		RequiresDist:    md.RequiresDist,
@@ -99,11 +122,16 @@ func Read(site, name string) (*Dist, error) {
 		ProvidesExtra:   md.ProvidesExtra,
 	}
 	d := &Dist{Package: p, Key: key}
+	if mdErr != nil {
+		d.problem(inventory.BadMetadata, metaFile, "%v; name and version taken from the folder's name", mdErr)
+	}
 	if fi.IsDir() {
-		if b, err := os.ReadFile(filepath.Join(full, "INSTALLER")); err == nil {
+		if b, err := site.read(path.Join(name, "INSTALLER"), maxInstaller); err == nil {
 			p.Python.Installer = strings.TrimSpace(string(b))
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			d.problem(inventory.Unreadable, path.Join(name, "INSTALLER"), "cannot read: %v", brief(err))
 		}
-		d.readDirectURL(filepath.Join(full, "direct_url.json"))
+		d.readDirectURL(site, path.Join(name, "direct_url.json"))
 	}
 	switch {
 	case !fi.IsDir():
@@ -111,8 +139,10 @@ func Read(site, name string) (*Dist, error) {
 	case isEgg:
 		d.readEggFiles(site, name)
 		if len(p.Python.RequiresDist) == 0 {
-			if b, err := os.ReadFile(filepath.Join(full, "requires.txt")); err == nil {
+			if b, err := site.read(path.Join(name, "requires.txt"), maxListing); err == nil {
 				p.Python.RequiresDist = requiresTxt(string(b))
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				d.problem(inventory.Unreadable, path.Join(name, "requires.txt"), "cannot read: %v", brief(err))
 			}
 		}
 	default:
@@ -128,6 +158,31 @@ func Read(site, name string) (*Dist, error) {
 		}
 	}
 	return d, nil
+}
+
+// readCore reads and parses a core metadata file.
+func readCore(site Site, file string) (*metadata.Metadata, error) {
+	data, err := site.read(file, metadata.MaxSize)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read core metadata: %w", brief(err))
+	}
+	md, err := metadata.ParseBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse core metadata: %w", err)
+	}
+	return md, nil
+}
+
+// nameFromDir reads the name and version from a metadata folder's name:
+// "foo_bar-1.2.dist-info", "foo-1.2-py3.11.egg-info".
+func nameFromDir(dir string) (name, version string, ok bool) {
+	stem := strings.TrimSuffix(strings.TrimSuffix(dir, ".dist-info"), ".egg-info")
+	name, rest, ok := strings.Cut(stem, "-")
+	if !ok || name == "" {
+		return "", "", false
+	}
+	version, _, _ = strings.Cut(rest, "-")
+	return name, version, version != ""
 }
 
 func (d *Dist) problem(kind inventory.ProblemKind, file, format string, args ...any) {
@@ -191,20 +246,19 @@ func isHomeLabel(label string) bool {
 }
 
 // readRecord reads RECORD into Expected.
-func (d *Dist) readRecord(site, name string) {
+func (d *Dist) readRecord(site Site, name string) {
 	rec := path.Join(name, "RECORD")
-	f, err := os.Open(filepath.Join(site, filepath.FromSlash(rec)))
+	data, err := site.read(rec, record.MaxSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			d.problem(inventory.NoRecord, rec, "no RECORD: the installed files of %s are unknown", d.Package.Name)
 		} else {
-			d.problem(inventory.Unreadable, rec, "cannot read RECORD: %v", err)
+			d.problem(inventory.Unreadable, rec, "cannot read RECORD: %v", brief(err))
 		}
 		d.listDir(site, name)
 		return
 	}
-	entries, err := record.Parse(f)
-	f.Close()
+	entries, err := record.Parse(bytes.NewReader(data))
 	if err != nil {
 		d.problem(inventory.BadRecord, rec, "RECORD is malformed (%v); files after that line are not verified", err)
 	}
@@ -230,8 +284,8 @@ func (d *Dist) readRecord(site, name string) {
 // readEggFiles lists the files of an .egg-info directory: installed-files.txt
 // when present (paths relative to the egg-info directory), else the
 // directory itself plus the top-level packages that top_level.txt names.
-func (d *Dist) readEggFiles(site, name string) {
-	if b, err := os.ReadFile(filepath.Join(site, name, "installed-files.txt")); err == nil {
+func (d *Dist) readEggFiles(site Site, name string) {
+	if b, err := site.read(path.Join(name, "installed-files.txt"), maxListing); err == nil {
 		seen := map[string]bool{}
 		for _, line := range strings.Split(string(b), "\n") {
 			line = strings.TrimSpace(line)
@@ -247,22 +301,22 @@ func (d *Dist) readEggFiles(site, name string) {
 		return
 	}
 	d.listDir(site, name)
-	b, err := os.ReadFile(filepath.Join(site, name, "top_level.txt"))
+	b, err := site.read(path.Join(name, "top_level.txt"), maxListing)
 	if err != nil {
 		return
 	}
+	entries, _ := site.FS.ReadDir(site.Name)
 	for _, top := range strings.Fields(string(b)) {
 		if strings.ContainsAny(top, `/\`) || top == "." || top == ".." {
 			continue
 		}
-		if fi, err := os.Stat(filepath.Join(site, top)); err == nil && fi.IsDir() {
+		if fi, err := site.FS.Stat(site.name(top)); err == nil && fi.IsDir() {
 			d.listDir(site, top)
 			continue
 		}
-		matches, _ := filepath.Glob(filepath.Join(site, top+".*"))
-		for _, m := range matches {
-			base := filepath.Base(m)
-			if strings.HasSuffix(base, ".py") || strings.HasSuffix(base, ".so") || strings.HasSuffix(base, ".pyd") {
+		for _, e := range entries {
+			base := e.Name()
+			if strings.HasPrefix(base, top+".") && (strings.HasSuffix(base, ".py") || strings.HasSuffix(base, ".so") || strings.HasSuffix(base, ".pyd")) {
 				d.Expected = append(d.Expected, Expected{Path: base, Size: -1})
 			}
 		}
@@ -271,26 +325,39 @@ func (d *Dist) readEggFiles(site, name string) {
 
 // listDir adds every regular file under site/dir, without following
 // symbolic links, skipping __pycache__ folders.
-func (d *Dist) listDir(site, dir string) {
-	root := filepath.Join(site, dir)
-	_ = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+func (d *Dist) listDir(site Site, dir string) {
+	sub, err := fs.Sub(site.FS, site.Name)
+	if err != nil {
+		return
+	}
+	seen := 0
+	_ = fs.WalkDir(sub, dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
-			rel, _ := filepath.Rel(site, p)
-			d.problem(inventory.Unreadable, filepath.ToSlash(rel), "cannot list: %v", err)
+			d.problem(inventory.Unreadable, p, "cannot list: %v", brief(err))
 			return nil
 		}
 		if e.IsDir() && e.Name() == "__pycache__" {
-			return filepath.SkipDir
+			return fs.SkipDir
 		}
-		if e.Type().IsRegular() {
-			rel, _ := filepath.Rel(site, p)
-			rel = filepath.ToSlash(rel)
-			if !d.expects(rel) {
-				d.Expected = append(d.Expected, Expected{Path: rel, Size: -1})
-			}
+		if seen++; seen > maxMetadataDir {
+			d.problem(inventory.Unreadable, dir, "more than %d entries; the rest are not listed", maxMetadataDir)
+			return fs.SkipAll
+		}
+		if e.Type().IsRegular() && !d.expects(p) {
+			d.Expected = append(d.Expected, Expected{Path: p, Size: -1})
 		}
 		return nil
 	})
+}
+
+// brief is an error without the path a PathError repeats: problems
+// already name their file.
+func brief(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // cleanRel cleans a RECORD path. Paths that leave the site directory
@@ -320,13 +387,15 @@ type directURL struct {
 	} `json:"dir_info"`
 }
 
-func (d *Dist) readDirectURL(file string) {
-	b, err := os.ReadFile(file)
+func (d *Dist) readDirectURL(site Site, rel string) {
+	b, err := site.read(rel, maxDirectURL)
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.problem(inventory.Unreadable, rel, "cannot read: %v", brief(err))
+		}
 		return
 	}
 	var du directURL
-	rel := path.Join(d.Package.Python.MetadataDir, "direct_url.json")
 	if err := json.Unmarshal(b, &du); err != nil || du.URL == "" {
 		d.problem(inventory.BadMetadata, rel, "direct_url.json is not valid PEP 610 data")
 		return

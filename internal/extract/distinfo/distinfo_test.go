@@ -1,12 +1,18 @@
 package distinfo
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/metadata"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
 )
 
@@ -20,7 +26,7 @@ func TestReadDistInfo(t *testing.T) {
 	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/direct_url.json"), `{"url": "https://example.org/demo-1.0.tar.gz", "archive_info": {"hashes": {"sha256": "ABCD"}}}`)
 	fixture.WriteFile(t, filepath.Join(site, "Demo_Pkg-1.0.dist-info/RECORD"), "demo/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"+
 		"Demo_Pkg-1.0.dist-info/licenses/LICENSE,,\n../../../bin/demo,,\n/etc/passwd,,\nDemo_Pkg-1.0.dist-info/RECORD,,\n")
-	d, err := Read(site, "Demo_Pkg-1.0.dist-info")
+	d, err := Read(siteOf(t, site), "Demo_Pkg-1.0.dist-info")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +72,7 @@ func TestReadEggInfo(t *testing.T) {
 	fixture.WriteFile(t, filepath.Join(site, "old/__init__.py"), "")
 	fixture.WriteFile(t, filepath.Join(site, "old/__pycache__/__init__.cpython-311.pyc"), "")
 	fixture.WriteFile(t, filepath.Join(site, "single-2.0.egg-info"), "Metadata-Version: 1.0\nName: single\nVersion: 2.0\n")
-	d, err := Read(site, "old.egg-info")
+	d, err := Read(siteOf(t, site), "old.egg-info")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +86,7 @@ func TestReadEggInfo(t *testing.T) {
 	if !d.Package.Supplier.IsZero() {
 		t.Errorf("UNKNOWN author became supplier %+v", d.Package.Supplier)
 	}
-	s, err := Read(site, "single-2.0.egg-info")
+	s, err := Read(siteOf(t, site), "single-2.0.egg-info")
 	if err != nil || s.Package.Version != "2.0" || len(s.Expected) != 1 {
 		t.Errorf("egg-info file: %+v, %v", s, err)
 	}
@@ -88,14 +94,94 @@ func TestReadEggInfo(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	site := t.TempDir()
+	// Metadata that cannot be parsed keeps the distribution, named by its
+	// folder, with the problem.
 	fixture.WriteFile(t, filepath.Join(site, "bad-1.dist-info/METADATA"), "this is not metadata\n")
-	if _, err := Read(site, "bad-1.dist-info"); err == nil {
-		t.Error("corrupt METADATA: no error")
+	fixture.WriteFile(t, filepath.Join(site, "bad-1.dist-info/RECORD"), "bad.py,,\n")
+	if d, err := Read(siteOf(t, site), "bad-1.dist-info"); err != nil || d.Package.Name != "bad" || d.Package.Version != "1" ||
+		len(d.Problems) != 1 || d.Problems[0].Kind != inventory.BadMetadata || !d.expects("bad.py") {
+		t.Errorf("corrupt METADATA: %+v %v", d, err)
+	}
+	fixture.WriteFile(t, filepath.Join(site, "noname.dist-info/METADATA"), "this is not metadata\n")
+	if _, err := Read(siteOf(t, site), "noname.dist-info"); err == nil {
+		t.Error("corrupt METADATA and no name in the folder's: no error")
 	}
 	fixture.WriteFile(t, filepath.Join(site, "norec-1.dist-info/METADATA"), "Name: norec\nVersion: 1\n")
-	d, err := Read(site, "norec-1.dist-info")
+	d, err := Read(siteOf(t, site), "norec-1.dist-info")
 	if err != nil || len(d.Problems) != 1 || d.Problems[0].Kind != inventory.NoRecord {
 		t.Errorf("missing RECORD: %+v %v", d, err)
+	}
+}
+
+func siteOf(t *testing.T, dir string) Site {
+	t.Helper()
+	fsys, err := rootfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Site{FS: fsys, Name: ".", Path: dir}
+}
+
+// TestHostileFiles: a METADATA over the parser's limit keeps the
+// distribution; named pipes and links to devices or host files among the
+// metadata never block, never grow without bound and are never read.
+func TestHostileFiles(t *testing.T) {
+	site := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "passwd")
+	fixture.WriteFile(t, outside, "root:x:0:0:secret")
+	big := filepath.Join(site, "huge-2.0.dist-info", "METADATA")
+	fixture.WriteFile(t, big, "")
+	if err := os.Truncate(big, metadata.MaxSize+1); err != nil {
+		t.Fatal(err)
+	}
+	fixture.WriteFile(t, filepath.Join(site, "huge-2.0.dist-info/RECORD"), "huge.py,,\n")
+	d, err := Read(siteOf(t, site), "huge-2.0.dist-info")
+	if err != nil || d.Package.Version != "2.0" || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "16 MiB") || !d.expects("huge.py") {
+		t.Errorf("METADATA over 16 MiB: %+v %v", d, err)
+	}
+
+	dist := filepath.Join(site, "pipes-1.dist-info")
+	fixture.WriteFile(t, filepath.Join(dist, "METADATA"), "Name: pipes\nVersion: 1\n")
+	if err := syscall.Mkfifo(filepath.Join(dist, "RECORD"), 0o644); err != nil {
+		t.Skipf("no named pipes: %v", err)
+	}
+	syscall.Mkfifo(filepath.Join(dist, "INSTALLER"), 0o644)
+	os.Symlink("/dev/zero", filepath.Join(dist, "direct_url.json"))
+	fifoMeta := filepath.Join(site, "fifo-1.dist-info")
+	os.MkdirAll(fifoMeta, 0o755)
+	syscall.Mkfifo(filepath.Join(fifoMeta, "METADATA"), 0o644)
+	leak := filepath.Join(site, "leak-1.dist-info")
+	fixture.WriteFile(t, filepath.Join(leak, "METADATA"), "Name: leak\nVersion: 1\n")
+	os.Symlink(outside, filepath.Join(leak, "RECORD"))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d, err := Read(siteOf(t, site), "pipes-1.dist-info")
+		if err != nil || len(d.Problems) != 3 {
+			t.Errorf("named pipes and /dev/zero: %+v %v", d, err)
+		}
+		for _, p := range d.Problems {
+			if !strings.Contains(p.Message, "named pipe") && !strings.Contains(p.Message, "leaves the tree") {
+				t.Errorf("problem %+v", p)
+			}
+		}
+		if d, err := Read(siteOf(t, site), "fifo-1.dist-info"); err != nil || len(d.Problems) == 0 || !strings.Contains(d.Problems[0].Message, "named pipe") {
+			t.Errorf("named pipe as METADATA: %+v %v", d, err)
+		}
+		d, err = Read(siteOf(t, site), "leak-1.dist-info")
+		if err != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "leaves the tree") {
+			t.Errorf("RECORD linked to a host file: %+v %v", d, err)
+		}
+		for _, e := range d.Expected {
+			if strings.Contains(e.Path, "root") {
+				t.Errorf("a host file's content became a RECORD row: %s", e.Path)
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading named pipes blocked")
 	}
 }
 
@@ -122,7 +208,7 @@ func TestForgeOwnerFallback(t *testing.T) {
 	site := t.TempDir()
 	fixture.WriteFile(t, filepath.Join(site, "libcst-1.0.1.dist-info/METADATA"), "Name: libcst\nVersion: 1.0.1\n"+
 		"Project-URL: Documentation, https://libcst.readthedocs.io/\nProject-URL: Github, https://github.com/Instagram/LibCST\n")
-	d, err := Read(site, "libcst-1.0.1.dist-info")
+	d, err := Read(siteOf(t, site), "libcst-1.0.1.dist-info")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +216,7 @@ func TestForgeOwnerFallback(t *testing.T) {
 		t.Errorf("supplier = %+v, want %+v", d.Package.Supplier, want)
 	}
 	fixture.WriteFile(t, filepath.Join(site, "anon-1.dist-info/METADATA"), "Name: anon\nVersion: 1\nHome-page: https://example.org/anon\n")
-	if d, _ := Read(site, "anon-1.dist-info"); !d.Package.Supplier.IsZero() {
+	if d, _ := Read(siteOf(t, site), "anon-1.dist-info"); !d.Package.Supplier.IsZero() {
 		t.Errorf("supplier from a non-forge URL: %+v", d.Package.Supplier)
 	}
 }

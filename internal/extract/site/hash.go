@@ -2,11 +2,13 @@ package site
 
 import (
 	"github.com/pysbom/pysbom/internal/digest"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
-// hashFile opens name if it is a regular file and hashes it.
-func hashFile(name string, w digest.Want) digest.Digests {
-	f, size, err := openRegular(name)
+// hashFile opens name in the tree if it is a regular file inside it and
+// hashes it.
+func hashFile(tree *rootfs.FS, name string, w digest.Want) digest.Digests {
+	f, size, err := tree.OpenFile(name)
 	if err != nil {
 		return digest.Digests{Err: err}
 	}

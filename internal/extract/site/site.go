@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -26,11 +27,8 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/python/pep440"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
-
-// maxUp is how far above the site directory RECORD paths may reach: from
-// <prefix>/lib/pythonX.Y/site-packages up to <prefix> (scripts in bin/).
-const maxUp = 3
 
 // Options control a scan.
 type Options struct {
@@ -42,6 +40,39 @@ type Options struct {
 	// Dpkg, when set, tells which distributions the system package
 	// manager installed; their files are verified against dpkg's MD5 sums.
 	Dpkg *dpkg.DB
+	// Tree is what the site directory is read through, and Name the
+	// site directory's name in it; when Tree is nil, Scan opens the
+	// tree Tree(dir) gives.
+	Tree *rootfs.FS
+	Name string
+}
+
+// Tree opens the tree a site directory is read through, and gives the
+// directory's name in it: the installation prefix when dir is
+// <prefix>/lib/pythonX.Y/site-packages (or dist-packages, or
+// Lib/site-packages), since RECORD rows reach <prefix>/bin; else dir
+// itself. No file outside it is read.
+func Tree(dir string) (*rootfs.FS, string, error) {
+	root, name := dir, "."
+	clean := filepath.Clean(dir)
+	base, parent := filepath.Base(clean), filepath.Dir(clean)
+	switch {
+	case (base == "site-packages" || base == "dist-packages") && pythonDir(filepath.Base(parent)) &&
+		(filepath.Base(filepath.Dir(parent)) == "lib" || filepath.Base(filepath.Dir(parent)) == "lib64"):
+		root = filepath.Dir(filepath.Dir(parent))
+		name = filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(parent)), filepath.Base(parent), base))
+	case base == "site-packages" && filepath.Base(parent) == "Lib":
+		root, name = filepath.Dir(parent), "Lib/site-packages"
+	}
+	fsys, err := rootfs.New(root)
+	if err != nil {
+		return nil, "", fmt.Errorf("scan %s: %w", dir, err)
+	}
+	return fsys, name, nil
+}
+
+func pythonDir(name string) bool {
+	return strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy")
 }
 
 // Result is what one site directory holds.
@@ -52,17 +83,25 @@ type Result struct {
 
 // Scan scans dir.
 func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
-	entries, err := os.ReadDir(dir)
+	if opt.Tree == nil {
+		var err error
+		if opt.Tree, opt.Name, err = Tree(dir); err != nil {
+			return nil, err
+		}
+	}
+	tree, name := opt.Tree, opt.Name
+	entries, err := tree.ReadDir(name)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", dir, err)
 	}
+	site := distinfo.Site{FS: tree, Name: name, Path: dir}
 	res := &Result{}
 	var dists []*distinfo.Dist
 	for _, e := range entries {
 		if !distinfo.IsMetadataName(e.Name()) {
 			continue
 		}
-		d, err := distinfo.Read(dir, e.Name())
+		d, err := distinfo.Read(site, e.Name())
 		if err != nil {
 			res.Problems = append(res.Problems, inventory.Problem{
 				Kind: inventory.BadMetadata, Path: filepath.Join(dir, e.Name()),
@@ -86,7 +125,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		attachDistro(dir, d, opt.Dpkg)
 		d.Package.Files = make([]inventory.File, 0, len(d.Expected))
 		for _, e := range d.Expected {
-			if up := strings.Count(e.Path, "../"); up > maxUp || (up > 0 && !strings.HasPrefix(e.Path, strings.Repeat("../", up))) {
+			if n := path.Join(name, e.Path); n == ".." || strings.HasPrefix(n, "../") {
 				res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.BadRecord, Package: d.Package.ID, Path: e.Path,
 					Message: "path leaves the environment; not read"})
 				continue
@@ -101,8 +140,8 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 	// Find unlisted files in the distributions' folders while the listed
 	// ones are hashed (both wait on the file system), then hash those.
 	hashed := make(chan []digest.Digests, 1)
-	go func() { hashed <- hashAll(ctx, dir, jobs, opt) }()
-	extra := unlisted(dir, winners, owned, opt.Dpkg, res)
+	go func() { hashed <- hashAll(ctx, jobs, opt) }()
+	extra := unlisted(site, winners, owned, opt.Dpkg, res)
 	results := <-hashed
 	if len(extra) > 0 {
 		more := opt
@@ -110,7 +149,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 			n := int64(len(jobs))
 			more.Progress = func(done, total int64) { opt.Progress(n+done, n+total) }
 		}
-		results = append(results, hashAll(ctx, dir, extra, more)...)
+		results = append(results, hashAll(ctx, extra, more)...)
 		jobs = append(jobs, extra...)
 	}
 	if err := ctx.Err(); err != nil {
@@ -129,8 +168,11 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		case r.Err != nil && os.IsNotExist(r.Err):
 			prob(inventory.MissingFile, "listed in RECORD but missing")
 			continue
+		case errors.Is(r.Err, rootfs.ErrOutside):
+			prob(inventory.OutsideTree, "not read: %v", brief(r.Err))
+			continue
 		case r.Err != nil:
-			prob(inventory.Unreadable, "%v", r.Err)
+			prob(inventory.Unreadable, "%v", brief(r.Err))
 			continue
 		}
 		p.Files = append(p.Files, inventory.File{Path: j.exp.Path, Size: r.Size, Hashes: []inventory.Hash{
@@ -222,7 +264,7 @@ func better(a, b *distinfo.Dist) bool {
 // unlisted walks the top-level folders that distributions with a RECORD
 // install into and returns hashing jobs for files no RECORD lists. Bytecode
 // caches (__pycache__/*.pyc) are expected and skipped.
-func unlisted(dir string, winners []*distinfo.Dist, owned map[string]bool, db *dpkg.DB, res *Result) []job {
+func unlisted(site distinfo.Site, winners []*distinfo.Dist, owned map[string]bool, db *dpkg.DB, res *Result) []job {
 	// Which distribution owns each directory: the one listing most files in it.
 	dirOwner := map[string]*distinfo.Dist{}
 	dirCount := map[string]map[*distinfo.Dist]int{}
@@ -254,19 +296,21 @@ func unlisted(dir string, winners []*distinfo.Dist, owned map[string]bool, db *d
 		dirOwner[p] = best
 	}
 	var jobs []job
-	unownedRoot(dir, owned, db, res)
+	unownedRoot(site, owned, db, res)
 	topList := make([]string, 0, len(tops))
 	for t := range tops {
 		topList = append(topList, t)
 	}
 	sort.Strings(topList)
+	sub, err := fs.Sub(site.FS, site.Name)
+	if err != nil {
+		return nil
+	}
 	for _, top := range topList {
-		_ = filepath.WalkDir(filepath.Join(dir, top), func(p string, e fs.DirEntry, err error) error {
-			rel, _ := filepath.Rel(dir, p)
-			rel = filepath.ToSlash(rel)
+		_ = fs.WalkDir(sub, top, func(rel string, e fs.DirEntry, err error) error {
 			if err != nil {
 				if !os.IsNotExist(err) {
-					res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: rel, Message: fmt.Sprintf("cannot list: %v", err)})
+					res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: rel, Message: fmt.Sprintf("cannot list: %v", brief(err))})
 				}
 				return nil
 			}
@@ -289,6 +333,16 @@ func unlisted(dir string, winners []*distinfo.Dist, owned map[string]bool, db *d
 		})
 	}
 	return jobs
+}
+
+// brief is an error without the path a PathError repeats: problems
+// already name their file.
+func brief(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 type job struct {
@@ -314,7 +368,7 @@ func attachDistro(dir string, d *distinfo.Dist, db *dpkg.DB) {
 }
 
 // hashAll hashes every job's file with a pool of workers.
-func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digest.Digests {
+func hashAll(ctx context.Context, jobs []job, opt Options) []digest.Digests {
 	out := make([]digest.Digests, len(jobs))
 	workers := opt.Workers
 	if workers <= 0 {
@@ -333,7 +387,7 @@ func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digest.
 					return
 				}
 				j := jobs[i]
-				out[i] = hashFile(filepath.Join(dir, filepath.FromSlash(j.exp.Path)),
+				out[i] = hashFile(opt.Tree, path.Join(opt.Name, j.exp.Path),
 					digest.Want{RecordAlgo: j.exp.Algorithm, RecordSize: j.exp.Size, MD5: j.dpkgMD5 != ""})
 				if n := done.Add(1); opt.Progress != nil && (n%256 == 0 || n == total) {
 					opt.Progress(n, total)
@@ -348,8 +402,9 @@ func hashAll(ctx context.Context, dir string, jobs []job, opt Options) []digest.
 // unownedRoot reports files at the top of the site directory that no
 // distribution lists. A .pth file among them runs code at every
 // interpreter start, so it deserves a look.
-func unownedRoot(dir string, owned map[string]bool, db *dpkg.DB, res *Result) {
-	entries, err := os.ReadDir(dir)
+func unownedRoot(site distinfo.Site, owned map[string]bool, db *dpkg.DB, res *Result) {
+	dir := site.Path
+	entries, err := site.FS.ReadDir(site.Name)
 	if err != nil {
 		return
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/parallel"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/python/wheelname"
 )
 
@@ -98,8 +99,12 @@ func examineAll(f *elffile.File, rel string) *Binary {
 
 func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	owners := map[string]Owner{}
+	tree, err := rootfs.New(root)
+	if err != nil {
+		return err
+	}
 	var candidates []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == root {
 				return err
@@ -111,7 +116,7 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 		}
 		if d.IsDir() {
 			if strings.HasSuffix(d.Name(), ".dist-info") {
-				readOwners(owners, filepath.Dir(p), d.Name())
+				readOwners(owners, tree, root, filepath.Dir(p), d.Name())
 			}
 			return nil
 		}
@@ -152,9 +157,14 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	return nil
 }
 
-// readOwners maps the files a dist-info RECORD lists to its distribution.
-func readOwners(owners map[string]Owner, site, name string) {
-	d, err := distinfo.Read(site, name)
+// readOwners maps the files a dist-info RECORD lists to its distribution;
+// the metadata is read through the tree of the audited folder.
+func readOwners(owners map[string]Owner, tree *rootfs.FS, root, site, name string) {
+	rel, err := filepath.Rel(root, site)
+	if err != nil {
+		return
+	}
+	d, err := distinfo.Read(distinfo.Site{FS: tree, Name: filepath.ToSlash(rel), Path: site}, name)
 	if err != nil {
 		return
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/parallel"
-	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/python/wheelname"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // Report is the audit of every native binary under a target.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -99,6 +100,36 @@ func TestReadSBOMPipe(t *testing.T) {
 		got, err := readSBOM(name)
 		if err != nil || string(got) != doc {
 			t.Errorf("readSBOM(%s) = %q, %v", name, got, err)
+		}
+	}
+}
+
+// TestUnknownFileNotRead: sbom of a huge file of no known kind (a 1 GB
+// sparse file, with and without the executable bit, named like an
+// interpreter) is an error without reading the file whole.
+func TestUnknownFileNotRead(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"blob.bin", "python3.12"} {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Truncate(1 << 30)
+		f.Close()
+		for _, mode := range []os.FileMode{0o644, 0o755} {
+			os.Chmod(p, mode)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var out, errb bytes.Buffer
+			code := Main(context.Background(), []string{"sbom", p}, strings.NewReader(""), &out, &errb)
+			runtime.ReadMemStats(&after)
+			if code != ExitError {
+				t.Errorf("%s %o: exit %d: %s", name, mode, code, errb.String())
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("%s %o: allocated %d MiB for a file it cannot use", name, mode, alloc>>20)
+			}
 		}
 	}
 }

@@ -157,8 +157,7 @@ func isLock(arg string) bool {
 	if fi.Mode()&0o111 != 0 {
 		return false // an interpreter
 	}
-	data, err := os.ReadFile(arg)
-	return err == nil && lockfile.Detect(arg, data) != ""
+	return lockfile.DetectFile(arg) != ""
 }
 
 // execFlags registers --exec-interpreter, the opt-in to run the target's

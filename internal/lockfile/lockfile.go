@@ -18,6 +18,7 @@ package lockfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,23 @@ func Detect(file string, data []byte) string {
 		return "uv.lock"
 	}
 	return ""
+}
+
+// DetectFile is Detect for a file on disk, reading at most its first
+// 4 KiB; "" when it is not a regular file or its format is unknown.
+func DetectFile(file string) string {
+	fi, err := os.Stat(file)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return Detect(file, head[:n])
 }
 
 // IsLockFile reports whether a file name is a lock or requirements file

@@ -236,26 +236,59 @@ func coreBinaries(in installation) []string {
 
 // versionInBinary finds PY_VERSION among the NUL-terminated strings of a
 // binary: a string of its own that is the minor version followed by a
-// micro version and, for a pre-release, its level and serial.
+// micro version and, for a pre-release, its level and serial. It reads
+// the file in chunks, at most maxVersionScan bytes of it.
 func versionInBinary(path, minor string) string {
-	data, err := readCapped(path, maxVersionScan)
+	f, err := openRegular(path)
 	if err != nil {
 		return ""
 	}
+	defer f.Close()
 	needle := []byte("\x00" + minor + ".")
-	for off := 0; ; {
-		i := bytes.Index(data[off:], needle)
-		if i < 0 {
+	const chunk, keep = 1 << 20, 32 // keep: a candidate's longest length
+	buf := make([]byte, 0, chunk+keep)
+	var read int64
+	for read < maxVersionScan {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		read += int64(n)
+		eof := err != nil || n == 0
+		if v, ok := versionIn(buf, needle, eof); ok {
+			return v
+		}
+		if eof {
 			return ""
 		}
+		if len(buf) > keep {
+			buf = append(buf[:0], buf[len(buf)-keep:]...)
+		}
+	}
+	return ""
+}
+
+// versionIn looks for a version string after each needle in b; a match
+// too close to b's end to be complete is left for the next chunk unless
+// b is the end of the file.
+func versionIn(b, needle []byte, eof bool) (string, bool) {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], needle)
+		if i < 0 {
+			return "", false
+		}
 		start := off + i + 1
-		end := bytes.IndexByte(data[start:], 0)
 		off = start
-		if end < 0 || end > 24 {
+		end := bytes.IndexByte(b[start:], 0)
+		if end < 0 {
+			if !eof && len(b)-start < 32 {
+				return "", false // may continue in the next chunk
+			}
 			continue
 		}
-		if s := string(data[start : start+end]); fullVersionRE.MatchString(s) {
-			return s
+		if end > 24 {
+			continue
+		}
+		if s := string(b[start : start+end]); fullVersionRE.MatchString(s) {
+			return s, true
 		}
 	}
 }

@@ -225,3 +225,21 @@ func FuzzParsePlatform(f *testing.F) {
 		}
 	})
 }
+
+// TestVersionAcrossChunks finds PY_VERSION wherever it falls against the
+// chunks the binary is read in.
+func TestVersionAcrossChunks(t *testing.T) {
+	for _, at := range []int{0, 1<<20 - 10, 1<<20 - 3, 1 << 20, 3<<20 + 5} {
+		data := make([]byte, 4<<20)
+		for i := range data {
+			data[i] = 'x'
+		}
+		copy(data[at:], "\x003.12.7\x00")
+		copy(data[100:], "\x003.12.x\x00") // not a version
+		p := filepath.Join(t.TempDir(), "python3.12")
+		os.WriteFile(p, data, 0o755)
+		if got := versionInBinary(p, "3.12"); got != "3.12.7" {
+			t.Errorf("at %d: %q", at, got)
+		}
+	}
+}

@@ -78,3 +78,48 @@ func writeAtomic(file string, stdout io.Writer, render func(io.Writer) error) er
 	}
 	return nil
 }
+
+// writeAtomicIn is writeAtomic for a file inside the tree at root: every
+// folder on the way and the file itself are created and replaced inside
+// the tree, and a path that leaves it (through "..", or a symbolic link
+// to a folder outside) is refused before anything is written.
+func writeAtomicIn(root, name string, render func(io.Writer) error) error {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer r.Close()
+	refuse := func(err error) error {
+		if strings.Contains(err.Error(), "escapes") {
+			return fmt.Errorf("refusing to write %s: the path leaves %s (through .. or a symbolic link)", name, root)
+		}
+		return fmt.Errorf("write %s: %w", filepath.Join(root, name), err)
+	}
+	if err := r.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return refuse(err)
+	}
+	var tmp string
+	var f *os.File
+	for i := 0; ; i++ {
+		tmp = filepath.Join(filepath.Dir(name), fmt.Sprintf(".%s.tmp%d-%d", filepath.Base(name), os.Getpid(), i))
+		f, err = r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			break
+		}
+		if !os.IsExist(err) || i > 100 {
+			return refuse(err)
+		}
+	}
+	defer r.Remove(tmp)
+	if err := render(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return refuse(err)
+	}
+	if err := r.Rename(tmp, name); err != nil {
+		return refuse(err)
+	}
+	return nil
+}

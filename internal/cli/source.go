@@ -130,14 +130,10 @@ func runSource(ctx context.Context, e *env, args []string) error {
 			}})
 		}
 		for _, o := range outputs {
-			out := filepath.Join(root, filepath.FromSlash(o.path))
-			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			if err := writeAtomicIn(root, filepath.FromSlash(o.path), o.render); err != nil {
 				return err
 			}
-			if err := writeAtomic(out, nil, o.render); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", out)
+			fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", filepath.Join(root, filepath.FromSlash(o.path)))
 		}
 		for _, p := range up.Problems {
 			fmt.Fprintf(e.stderr, "pysbom: warning: %s\n", p)

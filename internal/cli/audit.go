@@ -89,7 +89,7 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool) (*a
 	if len(pos) > 0 {
 		rep := &audit.Report{Target: strings.Join(pos, " ")}
 		for _, p := range pos {
-			prog := newProgress(e.stderr, "examining files in "+p)
+			prog := newProgress(e.progressOut, "examining files in "+p)
 			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update})
 			prog.done()
 			if err != nil {
@@ -108,7 +108,7 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool) (*a
 		if _, err := os.Stat(dir); err != nil {
 			continue
 		}
-		prog := newProgress(e.stderr, "examining files in "+dir)
+		prog := newProgress(e.progressOut, "examining files in "+dir)
 		r, err := audit.Audit(ctx, dir, audit.Options{Progress: prog.update})
 		prog.done()
 		if err != nil {

@@ -23,6 +23,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/display"
 )
 
 // Version is pysbom's version.
@@ -39,7 +41,8 @@ const (
 // env is what a command gets from the process.
 type env struct {
 	stdin          io.Reader
-	stdout, stderr io.Writer
+	stdout, stderr io.Writer // stderr escapes what a terminal would obey (package display)
+	progressOut    io.Writer // stderr as it is, for the progress line's own \r and escapes
 	getenv         func(string) string
 }
 
@@ -66,8 +69,11 @@ func commands() []command {
 }
 
 // Main runs the command line args (without the program name).
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, rawStderr io.Writer) int {
+	dw := display.NewWriter(rawStderr)
+	defer dw.Flush()
+	stderr := io.Writer(dw)
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, progressOut: rawStderr, getenv: os.Getenv}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {

@@ -133,3 +133,38 @@ func TestUnknownFileNotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminalEscapes: names, versions and messages from what pysbom
+// reads reach a terminal with their control characters escaped, in
+// tables and in messages (the issue's example retitles the terminal and
+// clears the screen).
+func TestTerminalEscapes(t *testing.T) {
+	dir := t.TempDir()
+	evil := "\x1b]0;owned\x07\x1b[2J\u202e"
+	venv := filepath.Join(dir, "venv")
+	fixture.WriteFile(t, filepath.Join(venv, "pyvenv.cfg"), "home = /nowhere/bin\nversion = 3.12.1\n")
+	site := filepath.Join(venv, "lib/python3.12/site-packages")
+	fixture.WriteFile(t, filepath.Join(site, "evil-1.0.dist-info/METADATA"), "Name: evil"+evil+"\nVersion: 1.0"+evil+"\nRequires-Dist: missing"+evil+"\n")
+	fixture.WriteFile(t, filepath.Join(site, "evil-1.0.dist-info/RECORD"), "evil"+evil+".py,,\n")
+	cdx := filepath.Join(dir, "a.cdx.json")
+	fixture.WriteFile(t, cdx, `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","bom-ref":"x","name":"ev\u001b[2Jil","version":"1\u001b]0;t\u0007","purl":"pkg:pypi/ev%1B%5B2Jil@1"}]}`)
+	cdx2 := filepath.Join(dir, "b.cdx.json")
+	fixture.WriteFile(t, cdx2, `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[]}`)
+	for _, args := range [][]string{
+		{"sbom", "-o", "table", venv},
+		{"validate", cdx},
+		{"diff", cdx, cdx2},
+		{"sbom", filepath.Join(dir, "no\x1b[2Jsuch")},
+	} {
+		var out, errb bytes.Buffer
+		Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+		for name, b := range map[string][]byte{"stdout": out.Bytes(), "stderr": errb.Bytes()} {
+			if bytes.ContainsAny(b, "\x1b\x07") || bytes.Contains(b, []byte("\u202e")) {
+				t.Errorf("pysbom %s: control characters on %s:\n%q", args[0], name, b)
+			}
+		}
+		if out.Len()+errb.Len() == 0 {
+			t.Errorf("pysbom %s: no output", args[0])
+		}
+	}
+}

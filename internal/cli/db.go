@@ -48,7 +48,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		if len(pos) == 0 {
 			return &usageError{"db import needs at least one PATH (a folder of OSV records, a record, or a zip)"}
 		}
-		prog := newProgress(e.stderr, "records imported:")
+		prog := newProgress(e.progressOut, "records imported:")
 		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) }})
 		prog.done()
 		if err != nil {
@@ -108,7 +108,7 @@ func defaultDB(e *env) string {
 
 // updateFrom downloads one export, if it changed, and imports it.
 func updateFrom(ctx context.Context, e *env, dbPath, url string) error {
-	download, imported := newProgress(e.stderr, "bytes downloaded:"), newProgress(e.stderr, "records imported:")
+	download, imported := newProgress(e.progressOut, "bytes downloaded:"), newProgress(e.progressOut, "records imported:")
 	res, err := vulndb.Update(ctx, dbPath, url, nil, vulndb.Options{
 		Downloaded: func(done, total int64) {
 			if total <= 0 {

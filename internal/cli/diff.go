@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/pysbom/pysbom/internal/diff"
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/validate"
@@ -99,21 +99,26 @@ func readSBOM(file string) ([]byte, error) {
 	return data, nil
 }
 
-func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
-	fmt.Fprintf(w, "--- %s\n+++ %s\n", oldFile, newFile)
+func printDiff(out io.Writer, oldFile, newFile string, r *diff.Result) {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	w := io.Writer(dw)
+	t := display.Text
+	fmt.Fprintf(w, "--- %s\n+++ %s\n", t(oldFile), t(newFile))
 	if r.Empty() {
 		fmt.Fprintln(w, "\nNo differences.")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := display.NewTable(w)
 	if len(r.Added)+len(r.Removed)+len(r.Changed) > 0 {
-		fmt.Fprintln(tw, "\n\tCOMPONENT\tOLD\tNEW\tWHAT")
+		fmt.Fprintln(w)
+		tw.Row("", "COMPONENT", "OLD", "NEW", "WHAT")
 	}
 	for _, c := range r.Removed {
-		fmt.Fprintf(tw, "-\t%s\t%s\t\tremoved\n", c.Name, c.Version)
+		tw.Row("-", c.Name, c.Version, "", "removed")
 	}
 	for _, c := range r.Added {
-		fmt.Fprintf(tw, "+\t%s\t\t%s\tadded\n", c.Name, c.Version)
+		tw.Row("+", c.Name, "", c.Version, "added")
 	}
 	for _, c := range r.Changed {
 		var what []string
@@ -131,7 +136,7 @@ func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
 		if old == "" {
 			old = c.Version
 		}
-		fmt.Fprintf(tw, "~\t%s\t%s\t%s\t%s\n", c.Name, old, c.Version, strings.Join(what, "; "))
+		tw.Row("~", c.Name, old, c.Version, strings.Join(what, "; "))
 	}
 	tw.Flush()
 	for _, c := range r.Changed {
@@ -139,26 +144,26 @@ func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
 			if f.Field == "version" {
 				continue
 			}
-			fmt.Fprintf(w, "  %s %s: %q -> %q\n", c.Name, f.Field, clipText(f.Old), clipText(f.New))
+			fmt.Fprintf(w, "  %s %s: %q -> %q\n", t(c.Name), t(f.Field), clipText(f.Old), clipText(f.New))
 		}
 		for _, f := range c.Files {
-			fmt.Fprintf(w, "  %s file %s %s\n", c.Name, f.Path, f.Change)
+			fmt.Fprintf(w, "  %s file %s %s\n", t(c.Name), t(f.Path), f.Change)
 		}
 	}
 	if len(r.RelationshipsAdded)+len(r.RelationshipsRemoved) > 0 {
 		fmt.Fprintln(w, "\nRELATIONSHIPS")
 		for _, rel := range r.RelationshipsRemoved {
-			fmt.Fprintf(w, "- %s\n", rel)
+			fmt.Fprintf(w, "- %s\n", t(rel))
 		}
 		for _, rel := range r.RelationshipsAdded {
-			fmt.Fprintf(w, "+ %s\n", rel)
+			fmt.Fprintf(w, "+ %s\n", t(rel))
 		}
 	}
 }
 
 func clipText(s string) string {
 	if len(s) > 100 {
-		return s[:97] + "..."
+		s = s[:97] + "..."
 	}
-	return s
+	return display.Text(s)
 }

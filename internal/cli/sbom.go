@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/lockfile"
@@ -137,7 +138,7 @@ func buildInventory(ctx context.Context, e *env, arg string, opts extract.Option
 	if err != nil {
 		return nil, err
 	}
-	prog := newProgress(e.stderr, "hashing files")
+	prog := newProgress(e.progressOut, "hashing files")
 	opts.Progress = prog.update
 	inv, err := extract.Environment(ctx, envr, opts)
 	prog.done()
@@ -245,7 +246,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, label string) *progress {
-	p := &progress{w: w, label: label}
+	p := &progress{w: w, label: display.Text(label)}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.on = true

@@ -11,9 +11,9 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -261,7 +261,10 @@ func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *i
 	return inv, nil, err
 }
 
-func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {
+func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed bool) {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	w := io.Writer(dw)
 	fmt.Fprintf(w, "Scanned %s (%d matchable: PyPI, crates, Go modules, known C libraries) against %s: %d records, newest modified %s\n\n",
 		count(res.Components, "component"), res.Scanned, st.Path, st.Records, st.Newest)
 	findings := res.Findings
@@ -280,11 +283,11 @@ func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed 
 	for _, f := range findings {
 		withVEX = withVEX || f.VEX != nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := display.NewTable(w)
 	if withVEX {
-		fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tVEX\tADVICE\tALIASES")
+		tw.Row("PACKAGE", "VERSION", "VULNERABILITY", "SEVERITY", "VEX", "ADVICE", "ALIASES")
 	} else {
-		fmt.Fprintln(tw, "PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tADVICE\tALIASES")
+		tw.Row("PACKAGE", "VERSION", "VULNERABILITY", "SEVERITY", "ADVICE", "ALIASES")
 	}
 	pkgs := map[string]bool{}
 	for _, f := range findings {
@@ -298,9 +301,9 @@ func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed 
 			sev = fmt.Sprintf("%s %.1f", f.Severity, f.Score)
 		}
 		if withVEX {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, vexCell(f), f.Advice, strings.Join(f.Aliases, ", "))
+			tw.Row(name, f.Version, f.ID, sev, vexCell(f), f.Advice, strings.Join(f.Aliases, ", "))
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
+			tw.Row(name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
 		}
 	}
 	tw.Flush()
@@ -310,7 +313,11 @@ func printScan(w io.Writer, st *vulndb.Status, res *scan.Result, showSuppressed 
 	}
 }
 
-func explainFindings(w io.Writer, res *scan.Result, id string) {
+func explainFindings(out io.Writer, res *scan.Result, id string) {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	w := io.Writer(dw)
+	t := display.Text
 	n := 0
 	for _, f := range res.Findings {
 		hit := f.ID == id
@@ -323,22 +330,22 @@ func explainFindings(w io.Writer, res *scan.Result, id string) {
 		n++
 		r := f.Record()
 		fmt.Fprintf(w, "%s %s (%s)\n  record:   %s (modified %s)\n  aliases:  %s\n  summary:  %s\n  matched:  %s\n  verdict:  %s %s is affected; %s\n",
-			f.Name, f.Version, f.Component, r.ID, r.Modified, strings.Join(f.Aliases, ", "), f.Summary, f.How, f.Name, f.Version, f.Advice)
+			t(f.Name), t(f.Version), t(f.Component), t(r.ID), t(r.Modified), t(strings.Join(f.Aliases, ", ")), t(f.Summary), t(f.How), t(f.Name), t(f.Version), t(f.Advice))
 		if f.Vector != "" {
-			fmt.Fprintf(w, "  severity: %s %.1f from %s\n", f.Severity, f.Score, f.Vector)
+			fmt.Fprintf(w, "  severity: %s %.1f from %s\n", f.Severity, f.Score, t(f.Vector))
 		}
 		for _, d := range f.Diagnostics {
-			fmt.Fprintf(w, "  note:     %s\n", d)
+			fmt.Fprintf(w, "  note:     %s\n", t(d))
 		}
 		if v := f.VEX; v != nil {
-			fmt.Fprintf(w, "  vex:      %s from %s (suppressed: %v)\n", vexCell(f), v.Source, v.Suppressed)
+			fmt.Fprintf(w, "  vex:      %s from %s (suppressed: %v)\n", t(vexCell(f)), t(v.Source), v.Suppressed)
 			if v.ImpactStatement != "" {
-				fmt.Fprintf(w, "  impact:   %s\n", v.ImpactStatement)
+				fmt.Fprintf(w, "  impact:   %s\n", t(v.ImpactStatement))
 			}
 		}
 	}
 	if n == 0 {
-		fmt.Fprintf(w, "No finding of %s in this scan.\n", id)
+		fmt.Fprintf(w, "No finding of %s in this scan.\n", t(id))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/validate"
 )
 
@@ -101,12 +102,16 @@ func verdict(ok bool) string {
 	return "FAIL"
 }
 
-func printReport(w io.Writer, r *validate.Report, verbose bool) {
-	fmt.Fprintf(w, "%s: %s %s\n", r.File, r.Format, r.Version)
+func printReport(out io.Writer, r *validate.Report, verbose bool) {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	w := io.Writer(dw)
+	t := display.Text
+	fmt.Fprintf(w, "%s: %s %s\n", t(r.File), t(r.Format), t(r.Version))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	switch {
 	case !r.SchemaChecked:
-		fmt.Fprintf(tw, "  schema\tnot checked\tno official JSON schema for %s %s is embedded\n", r.Format, r.Version)
+		fmt.Fprintf(tw, "  schema\tnot checked\tno official JSON schema for %s %s is embedded\n", t(r.Format), t(r.Version))
 	default:
 		fmt.Fprintf(tw, "  schema\t%s\t%d errors\n", verdict(r.SchemaValid()), len(r.Schema))
 	}
@@ -157,7 +162,7 @@ func printReport(w io.Writer, r *validate.Report, verbose bool) {
 			if path == "" {
 				path = "(document)"
 			}
-			fmt.Fprintf(w, "    %s %s: %s\n", f.Severity, path, f.Message)
+			fmt.Fprintf(w, "    %s %s: %s\n", f.Severity, t(path), t(f.Message))
 		}
 	}
 	show("schema errors", r.Schema)

@@ -11,9 +11,9 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/vex"
 )
@@ -185,8 +185,8 @@ func checkStatement(s vex.Statement) error {
 }
 
 func listStatements(w io.Writer, stmts []vex.Statement) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VULNERABILITY\tPRODUCT\tSUBCOMPONENTS\tSTATUS\tJUSTIFICATION\tTIMESTAMP\tSOURCE")
+	tw := display.NewTable(w)
+	tw.Row("VULNERABILITY", "PRODUCT", "SUBCOMPONENTS", "STATUS", "JUSTIFICATION", "TIMESTAMP", "SOURCE")
 	for _, s := range stmts {
 		st := s.Status
 		if s.Invalid != "" {
@@ -202,8 +202,8 @@ func listStatements(w io.Writer, stmts []vex.Statement) {
 		}
 		// A row per product, with that product's own subcomponents.
 		for _, p := range products {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.Join(s.IDs(), ", "), p.PURL,
-				cmp.Or(strings.Join(p.Subcomponents, ", "), "-"), st, cmp.Or(s.Justification, "-"), ts, s.Source)
+			tw.Row(strings.Join(s.IDs(), ", "), p.PURL, cmp.Or(strings.Join(p.Subcomponents, ", "), "-"), st,
+				cmp.Or(s.Justification, "-"), ts, s.Source)
 		}
 	}
 	tw.Flush()

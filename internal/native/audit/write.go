@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/native/lang"
 )
@@ -162,7 +163,10 @@ func pct(v *float64) string {
 
 // WriteTable writes the report for people: one row per binary, then one
 // per package and the total.
-func (r *Report) WriteTable(w io.Writer) error {
+func (r *Report) WriteTable(out io.Writer) error {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	w := io.Writer(dw)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"BINARY", "PACKAGE", "KIND", "LANGUAGES", "SAFE"}
 	for _, c := range tableChecks {
@@ -176,7 +180,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			owner = b.Owner.Name + " " + b.Owner.Version
 		}
 		if b.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\terror: %s\n", b.Path, owner, b.Error)
+			fmt.Fprintf(tw, "%s\t%s\terror: %s\n", display.Cell(b.Path), display.Cell(owner), display.Cell(b.Error))
 			continue
 		}
 		var langs []string
@@ -196,6 +200,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 			libs = append(libs, strings.TrimSpace(m.Name+" "+m.Version))
 		}
 		row = append(row, dash(strings.Join(libs, ", ")))
+		for i := range row {
+			row[i] = display.Cell(row[i])
+		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
@@ -210,8 +217,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 		if s.Unmeasured > 0 {
 			safe += fmt.Sprintf(" (%d unmeasured)", s.Unmeasured)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d/%d\t%s\t%s\n", name, s.Binaries, s.Bytes, safe, s.Hardened, s.CBinaries,
-			dash(strings.Join(s.Languages, ",")), dash(strings.Join(s.Libraries, ", ")))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d/%d\t%s\t%s\n", display.Cell(name), s.Binaries, s.Bytes, safe, s.Hardened, s.CBinaries,
+			display.Cell(dash(strings.Join(s.Languages, ","))), display.Cell(dash(strings.Join(s.Libraries, ", "))))
 	}
 	for _, s := range per {
 		name := "(no package)"

@@ -8,13 +8,17 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/inventory"
 )
 
-// Encode writes the tables.
-func Encode(w io.Writer, inv *inventory.Inventory) error {
+// Encode writes the tables. Every name, version and message is made safe
+// for a terminal (package display).
+func Encode(out io.Writer, inv *inventory.Inventory) error {
+	dw := display.NewWriter(out)
+	defer dw.Flush()
+	var w io.Writer = dw
 	deps := map[string]int{}
 	for _, r := range inv.Relationships {
 		if r.Type == inventory.DependsOn {
@@ -25,9 +29,9 @@ func Encode(w io.Writer, inv *inventory.Inventory) error {
 	for _, p := range inv.Problems {
 		probs[p.Package]++
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s %s: %s\n\n", inv.Root.Name, inv.Root.Version, inv.Root.Summary)
-	fmt.Fprintln(tw, "NAME\tVERSION\tKIND\tLICENSE\tFILES\tDEPENDS ON\tPROBLEMS")
+	fmt.Fprintf(w, "%s\n\n", display.Text(inv.Root.Name+" "+inv.Root.Version+": "+inv.Root.Summary))
+	tw := display.NewTable(w)
+	tw.Row("NAME", "VERSION", "KIND", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS")
 	// Distributions first, then the interpreter, then system packages.
 	rank := map[inventory.Kind]int{inventory.KindDistribution: 0, inventory.KindInterpreter: 1, inventory.KindOSPackage: 2}
 	pkgs := slices.Clone(inv.Packages)
@@ -40,7 +44,7 @@ func Encode(w io.Writer, inv *inventory.Inventory) error {
 		if lic == "" {
 			lic = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", p.Name, p.Version, p.Kind, lic, len(p.Files), deps[p.ID], probs[p.ID])
+		tw.Row(p.Name, p.Version, p.Kind, lic, len(p.Files), deps[p.ID], probs[p.ID])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -50,8 +54,8 @@ func Encode(w io.Writer, inv *inventory.Inventory) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nPROBLEMS (%d)\n", len(inv.Problems))
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMPONENT\tKIND\tPATH\tMESSAGE")
+	tw = display.NewTable(w)
+	tw.Row("COMPONENT", "KIND", "PATH", "MESSAGE")
 	for _, p := range inv.Problems {
 		comp := p.Package
 		if comp == "" {
@@ -61,7 +65,7 @@ func Encode(w io.Writer, inv *inventory.Inventory) error {
 		if path == "" {
 			path = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", comp, p.Kind, path, p.Message)
+		tw.Row(comp, p.Kind, path, p.Message)
 	}
 	return tw.Flush()
 }

@@ -38,10 +38,11 @@ func TagValueToJSON(r io.Reader) (map[string]any, error) {
 	c := &tvConverter{doc: map[string]any{}}
 	sc := bufio.NewScanner(io.LimitReader(r, MaxDecodeSize))
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	sc.Split(scanLines)
 	line := 0
 	for sc.Scan() {
 		line++
-		text := strings.TrimRight(sc.Text(), "\r")
+		text := sc.Text()
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(strings.TrimSpace(text), "#") {
 			continue
 		}
@@ -51,19 +52,28 @@ func TagValueToJSON(r io.Reader) (map[string]any, error) {
 		}
 		value = strings.TrimSpace(value)
 		start := line
-		if strings.HasPrefix(value, "<text>") {
-			// A <text> value may run over several lines until </text>.
-			var b strings.Builder
-			b.WriteString(strings.TrimPrefix(value, "<text>"))
-			for !strings.Contains(b.String(), "</text>") {
-				if !sc.Scan() {
-					return nil, &TagValueError{start, fmt.Sprintf("%s: <text> is not closed by </text>", tag)}
+		if rest, ok := strings.CutPrefix(value, "<text>"); ok {
+			// A <text> value may run over several lines until </text>;
+			// each line is searched once.
+			if before, _, closed := strings.Cut(rest, "</text>"); closed {
+				value = before
+			} else {
+				var b strings.Builder
+				b.WriteString(rest)
+				for {
+					if !sc.Scan() {
+						return nil, &TagValueError{start, fmt.Sprintf("%s: <text> is not closed by </text>", tag)}
+					}
+					line++
+					b.WriteByte('\n')
+					if before, _, closed := strings.Cut(sc.Text(), "</text>"); closed {
+						b.WriteString(before)
+						break
+					}
+					b.WriteString(sc.Text())
 				}
-				line++
-				b.WriteString("\n" + strings.TrimRight(sc.Text(), "\r"))
+				value = b.String()
 			}
-			s := b.String()
-			value = s[:strings.Index(s, "</text>")]
 		}
 		if err := c.tag(tag, value); err != nil {
 			return nil, &TagValueError{start, err.Error()}
@@ -77,6 +87,28 @@ func TagValueToJSON(r io.Reader) (map[string]any, error) {
 	}
 	c.finish()
 	return c.doc, nil
+}
+
+// scanLines splits lines ended by "\n", "\r\n" or a lone "\r" (old Mac
+// files), without the line ending.
+func scanLines(data []byte, atEOF bool) (int, []byte, error) {
+	i := bytes.IndexAny(data, "\r\n")
+	switch {
+	case i < 0 && atEOF && len(data) > 0:
+		return len(data), data, nil
+	case i < 0:
+		return 0, nil, nil
+	case data[i] == '\n':
+		return i + 1, data[:i], nil
+	case i+1 < len(data):
+		if data[i+1] == '\n' {
+			return i + 2, data[:i], nil
+		}
+		return i + 1, data[:i], nil
+	case atEOF:
+		return i + 1, data[:i], nil
+	}
+	return 0, nil, nil // a "\r" at the end: is a "\n" next?
 }
 
 func clip(s string) string {

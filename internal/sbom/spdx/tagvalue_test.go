@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +76,49 @@ func FuzzTagValue(f *testing.F) {
 			_, _ = Decode(bytes.NewReader(js))
 		}
 	})
+}
+
+// TestTagValueLineEndings: the official example reads the same with LF,
+// CRLF and CR-only (old Mac) line endings, multi-line <text> values
+// included.
+func TestTagValueLineEndings(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(schema.CorpusDir(), "formats", "spdx", "SPDXTagExample-v2.3.spdx"))
+	if err != nil {
+		data = []byte("SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\n" +
+			"DocumentComment: <text>one\ntwo\n</text>\nPackageName: a\nSPDXID: SPDXRef-a\n")
+	}
+	lf := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	want, err := TagValueToJSON(bytes.NewReader(lf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJS, _ := json.Marshal(want)
+	for name, in := range map[string][]byte{
+		"CRLF": bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n")),
+		"CR":   bytes.ReplaceAll(lf, []byte("\n"), []byte("\r")),
+	} {
+		got, err := TagValueToJSON(bytes.NewReader(in))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if js, _ := json.Marshal(got); !bytes.Equal(js, wantJS) {
+			t.Errorf("%s line endings read differently", name)
+		}
+	}
+}
+
+// BenchmarkTagValueText reads one <text> value of n lines; bench/linear.sh
+// runs it at n and 2n to show the time doubles, no more.
+func BenchmarkTagValueText(b *testing.B) {
+	for _, n := range []int{160_000, 320_000} {
+		doc := "SPDXVersion: SPDX-2.3\nDocumentComment: <text>" + strings.Repeat("a line of the comment\n", n) + "</text>\n"
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := TagValueToJSON(strings.NewReader(doc)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

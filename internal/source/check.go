@@ -68,7 +68,7 @@ func Compute(root string, m *Manifest, tree *Tree) Result {
 			}
 		}
 		for _, g := range p.Include {
-			if !slices.ContainsFunc(tree.Files, func(f string) bool { return Match(g, f) }) {
+			if !slices.ContainsFunc(tree.Under(g), func(f string) bool { return Match(g, f) }) {
 				add(p.Name, "", fmt.Sprintf("include glob %q matches no file", g), "fix the glob or remove it from "+ManifestName)
 			}
 		}
@@ -97,14 +97,27 @@ func Compute(root string, m *Manifest, tree *Tree) Result {
 		}
 	}
 	// A file under a vendored folder that no package covers or excludes.
+	// Exclude globs are filed by their static folder, so a file is tried
+	// only against those of its own ancestor folders.
+	excludes := map[string][]string{}
+	for _, p := range m.Packages {
+		for _, g := range p.Exclude {
+			excludes[staticDir(g)] = append(excludes[staticDir(g)], g)
+		}
+	}
 	for _, f := range tree.Files {
 		if _, ok := claimed[f]; ok {
 			continue
 		}
 		excluded := false
-		for _, p := range m.Packages {
-			if slices.ContainsFunc(p.Exclude, func(g string) bool { return Match(g, f) }) {
-				excluded = true
+		for d := f; !excluded; {
+			d = path.Dir(d)
+			if d == "." {
+				d = ""
+			}
+			excluded = slices.ContainsFunc(excludes[d], func(g string) bool { return Match(g, f) })
+			if d == "" {
+				break
 			}
 		}
 		if !excluded {

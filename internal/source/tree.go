@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -146,16 +147,33 @@ func ReadTree(root string, m *Manifest) (*Tree, error) {
 	return t, nil
 }
 
-// Covered returns the files of package p: matched by an include glob and
-// by no exclude glob.
+// Under returns the files a glob can match: those under its static
+// folder, a contiguous run of the sorted list found by binary search, so
+// that a manifest of many packages costs each only its own folder.
+func (t *Tree) Under(g string) []string {
+	dir := staticDir(g)
+	if dir == "" {
+		return t.Files
+	}
+	prefix := dir + "/"
+	i := sort.SearchStrings(t.Files, prefix)
+	n := sort.Search(len(t.Files)-i, func(k int) bool { return !strings.HasPrefix(t.Files[i+k], prefix) })
+	return t.Files[i : i+n]
+}
+
+// Covered returns the files of package p, sorted: matched by an include
+// glob and by no exclude glob.
 func (t *Tree) Covered(p Package) []string {
 	var out []string
-	for _, f := range t.Files {
-		if slices.ContainsFunc(p.Include, func(g string) bool { return Match(g, f) }) &&
-			!slices.ContainsFunc(p.Exclude, func(g string) bool { return Match(g, f) }) {
-			out = append(out, f)
+	for i, g := range p.Include {
+		for _, f := range t.Under(g) {
+			if Match(g, f) && !slices.ContainsFunc(p.Exclude, func(x string) bool { return Match(x, f) }) &&
+				!slices.ContainsFunc(p.Include[:i], func(e string) bool { return Match(e, f) }) {
+				out = append(out, f)
+			}
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

@@ -184,3 +184,18 @@ func FuzzUV(f *testing.F)      { fuzzFormat(f, "uv.lock", parseUV) }
 func FuzzPipfile(f *testing.F) { fuzzFormat(f, "Pipfile.lock", parsePipfile) }
 func FuzzPDM(f *testing.F)     { fuzzFormat(f, "pdm.lock", parsePDM) }
 func FuzzPylock(f *testing.F)  { fuzzFormat(f, "pylock.toml", parsePylock) }
+
+// BenchmarkRequirementsContinuation reads one requirement continued over
+// n lines of hashes; bench/linear.sh shows the time doubles with n.
+func BenchmarkRequirementsContinuation(b *testing.B) {
+	for _, n := range []int{100_000, 200_000} {
+		data := []byte("requests==2.31.0 \\\n" + strings.Repeat("    --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000 \\\n", n) + "    --hash=sha256:1111111111111111111111111111111111111111111111111111111111111111\n")
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := parseRequirements("requirements.txt", data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

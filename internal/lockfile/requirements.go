@@ -45,26 +45,29 @@ type reqParser struct {
 // logicalLines joins continuation lines and drops comments, keeping the
 // line number where each logical line starts.
 func logicalLines(data []byte) (lines []string, nums []int) {
-	cur, start := "", 0
+	var cur strings.Builder // the logical line so far, grown once per physical line
+	start := 0
 	for i, raw := range strings.Split(string(data), "\n") {
 		line := strings.TrimRight(raw, "\r")
-		if cur == "" {
+		if cur.Len() == 0 {
 			start = i + 1
 		}
 		if strings.HasSuffix(line, `\`) {
-			cur += strings.TrimSuffix(line, `\`) + " "
+			cur.WriteString(strings.TrimSuffix(line, `\`))
+			cur.WriteByte(' ')
 			continue
 		}
-		cur += line
-		if j := commentAt(cur); j >= 0 {
-			cur = cur[:j]
+		cur.WriteString(line)
+		s := cur.String()
+		if j := commentAt(s); j >= 0 {
+			s = s[:j]
 		}
-		if s := strings.TrimSpace(cur); s != "" {
+		if s := strings.TrimSpace(s); s != "" {
 			lines, nums = append(lines, s), append(nums, start)
 		}
-		cur = ""
+		cur.Reset()
 	}
-	if s := strings.TrimSpace(cur); s != "" {
+	if s := strings.TrimSpace(cur.String()); s != "" {
 		lines, nums = append(lines, s), append(nums, start)
 	}
 	return lines, nums

@@ -111,6 +111,17 @@ func ParseBytes(data []byte) (*Metadata, error) {
 	line := 0
 	var body strings.Builder
 	inBody := false
+	// Continuation lines of the last field gather here and join its
+	// value once, when the next field (or the body) begins: appending to
+	// the value line by line would copy it again for every line.
+	var cont strings.Builder
+	flush := func() {
+		if cont.Len() > 0 {
+			f := &m.Fields[len(m.Fields)-1]
+			f.Value += cont.String()
+			cont.Reset()
+		}
+	}
 	for sc.Scan() {
 		line++
 		text := strings.TrimSuffix(sc.Text(), "\r")
@@ -120,6 +131,7 @@ func ParseBytes(data []byte) (*Metadata, error) {
 			continue
 		}
 		if text == "" {
+			flush()
 			inBody = true
 			continue
 		}
@@ -127,10 +139,11 @@ func ParseBytes(data []byte) (*Metadata, error) {
 			if len(m.Fields) == 0 {
 				return nil, &ParseError{Line: line, Msg: "continuation line before any header"}
 			}
-			f := &m.Fields[len(m.Fields)-1]
-			f.Value += "\n" + unindent(text)
+			cont.WriteByte('\n')
+			cont.WriteString(unindent(text))
 			continue
 		}
+		flush()
 		name, value, ok := strings.Cut(text, ":")
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			return nil, &ParseError{Line: line, Msg: fmt.Sprintf("expected \"Field: value\", found %q", clip(text))}
@@ -140,6 +153,7 @@ func ParseBytes(data []byte) (*Metadata, error) {
 	if err := sc.Err(); err != nil {
 		return nil, &ParseError{Line: line + 1, Msg: err.Error()}
 	}
+	flush()
 	for _, f := range m.Fields {
 		m.set(f)
 	}

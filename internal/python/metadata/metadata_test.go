@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -132,4 +133,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted metadata without Name or Version")
 		}
 	})
+}
+
+// BenchmarkContinuation reads a field continued over n lines;
+// bench/linear.sh shows the time doubles with n.
+func BenchmarkContinuation(b *testing.B) {
+	for _, n := range []int{80_000, 160_000} {
+		data := []byte("Metadata-Version: 2.1\nName: x\nVersion: 1\nLicense: first line\n" + strings.Repeat("        another line of the license text\n", n))
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ParseBytes(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"fmt"
 	"go/build"
 	"strings"
 	"testing"
@@ -40,5 +41,22 @@ func TestSort(t *testing.T) {
 	}
 	if inv.Find("root") != inv.Root || inv.Find("pypi/b@1") == nil || inv.Find("nope") != nil {
 		t.Error("Find")
+	}
+}
+
+func TestProblemList(t *testing.T) {
+	var l ProblemList
+	for i := range 120 {
+		l.Add(Problem{Kind: MissingFile, Package: "a", Path: fmt.Sprint(i)})
+	}
+	l.Add(Problem{Kind: HashMismatch, Package: "a"})
+	l.Add(Problem{Kind: MissingFile, Package: "b"})
+	got := l.Problems()
+	if len(got) != ProblemsPerKind+3 {
+		t.Fatalf("%d problems", len(got))
+	}
+	last := got[len(got)-1]
+	if last.Kind != MissingFile || last.Package != "a" || last.Message != "70 more missing-file problems of this component are not listed one by one" {
+		t.Errorf("summary %+v", last)
 	}
 }

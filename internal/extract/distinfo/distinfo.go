@@ -10,7 +10,6 @@
 package distinfo
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,6 +66,11 @@ type Site struct {
 	Name string // the site directory's name in FS ("lib/python3.11/site-packages")
 	Path string // its path on disk, which packages record as their location
 }
+
+// MaxRecordRows is the most files of one distribution that are hashed
+// and verified: ten times the largest distributions on PyPI, and a bound
+// on the memory a RECORD of tiny rows could claim.
+const MaxRecordRows = 250_000
 
 // Limits on the small files of a metadata directory; METADATA and
 // RECORD have their parsers' (metadata.MaxSize, record.MaxSize).
@@ -258,23 +262,27 @@ func (d *Dist) readRecord(site Site, name string) {
 		d.listDir(site, name)
 		return
 	}
-	entries, err := record.Parse(bytes.NewReader(data))
+	d.Listed = true
+	seen := map[string]bool{}
+	over := 0
+	err = record.Each(data, func(e record.Entry) {
+		p, ok := cleanRel(e.Path)
+		switch {
+		case !ok:
+			d.problem(inventory.BadRecord, rec, "line %d: path %q is not relative to the site directory", e.Line, e.Path)
+		case seen[p]:
+		case len(d.Expected) >= MaxRecordRows:
+			over++
+		default:
+			seen[p] = true
+			d.Expected = append(d.Expected, Expected{Path: p, Algorithm: e.Algorithm, Digest: e.Digest, Size: e.Size})
+		}
+	})
 	if err != nil {
 		d.problem(inventory.BadRecord, rec, "RECORD is malformed (%v); files after that line are not verified", err)
 	}
-	d.Listed = true
-	seen := map[string]bool{}
-	for _, e := range entries {
-		p, ok := cleanRel(e.Path)
-		if !ok {
-			d.problem(inventory.BadRecord, rec, "line %d: path %q is not relative to the site directory", e.Line, e.Path)
-			continue
-		}
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		d.Expected = append(d.Expected, Expected{Path: p, Algorithm: e.Algorithm, Digest: e.Digest, Size: e.Size})
+	if over > 0 {
+		d.problem(inventory.BadRecord, rec, "RECORD lists %d more files than the %d verified for one distribution; those are not verified", over, MaxRecordRows)
 	}
 	if !seen[rec] {
 		d.Expected = append(d.Expected, Expected{Path: rec, Size: -1})

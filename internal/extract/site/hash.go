@@ -10,7 +10,7 @@ import (
 func hashFile(tree *rootfs.FS, name string, w digest.Want) digest.Digests {
 	f, size, err := tree.OpenFile(name)
 	if err != nil {
-		return digest.Digests{Err: err}
+		return digest.Digests{Err: brief(err)} // the job knows the path
 	}
 	defer f.Close()
 	return digest.Read(f, size, w)

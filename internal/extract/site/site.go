@@ -79,6 +79,13 @@ func pythonDir(name string) bool {
 type Result struct {
 	Packages []*inventory.Package
 	Problems []inventory.Problem
+	problems inventory.ProblemList // gathered here, at most inventory.ProblemsPerKind of a kind per package
+}
+
+func (r *Result) add(ps ...inventory.Problem) {
+	for _, p := range ps {
+		r.problems.Add(p)
+	}
 }
 
 // Scan scans dir.
@@ -103,7 +110,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		}
 		d, err := distinfo.Read(site, e.Name())
 		if err != nil {
-			res.Problems = append(res.Problems, inventory.Problem{
+			res.add(inventory.Problem{
 				Kind: inventory.BadMetadata, Path: filepath.Join(dir, e.Name()),
 				Message: fmt.Sprintf("skipped: %v", err),
 			})
@@ -121,12 +128,12 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 	// Hash the listed files.
 	var jobs []job
 	for _, d := range winners {
-		res.Problems = append(res.Problems, d.Problems...)
+		res.add(d.Problems...)
 		attachDistro(dir, d, opt.Dpkg)
 		d.Package.Files = make([]inventory.File, 0, len(d.Expected))
 		for _, e := range d.Expected {
 			if n := path.Join(name, e.Path); n == ".." || strings.HasPrefix(n, "../") {
-				res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.BadRecord, Package: d.Package.ID, Path: e.Path,
+				res.add(inventory.Problem{Kind: inventory.BadRecord, Package: d.Package.ID, Path: e.Path,
 					Message: "path leaves the environment; not read"})
 				continue
 			}
@@ -159,7 +166,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 		r := results[i]
 		p := j.dist.Package
 		prob := func(kind inventory.ProblemKind, format string, args ...any) {
-			res.Problems = append(res.Problems, inventory.Problem{Kind: kind, Package: p.ID, Path: j.exp.Path, Message: fmt.Sprintf(format, args...)})
+			res.add(inventory.Problem{Kind: kind, Package: p.ID, Path: j.exp.Path, Message: fmt.Sprintf(format, args...)})
 		}
 		switch {
 		case r.Err != nil && os.IsNotExist(r.Err) && p.Distro != nil && !j.dpkgListed:
@@ -210,6 +217,7 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 	for _, d := range winners {
 		res.Packages = append(res.Packages, d.Package)
 	}
+	res.Problems = res.problems.Problems()
 	return res, nil
 }
 
@@ -232,7 +240,7 @@ func dedupe(dists []*distinfo.Dist, res *Result) (winners, losers []*distinfo.Di
 		for _, l := range group[1:] {
 			losers = append(losers, l)
 			w := group[0].Package
-			res.Problems = append(res.Problems, inventory.Problem{
+			res.add(inventory.Problem{
 				Kind: inventory.DuplicateMetadata, Package: w.ID, Path: l.Package.Python.MetadataDir,
 				Message: fmt.Sprintf("%s %s is also described by %s (version %s); counted once, as %s",
 					w.Name, w.Version, l.Package.Python.MetadataDir, l.Package.Version, w.Python.MetadataDir),
@@ -310,7 +318,7 @@ func unlisted(site distinfo.Site, winners []*distinfo.Dist, owned map[string]boo
 		_ = fs.WalkDir(sub, top, func(rel string, e fs.DirEntry, err error) error {
 			if err != nil {
 				if !os.IsNotExist(err) {
-					res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: rel, Message: fmt.Sprintf("cannot list: %v", brief(err))})
+					res.add(inventory.Problem{Kind: inventory.Unreadable, Path: rel, Message: fmt.Sprintf("cannot list: %v", brief(err))})
 				}
 				return nil
 			}
@@ -420,6 +428,6 @@ func unownedRoot(site distinfo.Site, owned map[string]bool, db *dpkg.DB, res *Re
 		if strings.HasSuffix(n, ".pth") {
 			msg = "no installed distribution lists this .pth file, which the interpreter processes at start-up"
 		}
-		res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.UnlistedFile, Path: n, Message: msg})
+		res.add(inventory.Problem{Kind: inventory.UnlistedFile, Path: n, Message: msg})
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -124,8 +124,9 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	p.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: sum}}
 	p.Python.MetadataDir = meta
 	res := &Result{Package: p}
+	var problems inventory.ProblemList
 	prob := func(kind inventory.ProblemKind, member, format string, args ...any) {
-		res.Carried.Problems = append(res.Carried.Problems, inventory.Problem{Kind: kind, Package: p.ID, Path: member, Message: fmt.Sprintf(format, args...)})
+		problems.Add(inventory.Problem{Kind: kind, Package: p.ID, Path: member, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, ap := range z.Problems {
 		prob(inventory.BadArchive, ap.Member, "%s", ap.Msg)
@@ -157,16 +158,31 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	} else {
 		prob(inventory.BadMetadata, meta+"/WHEEL", "no WHEEL file")
 	}
+	// Rows naming members are kept; the others name missing files and
+	// are only counted past the first few, so a RECORD of a million rows
+	// costs no more than its members.
 	expected := map[string]record.Entry{}
+	var missing []string // the first in name order of the files RECORD names and the wheel lacks
+	rows, nMissing := 0, 0
 	if data, err := z.ReadFile(meta + "/RECORD"); err != nil {
 		prob(inventory.NoRecord, meta+"/RECORD", "no RECORD: the wheel's files cannot be verified")
 	} else {
-		entries, err := record.Parse(bytes.NewReader(data))
+		err := record.Each(data, func(e record.Entry) {
+			rows++
+			m := path.Clean(e.Path)
+			switch {
+			case z.Has(m):
+				expected[m] = e
+			case isSignature(meta, m):
+			default:
+				nMissing++
+				if missing = append(missing, m); len(missing) >= 4*inventory.ProblemsPerKind {
+					missing = firstNames(missing, inventory.ProblemsPerKind)
+				}
+			}
+		})
 		if err != nil {
 			prob(inventory.BadRecord, meta+"/RECORD", "RECORD is malformed (%v); files after that line are not verified", err)
-		}
-		for _, e := range entries {
-			expected[path.Clean(e.Path)] = e
 		}
 	}
 	for _, m := range z.Names() {
@@ -187,7 +203,7 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 			{Algorithm: inventory.SHA256, Value: fmt.Sprintf("%x", d.SHA256)},
 		}})
 		switch {
-		case !listed && len(expected) > 0 && !isSignature(meta, m):
+		case !listed && rows > 0 && !isSignature(meta, m):
 			prob(inventory.UnlistedFile, m, "in the wheel but not in its RECORD")
 		case listed && e.Digest != nil && d.Record == nil:
 			prob(inventory.BadRecord, m, "RECORD uses unsupported hash algorithm %q", e.Algorithm)
@@ -197,22 +213,27 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 			prob(inventory.SizeMismatch, m, "size %d differs from RECORD's %d", d.Size, e.Size)
 		}
 	}
-	missing := make([]string, 0)
-	for m := range expected {
-		if !z.Has(m) && !isSignature(meta, m) {
-			missing = append(missing, m)
-		}
-	}
-	sort.Strings(missing)
+	missing = firstNames(missing, inventory.ProblemsPerKind)
 	for _, m := range missing {
 		prob(inventory.MissingFile, m, "listed in RECORD but not in the wheel")
 	}
+	if nMissing > len(missing) {
+		prob(inventory.MissingFile, meta+"/RECORD", "%d more rows name files that are not in the wheel", nMissing-len(missing))
+	}
+	res.Carried.Problems = problems.Problems()
 	p.License.Files = append(p.License.Files, licenseFiles(z, meta)...)
 	carried := embedded.Extract(z.FS(), p)
 	res.Carried.Packages = carried.Packages
 	res.Carried.Relationships = carried.Relationships
 	res.Carried.Problems = append(res.Carried.Problems, carried.Problems...)
 	return res, nil
+}
+
+// firstNames is the first n distinct names of l in name order.
+func firstNames(l []string, n int) []string {
+	slices.Sort(l)
+	l = slices.Compact(l)
+	return l[:min(n, len(l))]
 }
 
 // isSignature reports RECORD's own signature files, which RECORD cannot list.

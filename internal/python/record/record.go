@@ -49,55 +49,64 @@ func Parse(r io.Reader) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	var out []Entry
+	err = Each(data, func(e Entry) { out = append(out, e) })
+	return out, err
+}
+
+// Each calls fn with each row of a RECORD file in turn, holding no more
+// than one row: a caller that keeps only the rows it needs keeps memory
+// in proportion to those. A malformed row ends parsing with a
+// *ParseError, after fn has seen the rows before it.
+func Each(data []byte, fn func(Entry)) error {
 	if len(data) > MaxSize {
-		return nil, ErrTooLarge
+		return ErrTooLarge
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	var out []Entry
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return out, &ParseError{Line: pe.Line, Msg: pe.Err.Error()}
+				return &ParseError{Line: pe.Line, Msg: pe.Err.Error()}
 			}
-			return out, err
+			return err
 		}
 		line, _ := cr.FieldPos(0)
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
 		}
 		if len(row) != 3 {
-			return out, &ParseError{Line: line, Msg: fmt.Sprintf("%d fields, want 3 (path,hash,size)", len(row))}
+			return &ParseError{Line: line, Msg: fmt.Sprintf("%d fields, want 3 (path,hash,size)", len(row))}
 		}
 		e := Entry{Path: row[0], Size: -1, Line: line}
 		if e.Path == "" {
-			return out, &ParseError{Line: line, Msg: "empty path"}
+			return &ParseError{Line: line, Msg: "empty path"}
 		}
 		if h := row[1]; h != "" {
 			algo, digest, ok := strings.Cut(h, "=")
 			if !ok || algo == "" {
-				return out, &ParseError{Line: line, Msg: fmt.Sprintf("hash %q is not algorithm=digest", h)}
+				return &ParseError{Line: line, Msg: fmt.Sprintf("hash %q is not algorithm=digest", h)}
 			}
 			d, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(digest, "="))
 			if err != nil {
-				return out, &ParseError{Line: line, Msg: fmt.Sprintf("hash %q: %v", h, err)}
+				return &ParseError{Line: line, Msg: fmt.Sprintf("hash %q: %v", h, err)}
 			}
 			e.Algorithm, e.Digest = strings.ToLower(algo), d
 		}
 		if s := row[2]; s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || n < 0 {
-				return out, &ParseError{Line: line, Msg: fmt.Sprintf("size %q is not a byte count", s)}
+				return &ParseError{Line: line, Msg: fmt.Sprintf("size %q is not a byte count", s)}
 			}
 			e.Size = n
 		}
-		out = append(out, e)
+		fn(e)
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -135,4 +137,44 @@ func zipDir(dir, out string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// TestSIGTERM stops a running import with SIGTERM, as a CI runner's
+// timeout does: pysbom exits with an error and leaves no temporary
+// database behind.
+func TestSIGTERM(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build pysbom with")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "pysbom")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	src := filepath.Join(dir, "osv")
+	os.MkdirAll(src, 0o755)
+	for i := range 30000 {
+		r := fmt.Sprintf(`{"id": "T-%d", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "p%d"}, "versions": ["1"]}]}`, i, i)
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("t%d.json", i)), []byte(r), 0o644)
+	}
+	db := filepath.Join(dir, "v.db")
+	cmd := exec.Command(bin, "db", "import", "--db", db, src)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Signal once the import has started writing its temporary database.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m, _ := filepath.Glob(db + ".import-*.tmp"); len(m) > 0 {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+
+	if m, _ := filepath.Glob(db + ".import-*.tmp"); len(m) > 0 {
+		t.Errorf("SIGTERM left %v", m)
+	}
+	if err == nil {
+		t.Log("the import finished before the signal arrived")
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,6 +38,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
 	url := fs.String("url", "", "for update: the `URL` of one zip of OSV JSON records, instead of --mirror and --ecosystem")
 	mirror := fs.String("mirror", vulndb.DefaultMirror, "for update: where the exports are, as `URL`/ECOSYSTEM/all.zip")
+	noWait := fs.Bool("no-wait", false, "for import and update: fail at once when another import holds the database, instead of waiting for it")
 	var ecosystems listFlag
 	fs.Var(&ecosystems, "ecosystem", "for update: an `ECOSYSTEM` to fetch (repeatable; default PyPI, crates.io and Go; others: Debian, GIT, OSS-Fuzz, ...)")
 	pos, err := parseInterleaved(fs, args)
@@ -49,9 +51,16 @@ func runDB(ctx context.Context, e *env, args []string) error {
 			return &usageError{"db import needs at least one PATH (a folder of OSV records, a record, or a zip)"}
 		}
 		prog := newProgress(e.progressOut, "records imported:")
-		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) }})
+		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) },
+			NoWait: *noWait, Waiting: waiting(e, *dbPath)})
 		prog.done()
 		if err != nil {
+			var nothing *vulndb.NothingError
+			if errors.As(err, &nothing) {
+				for _, s := range nothing.Skipped {
+					fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
+				}
+			}
 			return err
 		}
 		for _, s := range rep.Skipped {
@@ -71,7 +80,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		for _, u := range urls {
-			if err := updateFrom(ctx, e, *dbPath, u); err != nil {
+			if err := updateFrom(ctx, e, *dbPath, u, *noWait); err != nil {
 				return err
 			}
 		}
@@ -95,6 +104,13 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	return &usageError{fmt.Sprintf("unknown db subcommand %q (want import, update or status)", sub)}
 }
 
+// waiting tells the user why an import does not start yet.
+func waiting(e *env, dbPath string) func() {
+	return func() {
+		fmt.Fprintf(e.stderr, "pysbom: waiting for another import into %s to finish (--no-wait fails instead)\n", dbPath)
+	}
+}
+
 // defaultDB is $PYSBOM_DB or the database under the user's cache directory.
 func defaultDB(e *env) string {
 	if p := e.getenv("PYSBOM_DB"); p != "" {
@@ -107,7 +123,7 @@ func defaultDB(e *env) string {
 }
 
 // updateFrom downloads one export, if it changed, and imports it.
-func updateFrom(ctx context.Context, e *env, dbPath, url string) error {
+func updateFrom(ctx context.Context, e *env, dbPath, url string, noWait bool) error {
 	download, imported := newProgress(e.progressOut, "bytes downloaded:"), newProgress(e.progressOut, "records imported:")
 	res, err := vulndb.Update(ctx, dbPath, url, nil, vulndb.Options{
 		Downloaded: func(done, total int64) {
@@ -119,7 +135,8 @@ func updateFrom(ctx context.Context, e *env, dbPath, url string) error {
 		Progress: func(n int) {
 			download.done()
 			imported.update(int64(n), -1)
-		}})
+		},
+		NoWait: noWait, Waiting: waiting(e, dbPath)})
 	download.done()
 	imported.done()
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/atomicfile"
 )
 
 // output is one -o FORMAT[=FILE] request.
@@ -57,26 +59,7 @@ func writeAtomic(file string, stdout io.Writer, render func(io.Writer) error) er
 		_, err := stdout.Write(buf.Bytes())
 		return err
 	}
-	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
-		return fmt.Errorf("write %s: %w", file, err)
-	}
-	return nil
+	return atomicfile.Write(file, render)
 }
 
 // writeAtomicIn is writeAtomic for a file inside the tree at root: every
@@ -98,10 +81,17 @@ func writeAtomicIn(root, name string, render func(io.Writer) error) error {
 	if err := r.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return refuse(err)
 	}
+	if d, err := r.Open(filepath.Dir(name)); err == nil {
+		entries, _ := d.ReadDir(-1)
+		d.Close()
+		for _, stale := range atomicfile.Stale(entries, atomicfile.TempPrefix(name), "") {
+			r.Remove(filepath.Join(filepath.Dir(name), stale))
+		}
+	}
 	var tmp string
 	var f *os.File
 	for i := 0; ; i++ {
-		tmp = filepath.Join(filepath.Dir(name), fmt.Sprintf(".%s.tmp%d-%d", filepath.Base(name), os.Getpid(), i))
+		tmp = filepath.Join(filepath.Dir(name), fmt.Sprintf("%s%d-%d", atomicfile.TempPrefix(name), os.Getpid(), i))
 		f, err = r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
 			break

@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/pysbom/pysbom/internal/atomicfile"
 )
 
 // Main runs the officehours command and returns its exit code: 0 on
@@ -69,20 +69,5 @@ func Main(args []string, stdout, stderr io.Writer, now time.Time, localTZ *time.
 
 // writeICS replaces file only once the calendar is complete.
 func writeICS(file string, s Schedule, first Session, now time.Time) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := s.ICS(tmp, first, now.Truncate(time.Second)); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return atomicfile.Write(file, func(w io.Writer) error { return s.ICS(w, first, now.Truncate(time.Second)) })
 }

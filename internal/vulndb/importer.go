@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/atomicfile"
 	"github.com/pysbom/pysbom/internal/nvd"
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/python/pep503"
@@ -44,6 +46,60 @@ type Options struct {
 	meta map[string]string
 	// sourceName replaces the path as the recorded source name (a URL).
 	sourceName string
+	// NoWait makes an import fail at once when another one holds the
+	// database; by default it waits, calling Waiting first.
+	NoWait  bool
+	Waiting func()
+}
+
+// NothingError is an import of a path that yields no record.
+type NothingError struct {
+	Path    string
+	Skipped []Skipped
+}
+
+func (e *NothingError) Error() string {
+	if len(e.Skipped) == 0 {
+		return fmt.Sprintf("%s holds no OSV records (.json or .yaml files, or a zip of them); the database is unchanged", e.Path)
+	}
+	return fmt.Sprintf("%s: none of its %d records could be imported (first: %v); the database is unchanged", e.Path, len(e.Skipped), e.Skipped[0].Err)
+}
+
+// ErrBusy is returned with NoWait when another import holds the database.
+var ErrBusy = errors.New("another pysbom is importing into it")
+
+// lock takes the database's lock file (DB.lock) for the whole import:
+// two imports into one database run one after the other, and neither
+// loses what the other wrote.
+func lock(ctx context.Context, dbPath string, opt Options) (func(), error) {
+	f, err := os.OpenFile(dbPath+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dbPath, err)
+	}
+	for waited := false; ; {
+		busy, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", dbPath, err)
+		}
+		if !busy {
+			return func() { f.Close() }, nil
+		}
+		if opt.NoWait {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w (drop --no-wait to wait for it)", dbPath, ErrBusy)
+		}
+		if !waited && opt.Waiting != nil {
+			opt.Waiting()
+		}
+		waited = true
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Import adds the OSV records under each path (a folder of .json/.yaml
@@ -58,9 +114,19 @@ func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*R
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
 		return nil, err
 	}
-	tmp := fmt.Sprintf("%s.import-%d.tmp", dbPath, os.Getpid())
+	unlock, err := lock(ctx, dbPath, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	atomicfile.RemoveStaleOf(dbPath, "import")
+	tmp := atomicfile.TempName(dbPath, "import")
 	os.Remove(tmp)
-	if _, err := os.Stat(dbPath); err == nil {
+	oldInfo, statErr := os.Stat(dbPath)
+	if statErr == nil {
+		if !writable(dbPath) {
+			return nil, fmt.Errorf("%s is read-only (mode %s); not replaced", dbPath, oldInfo.Mode().Perm())
+		}
 		if err := copyFile(tmp, dbPath); err != nil {
 			return nil, fmt.Errorf("copy %s: %w", dbPath, err)
 		}
@@ -102,9 +168,14 @@ func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*R
 	rep := &Report{}
 	for _, p := range paths {
 		abs, _ := filepath.Abs(p)
+		skipped := len(rep.Skipped)
 		n, err := importPath(ctx, tx, abs, rep, opt)
 		if err != nil {
 			return nil, err
+		}
+		if n == 0 {
+			// A gate that passes on no data misleads: nothing is written.
+			return rep, &NothingError{Path: p, Skipped: rep.Skipped[skipped:]}
 		}
 		name := abs
 		if opt.sourceName != "" {
@@ -124,6 +195,10 @@ func Import(ctx context.Context, dbPath string, paths []string, opt Options) (*R
 	if f, err := os.Open(tmp); err == nil {
 		f.Sync()
 		f.Close()
+	}
+	if statErr == nil { // the new file keeps the mode and owner of the one it replaces
+		os.Chmod(tmp, oldInfo.Mode().Perm())
+		keepOwner(tmp, oldInfo)
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return nil, fmt.Errorf("replace %s: %w", dbPath, err)

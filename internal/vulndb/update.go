@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pysbom/pysbom/internal/atomicfile"
 )
 
 // DefaultMirror is where osv.dev exports its records: one zip of every
@@ -71,7 +74,8 @@ func Update(ctx context.Context, dbPath, url string, client *http.Client, opt Op
 	if err := os.MkdirAll(dirOf(dbPath), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(dirOf(dbPath), ".download-*.zip")
+	atomicfile.RemoveStale(dirOf(dbPath), ".download-", ".zip")
+	tmp, err := os.OpenFile(filepath.Join(dirOf(dbPath), fmt.Sprintf(".download-%d.zip", os.Getpid())), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +131,4 @@ func storedETag(dbPath, url string) string {
 	return v.String
 }
 
-func dirOf(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(p[i]) {
-			return p[:i]
-		}
-	}
-	return "."
-}
+func dirOf(p string) string { return filepath.Dir(p) }

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -139,13 +140,64 @@ func plain(v any) any {
 	return v
 }
 
+// MaxID bounds an identifier (OSV's longest real ones are under 50).
+const MaxID = 128
+
+// idRE is the shape of an OSV identifier: the schema's PREFIX-rest,
+// without the schema's closed list of prefixes (new databases join it)
+// and without anything that could act as a path.
+var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]*-[A-Za-z0-9._:+-]+$`)
+
+// CheckID reports whether id can be an OSV identifier.
+func CheckID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("no id")
+	case len(id) > MaxID:
+		return fmt.Errorf("id of %d bytes: OSV identifiers are at most %d", len(id), MaxID)
+	case !idRE.MatchString(id) || strings.Contains(id, ".."):
+		return fmt.Errorf("id %q is not an OSV identifier (PREFIX-ID, letters, digits and . _ : + -)", id)
+	}
+	return nil
+}
+
+// checkTime requires an RFC 3339 time, as the schema does.
+func checkTime(id, field, v string) error {
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return fmt.Errorf("%s: %s %q is not an RFC 3339 time", id, field, clipID(v))
+	}
+	return nil
+}
+
+func clipID(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
 // Check enforces the schema rules matching relies on.
 func (r *Record) Check() error {
-	if r.ID == "" {
-		return fmt.Errorf("no id")
+	if err := CheckID(r.ID); err != nil {
+		return err
 	}
 	if r.Modified == "" {
 		return fmt.Errorf("%s: no modified time", r.ID)
+	}
+	if err := checkTime(r.ID, "modified", r.Modified); err != nil {
+		return err
+	}
+	for field, v := range map[string]string{"published": r.Published, "withdrawn": r.Withdrawn} {
+		if v != "" {
+			if err := checkTime(r.ID, field, v); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range r.Aliases {
+		if len(a) > MaxID || strings.ContainsAny(a, "/\\\x00") {
+			return fmt.Errorf("%s: alias %q is not an identifier", r.ID, clipID(a))
+		}
 	}
 	for i, a := range r.Affected {
 		for j, rg := range a.Ranges {

@@ -53,12 +53,12 @@ func TestSchemaExamples(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	bad := map[string]string{
-		`{"id": "X", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"fixed": "1"}]}]}]}`:                                                "no introduced event",
-		`{"id": "X", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0", "fixed": "1"}]}]}]}`:                             "exactly one of",
-		`{"id": "X", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "GIT", "events": [{"introduced": "0"}]}]}]}`:                                                 "GIT range needs a repo",
-		`{"id": "X", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1"}, {"last_affected": "0.9"}]}]}]}`: "fixed and last_affected",
+		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"fixed": "1"}]}]}]}`:                                                "no introduced event",
+		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0", "fixed": "1"}]}]}]}`:                             "exactly one of",
+		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "GIT", "events": [{"introduced": "0"}]}]}]}`:                                                 "GIT range needs a repo",
+		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1"}, {"last_affected": "0.9"}]}]}]}`: "fixed and last_affected",
 		`{"modified": "x"}`: "no id",
-		`id: X`:             "no modified",
+		`id: X-1`:             "no modified",
 		"\t- not: [valid":   "not YAML or JSON",
 	}
 	for in, want := range bad {
@@ -77,4 +77,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("record %v with error %v", r, err)
 		}
 	})
+}
+
+// TestIdentifiersAndTimes: an id that is huge or could act as a path, and
+// a time that is not RFC 3339 ("tomorrow"), are refused.
+func TestIdentifiersAndTimes(t *testing.T) {
+	base := `"affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "versions": ["1"]}]`
+	for _, tt := range []struct{ doc, want string }{
+		{`{"id": "PYSEC-2024-1", "modified": "tomorrow", ` + base + `}`, `modified "tomorrow" is not an RFC 3339 time`},
+		{`{"id": "PYSEC-2024-1", "modified": "2024-01-01T00:00:00Z", "published": "last week", ` + base + `}`, `published "last week"`},
+		{`{"id": "../../etc/passwd", "modified": "2024-01-01T00:00:00Z", ` + base + `}`, `is not an OSV identifier`},
+		{`{"id": "GHSA-..-x", "modified": "2024-01-01T00:00:00Z", ` + base + `}`, `is not an OSV identifier`},
+		{`{"id": "PYSEC-` + strings.Repeat("9", 5<<20) + `", "modified": "2024-01-01T00:00:00Z", ` + base + `}`, `OSV identifiers are at most 128`},
+		{`{"id": "PYSEC-2024-1", "modified": "2024-01-01T00:00:00Z", "aliases": ["../x"], ` + base + `}`, `alias "../x" is not an identifier`},
+	} {
+		_, err := Parse([]byte(tt.doc), "rec")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%.60s: %v, want %q", tt.doc, err, tt.want)
+		}
+	}
+	for _, id := range []string{"PYSEC-2023-74", "GHSA-9v2f-6vcg-3hgv", "SUSE-FU-2022:0444-1", "openSUSE-SU-2024:13000-1", "RUSTSEC-2020-0001", "x_vendor-42"} {
+		if err := CheckID(id); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
 }

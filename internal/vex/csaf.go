@@ -117,7 +117,7 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 			within[r.FullProductName.ProductID] = pair{r.RelatesTo, r.ProductRef}
 		}
 	}
-	docTime, _ := parseTime(doc.Document.Tracking.CurrentReleaseDate)
+	docTime, docProblem := readTime("tracking.current_release_date", doc.Document.Tracking.CurrentReleaseDate)
 	// tracking.version is an integer or a semantic version; its major
 	// part orders documents.
 	docVersion, _ := strconv.Atoi(strings.SplitN(doc.Document.Tracking.Version, ".", 2)[0])
@@ -143,7 +143,7 @@ func ReadCSAF(data []byte, name string) ([]Statement, error) {
 				continue
 			}
 			for _, pid := range v.ProductStatus[cat] {
-				s := Statement{Vulnerability: id, Aliases: aliases, Status: status, Timestamp: docTime, DocVersion: docVersion,
+				s := Statement{Vulnerability: id, Aliases: aliases, Status: status, Timestamp: docTime, timeProblem: docProblem, DocVersion: docVersion,
 					Source: fmt.Sprintf("%s#vulnerabilities[%d].product_status.%s[%s]", name, i, cat, pid)}
 				if p, ok := within[pid]; ok && purl[pid] == "" && purl[p.component] != "" {
 					if purl[p.product] != "" {

@@ -77,7 +77,7 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 		walk([]cdxComponent{*doc.Metadata.Component})
 	}
 	walk(doc.Components)
-	docTime, _ := parseTime(doc.Metadata.Timestamp)
+	docTime, docProblem := readTime("metadata.timestamp", doc.Metadata.Timestamp)
 	var out []Statement
 	for i, v := range doc.Vulnerabilities {
 		if v.Analysis == nil || v.Analysis.State == "" {
@@ -101,11 +101,13 @@ func ReadCycloneDX(data []byte, name string) ([]Statement, error) {
 				s.Products = append(s.Products, Product{PURL: ref})
 			}
 		}
-		var ok bool
-		if s.Timestamp, ok = parseTime(v.Analysis.LastUpdated); !ok {
-			if s.Timestamp, ok = parseTime(v.Updated); !ok {
-				s.Timestamp = docTime
-			}
+		switch {
+		case v.Analysis.LastUpdated != "":
+			s.Timestamp, s.timeProblem = readTime("analysis.lastUpdated", v.Analysis.LastUpdated)
+		case v.Updated != "":
+			s.Timestamp, s.timeProblem = readTime("updated", v.Updated)
+		default:
+			s.Timestamp, s.timeProblem = docTime, docProblem
 		}
 		status, known := cdxStatus[v.Analysis.State]
 		s.Status = status

@@ -65,6 +65,8 @@ type Statement struct {
 	Source          string // file the statement came from
 	// Invalid says why the statement is not applied, "" when it is valid.
 	Invalid string
+	// timeProblem says what is wrong with the statement's time, if anything.
+	timeProblem string
 }
 
 // Product is what a statement speaks for: a component named by its purl
@@ -128,7 +130,7 @@ func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 	if !strings.Contains(ctx, "openvex") {
 		return nil, fmt.Errorf("%s: not an OpenVEX document (no openvex @context)", name)
 	}
-	docTime, _ := parseTime(doc.Timestamp)
+	docTime, docProblem := readTime("the document's timestamp", doc.Timestamp)
 	d := &Document{ID: doc.ID, Author: doc.Author, Tooling: doc.Tooling, Timestamp: docTime}
 	d.Version, _ = strconv.Atoi(strings.Trim(string(doc.Version), `"`))
 	var out []Statement
@@ -138,8 +140,8 @@ func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 			return nil, fmt.Errorf("%s: statements[%d]: %v", name, i, err)
 		}
 		s.Source = fmt.Sprintf("%s#statements[%d]", name, i)
-		if s.Timestamp.IsZero() {
-			s.Timestamp = docTime
+		if s.Timestamp.IsZero() && s.timeProblem == "" {
+			s.Timestamp, s.timeProblem = docTime, docProblem
 		}
 		switch {
 		case s.Vulnerability == "":
@@ -160,6 +162,36 @@ func ReadOpenVEXDocument(data []byte, name string) (*Document, error) {
 	}
 	d.Statements = out
 	return d, nil
+}
+
+// maxSkew is how far in the future a statement's time may be (clocks
+// differ); a later one would win over every honest statement for ever.
+const maxSkew = 24 * time.Hour
+
+// now is the clock statements' times are checked against.
+var now = time.Now
+
+// readTime reads a statement's or document's time: zero and no problem
+// when there is none, else the time or what is wrong with it.
+func readTime(what, v string) (time.Time, string) {
+	if v == "" {
+		return time.Time{}, ""
+	}
+	t, ok := parseTime(v)
+	switch {
+	case !ok:
+		return time.Time{}, fmt.Sprintf("%s %q is not an RFC 3339 time", what, clipText(v))
+	case t.After(now().Add(maxSkew)):
+		return t, fmt.Sprintf("%s %s is in the future", what, v)
+	}
+	return t, ""
+}
+
+func clipText(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
 }
 
 func parseTime(s string) (time.Time, bool) {
@@ -187,7 +219,7 @@ func statement(raw json.RawMessage) (Statement, error) {
 		return Statement{}, err
 	}
 	s := Statement{Status: st.Status, Justification: st.Justification, ImpactStatement: st.ImpactStatement, ActionStatement: st.ActionStatement}
-	s.Timestamp, _ = parseTime(st.Timestamp)
+	s.Timestamp, s.timeProblem = readTime("timestamp", st.Timestamp)
 	var name string
 	if json.Unmarshal(st.Vulnerability, &name) == nil {
 		s.Vulnerability = name
@@ -258,8 +290,11 @@ func product(raw json.RawMessage) (string, []string) {
 }
 
 // badProduct says which product or subcomponent of s can never match a
-// component, "" when all can.
+// component, or what is wrong with its time; "" when nothing is.
 func (s *Statement) badProduct() string {
+	if s.timeProblem != "" {
+		return s.timeProblem
+	}
 	for _, p := range s.Products {
 		if why := purlProblem(p.PURL); why != "" {
 			return fmt.Sprintf("product %q %s", p.PURL, why)

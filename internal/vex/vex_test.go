@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/osv"
@@ -162,5 +163,31 @@ func TestProductsThatNeverMatch(t *testing.T) {
 		if stmts[0].Invalid != tt.want {
 			t.Errorf("%s %s: invalid %q, want %q", tt.product, tt.sub, stmts[0].Invalid, tt.want)
 		}
+	}
+}
+
+// TestStatementTimes: a malformed time and one far in the future are
+// reported on the statement, which is not applied: a year-9999 statement
+// would otherwise win over every other for ever.
+func TestStatementTimes(t *testing.T) {
+	defer func(f func() time.Time) { now = f }(now)
+	now = func() time.Time { return time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) }
+	for ts, want := range map[string]string{
+		"2026-12-05T10:00:00Z": "",
+		"2026-12-06T20:00:00Z": "", // within the clocks' skew
+		"9999-12-31T23:59:59Z": "timestamp 9999-12-31T23:59:59Z is in the future",
+		"yesterday":            `timestamp "yesterday" is not an RFC 3339 time`,
+	} {
+		doc := `{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "2026-01-01T00:00:00Z", "statements": [
+		  {"vulnerability": {"name": "CVE-1"}, "status": "fixed", "products": ["pkg:pypi/a"], "timestamp": "` + ts + `"}]}`
+		stmts, err := ReadOpenVEX([]byte(doc), "x.json")
+		if err != nil || len(stmts) != 1 || stmts[0].Invalid != want {
+			t.Errorf("%s: %+v %v, want invalid %q", ts, stmts, err, want)
+		}
+	}
+	doc := `{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "next tuesday", "statements": [
+	  {"vulnerability": {"name": "CVE-1"}, "status": "fixed", "products": ["pkg:pypi/a"]}]}`
+	if stmts, _ := ReadOpenVEX([]byte(doc), "x.json"); len(stmts) != 1 || !strings.Contains(stmts[0].Invalid, "the document's timestamp") {
+		t.Errorf("bad document timestamp: %+v", stmts)
 	}
 }

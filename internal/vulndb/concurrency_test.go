@@ -199,3 +199,15 @@ func TestReadOnlyDatabase(t *testing.T) {
 		t.Errorf("read-only database: %v, mode %s", err, fi.Mode().Perm())
 	}
 }
+
+// TestFutureRecord: a record modified in the future is skipped and
+// reported, so that db status never shows tomorrow as the newest data.
+func TestFutureRecord(t *testing.T) {
+	dir := t.TempDir()
+	src := records(t, filepath.Join(dir, "a"), "alpha", 2)
+	os.WriteFile(filepath.Join(src, "future.json"), []byte(`{"id": "FUT-1", "modified": "2999-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "alpha"}, "versions": ["1"]}]}`), 0o644)
+	rep, err := Import(context.Background(), filepath.Join(dir, "v.db"), []string{src}, Options{Now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)})
+	if err != nil || rep.Imported != 2 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0].Err.Error(), "is in the future") {
+		t.Errorf("%+v %v", rep, err)
+	}
+}

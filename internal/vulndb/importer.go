@@ -65,6 +65,10 @@ func (e *NothingError) Error() string {
 	return fmt.Sprintf("%s: none of its %d records could be imported (first: %v); the database is unchanged", e.Path, len(e.Skipped), e.Skipped[0].Err)
 }
 
+// maxSkew is how far in the future a record's modified time may be
+// (clocks differ) before the record is refused.
+const maxSkew = 24 * time.Hour
+
 // ErrBusy is returned with NoWait when another import holds the database.
 var ErrBusy = errors.New("another pysbom is importing into it")
 
@@ -233,6 +237,12 @@ func importPath(ctx context.Context, tx *sql.Tx, path string, rep *Report, opt O
 			return nil
 		}
 		for _, r := range recs {
+			// A record from the future would pass for the newest data
+			// for ever and silence every staleness check.
+			if m, err := time.Parse(time.RFC3339, r.Modified); err == nil && m.After(opt.Now.Add(maxSkew)) {
+				rep.Skipped = append(rep.Skipped, Skipped{name, fmt.Errorf("%s: modified %s is in the future", r.ID, r.Modified)})
+				continue
+			}
 			if err := store(ctx, tx, r, path); err != nil {
 				return err
 			}

@@ -66,7 +66,7 @@ func TestZipAndAtomicity(t *testing.T) {
 		w.Write([]byte(record(n)))
 	}
 	w, _ := zw.Create("broken.json")
-	w.Write([]byte(`{"id": "BROKEN"}`))
+	w.Write([]byte(`{"id": "BROKEN-1"}`))
 	zw.Close()
 	f.Close()
 	dbPath := filepath.Join(dir, "db", "vulns.db")

@@ -41,6 +41,13 @@ func TestScript(t *testing.T) {
 					ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(data, "$WORK", ts.Getenv("WORK"))), 0o644))
 				}
 			},
+			// cr IN OUT: IN with old-Mac line endings (every LF a CR).
+			"cr": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: cr IN OUT")
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(strings.ReplaceAll(ts.ReadFile(args[0]), "\n", "\r")), 0o644))
+			},
 			// mkwheel DIR: a wheel demo-1.0 that carries a CycloneDX SBOM.
 			"mkwheel": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

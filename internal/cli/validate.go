@@ -25,6 +25,7 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 	ntia := fs.Bool("ntia", false, "exit 3 when a document does not meet the NTIA minimum elements")
 	minScore := fs.Float64("min-score", 0, "exit 3 when a document's quality score is below `N` (0-10)")
 	verbose := fs.Bool("v", false, "list every finding (the table shows the first 20 of each kind)")
+	allowUnknown := fs.Bool("allow-unknown-version", false, "do not fail a document of a version pysbom has no official schema for (its other checks still run)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom validate [flags] SBOM...")
 		fmt.Fprintln(e.stderr, "\nChecks SPDX 2.2/2.3 and CycloneDX 1.4-1.6 JSON documents: the official schema, semantic")
@@ -56,6 +57,9 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 		var why []string
 		if *schema && !r.SchemaValid() {
 			why = append(why, "schema")
+		}
+		if *schema && !r.KnownVersion() && !*allowUnknown {
+			why = append(why, fmt.Sprintf("no schema for %s %s; --allow-unknown-version checks the rest", r.Format, display.Text(r.Version)))
 		}
 		if *strict && r.SemanticErrors() > 0 {
 			why = append(why, "semantic errors")

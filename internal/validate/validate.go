@@ -78,6 +78,11 @@ type Report struct {
 // SchemaValid reports whether the schema check passed (or could not run).
 func (r *Report) SchemaValid() bool { return len(r.Schema) == 0 }
 
+// KnownVersion reports whether pysbom has the official schema of the
+// document's version; a document of another version cannot be said to
+// conform.
+func (r *Report) KnownVersion() bool { return r.SchemaChecked }
+
 // SemanticErrors counts semantic findings of severity error.
 func (r *Report) SemanticErrors() int {
 	n := 0
@@ -161,6 +166,11 @@ func Document(data []byte, name string) (*Report, error) {
 			return nil, err
 		}
 		r.Schema = schemaFindings(s.Validate(doc))
+	}
+	if encoding == "JSON" {
+		// Duplicate keys and strings that are not UTF-8 break the JSON
+		// every schema assumes, whatever the version.
+		r.Schema = append(wellFormed(data), r.Schema...)
 	}
 	switch r.Format {
 	case "SPDX":

@@ -221,3 +221,37 @@ func cycleMessage(r *Report) string {
 	}
 	return ""
 }
+
+// TestNotInteroperableJSON: duplicate keys and strings that are not UTF-8
+// fail the schema verdict, each with its path.
+func TestNotInteroperableJSON(t *testing.T) {
+	doc := []byte("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"version\": 1,\n" +
+		" \"components\": [{\"type\": \"library\", \"name\": \"a\", \"name\": \"b\", \"version\": \"1\\u0041\", \"description\": \"caf\xe9\"}],\n" +
+		" \"metadata\": {\"timestamp\": \"2024-01-01T00:00:00Z\"}, \"metadata\": {}}")
+	r, err := Document(doc, "dup.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"/components/0": "the key \"name\" appears twice", "/components/0/description": "not UTF-8", "/": "the key \"metadata\" appears twice"}
+	for path, msg := range want {
+		found := false
+		for _, f := range r.Schema {
+			found = found || f.Path == path && strings.Contains(f.Message, msg)
+		}
+		if !found {
+			t.Errorf("no finding %q at %s in %+v", msg, path, r.Schema)
+		}
+	}
+	if r.SchemaValid() {
+		t.Error("schema verdict passes")
+	}
+}
+
+// TestUnknownVersion: a version pysbom has no schema for is not said to
+// conform.
+func TestUnknownVersion(t *testing.T) {
+	r, err := Document([]byte(`{"bomFormat": "CycloneDX", "specVersion": "9.9", "version": 1}`), "x.json")
+	if err != nil || r.KnownVersion() || r.SchemaChecked {
+		t.Errorf("%+v %v", r, err)
+	}
+}

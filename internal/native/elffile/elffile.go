@@ -191,15 +191,20 @@ func describe(err error, size int64) string {
 }
 
 func (f *File) read(ef *elf.File, opt Options) error {
-	for _, p := range ef.Progs {
+	for i, p := range ef.Progs {
+		if p.Filesz > 0 && (p.Off > uint64(f.Size) || p.Filesz > uint64(f.Size)-p.Off) {
+			return fmt.Errorf("program header %d (%s) claims bytes %d to %d of a %d-byte file", i, p.Type, p.Off, p.Off+p.Filesz, f.Size)
+		}
 		f.Progs = append(f.Progs, Prog{p.Type, p.Flags, p.Off, p.Filesz})
 		if p.Type == elf.PT_INTERP {
 			f.Interp = true
 		}
 	}
 	for _, s := range ef.Sections {
-		if s.Type != elf.SHT_NOBITS && s.Type != elf.SHT_NULL && s.Size > uint64(f.Size) {
-			return fmt.Errorf("section %q claims %d bytes in a %d-byte file", s.Name, s.Size, f.Size)
+		// FileSize is the size on disk (a compressed section's Size is
+		// what it holds uncompressed).
+		if s.Type != elf.SHT_NOBITS && s.Type != elf.SHT_NULL && (s.Offset > uint64(f.Size) || s.FileSize > uint64(f.Size)-s.Offset) {
+			return fmt.Errorf("section %q claims bytes %d to %d of a %d-byte file", s.Name, s.Offset, s.Offset+s.FileSize, f.Size)
 		}
 		f.Sections = append(f.Sections, Section{Name: s.Name, Type: s.Type, Flags: s.Flags, Addr: s.Addr, Off: s.Offset, Size: s.Size})
 	}

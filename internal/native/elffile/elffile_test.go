@@ -1,9 +1,13 @@
 package elffile
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,3 +43,32 @@ func TestNoDWARF(t *testing.T) {
 		t.Errorf("NoDWARF changed the other facts: %d/%d funcs, %d/%d sections", len(quick.Funcs), len(full.Funcs), len(quick.Sections), len(full.Sections))
 	}
 }
+
+// TestProgramHeaderPastEnd: a program header whose bytes lie past the end
+// of the file makes the file malformed (debug/elf accepts it).
+func TestProgramHeaderPastEnd(t *testing.T) {
+	data, err := os.ReadFile(os.Args[0]) // this test binary: a 64-bit ELF file on Linux
+	if err != nil || len(data) < 64 || !Magic(data[:4]) || data[4] != 2 || data[5] != 1 {
+		t.Skip("the test binary is no little-endian 64-bit ELF file")
+	}
+	if _, err := ParseWith("ok", bytesReader(data), int64(len(data)), Options{NoDWARF: true}); err != nil {
+		t.Fatalf("the unchanged binary: %v", err)
+	}
+	phoff := binary.LittleEndian.Uint64(data[0x20:])
+	phentsize := uint64(binary.LittleEndian.Uint16(data[0x36:]))
+	phnum := int(binary.LittleEndian.Uint16(data[0x38:]))
+	for i := range phnum {
+		ph := phoff + uint64(i)*phentsize
+		if binary.LittleEndian.Uint32(data[ph:]) == 1 { // PT_LOAD
+			binary.LittleEndian.PutUint64(data[ph+0x20:], uint64(len(data))*2) // p_filesz
+			break
+		}
+	}
+	_, err = ParseWith("bad", bytesReader(data), int64(len(data)), Options{NoDWARF: true})
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "program header") {
+		t.Errorf("program header past the end: %v", err)
+	}
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

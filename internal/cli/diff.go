@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pysbom/pysbom/internal/diff"
 	"github.com/pysbom/pysbom/internal/display"
@@ -68,6 +70,21 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// read is how many bytes of documents this process has read.
+var read atomic.Int64
+
+// budget tells the garbage collector to hold this process near four times
+// the size of the documents it has read (256 MiB at least), unless the
+// user set GOMEMLIMIT: a document of a million components would
+// otherwise let the heap grow to twice its peak before a collection.
+func budget(n int64) {
+	total := read.Add(n)
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(max(256<<20, 4*total))
+}
+
 // readSBOM reads a document for validate, diff and scan, refusing one
 // larger than validate.MaxSize before reading it.
 func readSBOM(file string) ([]byte, error) {
@@ -96,6 +113,7 @@ func readSBOM(file string) ([]byte, error) {
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: larger than %d MiB", file, max>>20)
 	}
+	budget(int64(len(data)))
 	return data, nil
 }
 

@@ -82,7 +82,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, doc, err := scanInput(ctx, e, arg, *execInterp)
+	inv, embedded, err := scanInput(ctx, e, arg, *execInterp)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 		inv.Root.PURL = *vexProduct
 	}
-	if embedded := embeddedVEX(doc, arg); len(embedded) > 0 || len(vexFiles) > 0 {
+	if len(embedded) > 0 || len(vexFiles) > 0 {
 		if err := applyVEX(e.stderr, vexFiles, embedded, res, inv); err != nil {
 			return err
 		}
@@ -242,8 +242,9 @@ func localChangelog(pkg string) (string, map[string]string, error) {
 }
 
 // scanInput reads an SBOM document, or builds the inventory of a target;
-// doc is the document's bytes when arg is one.
-func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *inventory.Inventory, doc []byte, err error) {
+// embedded are the VEX statements a CycloneDX document carries. The
+// document's bytes are let go as soon as they are read.
+func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *inventory.Inventory, embedded []vex.Statement, err error) {
 	// A regular file is an SBOM when it decodes as one (read once); a lock
 	// file, requirements file or anything else goes to buildInventory.
 	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !lockfile.IsLockFile(arg) {
@@ -252,7 +253,7 @@ func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *i
 			return nil, nil, err
 		}
 		if inv, _, err := sbom.Decode(data); err == nil {
-			return inv, data, nil
+			return inv, embeddedVEX(data, arg), nil
 		} else if err != sbom.ErrUnknownFormat {
 			return nil, nil, fmt.Errorf("%s: %w", arg, err)
 		}

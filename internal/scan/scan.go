@@ -19,6 +19,7 @@ import (
 	"github.com/pysbom/pysbom/internal/match"
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/parallel"
+	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/severity"
 )
 
@@ -160,28 +161,38 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 	cache := map[string][]*match.Compiled{}
 	debCache := map[string][]*osv.Record{}
 	var known map[string]bool
-	nl, lists := src.(nameLister)
-	if _, bulk := src.(bulkSource); lists && !bulk { // a bulk source's prefetch reads every name in one pass
+	if nl, lists := src.(nameLister); lists {
 		var err error
 		if known, err = nl.Names(ctx, "PyPI"); err != nil {
 			return nil, err
 		}
 	}
-	queries := make([]*match.Query, len(all)) // nil: not a PyPI component
+	// A component's name is all that is kept until the source is known
+	// to have records for it: a million components cost a million names,
+	// not a million parsed queries.
+	keys := make([]string, len(all)) // "" when not a PyPI component
 	for i, p := range all {
-		if name, version, ok := pypiIdentity(p); ok {
-			queries[i] = match.NewQuery(name, version)
+		if name, _, ok := pypiIdentity(p); ok {
+			keys[i] = pep503.Normalize(name)
 		}
 	}
-	if err := prefetch(ctx, src, queries, known, cache); err != nil {
+	nameOf := func(i int) string { name, _, _ := pypiIdentity(all[i]); return name }
+	if err := prefetch(ctx, src, keys, nameOf, known, cache); err != nil {
 		return nil, err
+	}
+	queries := make([]*match.Query, len(all)) // nil: no record names the component's name
+	for i, p := range all {
+		if keys[i] != "" && len(cache[keys[i]]) > 0 {
+			name, version, _ := pypiIdentity(p)
+			queries[i] = match.NewQuery(name, version)
+		}
 	}
 	hits := matchAll(ctx, queries, cache)
 	nativeCache := map[string][]*osv.Record{}
 	for i, p := range all {
 		res.Components++
 		q := queries[i]
-		if q == nil {
+		if keys[i] == "" {
 			nq, byPURL := nativeQueryOf(p)
 			byCPE := opt.CPE && len(p.CPEs) > 0
 			if !byPURL && !byCPE {
@@ -578,19 +589,15 @@ func backport(opt Options, d distroPkg, rec *osv.Record) string {
 // components use, on all cores: lookups and compilation are most of a
 // large scan's time, and each name is independent. Names known to have
 // no records are not asked about.
-func prefetch(ctx context.Context, src Source, queries []*match.Query, known map[string]bool, cache map[string][]*match.Compiled) error {
+func prefetch(ctx context.Context, src Source, componentKeys []string, nameOf func(int) string, known map[string]bool, cache map[string][]*match.Compiled) error {
 	var keys, names []string
 	seen := map[string]bool{}
-	for _, q := range queries {
-		if q == nil {
-			continue
-		}
-		key := q.Key()
-		if seen[key] || known != nil && !known[key] {
+	for i, key := range componentKeys {
+		if key == "" || seen[key] || known != nil && !known[key] {
 			continue
 		}
 		seen[key] = true
-		keys, names = append(keys, key), append(names, q.Name())
+		keys, names = append(keys, key), append(names, nameOf(i))
 	}
 	out := make([][]*match.Compiled, len(keys))
 	errs := make([]error, len(keys))

@@ -1,10 +1,12 @@
 package cyclonedx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,46 +98,148 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 	return DecodeBytes(data)
 }
 
-// DecodeBytes is Decode of a document already in memory.
+// DecodeBytes is Decode of a document already in memory. The components
+// and dependencies arrays are read an entry at a time, each entry turned
+// into the inventory before the next is read, so that a document of a
+// million components costs the inventory, not its JSON tree as well.
 func DecodeBytes(data []byte) (*inventory.Inventory, error) {
-	var bom inBOM
-	if err := json.Unmarshal(data, &bom); err != nil {
-		return nil, fmt.Errorf("not a CycloneDX JSON document: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	notCDX := func(err error) error { return fmt.Errorf("not a CycloneDX JSON document: %w", err) }
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, notCDX(err)
 	}
-	if bom.BOMFormat != "CycloneDX" {
-		return nil, fmt.Errorf("not a CycloneDX document: bomFormat is %q", bom.BOMFormat)
-	}
-	d := &decoder{inv: &inventory.Inventory{}, ids: map[string]bool{}}
-	if bom.Metadata != nil && bom.Metadata.Component != nil {
-		d.inv.Root = d.component(bom.Metadata.Component, "")
-	}
-	for _, c := range bom.Components {
-		if c != nil { // a null entry
-			d.inv.Packages = append(d.inv.Packages, d.component(c, ""))
+	d := &decoder{inv: &inventory.Inventory{}, ids: map[string]string{}}
+	var format string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, notCDX(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "bomFormat":
+			err = dec.Decode(&format)
+		case "metadata":
+			var m struct {
+				Component *inComponent `json:"component"`
+			}
+			if err = dec.Decode(&m); err == nil && m.Component != nil {
+				d.inv.Root = d.component(m.Component, "")
+			}
+		case "components":
+			err = eachEntry(dec, func() error {
+				var c *inComponent
+				if err := dec.Decode(&c); err != nil || c == nil { // a null entry is skipped
+					return err
+				}
+				d.inv.Packages = append(d.inv.Packages, d.component(c, ""))
+				return nil
+			})
+		case "dependencies":
+			err = eachEntry(dec, func() error {
+				var dep struct {
+					Ref       string   `json:"ref"`
+					DependsOn []string `json:"dependsOn"`
+				}
+				if err := dec.Decode(&dep); err != nil {
+					return err
+				}
+				from := d.intern(dep.Ref)
+				d.inv.Relationships = slices.Grow(d.inv.Relationships, len(dep.DependsOn))
+				for _, to := range dep.DependsOn {
+					d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: from, Type: inventory.DependsOn, To: d.intern(to)})
+				}
+				return nil
+			})
+		default:
+			err = skipValue(dec)
+		}
+		if err != nil {
+			return nil, notCDX(err)
 		}
 	}
-	for _, dep := range bom.Dependencies {
-		for _, to := range dep.DependsOn {
-			d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: dep.Ref, Type: inventory.DependsOn, To: to})
-		}
+	if _, err := dec.Token(); err != nil {
+		return nil, notCDX(err)
+	}
+	if format != "CycloneDX" {
+		return nil, fmt.Errorf("not a CycloneDX document: bomFormat is %q", format)
 	}
 	return d.inv, nil
 }
 
+// intern is the ID string of the component id names, when one has it.
+func (d *decoder) intern(id string) string {
+	if s, ok := d.ids[id]; ok {
+		return s
+	}
+	return id
+}
+
+// expectDelim reads the next token, which must be delim.
+func expectDelim(dec *json.Decoder, delim json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != delim {
+		return fmt.Errorf("expected %v, found %v", delim, tok)
+	}
+	return nil
+}
+
+// eachEntry calls entry for each element of the array at the decoder
+// (null is an empty array), entry decoding the element itself.
+func eachEntry(dec *json.Decoder, entry func() error) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if tok != json.Delim('[') {
+		return fmt.Errorf("expected an array, found %v", tok)
+	}
+	for dec.More() {
+		if err := entry(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// skipValue reads past one value without keeping it.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
 type decoder struct {
 	inv *inventory.Inventory
-	ids map[string]bool
+	ids map[string]string // the IDs given, each to itself: dependencies share the string
 	n   int
 }
 
 // component converts c and, recursively, the components nested in it.
 func (d *decoder) component(c *inComponent, parent string) *inventory.Package {
 	id := c.BOMRef
-	if id == "" || d.ids[id] {
+	if _, taken := d.ids[id]; id == "" || taken {
 		d.n++
 		id = "component-" + strconv.Itoa(d.n)
 	}
-	d.ids[id] = true
+	d.ids[id] = id
 	p := &inventory.Package{
 		ID: id, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version, Summary: c.Description,
 		PURL: c.PURL, FoundBy: "cyclonedx",

@@ -160,6 +160,7 @@ func FuzzRequirements(f *testing.F) {
 	data, _ := os.ReadFile("testdata/requirements.txt")
 	f.Add(data)
 	f.Add([]byte("a==1 \\\n --hash=sha256:ab\n# c\n-e git+https://x/y#egg=z\n"))
+	f.Add([]byte("a==1 \\\n" + strings.Repeat("  --hash=sha256:00 \\\n", 2000) + "  --hash=sha256:11\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := parseRequirements(filepath.Join(t.TempDir(), "r.txt"), data)
 		if (l == nil) == (err == nil) {

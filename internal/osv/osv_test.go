@@ -71,6 +71,8 @@ func TestCheck(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("id: PYSEC-1\nmodified: 2024-01-01T00:00:00Z\naffected:\n- package: {name: a, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events: [{introduced: '0'}, {fixed: '1.0'}]\n"))
 	f.Add([]byte(`{"id":"X","modified":"m","withdrawn":"w","aliases":["CVE-1"]}`))
+	f.Add([]byte(`{"id":"PYSEC-1","modified":"tomorrow","affected":[{"package":{"ecosystem":"PyPI","name":"a"},"versions":["1"]}]}`))
+	f.Add([]byte(`{"id":"../../etc/passwd","modified":"2024-01-01T00:00:00Z","aliases":["../x"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse(data, "f")
 		if (r == nil) == (err == nil) {

@@ -204,6 +204,8 @@ func TestBadInput(t *testing.T) {
 
 func FuzzDocument(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"bom-ref":"a","purl":"pkg:pypi/a@1","version":"1"}],"dependencies":[{"ref":"a","dependsOn":["b"]}]}`))
+	f.Add([]byte("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"9.9\",\"a\":1,\"a\":2,\"components\":[{\"name\":\"\xff\\u0041\",\"name\":\"\"}]}"))
+	f.Add([]byte("SPDXVersion: SPDX-2.3\rDataLicense: CC0-1.0\rDocumentComment: <text>a\rb</text>\r"))
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"x","externalRefs":[{"referenceType":"cpe23Type","referenceLocator":"cpe:2.3:a:b:c:1:*:*:*:*:*:*:*"}]}],"relationships":[{"spdxElementId":"x","relationshipType":"CONTAINS","relatedSpdxElement":"x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Document(data, "f.json")

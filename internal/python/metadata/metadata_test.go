@@ -124,6 +124,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(cryptography))
 	f.Add([]byte("Name: a\nVersion: 1\nLicense: x\n  y\n\nbody"))
 	f.Add([]byte("Name: a\r\nVersion: 1\r\n"))
+	f.Add([]byte("Name: a\nVersion: 1\nLicense: x\n" + strings.Repeat("  more\n", 2000)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseBytes(data)
 		if (m == nil) == (err == nil) {

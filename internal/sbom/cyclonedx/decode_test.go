@@ -78,6 +78,7 @@ func TestDecodeErrors(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"bom-ref":"r","name":"r"}},"components":[{"bom-ref":"a","name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"r","dependsOn":["a"]}]}`))
 	f.Add([]byte(`{"bomFormat":"CycloneDX","components":[{"bom-ref":"x"},{"bom-ref":"x"}]}`))
+	f.Add([]byte(`{"dependencies":[{"ref":"a","dependsOn":["b"]}],"components":[null,{"bom-ref":"a"}],"extra":{"x":[1,{"y":null}]},"bomFormat":"CycloneDX"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := cyclonedx.Decode(bytes.NewReader(data))
 		if (inv == nil) == (err == nil) {

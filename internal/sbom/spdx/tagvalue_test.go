@@ -65,6 +65,7 @@ func TestTagValueErrors(t *testing.T) {
 
 func FuzzTagValue(f *testing.F) {
 	f.Add([]byte("SPDXVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\nPackageName: a\nSPDXID: SPDXRef-a\nFileName: ./x\nSPDXID: SPDXRef-x\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\n"))
+	f.Add([]byte("SPDXVersion: SPDX-2.3\rSPDXID: SPDXRef-DOCUMENT\rDocumentComment: <text>one\rtwo</text>\r"))
 	f.Add([]byte("SPDXVersion: SPDX-2.3\nAnnotator: Person: x\nSPDXREF: SPDXRef-a\nSnippetSPDXID: s\nSnippetByteRange: 1:2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := TagValueToJSON(bytes.NewReader(data))

@@ -18,10 +18,12 @@ import (
 
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/pysbom/pysbom/internal/extract/binaries"
 	"github.com/pysbom/pysbom/internal/extract/cpython"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/site"
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/pydeps"
@@ -47,12 +49,10 @@ type Options struct {
 // Environment reads every site directory of env into one inventory.
 func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
-	build := inspectCPython(env)
-	var libDirs []string
-	if build != nil {
-		libDirs = build.LibDirs()
-	}
-	db, err := openDpkg(env, opt, libDirs)
+	libs := syslib.New("/")
+	build := inspectCPython(env, libs)
+	cpythonDirs := libs.Dirs()
+	db, err := openDpkg(env, opt, cpythonDirs)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +87,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			carriedPkgs = append(carriedPkgs, carried.Packages...)
 			inv.Relationships = append(inv.Relationships, carried.Relationships...)
 			inv.Problems = append(inv.Problems, carried.Problems...)
+			inv.Relationships = append(inv.Relationships, linkSystem(libs, dir, p, carried.Links)...)
 			p.Python.Location = relTo(env.Path, dir)
 			dists = append(dists, p)
 		}
@@ -95,10 +96,23 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	interp := interpreter(env, db)
 	var parts cpython.Parts
 	if build != nil {
-		parts = build.Components(interp, func(p string) string { return relTo(env.Path, p) }, distroOwner(db))
+		parts = build.Components(interp, func(p string) string { return relTo(env.Path, p) })
 		inv.Relationships = append(inv.Relationships, parts.Relationships...)
 		inv.Problems = append(inv.Problems, parts.Problems...)
 	}
+	libs.Identify(ctx)
+	libDB := db
+	if dirs := libs.Dirs(); slices.ContainsFunc(dirs, func(d string) bool { return !slices.Contains(cpythonDirs, d) }) {
+		// The distributions' binaries linked libraries in folders the
+		// database was not opened for: read their owners now.
+		if libDB, err = openDpkg(&target.Environment{}, opt, dirs); err != nil {
+			return nil, err
+		}
+	}
+	libPkgs, libRels := libs.Components(func(p string) string { return relTo(env.Path, p) }, distroOwner(libDB))
+	parts.Packages = append(parts.Packages, libPkgs...)
+	inv.Relationships = append(inv.Relationships, libRels...)
+	inv.Problems = append(inv.Problems, libs.Problems...)
 	root := rootPackage(env, opt, dists, interp)
 	inv.Root = root
 	inv.Packages = append(append(append(slices.Clone(dists), carriedPkgs...), interp), parts.Packages...)
@@ -129,7 +143,7 @@ func carriedAll(fsys fs.FS, dists []*inventory.Package, workers int) []embedded.
 // inspectCPython reads the CPython installation of a prefix or an
 // interpreter target (not of a virtualenv or a bare site-packages, whose
 // SBOM is about the packages).
-func inspectCPython(env *target.Environment) *cpython.Build {
+func inspectCPython(env *target.Environment, libs *syslib.Set) *cpython.Build {
 	in := env.Interpreter
 	if env.Kind != "prefix" && env.Kind != "interpreter" || in.Implementation != "" && in.Implementation != "cpython" {
 		return nil
@@ -155,11 +169,53 @@ func inspectCPython(env *target.Environment) *cpython.Build {
 	if minor == "" {
 		return nil
 	}
-	return cpython.Inspect(prefix, exe, minor)
+	return cpython.Inspect(prefix, exe, minor, libs)
+}
+
+// linkSystem resolves the shared libraries that the binaries of
+// distribution d (in the site directory dir) link on this system, adds
+// them to libs, and returns d's DEPENDS_ON them. A library among d's own
+// files is its bundled copy, which its observed components describe. A version the binaries show only from the headers
+// they were compiled against is recorded on d, not made a component: the
+// copy the loader finds is the one in use.
+func linkSystem(libs *syslib.Set, dir string, d *inventory.Package, links []binaries.Link) []inventory.Relationship {
+	if len(links) == 0 {
+		return nil
+	}
+	own := map[string]bool{}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		realDir = dir
+	}
+	for _, f := range d.Files {
+		own[filepath.Join(realDir, filepath.FromSlash(f.Path))] = true
+	}
+	local := func(real string) bool { return own[real] }
+	user := d.Name + " " + d.Version
+	var out []inventory.Relationship
+	seen := map[string]bool{}
+	for _, l := range links {
+		abs := filepath.Join(dir, filepath.FromSlash(l.Binary))
+		for _, real := range libs.Link(abs, user, l.Needed, l.RPath, l.RunPath, local) {
+			if id := libs.ID(real); id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: id})
+			}
+		}
+		for _, m := range l.BuiltAgainst {
+			how := "it links " + m.LinkedTo
+			if m.LinkedTo == "" {
+				how = "it holds none of its code"
+			}
+			d.Properties = append(d.Properties, inventory.Property{Name: "pysbom:native:built-against",
+				Value: fmt.Sprintf("%s: %s %s (the version of the headers it was compiled against; %s)", l.Binary, m.Name, m.Version, how)})
+		}
+	}
+	return out
 }
 
 // distroOwner finds the distro package of a file in the dpkg database.
-func distroOwner(db *dpkg.DB) cpython.Owner {
+func distroOwner(db *dpkg.DB) syslib.Owner {
 	return func(path string) (*inventory.DistroPackage, bool) {
 		if db == nil {
 			return nil, false

@@ -14,12 +14,10 @@ import (
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
-// TestDebianDistPackages reads Debian's own Python packages
-// (apt-get install python3-cryptography python3-numpy python3-lxml
-// python3-yaml python3-pil): egg-info directories and files, Debian's
-// rewritten dist-info, dpkg ownership, and the stale
-// cryptography.egg-info that Debian ships beside the dist-info.
-func TestDebianDistPackages(t *testing.T) {
+// debianInventory reads Debian's dist-packages, where the project's
+// machine image has Debian's Python packages.
+func debianInventory(t *testing.T) *inventory.Inventory {
+	t.Helper()
 	dir := "/usr/lib/python3/dist-packages"
 	if m, _ := filepath.Glob(filepath.Join(dir, "cryptography-*.dist-info")); len(m) == 0 {
 		t.Skip("Debian's python3-cryptography is not installed (apt-get install python3-cryptography python3-numpy python3-lxml python3-yaml python3-pil)")
@@ -32,6 +30,16 @@ func TestDebianDistPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return inv
+}
+
+// TestDebianDistPackages reads Debian's own Python packages
+// (apt-get install python3-cryptography python3-numpy python3-lxml
+// python3-yaml python3-pil): egg-info directories and files, Debian's
+// rewritten dist-info, dpkg ownership, and the stale
+// cryptography.egg-info that Debian ships beside the dist-info.
+func TestDebianDistPackages(t *testing.T) {
+	inv := debianInventory(t)
 	byName := map[string]*inventory.Package{}
 	crypto := 0
 	for _, p := range inv.Packages {
@@ -157,4 +165,47 @@ func TestGraphWithoutRunning(t *testing.T) {
 			t.Errorf("%s: read from files vs run (-run +files):\n%s", tgt, diff)
 		}
 	}
+}
+
+// TestCompiledAgainstIsNotLinkedIn: Debian 12's python3-cryptography
+// carries "OpenSSL 3.0.14" from the headers it was built against, and links
+// libssl.so.3 and libcrypto.so.3: the SBOM names the OpenSSL the loader
+// finds (Debian's libssl3), not a contained 3.0.14.
+func TestCompiledAgainstIsNotLinkedIn(t *testing.T) {
+	inv := debianInventory(t)
+	var crypto *inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindDistribution && strings.EqualFold(p.Name, "cryptography") {
+			crypto = p
+		}
+	}
+	if crypto == nil {
+		t.Fatal("no cryptography")
+	}
+	for _, p := range inv.Packages {
+		if strings.HasPrefix(p.ID, crypto.ID+">") && p.Name == "openssl" {
+			t.Errorf("a contained %s %s from the headers' version string", p.Name, p.Version)
+		}
+	}
+	built := ""
+	for _, pr := range crypto.Properties {
+		if pr.Name == "pysbom:native:built-against" && strings.Contains(pr.Value, "openssl 3.0.") {
+			built = pr.Value
+		}
+	}
+	if !strings.Contains(built, "it links libssl.so.3") {
+		t.Errorf("built-against property: %q", built)
+	}
+	ssl := inv.Find("shared-library/libssl.so.3")
+	if ssl == nil || ssl.Name != "openssl" || ssl.Distro == nil || ssl.Distro.Name != "libssl3" || !strings.HasPrefix(ssl.Distro.Version, ssl.Version) {
+		t.Fatalf("libssl.so.3: %+v", ssl)
+	}
+	linked := false
+	for _, r := range inv.Relationships {
+		linked = linked || r.From == crypto.ID && r.Type == inventory.DependsOn && r.To == ssl.ID
+	}
+	if !linked {
+		t.Error("cryptography does not DEPEND_ON the system's libssl.so.3")
+	}
+	t.Logf("cryptography links %s %s (%s %s); %s", ssl.Name, ssl.Version, ssl.Distro.Name, ssl.Distro.Version, built)
 }

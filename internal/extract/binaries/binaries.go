@@ -69,6 +69,20 @@ type Result struct {
 	// RustPaths is true when crates were read from registry paths, which
 	// show only crates whose code left a path (not build-time ones).
 	RustPaths bool
+	// Links are the shared libraries each ELF binary links, for the
+	// caller to resolve on the system the distribution runs on.
+	Links []Link
+}
+
+// Link is what one binary links dynamically.
+type Link struct {
+	Binary         string // path relative to the root of the file system read
+	Needed         []string
+	RPath, RunPath []string
+	// BuiltAgainst are the libraries the binary's bytes name only by the
+	// version of the headers it was compiled against: it links them
+	// dynamically, and uses whatever copy the loader finds.
+	BuiltAgainst []libver.Match
 }
 
 // Candidate reports whether a file name may be a native binary worth
@@ -159,6 +173,19 @@ func (o *observer) file(fsys fs.FS, name string) {
 	strs := libver.Strings(f)
 	bundled := isBundledLibrary(name, f)
 	matches := libver.Scan(&f.Facts, strs, path.Base(name))
+	link := Link{Binary: name, Needed: f.Dynamic.Needed, RPath: f.Dynamic.RPath, RunPath: f.Dynamic.RunPath}
+	contained := matches[:0]
+	for _, m := range matches {
+		if m.Contained() {
+			contained = append(contained, m)
+		} else {
+			link.BuiltAgainst = append(link.BuiltAgainst, m)
+		}
+	}
+	matches = contained
+	if len(link.Needed) > 0 || len(link.BuiltAgainst) > 0 {
+		o.res.Links = append(o.res.Links, link)
+	}
 	for _, m := range matches {
 		c := &inventory.Package{Name: m.Name, Version: m.Version, PURL: m.PURL(), Kind: inventory.KindLibrary}
 		if m.Version != "" {

@@ -1,10 +1,12 @@
 package cpython
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 )
 
@@ -22,9 +24,11 @@ func BenchmarkPyenvCPython(b *testing.B) {
 		b.Skipf("pyenv 3.11.7 not installed: %v", err)
 	}
 	for b.Loop() {
-		build := Inspect(prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11")
+		libs := syslib.New("/")
+		build := Inspect(prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11", libs)
+		libs.Identify(context.Background())
 		interp := &inventory.Package{ID: "python/cpython@3.11.7", Version: "3.11.7"}
-		parts := build.Components(interp, func(p string) string { return p }, func(string) (*inventory.DistroPackage, bool) { return nil, false })
+		parts := build.Components(interp, func(p string) string { return p })
 		if len(parts.Packages) < 100 {
 			b.Fatalf("%d components", len(parts.Packages))
 		}

@@ -10,16 +10,12 @@ import (
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/extract/wheel"
 	"github.com/pysbom/pysbom/internal/inventory"
-	"github.com/pysbom/pysbom/internal/native/upstream"
 )
 
 // FoundBy names this extractor in the inventory.
 const FoundBy = "python/cpython"
 
 var psf = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
-
-// Owner returns the distro package that installed a file.
-type Owner func(path string) (*inventory.DistroPackage, bool)
 
 // Parts are CPython's components and relationships.
 type Parts struct {
@@ -30,8 +26,9 @@ type Parts struct {
 
 // Components turns the build into inventory. interp, the interpreter
 // component, gets the exact version and the build configuration; rel
-// makes a path relative to the SBOM's root; owner finds distro packages.
-func (b *Build) Components(interp *inventory.Package, rel func(string) string, owner Owner) Parts {
+// makes a path relative to the SBOM's root. The shared libraries it
+// links are components of the library set, which the caller describes.
+func (b *Build) Components(interp *inventory.Package, rel func(string) string) Parts {
 	var out Parts
 	out.Problems = append(out.Problems, b.Problems...)
 	if b.Version != "" && interp.Version != b.Version {
@@ -71,24 +68,10 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string, o
 		out.Packages = append(out.Packages, p)
 		contains(id)
 	}
-	found := map[string]string{}  // vendored library -> version the bytes show
-	libIDs := map[string]string{} // real path -> component ID
-	for _, path := range b.sortedLibs() {
-		l := b.Libs[path]
-		p := b.libComponent(l, rel, owner)
-		libIDs[path] = p.ID
-		out.Packages = append(out.Packages, p)
-	}
-	for _, path := range b.sortedLibs() {
-		for _, to := range b.Libs[path].Links {
-			if id, ok := libIDs[to]; ok && id != libIDs[path] {
-				dependsOn(libIDs[path], id)
-			}
-		}
-	}
+	found := map[string]string{} // vendored library -> version the bytes show
 	own := func(bin *Binary, from string) {
 		for _, to := range bin.Links {
-			if id, ok := libIDs[to]; ok {
+			if id := b.libs.ID(to); id != "" {
 				dependsOn(from, id)
 			}
 		}
@@ -160,83 +143,6 @@ func fileOf(path string, size int64, s1, s256 []byte) inventory.File {
 		{Algorithm: inventory.SHA1, Value: hex.EncodeToString(s1)}, {Algorithm: inventory.SHA256, Value: hex.EncodeToString(s256)}}}
 }
 
-func (b *Build) sortedLibs() []string {
-	var out []string
-	for p := range b.Libs {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// libComponent describes a linked shared library: the upstream library
-// its bytes show (else its SONAME), and the distro package owning it.
-func (b *Build) libComponent(l *Lib, rel func(string) string, owner Owner) *inventory.Package {
-	soname := l.SONAME
-	if soname == "" {
-		soname = filepath.Base(l.Loaded)
-	}
-	name, _, _ := strings.Cut(soname, ".so")
-	name = upstream.Name(name)
-	p := &inventory.Package{ID: "shared-library/" + soname, Kind: inventory.KindLibrary, Name: name, FoundBy: FoundBy,
-		Summary:    "shared library " + soname + " linked by CPython",
-		Properties: []inventory.Property{{Name: "pysbom:native:file", Value: l.Path}, {Name: "pysbom:native:soname", Value: soname}}}
-	for _, m := range l.Matches {
-		if m.Version != "" {
-			p.Name, p.Version, p.PURL, p.CPEs = m.Name, m.Version, m.PURL(), []string{m.CPE23()}
-			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:evidence", Value: m.Evidence}, inventory.Property{Name: "pysbom:native:confidence", Value: m.Confidence})
-			break
-		}
-	}
-	for _, candidate := range mergedUsr(l.Path, l.Loaded) {
-		if d, ok := owner(candidate); ok {
-			p.Distro = d
-			if p.Version == "" {
-				p.Version = upstreamOf(d.Version)
-				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:version-from", Value: "the upstream part of " + d.Name + " " + d.Version})
-			}
-			p.Supplier = inventory.Party{Kind: inventory.Organization, Name: distroName(d.Distro)}
-			break
-		}
-	}
-	if p.PURL == "" && p.Version != "" {
-		p.PURL = "pkg:generic/" + p.Name + "@" + p.Version
-	}
-	if l.SHA256 != nil {
-		p.Files = []inventory.File{fileOf(l.Path, l.Size, l.SHA1, l.SHA256)}
-	}
-	return p
-}
-
-// upstreamOf strips a Debian epoch, revision and repack suffix:
-// "1:2.1.5-2" is 2.1.5, "2.12.1+dfsg-5" is 2.12.1.
-func upstreamOf(v string) string {
-	if _, rest, ok := strings.Cut(v, ":"); ok {
-		v = rest
-	}
-	if i := strings.LastIndexByte(v, '-'); i > 0 {
-		v = v[:i]
-	}
-	for _, sep := range []string{"+dfsg", "+ds", "~", "+really"} {
-		if i := strings.Index(v, sep); i > 0 {
-			v = v[:i]
-		}
-	}
-	return v
-}
-
-func distroName(d string) string {
-	switch d {
-	case "debian":
-		return "Debian"
-	case "ubuntu":
-		return "Ubuntu"
-	case "":
-		return "the operating system"
-	}
-	return d
-}
-
 // bundledWheels adds the wheels of ensurepip/_bundled and what they carry,
 // with IDs scoped to CPython (pip is often installed beside it too).
 func (b *Build) bundledWheels(interp *inventory.Package, out *Parts) {
@@ -252,21 +158,6 @@ func (b *Build) bundledWheels(interp *inventory.Package, out *Parts) {
 		out.Relationships = append(out.Relationships, res.Carried.Relationships...)
 		out.Problems = append(out.Problems, res.Carried.Problems...)
 	}
-}
-
-// mergedUsr lists the paths a file may be registered under by the package
-// manager on a merged-/usr system (/lib is /usr/lib).
-func mergedUsr(paths ...string) []string {
-	var out []string
-	for _, p := range paths {
-		out = append(out, p)
-		if rest, ok := strings.CutPrefix(p, "/usr/lib/"); ok {
-			out = append(out, "/lib/"+rest)
-		} else if rest, ok := strings.CutPrefix(p, "/lib/"); ok {
-			out = append(out, "/usr/lib/"+rest)
-		}
-	}
-	return out
 }
 
 // inPrefix is path relative to the installation prefix, with "/".

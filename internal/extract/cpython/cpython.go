@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/native/libver"
@@ -42,14 +43,13 @@ type Build struct {
 	Vars        map[string]string // selected sysconfig build variables
 	Modules     []*Binary         // lib-dynload extension modules, sorted
 	Core        []*Binary         // the executable and libpython
-	Libs        map[string]*Lib   // linked shared libraries by real path
 	Wheels      []string          // ensurepip/_bundled/*.whl
 	// SourceSBOM is CPython's Misc/sbom.spdx.json of the source tree
 	// beside the build, when there is one; Source its packages by name.
 	SourceSBOM string
 	Source     map[string]sourcePackage
 	Problems   []inventory.Problem
-	loader     *Loader
+	libs       *syslib.Set // the shared libraries CPython links, shared with the rest of the target
 }
 
 // Binary is one of CPython's own binaries.
@@ -66,25 +66,14 @@ type Binary struct {
 	Size     int64
 }
 
-// Lib is a shared library CPython links.
-type Lib struct {
-	Path    string // real path
-	Loaded  string // the path the loader finds (before symlinks)
-	SONAME  string
-	Matches []libver.Match
-	Links   []string
-	SHA1    []byte // nil when the file could not be read
-	SHA256  []byte
-	Size    int64
-}
-
 var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
 
 // Inspect reads the CPython of prefix (minor "3.11"); exe is its
-// interpreter when known. It never fails as a whole: what cannot be read
-// is a problem, and the rest is kept.
-func Inspect(prefix, exe, minor string) *Build {
-	b := &Build{Minor: minor, Libs: map[string]*Lib{}, loader: NewLoader("/"), Vars: map[string]string{}}
+// interpreter when known. The shared libraries its binaries link are
+// added to libs. It never fails as a whole: what cannot be read is a
+// problem, and the rest is kept.
+func Inspect(prefix, exe, minor string, libs *syslib.Set) *Build {
+	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}}
 	if real, err := filepath.EvalSymlinks(prefix); err == nil {
 		prefix = real
 	}
@@ -101,7 +90,6 @@ func Inspect(prefix, exe, minor string) *Build {
 		b.core(b.Exe)
 	}
 	b.modules(filepath.Join(stdlib, "lib-dynload"))
-	b.identifyLibs()
 	b.Wheels, _ = filepath.Glob(filepath.Join(stdlib, "ensurepip", "_bundled", "*.whl"))
 	slices.Sort(b.Wheels)
 	b.readSource()
@@ -155,7 +143,7 @@ func (b *Build) core(path string) {
 	for _, l := range bin.Links {
 		if strings.HasPrefix(filepath.Base(l), "libpython") {
 			// libpython is CPython itself, not a dependency.
-			delete(b.Libs, l)
+			b.libs.Remove(l)
 			if lp := b.coreBinary(l); lp != nil {
 				b.Core = append(b.Core, lp)
 			}
@@ -223,7 +211,7 @@ func readBinary(path, name string) *readResult {
 	for _, m := range libver.Scan(&f.Facts, libver.Strings(f), filepath.Base(path)) {
 		switch m.Name {
 		case "expat", "mpdecimal", "libffi", "sqlite", "zlib", "openssl", "bzip2", "xz":
-			if m.Version != "" || m.Confidence == libver.Low {
+			if (m.Version != "" || m.Confidence == libver.Low) && m.Contained() {
 				bin.Vendored = append(bin.Vendored, m)
 			}
 		}
@@ -246,7 +234,8 @@ func (b *Build) finish(r *readResult) *Binary {
 		b.problem(inventory.Unreadable, r.bin.Path, "cannot read: %v", r.err)
 		return nil
 	}
-	r.bin.Links = b.link(r.f, r.bin.Path, 0)
+	d := r.f.Dynamic
+	r.bin.Links = b.libs.Link(r.bin.Path, "CPython", d.Needed, d.RPath, d.RunPath, nil)
 	return r.bin
 }
 
@@ -263,72 +252,4 @@ func (b *Build) coreBinary(path string) *Binary {
 		}
 	}
 	return b.finish(r)
-}
-
-// identifyLibs hashes and fingerprints the linked libraries, in parallel.
-func (b *Build) identifyLibs() {
-	paths := b.sortedLibs()
-	parallel.For(context.Background(), len(paths), 0, func(i int) {
-		l := b.Libs[paths[i]]
-		data, err := os.ReadFile(l.Path) // read once: hashed and fingerprinted
-		if err != nil {
-			return
-		}
-		s1, s256 := sha1.Sum(data), sha256.Sum256(data)
-		l.SHA1, l.SHA256, l.Size = s1[:], s256[:], int64(len(data))
-		if f, err := elffile.ParseWith(l.Path, bytes.NewReader(data), l.Size, sbomParse); err == nil {
-			l.Matches = libver.Scan(&f.Facts, libver.Strings(f), filepath.Base(l.Path))
-		}
-	})
-}
-
-// link resolves the NEEDED entries of f (at path), recursively for the
-// libraries found, and returns the direct ones.
-func (b *Build) link(f *elffile.File, path string, depth int) []string {
-	var direct []string
-	for _, n := range f.Dynamic.Needed {
-		loaded, ok := b.loader.Resolve(n, path, f.Dynamic.RPath, f.Dynamic.RunPath)
-		if !ok {
-			b.problem(inventory.MissingDependency, path, "%s needs %s, which the dynamic loader would not find", filepath.Base(path), n)
-			continue
-		}
-		real, err := filepath.EvalSymlinks(loaded)
-		if err != nil {
-			real = loaded
-		}
-		direct = append(direct, real)
-		if _, seen := b.Libs[real]; seen || depth > 16 {
-			continue
-		}
-		lib := &Lib{Path: real, Loaded: loaded}
-		b.Libs[real] = lib
-		lf, err := elffile.OpenWith(real, sbomParse)
-		if err != nil {
-			b.problem(inventory.BadBinary, real, "cannot parse: %v", err)
-			continue
-		}
-		lib.SONAME = lf.Dynamic.SONAME
-		lib.Links = b.link(lf, real, depth+1)
-		lf.Close()
-	}
-	slices.Sort(direct)
-	return slices.Compact(direct)
-}
-
-// LibDirs are the directories of the linked libraries, for the package
-// manager's database (both sides of a merged /usr).
-func (b *Build) LibDirs() []string {
-	var out []string
-	for p, l := range b.Libs {
-		for _, d := range []string{filepath.Dir(p), filepath.Dir(l.Loaded)} {
-			out = append(out, d)
-			if rest, ok := strings.CutPrefix(d, "/usr/lib"); ok {
-				out = append(out, "/lib"+rest)
-			} else if rest, ok := strings.CutPrefix(d, "/lib"); ok {
-				out = append(out, "/usr/lib"+rest)
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }

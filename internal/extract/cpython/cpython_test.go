@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 )
 
@@ -78,12 +79,13 @@ func TestFixturePrefix(t *testing.T) {
 	os.WriteFile(filepath.Join(prefix, "Misc", "sbom.spdx.json"), []byte(`{"packages": [
 		{"name": "expat", "versionInfo": "2.6.3", "externalRefs": [{"referenceLocator": "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"}]},
 		{"name": "hacl-star", "versionInfo": "bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0"}]}`), 0o644)
-	b := Inspect(prefix, "", "3.99")
+	libs := syslib.New("/")
+	b := Inspect(prefix, "", "3.99", libs)
 	if b.Version != "3.99.1" || b.Vars["CONFIG_ARGS"] == "" || b.Vars["OPT"] != "-DNDEBUG -g -fwrapv -O3 -Wall" {
 		t.Errorf("version %q, vars %v", b.Version, b.Vars)
 	}
 	var problems []string
-	for _, p := range b.Problems {
+	for _, p := range append(b.Problems, libs.Problems...) {
 		problems = append(problems, string(p.Kind)+" "+filepath.Base(p.Path))
 	}
 	slices.Sort(problems)
@@ -93,8 +95,9 @@ func TestFixturePrefix(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	interp := &inventory.Package{ID: "python/cpython@3.99", Version: "3.99", License: inventory.License{Expression: "PSF-2.0"}}
-	parts := b.Components(interp, func(p string) string { rel, _ := filepath.Rel(prefix, p); return rel },
-		func(string) (*inventory.DistroPackage, bool) { return nil, false })
+	parts := b.Components(interp, func(p string) string { rel, _ := filepath.Rel(prefix, p); return rel })
+	libPkgs, libRels := libs.Components(func(p string) string { return p }, func(string) (*inventory.DistroPackage, bool) { return nil, false })
+	parts.Packages, parts.Relationships = append(parts.Packages, libPkgs...), append(parts.Relationships, libRels...)
 	var cross []string
 	for _, p := range parts.Problems {
 		if p.Kind == inventory.NativeConflict {
@@ -145,7 +148,7 @@ func TestVersionFromBinaries(t *testing.T) {
 	exe := filepath.Join(prefix, "bin", "python3.99")
 	os.MkdirAll(filepath.Dir(exe), 0o755)
 	gcc(t, exe, "const char v[] = \"3.99.2\";\nconst char other[] = \"3.98.7\";\nint Py_Main(void) { return v[0] + other[0]; }\n")
-	b := Inspect(prefix, exe, "3.99")
+	b := Inspect(prefix, exe, "3.99", syslib.New("/"))
 	if b.Version != "3.99.2" || b.VersionFrom != exe {
 		t.Errorf("version %q from %q, want 3.99.2 from %s", b.Version, b.VersionFrom, exe)
 	}

@@ -28,6 +28,7 @@ import (
 
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/pysbom/pysbom/internal/extract/binaries"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/python/pep503"
@@ -42,6 +43,8 @@ type Result struct {
 	Packages      []*inventory.Package
 	Relationships []inventory.Relationship
 	Problems      []inventory.Problem
+	// Links are the shared libraries its binaries link dynamically.
+	Links []binaries.Link
 }
 
 // Extract reads the carried SBOMs and vendored packages of dist, whose

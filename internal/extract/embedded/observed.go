@@ -30,6 +30,7 @@ func (m *merger) observe(site fs.FS) {
 	}
 	obs := binaries.Observe(site, m.owner)
 	m.res.Problems = append(m.res.Problems, obs.Problems...)
+	m.res.Links = obs.Links
 	seen := map[string]bool{}
 	for _, c := range obs.Doc.Packages {
 		k := key(c)

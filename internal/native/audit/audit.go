@@ -32,7 +32,10 @@ type Binary struct {
 	Needed    []string
 	Owner     Owner          // the distribution that installed it, when known
 	Libraries []libver.Match // C libraries found in it (itself or bundled)
-	Error     string         // set when the file could not be parsed; nothing else is then
+	// BuiltAgainst are libraries it names only by the version of the
+	// headers it was compiled against: it links them dynamically.
+	BuiltAgainst []libver.Match
+	Error        string // set when the file could not be parsed; nothing else is then
 }
 
 // Result returns the result of check id.
@@ -62,7 +65,7 @@ func Examine(f *elffile.File) *Binary {
 	// paths, panic texts) and the library fingerprints: read once.
 	strs := libver.Strings(f)
 	b.Lang = lang.Detect(&f.Facts, strs)
-	b.Libraries = libver.Scan(&f.Facts, strs, path.Base(f.Path))
+	b.Libraries, b.BuiltAgainst = libver.Split(libver.Scan(&f.Facts, strs, path.Base(f.Path)))
 	var code []byte
 	in := &harden.Input{File: f, Kind: b.Kind, Lang: b.Lang, Extension: b.Extension, Code: func() []byte {
 		if code == nil {

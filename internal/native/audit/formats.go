@@ -68,7 +68,7 @@ func examineReader(rel string, r io.ReaderAt, size int64) ([]*Binary, error) {
 				p += "#" + rep.Arch
 			}
 			b := foreign(p, "Mach-O", rep.Arch, rep.Kind, rep.Checks, rep.Facts)
-			b.Libraries = libver.Scan(rep.Facts, rep.Strings, path.Base(rel))
+			b.Libraries, b.BuiltAgainst = libver.Split(libver.Scan(rep.Facts, rep.Strings, path.Base(rel)))
 			out = append(out, b)
 		}
 		return out, nil
@@ -81,7 +81,7 @@ func examineReader(rel string, r io.ReaderAt, size int64) ([]*Binary, error) {
 			return malformed(err)
 		}
 		b := foreign(rel, "PE", rep.Machine, rep.Kind, rep.Checks, rep.Facts)
-		b.Libraries = libver.Scan(rep.Facts, rep.Strings, path.Base(rel))
+		b.Libraries, b.BuiltAgainst = libver.Split(libver.Scan(rep.Facts, rep.Strings, path.Base(rel)))
 		return []*Binary{b}, nil
 	}
 	return nil, ErrNotBinary

@@ -49,6 +49,14 @@ type (
 		SafeShare  *float64          `json:"memorySafeShare,omitempty"`
 		Checks     []jsonResult      `json:"checks,omitempty"`
 		Libraries  []jsonLibrary     `json:"libraries,omitempty"`
+		// BuiltAgainst: libraries named only by their headers' version.
+		BuiltAgainst []jsonBuiltAgainst `json:"builtAgainst,omitempty"`
+	}
+	jsonBuiltAgainst struct {
+		Name     string `json:"name"`
+		Version  string `json:"version"`
+		LinkedTo string `json:"linkedTo"`
+		Evidence string `json:"evidence"`
 	}
 	jsonOwner struct {
 		Name    string `json:"name"`
@@ -133,6 +141,9 @@ func (r *Report) WriteJSON(w io.Writer, tool string) error {
 			}
 			for _, m := range b.Libraries {
 				jb.Libraries = append(jb.Libraries, jsonLibrary{m.Name, m.Version, m.MinVersion, m.PURL(), m.CPE23(), m.Confidence, m.Evidence, m.Extra})
+			}
+			for _, m := range b.BuiltAgainst {
+				jb.BuiltAgainst = append(jb.BuiltAgainst, jsonBuiltAgainst{m.Name, m.Version, m.LinkedTo, m.Evidence})
 			}
 		}
 		out.Binaries = append(out.Binaries, jb)

@@ -35,6 +35,7 @@ type Facts struct {
 
 	Sections []Section
 	Needed   []string // linked libraries (DT_NEEDED, LC_LOAD_DYLIB, PE imports)
+	SONAME   string   // the binary's own library name (DT_SONAME), "" for none
 
 	Imports    []Import // undefined symbols, sorted by name
 	Exports    []string // defined exported symbols, sorted

@@ -328,6 +328,7 @@ func (f *File) readDynamic(ef *elf.File) error {
 	}
 	d.RPath, d.RunPath = split(elf.DT_RPATH), split(elf.DT_RUNPATH)
 	f.Needed = d.Needed
+	f.Facts.SONAME = d.SONAME
 	return nil
 }
 

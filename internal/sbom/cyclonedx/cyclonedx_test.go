@@ -67,7 +67,7 @@ func TestPyenvEnvironment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 38,000 files")
 	}
-	inv := sbomtest.Read(t, realdata.PyenvSite(t, "3.11.7"))
+	inv := sbomtest.ReadSystem(t, realdata.PyenvSite(t, "3.11.7"))
 	var buf bytes.Buffer
 	if err := cyclonedx.Encode(&buf, inv, opts); err != nil {
 		t.Fatal(err)

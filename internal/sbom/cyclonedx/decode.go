@@ -104,7 +104,12 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 // million components costs the inventory, not its JSON tree as well.
 func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	notCDX := func(err error) error { return fmt.Errorf("not a CycloneDX JSON document: %w", err) }
+	notCDX := func(err error) error {
+		if err == io.EOF || err == io.ErrUnexpectedEOF { // as json.Unmarshal words it
+			err = errors.New("unexpected end of JSON input")
+		}
+		return fmt.Errorf("not a CycloneDX JSON document: %w", err)
+	}
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, notCDX(err)
 	}

@@ -4,6 +4,7 @@ package sbomtest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,8 +26,26 @@ func FixtureInventory(t testing.TB) *inventory.Inventory {
 	return Read(t, dir)
 }
 
-// Read reads the environment at dir without running any interpreter.
+// Read reads the environment at dir without running any interpreter,
+// and without the system's package database (so that what a test sees
+// does not depend on the packages installed).
 func Read(t testing.TB, dir string) *inventory.Inventory {
+	t.Helper()
+	return read(t, dir, "-")
+}
+
+// ReadSystem is Read with this system's package database, as pysbom
+// reads a real environment: the shared libraries its binaries link get
+// their distro packages (and so versions and suppliers).
+func ReadSystem(t testing.TB, dir string) *inventory.Inventory {
+	t.Helper()
+	if _, err := os.Stat("/var/lib/dpkg/status"); err != nil {
+		t.Skip("no dpkg database: the system's shared libraries cannot be named")
+	}
+	return read(t, dir, "")
+}
+
+func read(t testing.TB, dir, dpkgRoot string) *inventory.Inventory {
 	t.Helper()
 	env, err := target.Resolve(context.Background(), dir, target.Options{Getenv: func(string) string { return "" }})
 	if err != nil {
@@ -38,7 +57,7 @@ func Read(t testing.TB, dir string) *inventory.Inventory {
 	env.Interpreter.Markers["os_name"] = "posix"
 	env.Interpreter.Markers["platform_machine"] = "x86_64"
 	inv, err := extract.Environment(context.Background(), env, extract.Options{
-		DpkgRoot: "-", Name: "fixture-venv",
+		DpkgRoot: dpkgRoot, Name: "fixture-venv",
 		Supplier: inventory.Party{Kind: inventory.Organization, Name: "Example Corp", Email: "sbom@example.org"},
 	})
 	if err != nil {

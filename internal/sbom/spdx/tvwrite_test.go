@@ -76,7 +76,7 @@ func TestTagValueRoundTrip(t *testing.T) {
 	inv.Problems = []inventory.Problem{{Kind: inventory.HashMismatch, Package: "p" + jsontest.Tricky[1], Path: "x", Message: "differs\nover two lines"}}
 	sameDocument(t, "tricky", inv)
 	if !testing.Short() {
-		sameDocument(t, "pyenv 3.11.7", sbomtest.Read(t, realdata.PyenvSite(t, "3.11.7")))
+		sameDocument(t, "pyenv 3.11.7", sbomtest.ReadSystem(t, realdata.PyenvSite(t, "3.11.7")))
 	}
 }
 

@@ -1,4 +1,4 @@
-package cpython
+package syslib
 
 import (
 	"bufio"

@@ -53,6 +53,7 @@ func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*i
 		if inv.Root.Supplier.IsZero() && !opt.Supplier.IsZero() {
 			inv.Root.Supplier = opt.Supplier
 		}
+		unknownSuppliers(inv)
 		inv.Sort()
 		return inv, nil
 	}
@@ -87,10 +88,8 @@ func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*i
 	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
 	root.Summary = fmt.Sprintf("folder of %d Python artifacts (wheels and sdists)", len(lines))
 	root.PURL = packageurl.NewPackageURL("generic", "", filepath.Base(filepath.FromSlash(root.Name)), root.Version, nil, "").ToString()
-	root.Supplier = opt.Supplier
-	if root.Supplier.IsZero() {
-		root.Supplier = owner(dir)
-	}
+	root.Supplier = opt.Supplier // the owner of the folder is not a supplier
+	unknownSuppliers(inv)
 	inv.Sort()
 	return inv, nil
 }

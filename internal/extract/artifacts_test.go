@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func TestWheelhouse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Root.Kind != inventory.KindCollection || inv.Root.PURL == "" || inv.Root.Supplier.IsZero() {
+	if inv.Root.Kind != inventory.KindCollection || inv.Root.PURL == "" || !inv.Root.Supplier.IsZero() {
 		t.Errorf("root = %+v", inv.Root)
 	}
 	var contained []string
@@ -51,8 +52,16 @@ func TestWheelhouse(t *testing.T) {
 	if zlibs != 2 {
 		t.Errorf("%d zlib components, want one per wheel", zlibs)
 	}
-	if len(inv.Problems) != 1 || !strings.Contains(inv.Problems[0].Path, "broken-1-py3-none-any.whl") {
-		t.Errorf("problems = %+v", inv.Problems)
+	// The broken wheel; no supplier of the root (a folder's owner is no
+	// supplier) nor of either zlib (a carrier's supplier is not theirs).
+	var probs []string
+	for _, p := range inv.Problems {
+		probs = append(probs, string(p.Kind)+" "+p.Package+p.Path)
+	}
+	wantProbs := []string{"bad-archive broken-1-py3-none-any.whl", "no-supplier pypi/fast@1.0#fast-1.0-cp312-cp312-manylinux_2_28_x86_64.whl>generic/zlib@1.3.1",
+		"no-supplier pypi/fast@1.0>generic/zlib@1.3.1", "no-supplier wheelhouse"}
+	if diff := cmp.Diff(wantProbs, probs); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	// The same folder read again gives the same inventory version.
 	again, _ := Artifacts(context.Background(), root, files, Options{Name: "wheelhouse"})

@@ -9,12 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/user"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -127,6 +124,7 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 	rels, problems := pydeps.Resolve(dists, env.Interpreter.Markers)
 	inv.Relationships = append(inv.Relationships, rels...)
 	inv.Problems = append(inv.Problems, problems...)
+	unknownSuppliers(inv)
 	inv.Sort()
 	return inv, nil
 }
@@ -382,10 +380,7 @@ func rootPackage(env *target.Environment, opt Options, dists []*inventory.Packag
 	}
 	// A purl gives the root the unique identifier NTIA asks of every component.
 	p.PURL = packageurl.NewPackageURL("generic", "", filepath.Base(filepath.FromSlash(name)), p.Version, nil, "").ToString()
-	p.Supplier = opt.Supplier
-	if p.Supplier.IsZero() {
-		p.Supplier = owner(env.Path)
-	}
+	p.Supplier = opt.Supplier // the owner of the folder is not a supplier: NOASSERTION without --supplier
 	p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:kind", Value: env.Kind})
 	for _, d := range env.SiteDirs {
 		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:site-dir", Value: relTo(env.Path, d)})
@@ -394,24 +389,6 @@ func rootPackage(env *target.Environment, opt Options, dists []*inventory.Packag
 		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:note", Value: n})
 	}
 	return p
-}
-
-// owner returns the user owning path, as the default supplier of an
-// environment: whoever assembled it.
-func owner(path string) inventory.Party {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return inventory.Party{}
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return inventory.Party{}
-	}
-	uid := strconv.Itoa(int(st.Uid))
-	if u, err := user.LookupId(uid); err == nil {
-		return inventory.Party{Kind: inventory.Person, Name: u.Username}
-	}
-	return inventory.Party{Kind: inventory.Person, Name: "uid " + uid}
 }
 
 // displayPath shows path relative to the working directory when it is

@@ -90,7 +90,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 			}
 			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unpinned, Package: p.ID, Message: msg})
 		}
-		p.Supplier = lockSupplier(lp, opt.Supplier, owner(l.File))
+		p.Supplier = lockSupplier(lp, opt.Supplier)
 		inv.Packages = append(inv.Packages, p)
 		byName[key] = append(byName[key], p)
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: p.ID})
@@ -116,10 +116,8 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
 	root.Summary = fmt.Sprintf("%s with %d packages", l.Format, len(l.Packages))
 	root.PURL = packageurl.NewPackageURL("generic", "", strings.ReplaceAll(root.Name, "/", "_"), root.Version, nil, "").ToString()
-	root.Supplier = opt.Supplier
-	if root.Supplier.IsZero() {
-		root.Supplier = owner(l.File)
-	}
+	root.Supplier = opt.Supplier // the owner of the file is not a supplier
+	unknownSuppliers(inv)
 	inv.Sort()
 	return inv
 }
@@ -139,8 +137,9 @@ var pypiIndex = inventory.Party{Kind: inventory.Organization, Name: "Python Pack
 // lockSupplier is who distributes a locked package, from where the lock
 // says it comes: the index for registry packages (PyPI when the lock
 // names none), the repository owner for VCS sources on a known code host,
-// and the project's own supplier for local paths.
-func lockSupplier(lp lockfile.Package, project, fileOwner inventory.Party) inventory.Party {
+// and the project's own supplier (--supplier) for local paths, never the
+// owner of a file.
+func lockSupplier(lp lockfile.Package, project inventory.Party) inventory.Party {
 	switch lp.SourceKind {
 	case "", "registry":
 		if lp.Source == "" || strings.Contains(lp.Source, "pypi.org/") || strings.Contains(lp.Source, "files.pythonhosted.org/") {
@@ -162,10 +161,7 @@ func lockSupplier(lp lockfile.Package, project, fileOwner inventory.Party) inven
 			return inventory.Party{Kind: inventory.Organization, Name: u.Host}
 		}
 	}
-	if !project.IsZero() {
-		return project
-	}
-	return fileOwner
+	return project // a local path: the project's own (--supplier), else unknown
 }
 
 var forgeHosts = map[string]bool{"github.com": true, "gitlab.com": true, "codeberg.org": true, "bitbucket.org": true}

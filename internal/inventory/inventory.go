@@ -248,6 +248,10 @@ const (
 	// UnreadSBOM: a document a package carries is in a format pysbom does
 	// not read (PEP 770 allows any); informational.
 	UnreadSBOM ProblemKind = "unread-sbom"
+	// NoSupplier: who supplies a component is not known, and is not
+	// assumed (a vendored copy's supplier is not its carrier's);
+	// informational.
+	NoSupplier ProblemKind = "no-supplier"
 	// OutsideTree: a file reached through a symbolic link that leaves
 	// the environment; it is not read.
 	OutsideTree ProblemKind = "outside-tree"
@@ -270,7 +274,7 @@ const (
 // --strict does not fail on these.
 func (k ProblemKind) Informational() bool {
 	switch k {
-	case StaleRecord, DuplicateMetadata, UnreadSBOM, UnknownVendored, Unpinned, NativeUndeclared, NativeUnobserved:
+	case StaleRecord, DuplicateMetadata, UnreadSBOM, UnknownVendored, Unpinned, NativeUndeclared, NativeUnobserved, NoSupplier:
 		return true
 	}
 	return false

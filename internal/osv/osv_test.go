@@ -58,7 +58,7 @@ func TestCheck(t *testing.T) {
 		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "GIT", "events": [{"introduced": "0"}]}]}]}`:                                                 "GIT range needs a repo",
 		`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1"}, {"last_affected": "0.9"}]}]}]}`: "fixed and last_affected",
 		`{"modified": "x"}`: "no id",
-		`id: X-1`:             "no modified",
+		`id: X-1`:           "no modified",
 		"\t- not: [valid":   "not YAML or JSON",
 	}
 	for in, want := range bad {

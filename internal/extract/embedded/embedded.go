@@ -288,10 +288,6 @@ func (m *merger) add(c *inventory.Package, source, foundBy string) string {
 	p.ID, p.Kind, p.FoundBy = id, inventory.KindLibrary, foundBy
 	p.Files = nil
 	p.Properties = append(slices.Clone(c.Properties), prop)
-	if p.Supplier.IsZero() {
-		// Whoever distributes the package distributes what is inside it.
-		p.Supplier = m.owner.Supplier
-	}
 	m.byID[id] = &p
 	m.res.Packages = append(m.res.Packages, &p)
 	m.res.Relationships = append(m.res.Relationships, inventory.Relationship{From: m.owner.ID, Type: inventory.Contains, To: id})

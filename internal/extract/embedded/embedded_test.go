@@ -77,7 +77,7 @@ func TestExtract(t *testing.T) {
 	}
 	// openssl from the cargo document and from the SPDX one is one component.
 	ssl := byID["pypi/demo@1.0>generic/openssl@3.5.0"]
-	if ssl == nil || ssl.Hash(inventory.SHA256) != "feed" || ssl.Supplier.Name != "Demo Maintainer" || len(ssl.Properties) != 2 {
+	if ssl == nil || ssl.Hash(inventory.SHA256) != "feed" || ssl.Supplier.Name != "OpenSSL" || len(ssl.Properties) != 2 {
 		t.Errorf("merged openssl = %+v", ssl)
 	}
 	if p := byID["pypi/demo@1.0>cargo/pyo3@0.28.3"]; p == nil || p.License.Expression != "MIT OR Apache-2.0" || p.Hash(inventory.SHA256) != "abcd" {

@@ -50,6 +50,9 @@ func TestOtherTargets(t *testing.T) {
 		schema.Validate(t, schema.CycloneDX16, c.Bytes())
 		fails, _ := ntia.SPDX(s.Bytes())
 		more, _ := ntia.CycloneDX(c.Bytes())
+		// A component without a known supplier says so (a no-supplier problem).
+		fails = ntia.Unexplained(fails, noSuppliers(inv))
+		more = ntia.Unexplained(more, noSuppliers(inv))
 		// An unpinned requirement has no version by design: the lock does not say.
 		unpinned := map[string]bool{}
 		for _, p := range inv.Packages {

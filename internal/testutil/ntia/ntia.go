@@ -147,3 +147,23 @@ func CycloneDX(doc []byte) ([]string, error) {
 	}
 	return fails, nil
 }
+
+// Unexplained returns the failures other than missing suppliers, and
+// checks that the missing suppliers are as many as the components the
+// SBOM itself reports with a no-supplier problem (explained): pysbom
+// leaves a supplier it cannot prove as NOASSERTION and says so.
+func Unexplained(fails []string, explained int) []string {
+	var out []string
+	missing := 0
+	for _, f := range fails {
+		if len(f) > len(": no supplier") && f[len(f)-len(": no supplier"):] == ": no supplier" {
+			missing++
+			continue
+		}
+		out = append(out, f)
+	}
+	if missing != explained {
+		out = append(out, fmt.Sprintf("%d components lack a supplier, %d no-supplier problems explain it", missing, explained))
+	}
+	return out
+}

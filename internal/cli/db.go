@@ -97,7 +97,11 @@ func runDB(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "database: %s\nrecords:  %d (%d withdrawn) for %d packages and %d upstream repositories\nnewest:   %s\n", st.Path, st.Records, st.Withdrawn, st.Packages, st.Repos, st.Newest)
 		for _, s := range st.Sources {
-			fmt.Fprintf(e.stdout, "source:   %s (%d records, imported %s, %s ago)\n", s.Name, s.Records, s.Imported.Format(time.RFC3339), time.Since(s.Imported).Round(time.Minute))
+			fmt.Fprintf(e.stdout, "source:   %s (%d records, imported %s, %s ago", s.Name, s.Records, s.Imported.Format(time.RFC3339), time.Since(s.Imported).Round(time.Minute))
+			if !s.Newest.IsZero() {
+				fmt.Fprintf(e.stdout, "; newest advisory %s, %.0f days old", s.Newest.Format("2006-01-02"), time.Since(s.Newest).Hours()/24)
+			}
+			fmt.Fprintln(e.stdout, ")")
 		}
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/testutil/schema"
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
@@ -85,34 +87,53 @@ func TestDBUpdateEcosystems(t *testing.T) {
 	}
 }
 
-// TestStaleDatabase: a source imported longer than 7 days ago is a
-// warning; with --max-db-age shorter than its age, an error.
+// TestStaleDatabase: data whose newest advisory is older than 7 days is a
+// warning that says how old; with --max-db-age shorter than its age, an
+// error. Its age is its newest record's, not its import's.
 func TestStaleDatabase(t *testing.T) {
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "r.json")
-	os.WriteFile(rec, []byte(`{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "demo"},
+	modified := time.Now().UTC().Add(-10 * 24 * time.Hour)
+	os.WriteFile(rec, []byte(`{"id": "X-1", "modified": "`+modified.Format(time.RFC3339)+`", "affected": [{"package": {"ecosystem": "PyPI", "name": "demo"},
 		"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2"}]}]}]}`), 0o644)
 	db := filepath.Join(dir, "v.db")
-	if _, err := vulndb.Import(context.Background(), db, []string{rec}, vulndb.Options{Now: time.Now().Add(-10 * 24 * time.Hour)}); err != nil {
+	if _, err := vulndb.Import(context.Background(), db, []string{rec}, vulndb.Options{}); err != nil { // imported now
 		t.Fatal(err)
 	}
 	sbom := filepath.Join(dir, "s.cdx.json")
 	os.WriteFile(sbom, []byte(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "demo", "version": "1.0", "purl": "pkg:pypi/demo@1.0"}]}`), 0o644)
-	run := func(args ...string) (string, int) {
+	run := func(db string, args ...string) (string, int) {
 		var out, errb bytes.Buffer
 		code := Main(context.Background(), append([]string{"scan", "--db", db}, append(args, sbom)...), strings.NewReader(""), &out, &errb)
 		return errb.String(), code
 	}
-	if errs, code := run(); code != ExitOK || !strings.Contains(errs, "was imported 10 days ago; newer advisories are missing") {
+	if errs, code := run(db); code != ExitOK || !strings.Contains(errs, "its newest advisory was modified "+modified.Format("2006-01-02")+", 10 days ago; newer advisories are missing") {
 		t.Errorf("stale: exit %d, stderr %q", code, errs)
 	}
-	if errs, code := run("--max-db-age", "30d"); code != ExitOK || errs != "" {
+	if errs, code := run(db, "--max-db-age", "30d"); code != ExitOK || errs != "" {
 		t.Errorf("--max-db-age 30d: exit %d, stderr %q", code, errs)
 	}
-	if errs, code := run("--max-db-age", "168h"); code != ExitError || !strings.Contains(errs, "longer than --max-db-age 168h0m0s allows") {
+	if errs, code := run(db, "--max-db-age", "168h"); code != ExitError || !strings.Contains(errs, "longer than --max-db-age 168h0m0s allows") {
 		t.Errorf("--max-db-age 168h: exit %d, stderr %q", code, errs)
 	}
-	if _, code := run("--max-db-age", "soon"); code != ExitUsage {
+	if _, code := run(db, "--max-db-age", "soon"); code != ExitUsage {
 		t.Errorf("--max-db-age soon: exit %d", code)
 	}
+	// The PyPA advisory database of the corpus (newest advisory of
+	// 2024-10), imported now, is far older than a week.
+	if pypa := filepath.Join(schema.CorpusDir(), "osv", "pypa-advisory-database", "vulns"); fileExists(pypa) {
+		real := filepath.Join(dir, "pypa.db")
+		if _, err := vulndb.Import(context.Background(), real, []string{pypa}, vulndb.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if errs, code := run(real, "--max-db-age", "7d"); code != ExitError || !strings.Contains(errs, "its newest advisory was modified 2024-") {
+			t.Errorf("PyPA corpus with --max-db-age 7d: exit %d, stderr %q", code, errs)
+		}
+	}
+	// A database without records is no database to pass a gate on.
+	if err := checkAge(io.Discard, &vulndb.Status{Path: "empty.db"}, ageFlag{d: 7 * 24 * time.Hour}, time.Now()); err == nil || !strings.Contains(err.Error(), "holds no advisories") {
+		t.Errorf("empty database: %v", err)
+	}
 }
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -215,19 +215,26 @@ func (a *ageFlag) Set(s string) error {
 	return nil
 }
 
-// checkAge warns about database sources imported longer than staleAfter
-// ago, or fails when --max-db-age is given and a source is older.
+// checkAge refuses a database with no records, and warns about (or,
+// with --max-db-age, refuses) a source whose newest record is older than
+// the limit: data is as old as its newest advisory, not as its import.
 func checkAge(w io.Writer, st *vulndb.Status, maxAge ageFlag, now time.Time) error {
+	if st.Records == 0 {
+		return fmt.Errorf("%s holds no advisories: a scan against it would find nothing (pysbom db update, or db import PATH)", st.Path)
+	}
 	for _, src := range st.Sources {
-		age := now.Sub(src.Imported)
+		if src.Newest.IsZero() {
+			continue
+		}
+		age := now.Sub(src.Newest)
 		if age <= maxAge.d {
 			continue
 		}
-		days := fmt.Sprintf("%.0f days", age.Hours()/24)
+		how := fmt.Sprintf("its newest advisory was modified %s, %.0f days ago", src.Newest.UTC().Format("2006-01-02"), age.Hours()/24)
 		if maxAge.set {
-			return fmt.Errorf("%s: %s was imported %s ago, longer than --max-db-age %s allows (pysbom db update, or db import)", st.Path, src.Name, days, maxAge.d)
+			return fmt.Errorf("%s: %s: %s, longer than --max-db-age %s allows (pysbom db update, or db import)", st.Path, src.Name, how, maxAge.d)
 		}
-		fmt.Fprintf(w, "pysbom: warning: %s: %s was imported %s ago; newer advisories are missing (pysbom db update, or db import)\n", st.Path, src.Name, days)
+		fmt.Fprintf(w, "pysbom: warning: %s: %s: %s; newer advisories are missing (pysbom db update, or db import)\n", st.Path, src.Name, how)
 	}
 	return nil
 }

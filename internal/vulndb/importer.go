@@ -243,7 +243,11 @@ func importPath(ctx context.Context, tx *sql.Tx, path string, rep *Report, opt O
 				rep.Skipped = append(rep.Skipped, Skipped{name, fmt.Errorf("%s: modified %s is in the future", r.ID, r.Modified)})
 				continue
 			}
-			if err := store(ctx, tx, r, path); err != nil {
+			source := path
+			if opt.sourceName != "" {
+				source = opt.sourceName // the URL, not the download's temporary file
+			}
+			if err := store(ctx, tx, r, source); err != nil {
 				return err
 			}
 			n++

@@ -246,6 +246,9 @@ type Source struct {
 	Name     string    `json:"name"`
 	Imported time.Time `json:"imported"`
 	Records  int       `json:"records"`
+	// Newest is the latest "modified" of the source's records: how old
+	// its data is (zero when the database does not tell).
+	Newest time.Time `json:"newest"`
 }
 
 // Status reads what the database holds.
@@ -269,7 +272,8 @@ func (d *DB) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	s.Newest = newest.String
-	rows, err := d.db.QueryContext(ctx, `SELECT source, imported, records FROM sources ORDER BY source`)
+	rows, err := d.db.QueryContext(ctx, `SELECT s.source, s.imported, s.records, (SELECT MAX(r.modified) FROM records r WHERE r.source = s.source)
+		FROM sources s ORDER BY s.source`)
 	if err != nil {
 		return nil, err
 	}
@@ -277,10 +281,15 @@ func (d *DB) Status(ctx context.Context) (*Status, error) {
 	for rows.Next() {
 		var src Source
 		var imported string
-		if err := rows.Scan(&src.Name, &imported, &src.Records); err != nil {
+		var newestOf sql.NullString
+		if err := rows.Scan(&src.Name, &imported, &src.Records, &newestOf); err != nil {
 			return nil, err
 		}
 		src.Imported, _ = time.Parse(time.RFC3339, imported)
+		if !newestOf.Valid { // records stored under another name by an older pysbom
+			newestOf = newest
+		}
+		src.Newest, _ = time.Parse(time.RFC3339, newestOf.String)
 		s.Sources = append(s.Sources, src)
 	}
 	return s, rows.Err()

@@ -38,7 +38,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	namespace := fs.String("vex-namespace", "urn:pysbom:publisher:unknown", "the publisher's `URI` -o csaf-vex names")
 	author := fs.String("vex-author", "unknown", "the `AUTHOR` -o openvex and csaf-vex name")
 	cpe := fs.Bool("cpe", false, "also match components by their CPEs against CPE records (NVD CVE JSON 2.0 feeds imported with db import); prone to false positives, labelled confidence=cpe")
-	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings of unknown severity count, findings a distro package's changelog shows fixed do not")
+	failOn := fs.String("fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings a distro package's changelog shows fixed, or VEX suppresses, do not count")
+	failUnknown := fs.Bool("fail-on-unknown", false, "with --fail-on, count findings of unknown severity too (no record of the vulnerability gives one)")
+	failUnscanned := fs.Bool("fail-on-unscanned", false, "exit 3 when any component could not be scanned (no version, a version that is not PEP 440, an ecosystem pysbom does not scan)")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
 	execInterp := execFlags(fs)
 	maxAge := ageFlag{d: staleAfter}
@@ -163,18 +165,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *failOn != "" {
-		n := 0
-		for _, f := range res.Findings {
-			if f.FixedByDistro() || f.Suppressed() {
-				continue
+		if n := res.Failing(threshold, *failUnknown); n > 0 {
+			also := ""
+			if *failUnknown {
+				also = " (or of unknown severity)"
 			}
-			if r := f.Rating(); r == severity.Unknown || r >= threshold {
-				n++
-			}
+			return &findingsError{fmt.Sprintf("%s at or above %s%s", count(n, "finding"), threshold, also)}
 		}
-		if n > 0 {
-			return &findingsError{fmt.Sprintf("%d findings at or above %s (or of unknown severity)", n, threshold)}
-		}
+	}
+	if *failUnscanned && len(res.Unscanned) > 0 {
+		return &findingsError{fmt.Sprintf("%s not scanned (--fail-on-unscanned)", count(len(res.Unscanned), "component"))}
 	}
 	return nil
 }
@@ -283,8 +283,9 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 	if len(findings) == 0 {
 		fmt.Fprintln(w, "No known vulnerabilities.")
 		if hidden > 0 {
-			fmt.Fprintf(w, "%d findings suppressed by VEX (--show-suppressed lists them).\n", hidden)
+			fmt.Fprintf(w, "%s suppressed by VEX (--show-suppressed lists them).\n", count(hidden, "finding"))
 		}
+		printUnscanned(w, res.Unscanned)
 		return
 	}
 	withVEX := false
@@ -316,9 +317,32 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s in %s.\n", count(len(findings), "finding"), count(len(pkgs), "component"))
-	if hidden > 0 {
-		fmt.Fprintf(w, "%d findings suppressed by VEX (--show-suppressed lists them).\n", hidden)
+	if n := (&scan.Result{Findings: findings}).NoSeverity(); n > 0 {
+		fmt.Fprintf(w, "%d of them have no severity in any record of the database (UNKNOWN; --fail-on counts them with --fail-on-unknown).\n", n)
 	}
+	if hidden > 0 {
+		fmt.Fprintf(w, "%s suppressed by VEX (--show-suppressed lists them).\n", count(hidden, "finding"))
+	}
+	printUnscanned(w, res.Unscanned)
+}
+
+// printUnscanned lists the components no advisory could match: a table
+// without them would read as if they were clean.
+func printUnscanned(w io.Writer, us []scan.Unscanned) {
+	if len(us) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s not scanned (no advisory could match %s):\n", count(len(us), "component"), map[bool]string{true: "it", false: "them"}[len(us) == 1])
+	tw := display.NewTable(w)
+	for i, u := range us {
+		if i == 20 {
+			tw.Flush()
+			fmt.Fprintf(w, "  ... and %d more (-o json lists all)\n", len(us)-20)
+			return
+		}
+		tw.Row("  "+strings.TrimSpace(u.Name+" "+u.Version), u.Reason)
+	}
+	tw.Flush()
 }
 
 func explainFindings(out io.Writer, res *scan.Result, id string) {

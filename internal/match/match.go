@@ -67,6 +67,10 @@ func (q *Query) Name() string { return q.name }
 // Version returns the queried version as given.
 func (q *Query) Version() string { return q.ver }
 
+// Unparseable reports whether the version is not a PEP 440 version, which
+// only a record's versions[] can then match, as written.
+func (q *Query) Unparseable() bool { return q.err != nil }
+
 // Compiled is a record with its versions parsed once, for matching many
 // package versions against it.
 type Compiled struct {

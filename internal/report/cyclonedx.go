@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,7 +77,33 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 		vulns = append(vulns, v)
 	}
 	sort.SliceStable(vulns, func(i, j int) bool { return vulns[i].BOMRef < vulns[j].BOMRef })
-	return cyclonedx.Encode(w, inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion, Vulnerabilities: vulns})
+	return cyclonedx.Encode(w, notScanned(inv, res.Unscanned), cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: toolVersion, Vulnerabilities: vulns})
+}
+
+// PropNotScanned marks a component no advisory could match, with why.
+const PropNotScanned = "pysbom:scan:not-scanned"
+
+// notScanned is inv with each unscanned component marked (copies of the
+// packages concerned; inv is not changed).
+func notScanned(inv *inventory.Inventory, us []scan.Unscanned) *inventory.Inventory {
+	if len(us) == 0 {
+		return inv
+	}
+	why := map[string]string{}
+	for _, u := range us {
+		why[u.Component] = u.Reason
+	}
+	out := *inv
+	out.Packages = make([]*inventory.Package, len(inv.Packages))
+	for i, p := range inv.Packages {
+		out.Packages[i] = p
+		if r, ok := why[p.ID]; ok {
+			c := *p
+			c.Properties = append(slices.Clone(p.Properties), inventory.Property{Name: PropNotScanned, Value: r})
+			out.Packages[i] = &c
+		}
+	}
+	return &out
 }
 
 func source(id string) *cdx.Source {

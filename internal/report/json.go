@@ -49,6 +49,16 @@ func AppendJSON(b []byte, st *vulndb.Status, res *scan.Result) ([]byte, error) {
 		}
 		b = append(b, "\n  ]"...)
 	}
+	// The components no advisory could match: few, written by encoding/json.
+	var unscanned bytes.Buffer
+	uenc := json.NewEncoder(&unscanned)
+	uenc.SetIndent("  ", "  ")
+	uenc.SetEscapeHTML(false)
+	if err := uenc.Encode(res.Unscanned); err != nil {
+		return nil, err
+	}
+	b = append(b, ",\n  \"unscanned\": "...)
+	b = append(b, bytes.TrimSuffix(unscanned.Bytes(), []byte("\n"))...)
 	b = append(b, "\n}\n"...)
 	return b, nil
 }
@@ -150,6 +160,10 @@ func appendFinding(b []byte, f *scan.Finding) []byte {
 	if len(f.Diagnostics) > 0 {
 		b = appendField(b, false, "diagnostics")
 		b = appendStrings(b, f.Diagnostics, ind)
+	}
+	if f.SeverityFrom != "" {
+		b = appendField(b, false, "severityFrom")
+		b = jsonstr.Append(b, f.SeverityFrom)
 	}
 	if v := f.VEX; v != nil {
 		const vi = "\n        "

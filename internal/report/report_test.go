@@ -155,3 +155,32 @@ func TestCycloneDXVEXTriage(t *testing.T) {
 		t.Errorf("no in_triage analysis:\n%s", buf.Bytes())
 	}
 }
+
+// TestSARIFUnscanned: what could not be scanned is a notification of the
+// run, so code scanning shows it beside the results.
+func TestSARIFUnscanned(t *testing.T) {
+	res, inv := result(t)
+	res.Unscanned = []scan.Unscanned{{Component: "x", Name: "urllib3", PURL: "pkg:pypi/urllib3", Reason: "no version (an unpinned requirement): which advisories apply is unknown"}}
+	var buf bytes.Buffer
+	if err := SARIF(&buf, res, inv, "env", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+				Notes               []struct {
+					Level   string `json:"level"`
+					Message struct{ Text string } `json:"message"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	inv0 := log.Runs[0].Invocations
+	if len(inv0) != 1 || !inv0[0].ExecutionSuccessful || len(inv0[0].Notes) != 1 || !strings.Contains(inv0[0].Notes[0].Message.Text, "urllib3 was not scanned: no version") {
+		t.Errorf("invocations: %s", buf.String())
+	}
+}

@@ -59,6 +59,14 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 		})
 	}
 	sort.Slice(run.Tool.Driver.Rules, func(i, j int) bool { return run.Tool.Driver.Rules[i].ID < run.Tool.Driver.Rules[j].ID })
+	// What could not be scanned is said, not left for silence to imply.
+	inv0 := sarif.Invocation{ExecutionSuccessful: true}
+	for _, u := range res.Unscanned {
+		inv0.ToolExecutionNotifications = append(inv0.ToolExecutionNotifications, sarif.Notification{Level: "note",
+			Message:   sarif.Text{Text: fmt.Sprintf("%s was not scanned: %s", strings.TrimSpace(u.Name+" "+u.Version), u.Reason)},
+			Locations: []sarif.Location{{LogicalLocations: []sarif.Logical{{Name: u.Name, FullyQualifiedName: u.PURL, Kind: "package"}}}}})
+	}
+	run.Invocations = []sarif.Invocation{inv0}
 	return sarif.Encode(w, run)
 }
 

@@ -19,10 +19,25 @@ type Log struct {
 	Runs    []Run  `json:"runs"`
 }
 
-// Run is one tool's run.
+// Run is one tool's run. Results must stay the last field (Encode).
 type Run struct {
-	Tool    Tool     `json:"tool"`
-	Results []Result `json:"results"`
+	Tool        Tool         `json:"tool"`
+	Invocations []Invocation `json:"invocations,omitempty"`
+	Results     []Result     `json:"results"`
+}
+
+// Invocation is the run of the tool, with what it has to say about it
+// beside the results (what it could not examine).
+type Invocation struct {
+	ExecutionSuccessful        bool           `json:"executionSuccessful"`
+	ToolExecutionNotifications []Notification `json:"toolExecutionNotifications,omitempty"`
+}
+
+// Notification is a message about the run, not a result.
+type Notification struct {
+	Level     string     `json:"level"`
+	Message   Text       `json:"message"`
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // Tool describes the producer.
@@ -73,7 +88,7 @@ type Suppression struct {
 
 // Location is where a result is.
 type Location struct {
-	PhysicalLocation Physical  `json:"physicalLocation"`
+	PhysicalLocation *Physical `json:"physicalLocation,omitempty"`
 	LogicalLocations []Logical `json:"logicalLocations,omitempty"`
 }
 
@@ -88,8 +103,8 @@ type Physical struct {
 }
 
 // At returns the physical location of line 1 of uri.
-func At(uri string) Physical {
-	var p Physical
+func At(uri string) *Physical {
+	p := &Physical{}
 	p.ArtifactLocation.URI = uri
 	p.Region.StartLine = 1
 	return p

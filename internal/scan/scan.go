@@ -9,6 +9,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -76,6 +77,9 @@ type Finding struct {
 	// How says what matched: versions[] or the range's events.
 	How         string   `json:"how"`
 	Diagnostics []string `json:"diagnostics,omitempty"`
+	// SeverityFrom names the record the severity was taken from when it
+	// is not the finding's own (an alias's, such as a GHSA or NVD record).
+	SeverityFrom string `json:"severityFrom,omitempty"`
 	// VEX is the VEX statement that applies, if any.
 	VEX    *VEXStatus `json:"vex,omitempty"`
 	record *osv.Record
@@ -121,6 +125,45 @@ type Result struct {
 	Components int        `json:"components"`
 	Scanned    int        `json:"scanned"` // components with an identity the database can match
 	Findings   []*Finding `json:"findings"`
+	// Unscanned are the components no advisory could match, and why:
+	// silence about them would read as "no known vulnerabilities".
+	Unscanned []Unscanned `json:"unscanned"`
+}
+
+// Unscanned is a component the scan could not match.
+type Unscanned struct {
+	Component string `json:"component"` // inventory ID
+	Name      string `json:"name"`
+	Version   string `json:"version,omitempty"`
+	PURL      string `json:"purl,omitempty"`
+	Reason    string `json:"reason"`
+}
+
+// Failing counts the findings a gate fails on: not suppressed by VEX, not
+// fixed by the distro, at or above threshold; of unknown severity only
+// when unknown is set.
+func (r *Result) Failing(threshold severity.Rating, unknown bool) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.FixedByDistro() || f.Suppressed() {
+			continue
+		}
+		if rt := f.Rating(); rt == severity.Unknown && unknown || rt != severity.Unknown && rt >= threshold {
+			n++
+		}
+	}
+	return n
+}
+
+// NoSeverity counts the findings whose records give no severity.
+func (r *Result) NoSeverity() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Rating() == severity.Unknown {
+			n++
+		}
+	}
+	return n
 }
 
 // Scan matches every PyPI component of inv.
@@ -130,7 +173,7 @@ func Scan(ctx context.Context, inv *inventory.Inventory, src Source) (*Result, e
 
 // ScanWith is Scan with options.
 func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Options) (*Result, error) {
-	res := &Result{Findings: []*Finding{}}
+	res := &Result{Findings: []*Finding{}, Unscanned: []Unscanned{}}
 	all := inv.Packages
 	if inv.Root != nil {
 		all = append([]*inventory.Package{inv.Root}, all...)
@@ -196,6 +239,10 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			nq, byPURL := nativeQueryOf(p)
 			byCPE := opt.CPE && len(p.CPEs) > 0
 			if !byPURL && !byCPE {
+				if inv.Root == nil || p.ID != inv.Root.ID { // the root is the subject, not a component to match
+					res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
+						Reason: notScanned(p, opt.CPE)})
+				}
 				continue
 			}
 			res.Scanned++
@@ -223,6 +270,10 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 			continue
 		}
 		res.Scanned++
+		if q != nil && q.Unparseable() {
+			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: q.Version(), PURL: p.PURL,
+				Reason: fmt.Sprintf("version %q is not a PEP 440 version: only advisories that list it exactly can match", q.Version())})
+		}
 		var found []*Finding
 		for _, h := range hits[i] {
 			rec, m := h.c.Record(), h.m
@@ -266,14 +317,104 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		}
 		res.Findings = append(res.Findings, dedupe(found)...)
 	}
+	if err := aliasSeverities(ctx, src, res.Findings); err != nil {
+		return nil, err
+	}
+	// The worst first; then by package.
 	sort.SliceStable(res.Findings, func(i, j int) bool {
 		a, b := res.Findings[i], res.Findings[j]
+		if ra, rb := a.Rating(), b.Rating(); ra != rb {
+			return ra > rb
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
 		if a.Component != b.Component {
 			return a.Component < b.Component
 		}
 		return a.ID < b.ID
 	})
 	return res, nil
+}
+
+// notScanned says why no advisory can match component p.
+func notScanned(p *inventory.Package, cpe bool) string {
+	if p.PURL == "" {
+		if len(p.CPEs) > 0 {
+			return "no package URL; its CPE is matched only with --cpe"
+		}
+		return "no package URL or CPE: nothing names it in an advisory database"
+	}
+	u, err := packageurl.FromString(p.PURL)
+	if err != nil {
+		return fmt.Sprintf("package URL %q does not parse", p.PURL)
+	}
+	if u.Version == "" && p.Version == "" {
+		if u.Type == "pypi" {
+			return "no version (an unpinned requirement): which advisories apply is unknown"
+		}
+		return "no version: which advisories apply is unknown"
+	}
+	more := ""
+	if len(p.CPEs) > 0 && !cpe {
+		more = "; its CPE is matched only with --cpe"
+	}
+	switch u.Type {
+	case "generic":
+		return "pkg:generic/" + u.Name + ": not a library pysbom maps to an upstream repository's advisories" + more
+	case "deb", "rpm", "apk":
+		return "pkg:" + u.Type + ": distro packages are not matched by themselves (the Python packages they ship are, with the distro's advisories)" + more
+	}
+	return "pkg:" + u.Type + ": not an ecosystem pysbom scans" + more
+}
+
+// idSource is a Source that can return records by ID.
+type idSource interface {
+	Records(ctx context.Context, ids []string) (map[string]*osv.Record, error)
+}
+
+// aliasSeverities gives a finding without a severity the highest one a
+// record of its aliases gives (a PYSEC record carries none; the GHSA or
+// NVD record of the same vulnerability often does), and names that record.
+func aliasSeverities(ctx context.Context, src Source, fs []*Finding) error {
+	ids, ok := src.(idSource)
+	if !ok {
+		return nil
+	}
+	var want []string
+	for _, f := range fs {
+		if f.Rating() == severity.Unknown {
+			want = append(want, f.Aliases...)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	slices.Sort(want)
+	recs, err := ids.Records(ctx, slices.Compact(want))
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.Rating() != severity.Unknown {
+			continue
+		}
+		for _, a := range f.Aliases {
+			rec := recs[a]
+			if rec == nil {
+				continue
+			}
+			var g Finding
+			rate(&g, rec, f.Name)
+			if g.Rating() != severity.Unknown && (g.Rating() > f.Rating() || g.Score > f.Score) {
+				f.Severity, f.Score, f.Vector, f.SeverityFrom = g.Severity, g.Score, g.Vector, rec.ID
+			}
+		}
+	}
+	return nil
 }
 
 // newFinding is record rec affecting component p at version, as m found
@@ -455,7 +596,7 @@ func dedupe(fs []*Finding) []*Finding {
 		// The group's severity is the highest any of its records gives.
 		for _, m := range members[1:] {
 			if m.Rating() > best.Rating() || m.Score > best.Score {
-				best.Score, best.Severity, best.Vector = m.Score, m.Severity, m.Vector
+				best.Score, best.Severity, best.Vector, best.SeverityFrom = m.Score, m.Severity, m.Vector, m.ID
 			}
 		}
 		ids := map[string]bool{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/python/pep440"
 	"github.com/pysbom/pysbom/internal/python/pep503"
+	"github.com/pysbom/pysbom/internal/severity"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
@@ -173,5 +175,61 @@ func TestSummary(t *testing.T) {
 	}
 	if got := summary(&osv.Record{Summary: "Given", Details: "Other."}); got != "Given" {
 		t.Errorf("summary kept %q", got)
+	}
+}
+
+// TestSeverityFromAlias: a PYSEC record gives no severity; the database's
+// GHSA record of the same vulnerability does (for a package that is not
+// the one scanned): the finding takes it and names the record. The
+// findings come worst first.
+func TestSeverityFromAlias(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) { os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644) }
+	write("PYSEC-2099-9.json", `{"id": "PYSEC-2099-9", "modified": "2025-01-01T00:00:00Z", "aliases": ["GHSA-aaaa-bbbb-cccc"],
+	  "affected": [{"package": {"ecosystem": "PyPI", "name": "demo"}, "versions": ["1.0"]}]}`)
+	write("GHSA-aaaa-bbbb-cccc.json", `{"id": "GHSA-aaaa-bbbb-cccc", "modified": "2025-01-01T00:00:00Z", "aliases": ["PYSEC-2099-9"],
+	  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+	  "affected": [{"package": {"ecosystem": "npm", "name": "other"}, "versions": ["9"]}]}`)
+	write("PYSEC-2099-8.json", `{"id": "PYSEC-2099-8", "modified": "2025-01-01T00:00:00Z",
+	  "affected": [{"package": {"ecosystem": "PyPI", "name": "alpha"}, "versions": ["1.0"]}]}`)
+	dbPath := filepath.Join(t.TempDir(), "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vulndb.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	inv := &inventory.Inventory{Packages: []*inventory.Package{
+		{ID: "a", Name: "alpha", Version: "1.0", PURL: "pkg:pypi/alpha@1.0"},
+		{ID: "d", Name: "demo", Version: "1.0", PURL: "pkg:pypi/demo@1.0"},
+		{ID: "u", Name: "unpinned", PURL: "pkg:pypi/unpinned"},
+		{ID: "w", Name: "weird", Version: "1.0", PURL: "pkg:npm/weird@1.0"},
+	}}
+	res, err := Scan(context.Background(), inv, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 2 {
+		t.Fatalf("%+v", res.Findings)
+	}
+	f := res.Findings[0] // the worst first
+	if f.ID != "PYSEC-2099-9" || f.Severity != "CRITICAL" || f.Score != 9.8 || f.SeverityFrom != "GHSA-aaaa-bbbb-cccc" {
+		t.Errorf("finding %+v", f)
+	}
+	if g := res.Findings[1]; g.ID != "PYSEC-2099-8" || g.Severity != "UNKNOWN" || res.NoSeverity() != 1 {
+		t.Errorf("second finding %+v", g)
+	}
+	if res.Failing(severity.Low, false) != 1 || res.Failing(severity.Low, true) != 2 {
+		t.Errorf("failing %d/%d", res.Failing(severity.Low, false), res.Failing(severity.Low, true))
+	}
+	var reasons []string
+	for _, u := range res.Unscanned {
+		reasons = append(reasons, u.Component+": "+u.Reason)
+	}
+	want := []string{"u: no version (an unpinned requirement): which advisories apply is unknown", "w: pkg:npm: not an ecosystem pysbom scans"}
+	if !slices.Equal(reasons, want) {
+		t.Errorf("unscanned %q", reasons)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -127,6 +128,43 @@ func (d *DB) Lookup(ctx context.Context, ecosystem, name string) ([]*osv.Record,
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Records returns the stored records of the given IDs, whatever package
+// they name (an alias's record: a GHSA or an NVD CVE with the severity a
+// PYSEC record lacks).
+func (d *DB) Records(ctx context.Context, ids []string) (map[string]*osv.Record, error) {
+	out := map[string]*osv.Record{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := d.db.QueryContext(ctx, `SELECT id, data FROM records WHERE id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d.path, err)
+		}
+		for rows.Next() {
+			var id, data string
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			r, err := decode(data, id)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("%s: stored record %s: %w", d.path, id, err)
+			}
+			out[id] = r
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // LookupAll returns the records of every named package of ecosystem

@@ -479,32 +479,84 @@ func pypiIdentity(p *inventory.Package) (name, version string, ok bool) {
 	return "", "", false
 }
 
-// summary is the record's summary, or else the first sentence of its
-// details: up to a period followed by white space or the end ("before
-// 8.1.0, users" is not cut at "8."), or to the end of the first line; at
-// most 160 bytes, cut between characters.
+// maxSummary is the longest summary taken from a record's details.
+const maxSummary = 160
+
+// summary is the record's summary, or else the first sentence of the
+// first paragraph of its details (markdown headings skipped, white space
+// collapsed, hard-wrapped lines joined): up to a ".", "!" or "?" that is
+// followed by white space or the end and is not inside quotes,
+// parentheses or brackets, nor the end of an abbreviation ("e.g.", "ie.")
+// or a version ("before 8.1.0, users" is not cut at "8."). Longer than
+// 160 bytes, it is cut at a word boundary with an ellipsis.
 func summary(r *osv.Record) string {
 	if r.Summary != "" {
 		return r.Summary
 	}
-	d := strings.TrimSpace(r.Details)
-	for i := 0; i < len(d); i++ {
-		if d[i] == '\n' || d[i] == '.' && (i+1 == len(d) || d[i+1] == ' ' || d[i+1] == '\n' || d[i+1] == '\t' || d[i+1] == '\r') {
-			if d[i] == '.' {
-				i++
-			}
-			d = strings.TrimSpace(d[:i])
-			break
-		}
+	para := firstParagraph(r.Details)
+	if end := sentenceEnd(para); end > 0 {
+		para = para[:end]
 	}
-	if len(d) > 160 {
-		cut := 157
-		for cut > 0 && !utf8.RuneStart(d[cut]) {
+	if len(para) <= maxSummary {
+		return para
+	}
+	cut := strings.LastIndexByte(para[:maxSummary-2], ' ')
+	if cut < maxSummary/2 { // one long word: cut between characters
+		cut = maxSummary - 3
+		for cut > 0 && !utf8.RuneStart(para[cut]) {
 			cut--
 		}
-		return d[:cut] + "..."
 	}
-	return d
+	return strings.TrimRight(para[:cut], " ,;:") + "…"
+}
+
+// firstParagraph is the first paragraph of markdown text that is not a
+// heading, on one line.
+func firstParagraph(text string) string {
+	var words []string
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" && len(words) > 0:
+			return strings.Join(words, " ")
+		case t == "", strings.HasPrefix(t, "#"):
+			continue
+		}
+		words = append(words, strings.Fields(t)...)
+	}
+	return strings.Join(words, " ")
+}
+
+var abbreviations = []string{"e.g.", "i.e.", "ie.", "eg.", "etc.", "vs.", "cf.", "incl.", "approx.", "no.", "inc.", "ltd.", "co."}
+
+// sentenceEnd is the index just after the first sentence of s, 0 when s
+// has no end of sentence outside quotes and brackets.
+func sentenceEnd(s string) int {
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '`':
+			quoted = !quoted
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '.', '!', '?':
+			if quoted || depth > 0 || i+1 < len(s) && s[i+1] != ' ' {
+				continue
+			}
+			if c == '.' {
+				word := strings.ToLower(s[strings.LastIndexByte(s[:i], ' ')+1 : i+1])
+				if slices.Contains(abbreviations, word) {
+					continue
+				}
+			}
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // rate sets the severity: the package's own severity over the record's,

@@ -164,9 +164,13 @@ func TestSummary(t *testing.T) {
 	for details, want := range map[string]string{
 		"In Alerta before version 8.1.0, users can continue to use an expired token. Fixed in 8.1.0.": "In Alerta before version 8.1.0, users can continue to use an expired token.",
 		"  Django 3.2.1 and 4.0 allow SQL injection.\nDetails follow.":                                "Django 3.2.1 and 4.0 allow SQL injection.",
-		"A first line without a period\nand a second.":                                                "A first line without a period",
-		"Ends with version 1.2.3.":                                                                    "Ends with version 1.2.3.",
-		long:                                                                                          strings.Repeat("é", 78) + "...",
+		"A hard-wrapped first line\nand its second.\n\nAnother paragraph.":                            "A hard-wrapped first line and its second.",
+		"Ends with version 1.2.3.": "Ends with version 1.2.3.",
+		long:                       strings.Repeat("é", 78) + "…",
+		// pip's PYSEC-2023-228: hard-wrapped inside a quoted command.
+		"When installing a package from a Mercurial VCS URL  (ie \"pip install\nhg+...\") with pip prior to v23.3, the specified Mercurial revision could be used\nto inject arbitrary configuration options to the \"hg clone\" call (ie \"--config\"). Controlling the Mercurial configuration can modify how and which repositories are installed.": "When installing a package from a Mercurial VCS URL (ie \"pip install hg+...\") with pip prior to v23.3, the specified Mercurial revision could be used to…",
+		"### Impact\nAn attacker can, e.g. by sending a header, crash it. More.": "An attacker can, e.g. by sending a header, crash it.",
+		strings.Repeat("word ", 50): strings.TrimSpace(strings.Repeat("word ", 31)) + "…",
 	} {
 		got := summary(&osv.Record{Details: details})
 		if got != want || !utf8.ValidString(got) {

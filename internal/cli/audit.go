@@ -23,6 +23,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	fs.Var(outs, "o", "output `FORMAT[=FILE]`: table (default), json, sarif; repeatable")
 	failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
 	execInterp := execFlags(fs)
+	allPlatforms := fs.Bool("all-platforms", false, "with --fail-on, count binaries for another platform than this one too (the Windows launchers pip and setuptools ship in a Linux environment)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET...]")
 		fmt.Fprintln(e.stderr, "\nA TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without one,")
@@ -78,8 +79,17 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if failChecks != nil {
-		if n := countFailures(rep, failChecks); n > 0 {
-			return &findingsError{fmt.Sprintf("%d binaries fail --fail-on %s", n, *failOn)}
+		n, foreign := rep.Failing(failChecks, *allPlatforms)
+		if foreign > 0 {
+			fmt.Fprintf(e.stderr, "pysbom: %s for another platform than %s not counted by --fail-on (--all-platforms counts them)\n",
+				count(foreign, "failing binary"), audit.HostFormat())
+		}
+		if n > 0 {
+			verb := "fail"
+			if n == 1 {
+				verb = "fails"
+			}
+			return &findingsError{fmt.Sprintf("%s %s --fail-on %s", count(n, "binary"), verb, *failOn)}
 		}
 	}
 	return nil
@@ -145,21 +155,3 @@ func parseFailChecks(v string) ([]string, error) {
 
 // countFailures counts the binaries with C/C++ code that fail one of the
 // checks, and those that could not be parsed.
-func countFailures(rep *audit.Report, checks []string) int {
-	n := 0
-	for _, b := range rep.Binaries {
-		if b.Error != "" {
-			n++
-			continue
-		}
-		if !audit.HasCCode(b) {
-			continue
-		}
-		if slices.ContainsFunc(b.Checks, func(r harden.Result) bool {
-			return r.Verdict == harden.Fail && slices.Contains(checks, r.Check)
-		}) {
-			n++
-		}
-	}
-	return n
-}

@@ -179,10 +179,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// count says "1 finding", "2 findings".
+// count says "1 finding", "2 findings", "2 binaries".
 func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if stem, ok := strings.CutSuffix(noun, "y"); ok && !strings.HasSuffix(stem, "a") && !strings.HasSuffix(stem, "e") && !strings.HasSuffix(stem, "o") {
+		return fmt.Sprintf("%d %sies", n, stem)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 
@@ -112,4 +113,37 @@ func (r *Report) Summaries() (perPackage []Summary, total Summary) {
 		return strings.Compare(a.Version, b.Version)
 	})
 	return perPackage, total
+}
+
+// HostFormat is the binary format of the platform pysbom runs on: the
+// platform of the environments it audits in place.
+func HostFormat() string {
+	switch runtime.GOOS {
+	case "darwin", "ios":
+		return "Mach-O"
+	case "windows":
+		return "PE"
+	}
+	return "ELF"
+}
+
+// Failing counts the binaries that fail one of checks: those with C/C++
+// code failing it, and those that cannot be parsed. A binary for another
+// platform than this one (a Windows launcher in a Linux environment)
+// counts only with allPlatforms; foreign says how many were left out.
+func (r *Report) Failing(checks []string, allPlatforms bool) (n, foreign int) {
+	host := HostFormat()
+	for _, b := range r.Binaries {
+		failing := b.Error != "" || HasCCode(b) && slices.ContainsFunc(b.Checks, func(c harden.Result) bool {
+			return c.Verdict == harden.Fail && slices.Contains(checks, c.Check)
+		})
+		switch {
+		case !failing:
+		case b.Format != "" && b.Format != host && !allPlatforms:
+			foreign++
+		default:
+			n++
+		}
+	}
+	return n, foreign
 }

@@ -101,9 +101,25 @@ func static(k Kind) bool { return k == StaticExec || k == StaticPIE }
 // measured to be Rust or Go.
 func pureSafe(in *Input) (bool, string) {
 	if in.Lang.PureMemorySafe() {
-		return true, "code is entirely Rust/Go by function size"
+		return true, "code is entirely Rust/Go by function size, and Rust and Go code needs no stack canary"
 	}
 	return false, ""
+}
+
+// unmeasuredSafe reports a binary in which only Rust or Go is detected
+// but whose share of C code cannot be measured (stripped): a missing
+// canary import proves nothing either way there.
+func unmeasuredSafe(in *Input) (bool, string) {
+	ls := in.Lang.Languages
+	if len(ls) == 0 || in.Lang.Total() > 0 {
+		return false, ""
+	}
+	for _, l := range ls {
+		if !lang.MemorySafe(l.Name) {
+			return false, ""
+		}
+	}
+	return true, "only " + ls[0].Name + " code is detected, but without a symbol table the share of C code cannot be measured: Rust and Go code needs no stack canary, C code would import __stack_chk_fail"
 }
 
 var canarySyms = []string{"__stack_chk_fail", "__stack_chk_guard", "__intel_security_cookie"}
@@ -113,6 +129,9 @@ func checkCanary(in *Input) Result {
 		return Result{Verdict: NA, Value: "n/a", Evidence: why}
 	}
 	f := in.File
+	if ok, why := unmeasuredSafe(in); ok && !slices.ContainsFunc(canarySyms, f.ImportsName) {
+		return Result{Verdict: Unknown, Value: "unknown", Evidence: why}
+	}
 	for _, s := range canarySyms {
 		if f.ImportsName(s) {
 			return Result{Verdict: Pass, Value: "yes", Evidence: "imports " + s + canaryLevel(f.Producers)}

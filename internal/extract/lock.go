@@ -65,6 +65,13 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 				p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: a, Value: h.Value})
 			}
 		}
+		for _, a := range lp.Artifacts {
+			art := inventory.Artifact{Name: a.Name, URL: a.URL}
+			for _, h := range a.Hashes {
+				art.Hashes = append(art.Hashes, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(h.Algorithm)), Value: h.Value})
+			}
+			p.Artifacts = append(p.Artifacts, art)
+		}
 		prop := func(n, v string) {
 			if v != "" {
 				p.Properties = append(p.Properties, inventory.Property{Name: n, Value: v})

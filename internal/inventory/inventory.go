@@ -63,6 +63,9 @@ type Package struct {
 	DownloadLocation string
 	// Hashes are checksums of the package itself (its archive), not of its files.
 	Hashes []Hash
+	// Artifacts are the archives of the package a lock file pins (its
+	// wheels and sdist), each with its checksums.
+	Artifacts []Artifact
 	Files  []File
 	// FoundBy names the extractor that produced the package.
 	FoundBy    string
@@ -79,6 +82,13 @@ const (
 	Person       PartyKind = "Person"
 	Organization PartyKind = "Organization"
 )
+
+// Artifact is one archive of a package: a wheel or an sdist.
+type Artifact struct {
+	Name   string // file name
+	URL    string // where it is downloaded from; "" when the lock names only the file
+	Hashes []Hash
+}
 
 // Party is a person or organisation; the zero value means unknown.
 type Party struct {

@@ -45,6 +45,9 @@ type Package struct {
 	Extras    []string
 	Marker    string
 	Hashes    []Hash
+	// Artifacts are the archives (wheels, sdist) the lock records, each
+	// with its hash, when the lock says which hash is which file's.
+	Artifacts []Artifact
 	// Source is where the package comes from: an index URL, an archive
 	// URL, a VCS URL with its revision, or a local path.
 	Source     string
@@ -57,6 +60,25 @@ type Package struct {
 	Line   int // 1-based line where the package is defined, 0 if unknown
 	// IsRoot marks the project the lock belongs to.
 	IsRoot bool
+}
+
+// Artifact is one archive a lock names with its checksums.
+type Artifact struct {
+	Name   string // file name
+	URL    string // "" when the lock names only the file
+	Hashes []Hash
+}
+
+// artifact is the archive at url (or named file) with its hashes.
+func artifact(url, file string, hs ...Hash) Artifact {
+	if file == "" {
+		file = url
+		if i := strings.LastIndexAny(file, "/"); i >= 0 {
+			file = file[i+1:]
+		}
+		file, _, _ = strings.Cut(file, "#")
+	}
+	return Artifact{Name: file, URL: url, Hashes: hs}
 }
 
 // Hash is a checksum as the lock records it.

@@ -200,3 +200,30 @@ func BenchmarkRequirementsContinuation(b *testing.B) {
 		})
 	}
 }
+
+// TestURLRequirementsSayVersionAndHash: a requirement naming a wheel or an
+// sdist by URL has the archive's version, and the hash its fragment names.
+func TestURLRequirementsSayVersionAndHash(t *testing.T) {
+	data := []byte("monotonic @ file:///home/u/wheels/monotonic-1.6-py2.py3-none-any.whl#sha256=68687E19A14F11F26D140DD5C86F3DBA4BF5DF58003000ED467E0E2A69BCA96C\n" +
+		"six @ https://example.org/six-1.16.0.tar.gz#sha256=1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926 --hash=sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926\n" +
+		"https://example.org/attrs-23.1.0-py3-none-any.whl#sha256=aa\n" +
+		"other @ https://example.org/different-2.0.tar.gz\n")
+	l, err := parseRequirements("requirements.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct{ name, version, hashes string }
+	var g []got
+	for _, p := range l.Packages {
+		g = append(g, got{p.Name, p.Version, fmt.Sprint(p.Hashes)})
+	}
+	want := []got{
+		{"monotonic", "1.6", "[{sha256 68687e19a14f11f26d140dd5c86f3dba4bf5df58003000ed467e0e2a69bca96c}]"},
+		{"six", "1.16.0", "[{sha256 1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926}]"},
+		{"attrs", "23.1.0", "[{sha256 aa}]"},
+		{"other", "", "[]"}, // the archive is another project's: its version is not other's
+	}
+	if diff := cmp.Diff(want, g, cmp.AllowUnexported(got{})); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

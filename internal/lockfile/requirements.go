@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/python/pep440"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 	"github.com/pysbom/pysbom/internal/python/pep508"
+	"github.com/pysbom/pysbom/internal/python/wheelname"
 )
 
 // maxIncludeDepth bounds -r/-c nesting.
@@ -189,6 +191,11 @@ func (r *reqParser) line(file, line string, num, depth int, constraint bool) err
 		switch {
 		case req.URL != "":
 			p.Source, p.SourceKind = req.URL, urlKind(req.URL)
+			// name @ file:///.../name-1.6-py3-none-any.whl#sha256=...: the
+			// archive's name says the version, the fragment its hash.
+			if a := artifactOf(req.URL); pep503.Normalize(a.name) == pep503.Normalize(req.Name) {
+				p.Version = a.version
+			}
 		default:
 			p.Version = pinned(req.Specifier)
 			if p.Version == "" {
@@ -199,7 +206,7 @@ func (r *reqParser) line(file, line string, num, depth int, constraint bool) err
 			}
 		}
 	}
-	p.Hashes = hashes
+	p.Hashes = appendFragmentHash(hashes, p.Source)
 	r.add(p, constraint)
 	return nil
 }
@@ -226,8 +233,15 @@ func pinned(set pep440.SpecifierSet) string {
 	return ""
 }
 
+// pep508URL matches the start of a PEP 508 URL requirement: "name @ url",
+// "name[extra]@url".
+var pep508URL = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@`)
+
 func isURLish(s string) bool {
-	return strings.Contains(s, "://") && !strings.Contains(s, " @ ") ||
+	if pep508URL.MatchString(s) {
+		return false
+	}
+	return strings.Contains(s, "://") ||
 		strings.HasPrefix(s, ".") || strings.HasPrefix(s, "/") ||
 		strings.HasSuffix(s, ".whl") || strings.HasSuffix(s, ".tar.gz") || strings.HasSuffix(s, ".zip")
 }
@@ -249,21 +263,62 @@ func (r *reqParser) urlRequirement(s string, num int) Package {
 	if m := eggRE.FindStringSubmatch(s); m != nil {
 		p.Name = m[1]
 	}
-	base := filepath.Base(strings.SplitN(strings.SplitN(s, "#", 2)[0], "?", 2)[0])
+	a := artifactOf(s)
 	switch {
-	case strings.HasSuffix(base, ".whl"):
-		parts := strings.Split(strings.TrimSuffix(base, ".whl"), "-")
-		if len(parts) >= 5 {
-			p.Name, p.Version = parts[0], parts[1]
-		}
-	case strings.HasSuffix(base, ".tar.gz") || strings.HasSuffix(base, ".zip"):
-		stem := strings.TrimSuffix(strings.TrimSuffix(base, ".tar.gz"), ".zip")
-		if i := strings.LastIndex(stem, "-"); i > 0 && p.Name == "" {
-			p.Name, p.Version = stem[:i], stem[i+1:]
-		}
+	case a.wheel:
+		p.Name, p.Version = a.name, a.version
+	case a.name != "" && p.Name == "":
+		p.Name, p.Version = a.name, a.version
 	}
 	if p.Name == "" {
-		p.Name = strings.TrimSuffix(base, ".git")
+		p.Name = strings.TrimSuffix(a.base, ".git")
 	}
 	return p
+}
+
+// archiveName is what an archive's file name in a URL says.
+type archiveName struct {
+	base          string // the file name
+	name, version string // "" when the name is no wheel's or sdist's
+	wheel         bool
+}
+
+func artifactOf(u string) archiveName {
+	base := filepath.Base(strings.SplitN(strings.SplitN(u, "#", 2)[0], "?", 2)[0])
+	a := archiveName{base: base}
+	switch {
+	case strings.HasSuffix(base, ".whl"):
+		if n, err := wheelname.Parse(base); err == nil {
+			a.name, a.version, a.wheel = n.Distribution, n.Version, true
+		}
+	case strings.HasSuffix(base, ".tar.gz") || strings.HasSuffix(base, ".zip") || strings.HasSuffix(base, ".tar.bz2"):
+		stem := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(base, ".tar.gz"), ".zip"), ".tar.bz2")
+		if i := strings.LastIndex(stem, "-"); i > 0 {
+			a.name, a.version = stem[:i], stem[i+1:]
+		}
+	}
+	return a
+}
+
+// appendFragmentHash adds the hash a URL's fragment names
+// ("#sha256=..."), when hs does not have it already.
+func appendFragmentHash(hs []Hash, u string) []Hash {
+	_, frag, ok := strings.Cut(u, "#")
+	if !ok {
+		return hs
+	}
+	for _, part := range strings.Split(frag, "&") {
+		algo, v, ok := strings.Cut(part, "=")
+		algo = strings.ToLower(algo)
+		switch algo {
+		case "md5", "sha1", "sha224", "sha256", "sha384", "sha512":
+		default:
+			continue
+		}
+		if !ok || v == "" || slices.ContainsFunc(hs, func(h Hash) bool { return h.Algorithm == algo && h.Value == strings.ToLower(v) }) {
+			continue
+		}
+		hs = append(hs, Hash{Algorithm: algo, Value: strings.ToLower(v)})
+	}
+	return hs
 }

@@ -96,6 +96,7 @@ func parsePoetry(file string, data []byte) (*Lock, error) {
 		for _, f := range files {
 			if h, ok := parseHash(f.Hash); ok {
 				p.Hashes = append(p.Hashes, h)
+				p.Artifacts = append(p.Artifacts, artifact("", f.File, h))
 			}
 		}
 		if s := pk.Source; s != nil {
@@ -186,6 +187,7 @@ func parseUV(file string, data []byte) (*Lock, error) {
 		if pk.Sdist != nil {
 			if h, ok := parseHash(pk.Sdist.Hash); ok {
 				p.Hashes = append(p.Hashes, h)
+				p.Artifacts = append(p.Artifacts, artifact(pk.Sdist.URL, "", h))
 			}
 			if p.SourceKind == "registry" {
 				p.Source = pk.Sdist.URL
@@ -194,6 +196,7 @@ func parseUV(file string, data []byte) (*Lock, error) {
 		for _, w := range pk.Wheels {
 			if h, ok := parseHash(w.Hash); ok {
 				p.Hashes = append(p.Hashes, h)
+				p.Artifacts = append(p.Artifacts, artifact(w.URL, "", h))
 			}
 		}
 		for _, d := range pk.Deps {
@@ -250,6 +253,7 @@ func parsePDM(file string, data []byte) (*Lock, error) {
 		for _, f := range pk.Files {
 			if h, ok := parseHash(f.Hash); ok {
 				p.Hashes = append(p.Hashes, h)
+				p.Artifacts = append(p.Artifacts, artifact(f.URL, f.File, h))
 			}
 		}
 		switch {
@@ -325,8 +329,17 @@ func parsePylock(file string, data []byte) (*Lock, error) {
 	lines := tableLines(data, "packages")
 	l := &Lock{}
 	hashes := func(f *pylockFile, p *Package) {
+		var hs []Hash
 		for _, algo := range sortedKeys(f.Hashes) {
-			p.Hashes = append(p.Hashes, Hash{Algorithm: strings.ToLower(algo), Value: strings.ToLower(f.Hashes[algo])})
+			hs = append(hs, Hash{Algorithm: strings.ToLower(algo), Value: strings.ToLower(f.Hashes[algo])})
+		}
+		p.Hashes = append(p.Hashes, hs...)
+		name := f.Name
+		if name == "" && f.Path != "" {
+			name = f.Path[strings.LastIndexAny(f.Path, "/\\")+1:]
+		}
+		if len(hs) > 0 {
+			p.Artifacts = append(p.Artifacts, artifact(f.URL, name, hs...))
 		}
 	}
 	for i, pk := range doc.Packages {

@@ -518,6 +518,23 @@ func externalRefs(p *inventory.Package) []cdx.ExternalReference {
 		out = append(out, cdx.ExternalReference{Type: t, URL: url, Comment: comment})
 	}
 	add(cdx.ERTypeWebsite, p.Homepage, "")
+	// A lock's archives, each with its checksums; a file the lock names
+	// without a URL is a relative reference to it.
+	for _, a := range p.Artifacts {
+		ref := a.URL
+		if ref == "" {
+			ref = a.Name
+		}
+		if ref == "" || seen[string(cdx.ERTypeDistribution)+ref] || strings.ContainsAny(ref, " \t\n") {
+			continue
+		}
+		seen[string(cdx.ERTypeDistribution)+ref] = true
+		r := cdx.ExternalReference{Type: cdx.ERTypeDistribution, URL: ref, Comment: a.Name}
+		if hs := hashes(a.Hashes); len(*hs) > 0 {
+			r.Hashes = hs
+		}
+		out = append(out, r)
+	}
 	add(cdx.ERTypeDistribution, p.DownloadLocation, "")
 	for _, l := range p.URLs {
 		add(urlType(l.Label), l.URL, l.Label)

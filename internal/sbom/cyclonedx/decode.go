@@ -71,8 +71,13 @@ type inComponent struct {
 		Content string `json:"content"`
 	} `json:"hashes"`
 	ExternalReferences []struct {
-		Type string `json:"type"`
-		URL  string `json:"url"`
+		Type    string `json:"type"`
+		URL     string `json:"url"`
+		Comment string `json:"comment"`
+		Hashes  []struct {
+			Alg     string `json:"alg"`
+			Content string `json:"content"`
+		} `json:"hashes"`
 	} `json:"externalReferences"`
 	Properties []struct {
 		Name  string `json:"name"`
@@ -296,6 +301,19 @@ func (d *decoder) component(c *inComponent, parent string) *inventory.Package {
 	for _, e := range c.ExternalReferences {
 		switch cdx.ExternalReferenceType(e.Type) {
 		case cdx.ERTypeDistribution, cdx.ERTypeDistributionIntake:
+			if len(e.Hashes) > 0 { // an archive with its checksums
+				a := inventory.Artifact{Name: e.Comment, URL: e.URL}
+				if a.Name == "" || a.Name == e.URL && !strings.Contains(e.URL, "/") {
+					a.Name, a.URL = e.URL, ""
+				}
+				for _, h := range e.Hashes {
+					if alg := algorithm(cdx.HashAlgorithm(h.Alg)); alg != "" {
+						a.Hashes = append(a.Hashes, inventory.Hash{Algorithm: alg, Value: strings.ToLower(h.Content)})
+					}
+				}
+				p.Artifacts = append(p.Artifacts, a)
+				continue
+			}
 			if p.DownloadLocation == "" {
 				p.DownloadLocation = e.URL
 			}

@@ -40,11 +40,18 @@ type pkg struct {
 	URLs             []link     `json:"urls,omitempty"`
 	DownloadLocation string     `json:"downloadLocation,omitempty"`
 	Hashes           []hash     `json:"hashes,omitempty"`
+	Artifacts        []artifact `json:"artifacts,omitempty"`
 	Files            []file     `json:"files,omitempty"`
 	FoundBy          string     `json:"foundBy,omitempty"`
 	Python           *python    `json:"python,omitempty"`
 	Distro           *distro    `json:"distro,omitempty"`
 	Properties       []property `json:"properties,omitempty"`
+}
+
+type artifact struct {
+	Name   string `json:"name"`
+	URL    string `json:"url,omitempty"`
+	Hashes []hash `json:"hashes"`
 }
 
 type party struct {
@@ -165,6 +172,13 @@ func convert(p *inventory.Package) *pkg {
 	}
 	for _, h := range p.Hashes {
 		out.Hashes = append(out.Hashes, hash{string(h.Algorithm), h.Value})
+	}
+	for _, a := range p.Artifacts {
+		ja := artifact{Name: a.Name, URL: a.URL, Hashes: []hash{}}
+		for _, h := range a.Hashes {
+			ja.Hashes = append(ja.Hashes, hash{string(h.Algorithm), h.Value})
+		}
+		out.Artifacts = append(out.Artifacts, ja)
 	}
 	for _, f := range p.Files {
 		out.Files = append(out.Files, file{f.Path, f.Size, f.Hash(inventory.SHA1), f.Hash(inventory.SHA256)})

@@ -15,6 +15,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/lockfile"
+	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/sbom/invjson"
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
@@ -30,15 +31,16 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	outs := &outputsFlag{allowed: sbomFormats}
 	fs.Var(outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), spdx-tag-value, cyclonedx-json, table, json; repeatable")
 	strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
-	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: the owner of its directory)")
+	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: NOASSERTION; the owner of a folder is not its supplier)")
 	name := fs.String("name", "", "`name` of the root component (default: the target path)")
-	execInterp := execFlags(fs)
+	in := inputFlagsOf(fs)
 	quiet := fs.Bool("q", false, "print no problem summary on standard error")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
 		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python")
-		fmt.Fprintln(e.stderr, "executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt, poetry.lock,")
-		fmt.Fprintln(e.stderr, "uv.lock, Pipfile.lock, pdm.lock, pylock.toml); without it, $VIRTUAL_ENV or else the python3")
+		fmt.Fprintln(e.stderr, "executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt, constraints*.txt,")
+		fmt.Fprintln(e.stderr, "*.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock for another name);")
+		fmt.Fprintln(e.stderr, "without it, $VIRTUAL_ENV or else the python3")
 		fmt.Fprintln(e.stderr, "on PATH. Output is reproducible:")
 		fmt.Fprintln(e.stderr, "the creation time comes from SOURCE_DATE_EPOCH when it is set.\n\nflags:")
 		fs.PrintDefaults()
@@ -76,7 +78,7 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, *execInterp)
+	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, in)
 	if err != nil {
 		return err
 	}
@@ -123,18 +125,29 @@ func render(w io.Writer, format string, inv *inventory.Inventory, created time.T
 
 // buildInventory reads what the user named: a wheel, sdist or folder of
 // them, a lock file, or an environment (the one in use when arg is "").
-func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, execInterp bool) (*inventory.Inventory, error) {
+func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, in inputFlags) (*inventory.Inventory, error) {
+	file := isFile(arg)
+	if *in.lock && !file {
+		return nil, &usageError{fmt.Sprintf("--lock: %s is not a regular file", arg)}
+	}
 	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
 		return extract.Artifacts(ctx, dir, files, opts)
 	}
-	if isLock(arg) {
-		l, err := lockfile.Parse(arg)
+	if *in.lock || file && lockfile.DetectFile(arg) != "" {
+		parse := lockfile.Parse
+		if *in.lock {
+			parse = lockfile.ParseAssumed
+		}
+		l, err := parse(arg)
 		if err != nil {
 			return nil, err
 		}
 		return extract.Lock(l, opts), nil
 	}
-	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: execInterp})
+	if file {
+		return nil, notTarget(arg)
+	}
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: *in.exec})
 	if err != nil {
 		return nil, err
 	}
@@ -145,20 +158,37 @@ func buildInventory(ctx context.Context, e *env, arg string, opts extract.Option
 	return inv, err
 }
 
-// isLock reports whether arg is a lock or requirements file: by its name,
-// or by its content when it is a regular file that is no Python program.
-func isLock(arg string) bool {
+// isFile reports whether arg is a regular file that is no program (an
+// interpreter is one).
+func isFile(arg string) bool {
 	fi, err := os.Stat(arg)
-	if err != nil || !fi.Mode().IsRegular() {
-		return false
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0
+}
+
+// notTarget says why a plain file is nothing sbom reads.
+func notTarget(arg string) error {
+	head := make([]byte, 4096)
+	if f, err := os.Open(arg); err == nil {
+		n, _ := io.ReadFull(f, head)
+		head = head[:n]
+		f.Close()
 	}
-	if lockfile.IsLockFile(arg) {
-		return true
+	if sbom.LooksStructured(head) {
+		return fmt.Errorf("%s: a JSON or XML document is no Python environment, wheel, sdist or lock file; SBOMs are read by scan, diff and validate", arg)
 	}
-	if fi.Mode()&0o111 != 0 {
-		return false // an interpreter
+	return fmt.Errorf("%s: not a Python environment, wheel, sdist or lock file; a requirements file is recognised by its name (requirements*.txt, constraints*.txt, *.in) or by pinned lines, else pass --lock", arg)
+}
+
+// inputFlags are how sbom and scan are told what their TARGET is.
+type inputFlags struct {
+	exec, lock *bool
+}
+
+func inputFlagsOf(fs *flag.FlagSet) inputFlags {
+	return inputFlags{
+		exec: execFlags(fs),
+		lock: fs.Bool("lock", false, "read TARGET as a lock file, and as a requirements file when neither its name nor its content says which format it is"),
 	}
-	return lockfile.DetectFile(arg) != ""
 }
 
 // execFlags registers --exec-interpreter, the opt-in to run the target's

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -42,7 +42,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	failUnknown := fs.Bool("fail-on-unknown", false, "with --fail-on, count findings of unknown severity too (no record of the vulnerability gives one)")
 	failUnscanned := fs.Bool("fail-on-unscanned", false, "exit 3 when any component could not be scanned (no version, a version that is not PEP 440, an ecosystem pysbom does not scan)")
 	explain := fs.String("explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
-	execInterp := execFlags(fs)
+	in := inputFlagsOf(fs)
 	maxAge := ageFlag{d: staleAfter}
 	fs.Var(&maxAge, "max-db-age", "fail (exit 1) when a source of the database was imported longer than `AGE` ago (7d, 36h); without it, a source older than 7 days is a warning")
 	var vexFiles listFlag
@@ -84,7 +84,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, embedded, err := scanInput(ctx, e, arg, *execInterp)
+	inv, embedded, err := scanInput(ctx, e, arg, in)
 	if err != nil {
 		return err
 	}
@@ -254,21 +254,27 @@ func localChangelog(pkg string) (string, map[string]string, error) {
 // scanInput reads an SBOM document, or builds the inventory of a target;
 // embedded are the VEX statements a CycloneDX document carries. The
 // document's bytes are let go as soon as they are read.
-func scanInput(ctx context.Context, e *env, arg string, execInterp bool) (inv *inventory.Inventory, embedded []vex.Statement, err error) {
-	// A regular file is an SBOM when it decodes as one (read once); a lock
-	// file, requirements file or anything else goes to buildInventory.
-	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 && !lockfile.IsLockFile(arg) {
+func scanInput(ctx context.Context, e *env, arg string, in inputFlags) (inv *inventory.Inventory, embedded []vex.Statement, err error) {
+	// A regular file is an SBOM when it decodes as one (read once); a JSON
+	// or XML file that is neither an SBOM nor a lock file is an error that
+	// says so; a lock file, requirements file or anything else goes to
+	// buildInventory.
+	if isFile(arg) && !*in.lock && !lockfile.IsLockFile(arg) {
 		data, err := readSBOM(arg)
 		if err != nil {
 			return nil, nil, err
 		}
-		if inv, _, err := sbom.Decode(data); err == nil {
+		inv, _, err := sbom.Decode(data)
+		switch {
+		case err == nil:
 			return inv, embeddedVEX(data, arg), nil
-		} else if err != sbom.ErrUnknownFormat {
+		case !errors.Is(err, sbom.ErrUnknownFormat):
+			return nil, nil, fmt.Errorf("%s: %w", arg, err)
+		case sbom.LooksStructured(data) && lockfile.Detect(arg, data) == "":
 			return nil, nil, fmt.Errorf("%s: %w", arg, err)
 		}
 	}
-	inv, err = buildInventory(ctx, e, arg, extract.Options{}, execInterp)
+	inv, err = buildInventory(ctx, e, arg, extract.Options{}, in)
 	return inv, nil, err
 }
 

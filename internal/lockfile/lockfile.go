@@ -119,7 +119,7 @@ func Detect(file string, data []byte) string {
 		return "pdm.lock"
 	case base == "pylock.toml" || strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml"):
 		return "pylock.toml"
-	case strings.HasSuffix(base, ".txt") || strings.HasSuffix(base, ".in"):
+	case RequirementsName(file):
 		return "requirements.txt"
 	}
 	head := string(data[:min(len(data), 4096)])
@@ -134,8 +134,25 @@ func Detect(file string, data []byte) string {
 		return "pdm.lock"
 	case strings.Contains(head, "requires-python =") && strings.Contains(head, "[[package]]") && strings.Contains(head, "source = {"):
 		return "uv.lock"
+	case looksLikeRequirements(data, len(data) >= 4096):
+		return "requirements.txt"
 	}
 	return ""
+}
+
+// RequirementsName reports whether a file is named as requirements files
+// are: requirements*.txt, *requirements*.txt, constraints*.txt, *.in, or
+// a .txt in a folder named requirements (requirements/dev.txt).
+func RequirementsName(file string) bool {
+	base := strings.ToLower(filepath.Base(file))
+	if strings.HasSuffix(base, ".in") {
+		return true
+	}
+	if !strings.HasSuffix(base, ".txt") {
+		return false
+	}
+	return strings.Contains(base, "requirements") || strings.HasPrefix(base, "constraints") ||
+		strings.EqualFold(filepath.Base(filepath.Dir(file)), "requirements")
 }
 
 // DetectFile is Detect for a file on disk, reading at most its first
@@ -163,18 +180,30 @@ func IsLockFile(file string) bool {
 	case "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "pylock.toml":
 		return true
 	}
-	return strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml") ||
-		strings.HasPrefix(base, "requirements") && (strings.HasSuffix(base, ".txt") || strings.HasSuffix(base, ".in")) ||
-		strings.HasSuffix(base, "-requirements.txt")
+	return strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml") || RequirementsName(file)
 }
 
-// Parse reads and parses a lock or requirements file.
+// Parse reads and parses a lock or requirements file, its format told by
+// its name or its content.
 func Parse(file string) (*Lock, error) {
+	return parse(file, "")
+}
+
+// ParseAssumed is Parse for a file the user says is a lock file: one whose
+// format neither name nor content tells is read as a requirements file.
+func ParseAssumed(file string) (*Lock, error) {
+	return parse(file, "requirements.txt")
+}
+
+func parse(file, fallback string) (*Lock, error) {
 	data, err := readLimited(file)
 	if err != nil {
 		return nil, err
 	}
 	format := Detect(file, data)
+	if format == "" {
+		format = fallback
+	}
 	var l *Lock
 	switch format {
 	case "requirements.txt":
@@ -190,7 +219,7 @@ func Parse(file string) (*Lock, error) {
 	case "pylock.toml":
 		l, err = parsePylock(file, data)
 	default:
-		return nil, fmt.Errorf("%s: %w (requirements*.txt, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml)", file, ErrUnknownFormat)
+		return nil, fmt.Errorf("%s: %w (requirements*.txt, constraints*.txt, *.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock reads any other name as a requirements file)", file, ErrUnknownFormat)
 	}
 	if err != nil {
 		return nil, err

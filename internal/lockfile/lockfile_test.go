@@ -227,3 +227,63 @@ func TestURLRequirementsSayVersionAndHash(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestRequirementsName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"requirements.txt": true, "requirements-dev.txt": true, "dev-requirements.txt": true,
+		"test_requirements.txt": true, "Requirements.TXT": true, "constraints.txt": true,
+		"constraints-py312.txt": true, "requirements.in": true, "dev.in": true,
+		"requirements/base.txt": true,
+		"notes.txt": false, "README.txt": false, "LICENSE": false, "requirements.cfg": false,
+		"docs/base.txt": false, "reqs.toml": false,
+	} {
+		if got := RequirementsName(name); got != want {
+			t.Errorf("RequirementsName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestDetectByContent(t *testing.T) {
+	for _, c := range []struct {
+		content string
+		want    string
+	}{
+		{"hello\n", ""},
+		{"django\nflask\n", ""},
+		{"Some prose about the project.\n", ""},
+		{"django==4.2\nflask\n", "requirements.txt"},
+		{"# deps\n-r base.txt\n", "requirements.txt"},
+		{"-e git+https://example.org/x.git#egg=x\n", "requirements.txt"},
+		{"https://example.org/x-1.0-py3-none-any.whl\n", "requirements.txt"},
+		{"./local/path\n", ""},
+		{"django==4.2\n--not-an-option\n", ""},
+		{"django==4.2\nnot a requirement\n", ""},
+		{"flask --hash=sha256:abcd\n", "requirements.txt"},
+		{"[section]\nkey = value\n", ""},
+		{`{"a": 1}`, ""},
+	} {
+		if got := Detect("notes.txt", []byte(c.content)); got != c.want {
+			t.Errorf("Detect(notes.txt, %q) = %q, want %q", c.content, got, c.want)
+		}
+	}
+	// A head cut off mid-line is judged without its last line.
+	head := []byte(strings.Repeat("django==4.2\n", 400)[:4096])
+	if got := Detect("notes.txt", head); got != "requirements.txt" {
+		t.Errorf("a truncated head of pins: %q", got)
+	}
+}
+
+func TestParseAssumed(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(f, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(f); !errors.Is(err, ErrUnknownFormat) {
+		t.Errorf("Parse of a note: %v, want ErrUnknownFormat", err)
+	}
+	l, err := ParseAssumed(f)
+	if err != nil || len(l.Packages) != 1 || l.Packages[0].Name != "hello" {
+		t.Fatalf("ParseAssumed: %v %+v", err, l)
+	}
+}

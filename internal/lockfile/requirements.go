@@ -135,9 +135,6 @@ func (r *reqParser) line(file, line string, num, depth int, constraint bool) err
 	case "-i", "--index-url":
 		r.index = val
 		return nil
-	case "--extra-index-url", "-f", "--find-links", "--trusted-host", "--no-index", "--pre", "--prefer-binary",
-		"--only-binary", "--no-binary", "--require-hashes", "--use-feature", "--config-settings", "-C":
-		return nil
 	case "-e", "--editable":
 		if val == "" {
 			return fail("%s needs a path or URL", opt)
@@ -148,6 +145,9 @@ func (r *reqParser) line(file, line string, num, depth int, constraint bool) err
 		return nil
 	}
 	if strings.HasPrefix(opt, "-") {
+		if reqOptions[opt] {
+			return nil // how pip finds and builds packages, not which
+		}
 		return fail("unknown option %s", opt)
 	}
 	// Split per-requirement options (--hash) from the requirement.

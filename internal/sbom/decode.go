@@ -7,15 +7,50 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
 )
 
-// ErrUnknownFormat is returned for documents that are neither CycloneDX
-// nor SPDX JSON.
-var ErrUnknownFormat = errors.New("not CycloneDX or SPDX JSON")
+// ErrUnknownFormat is what every error about a document that is no SBOM
+// pysbom reads wraps; the error itself says what the document is and
+// what was expected.
+var ErrUnknownFormat = errors.New("not an SBOM")
+
+// Expected names what pysbom reads as an SBOM, for error messages.
+const Expected = "SPDX 2.2/2.3 JSON or tag-value, or CycloneDX 1.4-1.6 JSON"
+
+// notSBOM says why data is not an SBOM that pysbom reads.
+func notSBOM(data []byte) error {
+	head := bytes.TrimLeft(data[:min(len(data), 4096)], " \t\r\n\ufeff")
+	var what string
+	switch {
+	case len(head) == 0:
+		what = "the file is empty"
+	case head[0] == '<' && bytes.Contains(head, []byte("cyclonedx.org/schema/bom")):
+		what = "CycloneDX XML is not read yet; convert it to JSON (cyclonedx convert --output-format json)"
+	case head[0] == '<' && bytes.Contains(head, []byte("spdx.org/rdf")):
+		what = "SPDX RDF/XML is not read; convert it to JSON or tag-value (pyspdxtools)"
+	case head[0] == '<':
+		what = "an XML document that is neither CycloneDX nor SPDX"
+	case head[0] == '{':
+		what = "a JSON document without bomFormat (CycloneDX) or spdxVersion (SPDX) at the top level"
+	case head[0] == '[':
+		what = "a JSON array; an SBOM is a JSON object"
+	default:
+		what = "neither JSON nor SPDX tag-value (which starts with SPDXVersion:)"
+	}
+	return fmt.Errorf("%w: %s; expected %s", ErrUnknownFormat, what, Expected)
+}
+
+// LooksStructured reports whether data is a JSON or XML document, which
+// pysbom reads only as an SBOM or a Pipfile.lock.
+func LooksStructured(data []byte) bool {
+	head := bytes.TrimLeft(data[:min(len(data), 4096)], " \t\r\n\ufeff")
+	return len(head) > 0 && (head[0] == '{' || head[0] == '[' || head[0] == '<')
+}
 
 // Sniff tells CycloneDX JSON ("cyclonedx") from SPDX JSON ("spdx") by
 // their marker fields; "" for neither.
@@ -51,5 +86,5 @@ func Decode(data []byte) (*inventory.Inventory, string, error) {
 		inv, err := spdx.DecodeBytes(data)
 		return inv, f, err
 	}
-	return nil, "", ErrUnknownFormat
+	return nil, "", notSBOM(data)
 }

@@ -204,7 +204,7 @@ func (m *merger) document(site fs.FS, rel string) {
 	doc, format, err := sbom.Decode(data)
 	switch {
 	case errors.Is(err, sbom.ErrUnknownFormat):
-		m.problem(inventory.UnreadSBOM, rel, "not CycloneDX or SPDX JSON; its content is not in this SBOM")
+		m.problem(inventory.UnreadSBOM, rel, "%v; its content is not in this SBOM", err)
 		return
 	case err != nil:
 		m.problem(inventory.BadSBOM, rel, "%s document cannot be read: %v", format, err)

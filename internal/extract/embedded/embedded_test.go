@@ -118,7 +118,7 @@ func TestExtract(t *testing.T) {
 	wantProbs := []string{
 		"bad-sbom demo-1.0.dist-info/sboms/broken.cdx.json: cyclonedx document cannot be read: not a CycloneDX JSON document: unexpected end of JSON input",
 		`bad-sbom demo/_vendor/vendor.txt: line 5: "not a pin" is not a name==version pin`,
-		"unread-sbom demo-1.0.dist-info/sboms/notes.xml: not CycloneDX or SPDX JSON; its content is not in this SBOM",
+		"unread-sbom demo-1.0.dist-info/sboms/notes.xml: not an SBOM: an XML document that is neither CycloneDX nor SPDX; expected SPDX 2.2/2.3 JSON or tag-value, or CycloneDX 1.4-1.6 JSON; its content is not in this SBOM",
 	}
 	if diff := cmp.Diff(wantProbs, probs); diff != "" || !strings.Contains(probs[0], "broken") {
 		t.Errorf("problems (-want +got):\n%s", diff)

@@ -66,7 +66,7 @@ type Package struct {
 	// Artifacts are the archives of the package a lock file pins (its
 	// wheels and sdist), each with its checksums.
 	Artifacts []Artifact
-	Files  []File
+	Files     []File
 	// FoundBy names the extractor that produced the package.
 	FoundBy    string
 	Python     *PythonDist

@@ -234,7 +234,7 @@ func TestRequirementsName(t *testing.T) {
 		"test_requirements.txt": true, "Requirements.TXT": true, "constraints.txt": true,
 		"constraints-py312.txt": true, "requirements.in": true, "dev.in": true,
 		"requirements/base.txt": true,
-		"notes.txt": false, "README.txt": false, "LICENSE": false, "requirements.cfg": false,
+		"notes.txt":             false, "README.txt": false, "LICENSE": false, "requirements.cfg": false,
 		"docs/base.txt": false, "reqs.toml": false,
 	} {
 		if got := RequirementsName(name); got != want {

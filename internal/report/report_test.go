@@ -170,7 +170,7 @@ func TestSARIFUnscanned(t *testing.T) {
 			Invocations []struct {
 				ExecutionSuccessful bool `json:"executionSuccessful"`
 				Notes               []struct {
-					Level   string `json:"level"`
+					Level   string                `json:"level"`
 					Message struct{ Text string } `json:"message"`
 				} `json:"toolExecutionNotifications"`
 			} `json:"invocations"`

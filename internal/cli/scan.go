@@ -327,7 +327,8 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s in %s.\n", count(len(findings), "finding"), count(len(pkgs), "component"))
 	if n := (&scan.Result{Findings: findings}).NoSeverity(); n > 0 {
-		fmt.Fprintf(w, "%d of them have no severity in any record of the database (UNKNOWN; --fail-on counts them with --fail-on-unknown).\n", n)
+		verb := map[bool]string{true: "has", false: "have"}[n == 1]
+		fmt.Fprintf(w, "%d of them %s no severity in any record of the database (UNKNOWN; --fail-on counts them with --fail-on-unknown).\n", n, verb)
 	}
 	if hidden > 0 {
 		fmt.Fprintf(w, "%s suppressed by VEX (--show-suppressed lists them).\n", count(hidden, "finding"))

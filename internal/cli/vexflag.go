@@ -26,12 +26,26 @@ func (l *listFlag) Set(v string) error {
 // findings. Statements that break the spec are reported on stderr and
 // not applied.
 func applyVEX(stderr io.Writer, files []string, embedded []vex.Statement, res *scan.Result, inv *inventory.Inventory) error {
-	lists, err := readVEXFiles(stderr, files, "statement not applied")
+	lists, err := readVEXFiles(stderr, files, "")
 	if err != nil {
 		return err
 	}
 	vex.Apply(res, inv, append(embedded, slices.Concat(lists...)...))
+	printNotApplied(stderr, res.VEXNotApplied)
 	return nil
+}
+
+// printNotApplied warns of every VEX statement that decided no finding,
+// so that a stale VEX document is never silent.
+func printNotApplied(stderr io.Writer, ns []scan.VEXNotApplied) {
+	for i, n := range ns {
+		if i == 20 {
+			fmt.Fprintf(stderr, "pysbom: warning: ... and %d more VEX statements not applied (-o json lists all)\n", len(ns)-20)
+			return
+		}
+		fmt.Fprintf(stderr, "pysbom: warning: %s: VEX statement not applied: %s %s for %s: %s\n",
+			n.Source, n.Vulnerability, n.Status, strings.Join(n.Products, ", "), n.Reason)
+	}
 }
 
 // readVEXFiles reads VEX documents of any format, one list of statements

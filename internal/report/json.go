@@ -49,18 +49,31 @@ func AppendJSON(b []byte, st *vulndb.Status, res *scan.Result) ([]byte, error) {
 		}
 		b = append(b, "\n  ]"...)
 	}
-	// The components no advisory could match: few, written by encoding/json.
-	var unscanned bytes.Buffer
-	uenc := json.NewEncoder(&unscanned)
-	uenc.SetIndent("  ", "  ")
-	uenc.SetEscapeHTML(false)
-	if err := uenc.Encode(res.Unscanned); err != nil {
+	// The components no advisory could match and the VEX statements that
+	// decided nothing: few, written by encoding/json. vexNotApplied is null
+	// when no VEX was given, [] when every statement applied.
+	var err error
+	if b, err = appendIndented(b, "unscanned", res.Unscanned); err != nil {
 		return nil, err
 	}
-	b = append(b, ",\n  \"unscanned\": "...)
-	b = append(b, bytes.TrimSuffix(unscanned.Bytes(), []byte("\n"))...)
+	if b, err = appendIndented(b, "vexNotApplied", res.VEXNotApplied); err != nil {
+		return nil, err
+	}
 	b = append(b, "\n}\n"...)
 	return b, nil
+}
+
+// appendIndented appends `,"key": v` at depth 1, v encoded by encoding/json.
+func appendIndented(b []byte, key string, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("  ", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b = append(b, ",\n  \""+key+"\": "...)
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
 }
 
 const fi = "\n      " // a finding's fields, at depth 3

@@ -66,6 +66,11 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 			Message:   sarif.Text{Text: fmt.Sprintf("%s was not scanned: %s", strings.TrimSpace(u.Name+" "+u.Version), u.Reason)},
 			Locations: []sarif.Location{{LogicalLocations: []sarif.Logical{{Name: u.Name, FullyQualifiedName: u.PURL, Kind: "package"}}}}})
 	}
+	for _, n := range res.VEXNotApplied {
+		inv0.ToolExecutionNotifications = append(inv0.ToolExecutionNotifications, sarif.Notification{Level: "warning",
+			Message: sarif.Text{Text: fmt.Sprintf("VEX statement of %s not applied: %s %s for %s: %s",
+				n.Source, n.Vulnerability, n.Status, strings.Join(n.Products, ", "), n.Reason)}})
+	}
 	run.Invocations = []sarif.Invocation{inv0}
 	return sarif.Encode(w, run)
 }

@@ -128,6 +128,19 @@ type Result struct {
 	// Unscanned are the components no advisory could match, and why:
 	// silence about them would read as "no known vulnerabilities".
 	Unscanned []Unscanned `json:"unscanned"`
+	// VEXNotApplied are the VEX statements that decided no finding: a
+	// stale statement (its product renamed, its vulnerability gone) is
+	// said, not silently ignored.
+	VEXNotApplied []VEXNotApplied `json:"vexNotApplied"`
+}
+
+// VEXNotApplied is a VEX statement that applied to no finding, and why.
+type VEXNotApplied struct {
+	Source        string   `json:"source"` // the file it came from
+	Vulnerability string   `json:"vulnerability"`
+	Status        string   `json:"status"`
+	Products      []string `json:"products"`
+	Reason        string   `json:"reason"`
 }
 
 // Unscanned is a component the scan could not match.

@@ -9,7 +9,8 @@ import (
 
 // Apply sets the VEX status of every finding that a valid statement
 // covers, and marks suppressed the ones that not_affected or fixed
-// statements cover on every path from the root.
+// statements cover on every path from the root. Every statement that
+// covers no finding goes to res.VEXNotApplied with the reason.
 func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 	byID := map[string]*inventory.Package{}
 	children := map[string][]string{}
@@ -27,6 +28,7 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 		}
 	}
 	parsed := purls{}
+	matched := map[*Statement]bool{}
 	for _, f := range res.Findings {
 		fp := parsed.get(f.PURL)
 		ids := map[string]bool{f.ID: true}
@@ -57,6 +59,7 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 					if p == nil || p.PURL == "" || !sp.covers(parsed.get(p.PURL)) {
 						continue
 					}
+					matched[s] = true
 					if cur := latest[id]; cur == nil || s.supersedes(cur) {
 						latest[id] = s
 					}
@@ -91,6 +94,57 @@ func Apply(res *scan.Result, inv *inventory.Inventory, stmts []Statement) {
 			ImpactStatement: shown.ImpactStatement, ActionStatement: shown.ActionStatement, Source: shown.Source}
 		f.VEX.Suppressed = covered(inv, children, covering, f.Component)
 	}
+	res.VEXNotApplied = notApplied(inv, stmts, matched, parsed)
+}
+
+// notApplied lists the statements that decided no finding: invalid ones,
+// ones whose products name no component of the inventory (a product
+// renamed, a root whose identity changed), and ones about a vulnerability
+// the scan did not find in their products.
+func notApplied(inv *inventory.Inventory, stmts []Statement, matched map[*Statement]bool, parsed purls) []scan.VEXNotApplied {
+	// Components by type, namespace and name, which covering needs equal.
+	comps := map[[3]string][]*purl{}
+	add := func(s string) {
+		if c := parsed.get(s); c != nil {
+			k := [3]string{c.typ, c.namespace, c.name}
+			comps[k] = append(comps[k], c)
+		}
+	}
+	if inv.Root != nil && inv.Root.PURL != "" {
+		add(inv.Root.PURL)
+	}
+	for _, p := range inv.Packages {
+		if p.PURL != "" {
+			add(p.PURL)
+		}
+	}
+	out := []scan.VEXNotApplied{}
+	for i := range stmts {
+		s := &stmts[i]
+		if matched[s] {
+			continue
+		}
+		n := scan.VEXNotApplied{Source: s.Source, Vulnerability: s.Vulnerability, Status: s.Status, Products: []string{}}
+		present := false
+		for _, prod := range s.Products {
+			n.Products = append(n.Products, prod.PURL)
+			if sp := parsed.get(prod.PURL); sp != nil {
+				for _, c := range comps[[3]string{sp.typ, sp.namespace, sp.name}] {
+					present = present || sp.covers(c)
+				}
+			}
+		}
+		switch {
+		case s.Invalid != "":
+			n.Reason = "invalid: " + s.Invalid
+		case !present:
+			n.Reason = "its products name no component of what was scanned"
+		default:
+			n.Reason = "no finding of " + s.Vulnerability + " in its products"
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // ancestors returns the component and every component from which it is

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/osv"
 	"github.com/pysbom/pysbom/internal/scan"
@@ -137,6 +139,25 @@ func TestApply(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s: %q, want %q", k, got[k], v)
 		}
+	}
+	// The superseded fixed statement was applied (and lost); the invalid
+	// one and the one whose product holds no finding of it were not.
+	var notApplied []string
+	for _, n := range res.VEXNotApplied {
+		notApplied = append(notApplied, n.Vulnerability+" "+strings.Join(n.Products, ",")+": "+n.Reason)
+	}
+	wantNot := []string{
+		"CVE-2099-4 pkg:pypi/idna: invalid: not_affected without a justification or an impact statement",
+		"CVE-2099-4 pkg:pypi/lib: no finding of CVE-2099-4 in its products",
+	}
+	if diff := cmp.Diff(wantNot, notApplied); diff != "" {
+		t.Errorf("not applied (-want +got):\n%s", diff)
+	}
+	// A product the inventory does not hold (a root renamed).
+	stale := []Statement{{Vulnerability: "CVE-2099-1", Status: Fixed, Products: []Product{{PURL: "pkg:generic/app@2"}}}}
+	Apply(res, inv, stale)
+	if len(res.VEXNotApplied) != 1 || res.VEXNotApplied[0].Reason != "its products name no component of what was scanned" {
+		t.Errorf("stale product: %+v", res.VEXNotApplied)
 	}
 }
 

@@ -25,7 +25,8 @@ type Result struct {
 	Added   []Component `json:"added"`
 	Removed []Component `json:"removed"`
 	Changed []Change    `json:"changed"`
-	// RelationshipsAdded and Removed are "from -> to" between identities.
+	// RelationshipsAdded and Removed are "from -> to" (depends on) or
+	// "from contains to" (carries) between identities.
 	RelationshipsAdded   []string `json:"relationshipsAdded"`
 	RelationshipsRemoved []string `json:"relationshipsRemoved"`
 }
@@ -265,8 +266,14 @@ func rels(inv *inventory.Inventory, ident map[string]string) map[string]bool {
 		if from == "" || to == "" {
 			continue
 		}
-		// Edges are compared whatever their type: CycloneDX records only
-		// dependsOn, SPDX distinguishes CONTAINS from DEPENDS_ON.
+		// A carrier's vendored copy is contained, not depended on, in SPDX
+		// and in CycloneDX's nesting alike. The root's edges are compared
+		// whatever their type: SPDX says the root CONTAINS what CycloneDX
+		// lists as the metadata component's dependencies.
+		if r.Type == inventory.Contains && (inv.Root == nil || r.From != inv.Root.ID) {
+			out[from+" contains "+to] = true
+			continue
+		}
 		out[from+" -> "+to] = true
 	}
 	return out

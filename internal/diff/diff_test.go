@@ -132,3 +132,48 @@ func TestAcrossFormats(t *testing.T) {
 		t.Error("epsilon's edges not reported removed")
 	}
 }
+
+// TestVendoredIsContained: a carrier that starts vendoring a package shows
+// as "wheel contains packaging", not as a new dependency, whichever format
+// each side is in.
+func TestVendoredIsContained(t *testing.T) {
+	mk := func(vendored bool) *inventory.Inventory {
+		inv := &inventory.Inventory{
+			Root:     &inventory.Package{ID: "env", Name: "env", Version: "1", PURL: "pkg:generic/env@1"},
+			Packages: []*inventory.Package{{ID: "wheel", Name: "wheel", Version: "0.41", PURL: "pkg:pypi/wheel@0.41"}},
+			Relationships: []inventory.Relationship{{From: "env", Type: inventory.Contains, To: "wheel"}},
+		}
+		if vendored {
+			inv.Packages = append(inv.Packages, &inventory.Package{ID: "wheel>packaging", Name: "packaging", Version: "23.0", PURL: "pkg:pypi/packaging@23.0"})
+			inv.Relationships = append(inv.Relationships, inventory.Relationship{From: "wheel", Type: inventory.Contains, To: "wheel>packaging"})
+		}
+		return inv
+	}
+	enc := map[string]func(inv *inventory.Inventory) []byte{
+		"cyclonedx": func(inv *inventory.Inventory) []byte {
+			var b bytes.Buffer
+			if err := cyclonedx.Encode(&b, inv, cyclonedx.Options{Created: sbomtest.Created}); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		},
+		"spdx": func(inv *inventory.Inventory) []byte {
+			var b bytes.Buffer
+			if err := spdx.Encode(&b, inv, spdx.Options{Created: sbomtest.Created}); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		},
+	}
+	for oldF, oldEnc := range enc {
+		for newF, newEnc := range enc {
+			r := Compare(decode(t, oldEnc(mk(false))), decode(t, newEnc(mk(true))))
+			if len(r.Added) != 1 || strings.Join(r.RelationshipsAdded, ";") != "pypi/wheel contains pypi/packaging" || len(r.RelationshipsRemoved) != 0 {
+				t.Errorf("%s -> %s: added %v, edges +%v -%v", oldF, newF, r.Added, r.RelationshipsAdded, r.RelationshipsRemoved)
+			}
+			if r := Compare(decode(t, oldEnc(mk(true))), decode(t, newEnc(mk(true)))); !r.Empty() {
+				t.Errorf("%s vs %s of one inventory: %+v", oldF, newF, r)
+			}
+		}
+	}
+}

@@ -3,10 +3,14 @@
 //
 // # Mapping
 //
-// The inventory's root is metadata.component. Every other package is a
-// top-level component; the files of a package are nested components of
-// type "file" with SHA-1 and SHA-256. The dependency graph lists what the
-// root contains and what each distribution depends on. Problems found
+// The inventory's root is metadata.component. A package another package
+// contains (pip's vendored certifi, a wheel's Rust crates, the libraries
+// compiled into an interpreter) is nested in its carrier's components;
+// every other package is a top-level component. The files of a package
+// are nested components of type "file" with SHA-1 and SHA-256, after the
+// packages it carries. The dependency graph lists what the root contains
+// and what each component depends on; containment shown by nesting is
+// not repeated there. Problems found
 // while reading the target, and facts CycloneDX has no field for, are
 // properties in the "pysbom:" namespace.
 //
@@ -58,12 +62,12 @@ type Options struct {
 // library's copy drops, is never built (component). TestEncodeMatchesLibrary
 // holds both to the library's output.
 func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
-	bom, err := build(inv, opt, false)
+	b, err := build(inv, opt, false)
 	if err != nil {
 		return err
 	}
-	comps := *bom.Components
-	if len(comps) > 0 { // the skeleton has one placeholder where the components go
+	bom := b.bom
+	if len(b.flat) > 0 { // the skeleton has one placeholder where the components go
 		bom.Components = &[]cdx.Component{{BOMRef: placeholder, Type: cdx.ComponentTypeLibrary, Name: placeholder}}
 	}
 	vulns := opt.Vulnerabilities
@@ -80,7 +84,7 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	ce := newComponentEncoder()
 	before, after, tail := skel.Bytes(), []byte(nil), []byte(nil)
 	if len(vulns) > 0 { // after the components in the document
-		mark, err := ce.value((*bom.Vulnerabilities)[0])
+		mark, err := ce.value((*bom.Vulnerabilities)[0], 2)
 		if err != nil {
 			return err
 		}
@@ -89,8 +93,8 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 			return fmt.Errorf("cyclonedx: the vulnerabilities' place not found in the document")
 		}
 	}
-	if len(comps) > 0 {
-		mark, err := ce.encode((*bom.Components)[0], nil)
+	if len(b.flat) > 0 {
+		mark, err := ce.value((*bom.Components)[0], 2)
 		if err != nil {
 			return err
 		}
@@ -100,30 +104,48 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 		}
 	}
 	if len(inv.Root.Files) > 0 { // the root's files go into metadata.component
-		plain, err := ce.encode(*bom.Metadata.Component, nil)
+		plain, err := ce.value(*bom.Metadata.Component, 2)
 		if err != nil {
 			return err
 		}
-		withFiles, err := ce.encode(*bom.Metadata.Component, inv.Root)
-		if err != nil {
+		plain = bytes.Clone(plain)
+		var withFiles bytes.Buffer
+		if err := ce.write(&withFiles, *bom.Metadata.Component, inv.Root, nil, 2); err != nil {
 			return err
 		}
 		var ok bool
-		if before, ok = replaceOnce(before, bytes.Clone(plain), withFiles); !ok {
+		if before, ok = replaceOnce(before, plain, withFiles.Bytes()); !ok {
 			return fmt.Errorf("cyclonedx: the root component not found in the document")
 		}
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
 	bw.Write(before)
-	for i, c := range comps {
-		if i > 0 {
+	var nest func(i, depth int) error
+	nest = func(i, depth int) error {
+		kids := b.tree.children[i]
+		if len(kids) == 0 {
+			return ce.write(bw, b.flat[i], inv.Packages[i], nil, depth)
+		}
+		return ce.write(bw, b.flat[i], inv.Packages[i], func(w io.Writer, prefix string) (bool, error) {
+			for j, k := range kids {
+				if j > 0 {
+					io.WriteString(w, ",")
+				}
+				io.WriteString(w, prefix)
+				if err := nest(k, depth+2); err != nil {
+					return false, err
+				}
+			}
+			return true, nil
+		}, depth)
+	}
+	for n, i := range b.tree.top {
+		if n > 0 {
 			bw.WriteString(",\n    ")
 		}
-		b, err := ce.encode(c, inv.Packages[i])
-		if err != nil {
+		if err := nest(i, 2); err != nil {
 			return err
 		}
-		bw.Write(b)
 	}
 	bw.Write(after)
 	if len(vulns) > 0 {
@@ -131,7 +153,7 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 			if i > 0 {
 				bw.WriteString(",\n    ")
 			}
-			b, err := ce.value(converted(v))
+			b, err := ce.value(converted(v), 2)
 			if err != nil {
 				return err
 			}
@@ -181,90 +203,123 @@ func replaceOnce(b, old, repl []byte) ([]byte, bool) {
 	return append(append(append([]byte(nil), b[:i]...), repl...), b[i+len(old):]...), true
 }
 
-// componentEncoder writes one component as it stands in the document
-// (indented at depth 2), and then its files, if any.
+// componentEncoder writes components as they stand in the document, at
+// any depth, with the components nested in them and their files.
 type componentEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-	out []byte
+	buf  bytes.Buffer
+	encs map[int]*json.Encoder // by depth
+	out  []byte
 }
 
 func newComponentEncoder() *componentEncoder {
-	ce := &componentEncoder{}
-	ce.enc = json.NewEncoder(&ce.buf)
-	ce.enc.SetEscapeHTML(false)
-	ce.enc.SetIndent("    ", "  ")
-	return ce
+	return &componentEncoder{encs: map[int]*json.Encoder{}}
 }
 
-// value returns v as it stands in the document at depth 2; the result
-// is valid until the next call.
-func (ce *componentEncoder) value(v any) ([]byte, error) {
+// value returns v as it stands in the document at depth (2 for an entry of
+// a top-level array); the result is valid until the next call.
+func (ce *componentEncoder) value(v any, depth int) ([]byte, error) {
+	enc := ce.encs[depth]
+	if enc == nil {
+		enc = json.NewEncoder(&ce.buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent(strings.Repeat("  ", depth), "  ")
+		ce.encs[depth] = enc
+	}
 	ce.buf.Reset()
-	if err := ce.enc.Encode(v); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(ce.buf.Bytes(), []byte("\n")), nil
 }
 
-// encode returns c, with p's files as its nested components when p is
-// not nil; the result is valid until the next call.
-func (ce *componentEncoder) encode(c cdx.Component, p *inventory.Package) ([]byte, error) {
-	b, err := ce.value(c)
+// write writes c at depth, then into its components the ones nested
+// writes (given the separator each entry starts with, it reports whether
+// it wrote any) and p's files.
+func (ce *componentEncoder) write(w io.Writer, c cdx.Component, p *inventory.Package,
+	nested func(w io.Writer, prefix string) (bool, error), depth int) error {
+	b, err := ce.value(c, depth)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if p == nil || len(p.Files) == 0 {
-		return b, nil
+	ind := strings.Repeat("  ", depth)
+	if nested == nil && len(p.Files) == 0 {
+		_, err := w.Write(b)
+		return err
 	}
-	// c has no nested components and nothing after them: the files go
-	// last, before the closing brace.
-	b = bytes.TrimSuffix(b, []byte("\n    }"))
-	out := append(ce.out[:0], b...)
-	out = append(out, ",\n      \"components\": ["...)
-	for i, f := range p.Files {
-		if i > 0 {
-			out = append(out, ',')
+	// c has no nested components and nothing after them: they go last,
+	// before the closing brace.
+	b = bytes.TrimSuffix(b, []byte("\n"+ind+"}"))
+	w.Write(b)
+	io.WriteString(w, ",\n"+ind+"  \"components\": [")
+	prefix := "\n" + ind + "    "
+	any := false
+	if nested != nil {
+		if any, err = nested(w, prefix); err != nil {
+			return err
 		}
-		out = append(out, "\n        "...)
-		out = appendFile(out, fileRef(p, f), f)
 	}
-	out = append(out, "\n      ]\n    }"...)
-	ce.out = out
-	return out, nil
+	for _, f := range p.Files {
+		if any {
+			io.WriteString(w, ",")
+		}
+		any = true
+		ce.out = appendFile(append(ce.out[:0], prefix...), fileRef(p, f), f, depth+2)
+		w.Write(ce.out)
+	}
+	if !any { // nothing nested after all: the component as the library writes it
+		return fmt.Errorf("cyclonedx: %s: an empty list of nested components", p.ID)
+	}
+	_, err = io.WriteString(w, "\n"+ind+"  ]\n"+ind+"}")
+	return err
 }
 
-// appendFile appends a file component at depth 4 as encoding/json
-// writes it.
-func appendFile(b []byte, ref string, f inventory.File) []byte {
-	b = append(b, "{\n          \"bom-ref\": "...)
+// appendFile appends a file component at depth as encoding/json writes
+// it.
+func appendFile(b []byte, ref string, f inventory.File, depth int) []byte {
+	ind := strings.Repeat("  ", depth)
+	b = append(b, "{\n"+ind+"  \"bom-ref\": "...)
 	b = jsonstr.Append(b, ref)
-	b = append(b, ",\n          \"type\": \"file\",\n          \"name\": "...)
+	b = append(b, ",\n"+ind+"  \"type\": \"file\",\n"+ind+"  \"name\": "...)
 	b = jsonstr.Append(b, f.Path)
 	hs := *hashes(f.Hashes)
 	if len(hs) == 0 { // the library leaves out an empty list
-		return append(b, "\n        }"...)
+		return append(b, "\n"+ind+"}"...)
 	}
-	b = append(b, ",\n          \"hashes\": ["...)
+	b = append(b, ",\n"+ind+"  \"hashes\": ["...)
 	for i, h := range hs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, "\n            {\n              \"alg\": "...)
+		b = append(b, "\n"+ind+"    {\n"+ind+"      \"alg\": "...)
 		b = jsonstr.Append(b, string(h.Algorithm))
-		b = append(b, ",\n              \"content\": "...)
+		b = append(b, ",\n"+ind+"      \"content\": "...)
 		b = jsonstr.Append(b, h.Value)
-		b = append(b, "\n            }"...)
+		b = append(b, "\n"+ind+"    }"...)
 	}
-	return append(b, "\n          ]\n        }"...)
+	return append(b, "\n"+ind+"  ]\n"+ind+"}"...)
 }
 
 // Build converts inv into a CycloneDX BOM.
-func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) { return build(inv, opt, true) }
+func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
+	b, err := build(inv, opt, true)
+	if err != nil {
+		return nil, err
+	}
+	return b.bom, nil
+}
 
-// build converts inv, with the packages' files as nested components or
-// without them.
-func build(inv *inventory.Inventory, opt Options, withFiles bool) (*cdx.BOM, error) {
+// built is a BOM and how its components were made: one per package, in
+// inventory order (flat), and how they nest (tree).
+type built struct {
+	bom  *cdx.BOM
+	flat []cdx.Component
+	tree tree
+}
+
+// build converts inv. withFiles nests the packages in their carriers and
+// the files in their packages, as the document has them; without it,
+// bom.Components is left for Encode, which writes flat and tree itself.
+func build(inv *inventory.Inventory, opt Options, withFiles bool) (*built, error) {
 	if inv.Root == nil {
 		return nil, fmt.Errorf("cyclonedx: inventory has no root component")
 	}
@@ -304,30 +359,53 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*cdx.BOM, err
 		*bom.Metadata.Authors = append(*bom.Metadata.Authors, cdx.OrganizationalContact{Name: a})
 	}
 	content := sha256.New()
-	comps := make([]cdx.Component, 0, len(inv.Packages))
+	flat := make([]cdx.Component, 0, len(inv.Packages))
 	for _, p := range inv.Packages {
-		c := component(p, problems[p.ID])
-		if withFiles {
-			c.Components = fileComponents(p)
-		}
-		comps = append(comps, c)
+		flat = append(flat, component(p, problems[p.ID]))
 		fmt.Fprintf(content, "%s\x00%s\x00", p.ID, p.Version)
 		for _, f := range p.Files {
 			content.Write([]byte(f.Path + f.Hash(inventory.SHA256)))
 		}
 	}
-	bom.Components = &comps
+	t := nesting(inv)
+	if withFiles {
+		var assemble func(i int) cdx.Component
+		assemble = func(i int) cdx.Component {
+			c := flat[i]
+			var sub []cdx.Component
+			for _, k := range t.children[i] {
+				sub = append(sub, assemble(k))
+			}
+			if files := fileComponents(inv.Packages[i]); files != nil {
+				sub = append(sub, *files...)
+			}
+			if len(sub) > 0 {
+				c.Components = &sub
+			}
+			return c
+		}
+		top := make([]cdx.Component, 0, len(t.top))
+		for _, i := range t.top {
+			top = append(top, assemble(i))
+		}
+		bom.Components = &top
+	} else {
+		bom.Components = &flat
+	}
 	deps := map[string][]string{}
 	var order []string
 	for _, r := range inv.Relationships {
 		if r.Type != inventory.DependsOn && r.Type != inventory.Contains {
 			continue
 		}
+		fmt.Fprintf(content, "%s %s %s\n", r.From, r.Type, r.To)
+		if t.nested[r] {
+			continue
+		}
 		if _, ok := deps[r.From]; !ok {
 			order = append(order, r.From)
 		}
 		deps[r.From] = append(deps[r.From], r.To)
-		fmt.Fprintf(content, "%s %s %s\n", r.From, r.Type, r.To)
 	}
 	var graph []cdx.Dependency
 	seen := map[string]bool{}
@@ -349,7 +427,7 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*cdx.BOM, err
 	}
 	sum := content.Sum([]byte(inv.Root.ID + inv.Root.Version))
 	bom.SerialNumber = "urn:uuid:" + uuidFrom(sum)
-	return bom, nil
+	return &built{bom: bom, flat: flat, tree: t}, nil
 }
 
 func uniq(in []string) []string {

@@ -134,7 +134,8 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 				Component *inComponent `json:"component"`
 			}
 			if err = dec.Decode(&m); err == nil && m.Component != nil {
-				d.inv.Root = d.component(m.Component, "")
+				d.inv.Root = d.component(m.Component)
+				d.nested(m.Component, d.inv.Root)
 			}
 		case "components":
 			err = eachEntry(dec, func() error {
@@ -142,7 +143,7 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 				if err := dec.Decode(&c); err != nil || c == nil { // a null entry is skipped
 					return err
 				}
-				d.inv.Packages = append(d.inv.Packages, d.component(c, ""))
+				d.add(c, "")
 				return nil
 			})
 		case "dependencies":
@@ -242,8 +243,41 @@ type decoder struct {
 	n   int
 }
 
-// component converts c and, recursively, the components nested in it.
-func (d *decoder) component(c *inComponent, parent string) *inventory.Package {
+// add converts c into a package contained by parent ("" for none), then
+// the components nested in it: a carrier comes before what it carries.
+func (d *decoder) add(c *inComponent, parent string) {
+	p := d.component(c)
+	d.inv.Packages = append(d.inv.Packages, p)
+	if parent != "" {
+		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: parent, Type: inventory.Contains, To: p.ID})
+	}
+	d.nested(c, p)
+}
+
+// nested adds the components nested in c, of which p is the package:
+// files become p's files, others packages p contains.
+func (d *decoder) nested(c *inComponent, p *inventory.Package) {
+	for _, sub := range c.Components {
+		if sub == nil {
+			continue
+		}
+		if sub.Type == "file" {
+			// A file of the component: kept as one of its files.
+			f := inventory.File{Path: sub.Name, Size: -1}
+			for _, h := range sub.Hashes {
+				if a := algorithm(cdx.HashAlgorithm(h.Alg)); a != "" {
+					f.Hashes = append(f.Hashes, inventory.Hash{Algorithm: a, Value: strings.ToLower(h.Content)})
+				}
+			}
+			p.Files = append(p.Files, f)
+			continue
+		}
+		d.add(sub, p.ID)
+	}
+}
+
+// component converts c itself.
+func (d *decoder) component(c *inComponent) *inventory.Package {
 	id := c.BOMRef
 	if _, taken := d.ids[id]; id == "" || taken {
 		d.n++
@@ -329,26 +363,6 @@ func (d *decoder) component(c *inComponent, parent string) *inventory.Package {
 	}
 	for _, pr := range c.Properties {
 		p.Properties = append(p.Properties, inventory.Property{Name: pr.Name, Value: pr.Value})
-	}
-	if parent != "" {
-		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: parent, Type: inventory.Contains, To: id})
-	}
-	for _, sub := range c.Components {
-		if sub == nil {
-			continue
-		}
-		if sub.Type == "file" {
-			// A file of the component: kept as one of its files.
-			f := inventory.File{Path: sub.Name, Size: -1}
-			for _, h := range sub.Hashes {
-				if a := algorithm(cdx.HashAlgorithm(h.Alg)); a != "" {
-					f.Hashes = append(f.Hashes, inventory.Hash{Algorithm: a, Value: strings.ToLower(h.Content)})
-				}
-			}
-			p.Files = append(p.Files, f)
-			continue
-		}
-		d.inv.Packages = append(d.inv.Packages, d.component(sub, id))
 	}
 	return p
 }

@@ -90,6 +90,7 @@ func CycloneDX(doc []byte) ([]string, error) {
 		Supplier *struct {
 			Name string `json:"name"`
 		} `json:"supplier"`
+		Components []comp `json:"components"` // nested: what it carries, and its files
 	}
 	var d struct {
 		Metadata struct {
@@ -117,7 +118,17 @@ func CycloneDX(doc []byte) ([]string, error) {
 	if d.Metadata.Component == nil {
 		fails = append(fails, "document: no primary component")
 	}
-	all := d.Components
+	var all []comp
+	var walk func(cs []comp)
+	walk = func(cs []comp) {
+		for _, c := range cs {
+			if c.Type != "file" {
+				all = append(all, c)
+			}
+			walk(c.Components)
+		}
+	}
+	walk(d.Components)
 	if d.Metadata.Component != nil {
 		all = append(all, *d.Metadata.Component)
 	}

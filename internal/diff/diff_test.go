@@ -139,8 +139,8 @@ func TestAcrossFormats(t *testing.T) {
 func TestVendoredIsContained(t *testing.T) {
 	mk := func(vendored bool) *inventory.Inventory {
 		inv := &inventory.Inventory{
-			Root:     &inventory.Package{ID: "env", Name: "env", Version: "1", PURL: "pkg:generic/env@1"},
-			Packages: []*inventory.Package{{ID: "wheel", Name: "wheel", Version: "0.41", PURL: "pkg:pypi/wheel@0.41"}},
+			Root:          &inventory.Package{ID: "env", Name: "env", Version: "1", PURL: "pkg:generic/env@1"},
+			Packages:      []*inventory.Package{{ID: "wheel", Name: "wheel", Version: "0.41", PURL: "pkg:pypi/wheel@0.41"}},
 			Relationships: []inventory.Relationship{{From: "env", Type: inventory.Contains, To: "wheel"}},
 		}
 		if vendored {

@@ -114,7 +114,9 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 	}
 	for _, m := range b.Modules {
 		id := interp.ID + ">module/" + m.Name
-		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: m.Name, Version: interp.Version,
+		// Named as the module it is: "zlib" alone reads as the C library
+		// it links, which is a component of its own.
+		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: "CPython module " + m.Name, Version: interp.Version,
 			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
 			Supplier: psf, License: interp.License, FoundBy: FoundBy, Summary: "CPython extension module " + m.Name,
 			Files:      []inventory.File{fileOf(rel(m.Path), m.Size, m.SHA1, m.SHA256)},

@@ -134,6 +134,10 @@ func TestFixturePrefix(t *testing.T) {
 		if p.ID == "python/cpython@3.99.1>module/pyexpat" && (len(p.Files) != 1 || !strings.HasPrefix(p.Files[0].Path, "lib/python3.99/lib-dynload/")) {
 			t.Errorf("pyexpat files = %+v", p.Files)
 		}
+		// A module is named as one, not as the C library it wraps.
+		if p.ID == "python/cpython@3.99.1>module/pyexpat" && p.Name != "CPython module pyexpat" {
+			t.Errorf("pyexpat module named %q", p.Name)
+		}
 	}
 }
 

@@ -122,7 +122,7 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 	bw.Write(before)
 	var nest func(i, depth int) error
 	nest = func(i, depth int) error {
-		kids := b.tree.children[i]
+		kids := b.tree.Children[i]
 		if len(kids) == 0 {
 			return ce.write(bw, b.flat[i], inv.Packages[i], nil, depth)
 		}
@@ -139,7 +139,7 @@ func Encode(w io.Writer, inv *inventory.Inventory, opt Options) error {
 			return true, nil
 		}, depth)
 	}
-	for n, i := range b.tree.top {
+	for n, i := range b.tree.Top {
 		if n > 0 {
 			bw.WriteString(",\n    ")
 		}
@@ -313,7 +313,7 @@ func Build(inv *inventory.Inventory, opt Options) (*cdx.BOM, error) {
 type built struct {
 	bom  *cdx.BOM
 	flat []cdx.Component
-	tree tree
+	tree inventory.Nesting
 }
 
 // build converts inv. withFiles nests the packages in their carriers and
@@ -367,13 +367,13 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*built, error
 			content.Write([]byte(f.Path + f.Hash(inventory.SHA256)))
 		}
 	}
-	t := nesting(inv)
+	t := inv.Nesting()
 	if withFiles {
 		var assemble func(i int) cdx.Component
 		assemble = func(i int) cdx.Component {
 			c := flat[i]
 			var sub []cdx.Component
-			for _, k := range t.children[i] {
+			for _, k := range t.Children[i] {
 				sub = append(sub, assemble(k))
 			}
 			if files := fileComponents(inv.Packages[i]); files != nil {
@@ -384,8 +384,8 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*built, error
 			}
 			return c
 		}
-		top := make([]cdx.Component, 0, len(t.top))
-		for _, i := range t.top {
+		top := make([]cdx.Component, 0, len(t.Top))
+		for _, i := range t.Top {
 			top = append(top, assemble(i))
 		}
 		bom.Components = &top
@@ -399,7 +399,7 @@ func build(inv *inventory.Inventory, opt Options, withFiles bool) (*built, error
 			continue
 		}
 		fmt.Fprintf(content, "%s %s %s\n", r.From, r.Type, r.To)
-		if t.nested[r] {
+		if t.Nested[r] {
 			continue
 		}
 		if _, ok := deps[r.From]; !ok {

@@ -1,5 +1,6 @@
 // Package table writes an inventory as tables for people: one row per
-// component (name, version, license, files, dependencies, problems),
+// component (name, version, type, kind, location, license, files,
+// dependencies, problems), what a package carries indented under it,
 // followed by every problem found.
 package table
 
@@ -31,20 +32,28 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 	}
 	fmt.Fprintf(w, "%s\n\n", display.Text(inv.Root.Name+" "+inv.Root.Version+": "+inv.Root.Summary))
 	tw := display.NewTable(w)
-	tw.Row("NAME", "VERSION", "KIND", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS")
-	// Distributions first, then the interpreter, then system packages.
+	tw.Row("NAME", "VERSION", "TYPE", "KIND", "LOCATION", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS")
+	// Distributions first, then the interpreter, then system packages;
+	// what a package carries right under it, indented.
 	rank := map[inventory.Kind]int{inventory.KindDistribution: 0, inventory.KindInterpreter: 1, inventory.KindOSPackage: 2}
-	pkgs := slices.Clone(inv.Packages)
-	slices.SortStableFunc(pkgs, func(a, b *inventory.Package) int { return rank[a.Kind] - rank[b.Kind] })
-	for _, p := range pkgs {
+	n := inv.Nesting()
+	top := slices.Clone(n.Top)
+	slices.SortStableFunc(top, func(a, b int) int { return rank[inv.Packages[a].Kind] - rank[inv.Packages[b].Kind] })
+	var row func(i, depth int)
+	row = func(i, depth int) {
+		p := inv.Packages[i]
 		lic := p.License.Expression
 		if lic == "" && p.License.Declared != "" {
 			lic = "(" + clip(firstLine(p.License.Declared), 30) + ")"
 		}
-		if lic == "" {
-			lic = "-"
+		tw.Row(strings.Repeat("  ", depth)+p.Name, dash(p.Version), dash(purlType(p.PURL)), p.Kind, dash(clipLeft(location(p), 48)),
+			dash(lic), len(p.Files), deps[p.ID], probs[p.ID])
+		for _, c := range n.Children[i] {
+			row(c, depth+1)
 		}
-		tw.Row(p.Name, p.Version, p.Kind, lic, len(p.Files), deps[p.ID], probs[p.ID])
+	}
+	for _, i := range top {
+		row(i, 0)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -68,6 +77,57 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 		tw.Row(comp, p.Kind, path, p.Message)
 	}
 	return tw.Flush()
+}
+
+// purlType is the ecosystem a package URL names: pypi, cargo, golang,
+// deb, generic.
+func purlType(purl string) string {
+	rest, ok := strings.CutPrefix(purl, "pkg:")
+	if !ok {
+		return ""
+	}
+	t, _, _ := strings.Cut(rest, "/")
+	return strings.ToLower(t)
+}
+
+// location is where a package was found: the site directory of an
+// installed distribution, the wheel a bundled one came in, the vendored
+// folder or carried SBOM a carried one was read from, the file of a
+// shared library, the executable of an interpreter, else the folder of
+// its first file.
+func location(p *inventory.Package) string {
+	if p.Python != nil && p.Python.Location != "" {
+		return p.Python.Location
+	}
+	for _, name := range []string{"pysbom:wheel:file", "pysbom:source", "pysbom:native:file", "pysbom:interpreter:path"} {
+		for _, pr := range p.Properties {
+			if pr.Name == name && pr.Value != "" {
+				return pr.Value
+			}
+		}
+	}
+	if len(p.Files) > 0 {
+		if i := strings.LastIndexByte(p.Files[0].Path, '/'); i > 0 {
+			return p.Files[0].Path[:i]
+		}
+		return p.Files[0].Path
+	}
+	return ""
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clipLeft keeps the end of a long path, where its telling part is.
+func clipLeft(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-(n-3):]
+	}
+	return s
 }
 
 func firstLine(s string) string {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -311,8 +312,8 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 	for _, f := range findings {
 		pkgs[f.Component] = true
 		name := f.Name
-		if strings.Contains(f.Component, ">") {
-			name += " (in " + strings.SplitN(f.Component, ">", 2)[0] + ")"
+		if c := f.Carrier; c != nil {
+			name += " (in " + strings.Join(append(slices.Clone(c.Through), strings.TrimSpace(c.Name+" "+c.Version)), " in ") + ")"
 		}
 		sev := f.Severity
 		if f.Score > 0 {

@@ -178,6 +178,16 @@ func appendFinding(b []byte, f *scan.Finding) []byte {
 		b = appendField(b, false, "severityFrom")
 		b = jsonstr.Append(b, f.SeverityFrom)
 	}
+	if c := f.Carrier; c != nil { // rare: encoding/json writes it
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent(ind, "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(c); err == nil {
+			b = appendField(b, false, "carrier")
+			b = append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
 	if v := f.VEX; v != nil {
 		const vi = "\n        "
 		b = appendField(b, false, "vex")

@@ -41,7 +41,10 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 				VEX: &scan.VEXStatus{Status: "not_affected", Justification: "j", ImpactStatement: "<i>", Source: "s", Suppressed: true}},
 			{Component: "c3", Name: "n", Version: "v", ID: "X", Aliases: []string{"A", "B"}, Severity: "LOW", Score: 10, Advice: "", How: "",
 				VEX: &scan.VEXStatus{Status: "affected", ActionStatement: "upgrade", Source: "s"}},
-			{Component: "c4", Name: "n", Version: "v", ID: "Y", Severity: "LOW", Score: 0.1, How: "x", SeverityFrom: "GHSA-<1>"},
+			{Component: "c4", Name: "n", Version: "v", ID: "Y", Severity: "LOW", Score: 0.1, How: "x", SeverityFrom: "GHSA-<1>",
+				Carrier: &scan.Carrier{Component: "c<1>", Name: tricky[1], Version: "1", Through: []string{tricky[2], "pip 23"}},
+				VEX:     &scan.VEXStatus{Status: "affected", Source: "s"}},
+			{Component: "c5", Name: "n", Version: "v", ID: "Z", Severity: "LOW", How: "x", Carrier: &scan.Carrier{Component: "c", Name: "pip", PURL: "pkg:pypi/pip@1"}},
 		}, Unscanned: []scan.Unscanned{{Component: "u", Name: tricky[3], Reason: "no version"}, {Component: "v", Name: "n", Version: "1", PURL: "pkg:x/n@1", Reason: tricky[1]}}},
 		{Findings: []*scan.Finding{}, Unscanned: []scan.Unscanned{}},
 	} {

@@ -80,9 +80,13 @@ type Finding struct {
 	// SeverityFrom names the record the severity was taken from when it
 	// is not the finding's own (an alias's, such as a GHSA or NVD record).
 	SeverityFrom string `json:"severityFrom,omitempty"`
+	// Carrier is the package the component is carried in, if any; the
+	// advice is then to upgrade it.
+	Carrier *Carrier `json:"carrier,omitempty"`
 	// VEX is the VEX statement that applies, if any.
-	VEX    *VEXStatus `json:"vex,omitempty"`
-	record *osv.Record
+	VEX          *VEXStatus `json:"vex,omitempty"`
+	record       *osv.Record
+	lastAffected string
 }
 
 // VEXStatus is what a VEX statement says of a finding.
@@ -196,22 +200,12 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		byID[p.ID] = p
 	}
 	distroOwned := map[string]*inventory.Package{} // component -> the distro package containing it
-	carried := map[string]bool{}
 	for _, r := range inv.Relationships {
-		if r.Type != inventory.Contains {
-			continue
-		}
-		from := byID[r.From]
-		if from == nil {
-			continue
-		}
-		if from.Kind == inventory.KindOSPackage || strings.HasPrefix(from.PURL, "pkg:deb/") || strings.HasPrefix(from.PURL, "pkg:rpm/") || strings.HasPrefix(from.PURL, "pkg:apk/") {
+		if from := byID[r.From]; r.Type == inventory.Contains && from != nil && isDistro(from) {
 			distroOwned[r.To] = from
 		}
-		if from.Kind == inventory.KindDistribution {
-			carried[r.To] = true
-		}
 	}
+	carried := carriers(inv)
 	// Each name is looked up, and its records compiled, once per scan;
 	// names the source has no record for are not asked about.
 	cache := map[string][]*match.Compiled{}
@@ -274,9 +268,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 				}
 				found = append(found, f...)
 			}
-			for _, f := range found {
-				if carried[p.ID] {
-					f.Labels = append(f.Labels, "carried")
+			if c := carried[p.ID]; len(c) > 0 {
+				for _, f := range found {
+					carry(f, p, c)
 				}
 			}
 			res.Findings = append(res.Findings, dedupe(found)...)
@@ -291,6 +285,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		for _, h := range hits[i] {
 			rec, m := h.c.Record(), h.m
 			f := newFinding(p, q.Version(), rec, m, q.Name())
+			if c := carried[p.ID]; len(c) > 0 {
+				carry(f, p, c)
+			}
 			if m.Open {
 				f.Labels = append(f.Labels, "open-range")
 				if note := openRangeNote(rec); note != "" {
@@ -322,9 +319,6 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 						f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
 					}
 				}
-			}
-			if carried[p.ID] && p.Kind == inventory.KindLibrary {
-				f.Labels = append(f.Labels, "carried")
 			}
 			found = append(found, f)
 		}
@@ -435,7 +429,7 @@ func aliasSeverities(ctx context.Context, src Source, fs []*Finding) error {
 // the fix advice.
 func newFinding(p *inventory.Package, version string, rec *osv.Record, m match.Result, name string) *Finding {
 	f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
-		Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec}
+		Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec, lastAffected: m.LastAffected}
 	rate(f, rec, name)
 	switch {
 	case strings.HasPrefix(m.Fixed, "commit "): // a GIT range fixed by a commit no release tag names

@@ -55,6 +55,10 @@ func TestPyenvCPython(t *testing.T) {
 	if m := byID["python/cpython@3.11.7>module/_ssl"]; m != nil && (len(m.Files) != 1 || m.Files[0].Hash(inventory.SHA256) == "") {
 		t.Errorf("_ssl files = %+v", m.Files)
 	}
+	// The zlib module is not the zlib library it links.
+	if m, lib := byID["python/cpython@3.11.7>module/zlib"], byID["shared-library/libz.so.1"]; m == nil || m.Name != "CPython module zlib" || lib != nil && lib.Name != "zlib" {
+		t.Errorf("zlib module %+v, library %+v", m, lib)
+	}
 	linked := map[string]string{ // soname -> Debian package
 		"libcrypto.so.3": "libssl3", "libssl.so.3": "libssl3", "libsqlite3.so.0": "libsqlite3-0", "libz.so.1": "zlib1g",
 		"libffi.so.8": "libffi8", "libbz2.so.1.0": "libbz2-1.0", "liblzma.so.5": "liblzma5",

@@ -39,6 +39,18 @@ func TestCorpusOpenVEX(t *testing.T) {
 			if len(stmts) == 0 {
 				t.Errorf("%s: no statements", filepath.Base(f))
 			}
+			// None of them is about this inventory: each is said not
+			// applied, with the reason.
+			res := &scan.Result{}
+			Apply(res, &inventory.Inventory{Root: &inventory.Package{ID: "r", PURL: "pkg:generic/unrelated@1"}}, stmts)
+			if len(res.VEXNotApplied) != len(stmts) {
+				t.Errorf("%s: %d of %d statements reported not applied", filepath.Base(f), len(res.VEXNotApplied), len(stmts))
+			}
+			for _, n := range res.VEXNotApplied {
+				if n.Reason != "its products name no component of what was scanned" && !strings.HasPrefix(n.Reason, "invalid: ") {
+					t.Errorf("%s: %s: reason %q", filepath.Base(f), n.Vulnerability, n.Reason)
+				}
+			}
 		}
 	}
 	t.Logf("%d OpenVEX documents read", read)

@@ -3,6 +3,7 @@ package cyclonedx_test
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -80,6 +81,40 @@ func TestPyenvEnvironment(t *testing.T) {
 	}
 	for _, f := range ntia.Unexplained(fails, noSuppliers(inv)) {
 		t.Errorf("NTIA: %s", f)
+	}
+	// pip's vendored certifi is nested in pip, not a dependency of it.
+	var doc struct {
+		Components []struct {
+			Ref        string `json:"bom-ref"`
+			Components []struct {
+				Ref string `json:"bom-ref"`
+			} `json:"components"`
+		} `json:"components"`
+		Dependencies []struct {
+			Ref       string   `json:"ref"`
+			DependsOn []string `json:"dependsOn"`
+		} `json:"dependencies"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	const pip, certifi = "pypi/pip@23.2.1", "pypi/pip@23.2.1>pypi/certifi@2023.5.7"
+	nested := false
+	for _, c := range doc.Components {
+		if c.Ref == certifi {
+			t.Errorf("%s is a top-level component", certifi)
+		}
+		for _, sub := range c.Components {
+			nested = nested || c.Ref == pip && sub.Ref == certifi
+		}
+	}
+	if !nested {
+		t.Errorf("%s is not nested in %s", certifi, pip)
+	}
+	for _, d := range doc.Dependencies {
+		if d.Ref == pip && slices.Contains(d.DependsOn, certifi) {
+			t.Errorf("%s depends on its vendored %s", pip, certifi)
+		}
 	}
 }
 

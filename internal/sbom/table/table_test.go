@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/sbom/sbomtest"
 	"github.com/pysbom/pysbom/internal/testutil/golden"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
 func TestFixtureGolden(t *testing.T) {
@@ -61,5 +63,29 @@ func TestCarriedIndented(t *testing.T) {
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows:\n%s\nwant:\n%s\n\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"), buf.String())
+	}
+}
+
+// TestPyenvPrefix: in pyenv 3.11.7's table the pip wheel ensurepip
+// bundles sits indented under CPython, apart from the pip installed in
+// site-packages, and the zlib module is not the zlib library.
+func TestPyenvPrefix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads pyenv 3.11.7's 38,000 files")
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, sbomtest.ReadSystem(t, realdata.PyenvPrefix(t, "3.11.7"))); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, re := range []string{
+		`(?m)^pip +23\.2\.1 +pypi +distribution +lib/python3\.11/site-packages `,
+		`(?m)^CPython +3\.11\.7 +generic +interpreter +bin/python3\.11 .*\n(  .*\n)*  pip +23\.2\.1 +pypi +distribution +pip-23\.2\.1-py3-none-any\.whl `,
+		`(?m)^  CPython module zlib +3\.11\.7 +generic +library +lib/python3\.11/lib-dynload `,
+		`(?m)^  zlib +1\.2\.13 +generic +library +/usr/lib/x86_64-linux-gnu/libz\.so`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("no match for %s", re)
+		}
 	}
 }

@@ -6,72 +6,58 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/native/audit"
 	"github.com/pysbom/pysbom/internal/native/harden"
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/target"
 )
 
-var auditFormats = map[string]bool{"table": true, "json": true, "sarif": true}
+func auditCommand() *command {
+	var checks strings.Builder
+	for _, c := range harden.Checks {
+		info := ""
+		if c.Info {
+			info = " (informational)"
+		}
+		fmt.Fprintf(&checks, "  %-19s %s%s\n", c.ID, c.Title, info)
+	}
+	return &command{
+		name: "audit", args: "[TARGET...]",
+		summary: "hardening, languages and bundled C libraries of every native binary",
+		help: `A TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without
+one, the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its
+kind, the OpenSSF hardening checks with their evidence, its languages and memory-safe share, and
+the C libraries found in it. Checks:
+` + checks.String(),
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+			outs := newOutputs(fs, output.Audits, output.Audits.Default)
+			failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
+			execInterp := execFlags(fs)
+			allPlatforms := fs.Bool("all-platforms", false, "with --fail-on, count binaries for another platform than this one too (the Windows launchers pip and setuptools ship in a Linux environment)")
+			return func(ctx context.Context, pos []string) error {
+				return runAudit(ctx, e, pos, outs, *failOn, *execInterp, *allPlatforms)
+			}
+		},
+	}
+}
 
-func runAudit(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	outs := &outputsFlag{allowed: auditFormats}
-	fs.Var(outs, "o", "output `FORMAT[=FILE]`: table (default), json, sarif; repeatable")
-	failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
-	execInterp := execFlags(fs)
-	allPlatforms := fs.Bool("all-platforms", false, "with --fail-on, count binaries for another platform than this one too (the Windows launchers pip and setuptools ship in a Linux environment)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: pysbom audit [flags] [TARGET...]")
-		fmt.Fprintln(e.stderr, "\nA TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without one,")
-		fmt.Fprintln(e.stderr, "the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its kind,")
-		fmt.Fprintln(e.stderr, "the OpenSSF hardening checks with their evidence, its languages and memory-safe share, and the")
-		fmt.Fprintln(e.stderr, "C libraries found in it. Checks:")
-		for _, c := range harden.Checks {
-			info := ""
-			if c.Info {
-				info = " (informational)"
-			}
-			fmt.Fprintf(e.stderr, "  %-19s %s%s\n", c.ID, c.Title, info)
-		}
-		fmt.Fprintln(e.stderr, "\nflags:")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterleaved(fs, args)
+func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, failOn string, execInterp, allPlatforms bool) error {
+	failChecks, err := parseFailChecks(failOn)
 	if err != nil {
 		return err
 	}
-	failChecks, err := parseFailChecks(*failOn)
+	if _, err := outs.outputs(); err != nil {
+		return err
+	}
+	rep, err := auditTarget(ctx, e, pos, execInterp)
 	if err != nil {
 		return err
 	}
-	if len(outs.list) == 0 {
-		outs.list = []output{{format: "table"}}
-	}
-	if n := slices.IndexFunc(outs.list, func(o output) bool { return o.file == "" }); n >= 0 &&
-		slices.ContainsFunc(outs.list[n+1:], func(o output) bool { return o.file == "" }) {
-		return &usageError{"only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
-	}
-	rep, err := auditTarget(ctx, e, pos, *execInterp)
-	if err != nil {
+	doc := &output.Audit{Report: rep, Tool: tool()}
+	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.Audits.Write(w, format, doc) }); err != nil {
 		return err
-	}
-	for _, o := range outs.list {
-		err := writeAtomic(o.file, e.stdout, func(w io.Writer) error {
-			switch o.format {
-			case "json":
-				return rep.WriteJSON(w, "pysbom "+Version)
-			case "sarif":
-				return rep.WriteSARIF(w, Version)
-			}
-			return rep.WriteTable(w)
-		})
-		if err != nil {
-			return err
-		}
 	}
 	for _, b := range rep.Binaries {
 		if b.Error != "" {
@@ -79,17 +65,17 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if failChecks != nil {
-		n, foreign := rep.Failing(failChecks, *allPlatforms)
+		n, foreign := rep.Failing(failChecks, allPlatforms)
 		if foreign > 0 {
 			fmt.Fprintf(e.stderr, "pysbom: %s for another platform than %s not counted by --fail-on (--all-platforms counts them)\n",
-				count(foreign, "failing binary"), audit.HostFormat())
+				output.Count(foreign, "failing binary"), audit.HostFormat())
 		}
 		if n > 0 {
 			verb := "fail"
 			if n == 1 {
 				verb = "fails"
 			}
-			return &findingsError{fmt.Sprintf("%s %s --fail-on %s", count(n, "binary"), verb, *failOn)}
+			return &findingsError{fmt.Sprintf("%s %s --fail-on %s", output.Count(n, "binary"), verb, failOn)}
 		}
 	}
 	return nil
@@ -146,7 +132,7 @@ func parseFailChecks(v string) ([]string, error) {
 			for _, c := range harden.Checks {
 				ids = append(ids, c.ID)
 			}
-			return nil, &usageError{fmt.Sprintf("--fail-on: unknown check %q (want core or some of %s)", id, strings.Join(ids, ", "))}
+			return nil, &usageError{msg: fmt.Sprintf("--fail-on: unknown check %q (want core or some of %s)", id, strings.Join(ids, ", "))}
 		}
 		out = append(out, id)
 	}

@@ -21,8 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 
 	"github.com/pysbom/pysbom/internal/display"
 )
@@ -44,28 +42,33 @@ type env struct {
 	stdout, stderr io.Writer // stderr escapes what a terminal would obey (package display)
 	progressOut    io.Writer // stderr as it is, for the progress line's own \r and escapes
 	getenv         func(string) string
+	quiet, verbose bool // the global -q and -v
 }
 
-type command struct {
-	name, args, summary string
-	run                 func(ctx context.Context, e *env, args []string) error
-}
-
-func commands() []command {
-	return []command{
-		{"sbom", "[flags] [TARGET]", "write an SBOM of a Python environment (default: the one in use)", runSBOM},
-		{"validate", "[flags] SBOM...", "check SPDX/CycloneDX documents: schema, semantics, NTIA, quality", runValidate},
-		{"diff", "[flags] OLD NEW", "what changed between two SBOMs (any mix of SPDX and CycloneDX)", runDiff},
-		{"scan", "[flags] [SBOM|TARGET]", "known vulnerabilities of an SBOM's or a target's PyPI components, offline", runScan},
-		{"db", "import|update|status", "the local vulnerability database (OSV records)", runDB},
-		{"source", "init|update|check|release", "a curated SBOM of code vendored into a source tree; check fails on drift", runSource},
-		{"audit", "[flags] [TARGET]", "hardening, languages and bundled C libraries of every native binary", runAudit},
-		{"vex", "init|add|list|merge", "author, list and merge VEX statements (OpenVEX)", runVEX},
-		{"version", "", "print pysbom's version", func(_ context.Context, e *env, _ []string) error {
-			fmt.Fprintln(e.stdout, "pysbom", Version)
-			return nil
-		}},
+// commands is pysbom's command table.
+func commands() []*command {
+	return []*command{
+		sbomCommand(),
+		validateCommand(),
+		diffCommand(),
+		scanCommand(),
+		dbCommand(),
+		sourceCommand(),
+		auditCommand(),
+		vexCommand(),
+		versionCommand(),
+		helpCommand(),
+		completionCommand(),
 	}
+}
+
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // Main runs the command line args (without the program name).
@@ -74,37 +77,43 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, rawStderr
 	defer dw.Flush()
 	stderr := io.Writer(dw)
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, progressOut: rawStderr, getenv: os.Getenv}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return ExitUsage
-		}
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "--help":
+		usage(stdout)
 		return ExitOK
+	case "--version", "-V":
+		args = append([]string{"version"}, args[1:]...)
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
+	c := findCommand(args[0])
+	if c == nil {
+		var names []string
+		for _, c := range commands() {
+			names = append(names, c.name)
 		}
-		err := c.run(ctx, e, args[1:])
-		return finish(stderr, err)
+		return finish(stderr, &usageError{msg: fmt.Sprintf("unknown command %q%s", args[0], didYouMean(args[0], names, "")),
+			hint: "pysbom -h lists the commands"})
 	}
-	fmt.Fprintf(stderr, "pysbom: error: unknown command %q\n", args[0])
-	usage(stderr)
-	return ExitUsage
+	return finish(stderr, c.run(ctx, e, args[1:]))
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: pysbom COMMAND [flags] [args]")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'pysbom COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "\nEvery command takes -o FORMAT[=FILE] where it writes results, -q (only errors) and -v (more detail).")
+	fmt.Fprintln(w, "Run 'pysbom help COMMAND' or 'pysbom COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit codes: 0 success, 1 error, 2 usage error, 3 findings (for example sbom --strict with problems).")
 }
 
-// usageError is a mistake in how pysbom was called.
-type usageError struct{ msg string }
+// usageError is a mistake in how pysbom was called, with where to find
+// how to call it.
+type usageError struct{ msg, hint string }
 
 func (e *usageError) Error() string { return e.msg }
 
@@ -127,6 +136,9 @@ func finish(stderr io.Writer, err error) int {
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "pysbom: error: %s\n", ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(stderr, "pysbom: hint: %s\n", ue.hint)
+		}
 		return ExitUsage
 	}
 	var fe *findingsError
@@ -151,7 +163,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &usageError{err.Error()}
+			return nil, &usageError{msg: err.Error()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -163,14 +175,4 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-}
-
-// choice lists allowed values for error messages.
-func choice(m map[string]bool) string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return strings.Join(out, ", ")
 }

@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -165,6 +167,39 @@ func TestTerminalEscapes(t *testing.T) {
 		}
 		if out.Len()+errb.Len() == 0 {
 			t.Errorf("pysbom %s: no output", args[0])
+		}
+	}
+}
+
+// TestBashCompletion runs the bash completion function on partial command
+// lines.
+func TestBashCompletion(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not installed")
+	}
+	var script bytes.Buffer
+	if code := Main(context.Background(), []string{"completion", "bash"}, strings.NewReader(""), &script, io.Discard); code != ExitOK {
+		t.Fatal("completion bash failed")
+	}
+	f := filepath.Join(t.TempDir(), "pysbom.bash")
+	os.WriteFile(f, script.Bytes(), 0o644)
+	for _, tt := range []struct {
+		words string // the command line, the last word being completed
+		want  string
+	}{
+		{`pysbom sc`, "scan"},
+		{`pysbom db ""`, "import update status"},
+		{`pysbom sbom -o ""`, "spdx-json spdx-tag-value cyclonedx-json table json"},
+		{`pysbom scan --output c`, "cyclonedx-json cyclonedx-vex csaf"},
+		{`pysbom scan --fail-on-u`, "--fail-on-unknown --fail-on-unscanned"},
+		{`pysbom vex add --vu`, "--vuln"},
+		{`pysbom db status -o j`, "json"},
+	} {
+		cmd := exec.Command(bash, "-c", `source "$1"; COMP_WORDS=(`+tt.words+`); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _pysbom; echo "${COMPREPLY[*]}"`, "bash", f)
+		out, err := cmd.CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != tt.want {
+			t.Errorf("%s: %q (%v), want %q", tt.words, out, err, tt.want)
 		}
 	}
 }

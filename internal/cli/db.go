@@ -9,103 +9,110 @@ import (
 	"os"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/vulndb"
 )
 
-func dbUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: pysbom db import [--db PATH] PATH...   add OSV records (folders of .json/.yaml, zips of .json)")
-	fmt.Fprintln(w, "       pysbom db update [--db PATH] [--ecosystem E]... [--mirror URL | --url URL]")
-	fmt.Fprintln(w, "                                              download osv.dev's exports (PyPI, crates.io, Go; each if changed) and import them")
-	fmt.Fprintln(w, "       pysbom db status [--db PATH]           what the database holds and how old it is")
+func dbCommand() *command {
+	return &command{
+		name:    "db",
+		summary: "the local vulnerability database (OSV records)",
+		help:    "The offline database scan matches against: OSV records in SQLite (default ~/.cache/pysbom/vulns.db, or $PYSBOM_DB).",
+		subs: []*command{
+			{name: "db import", args: "PATH...", summary: "add OSV records (folders of .json/.yaml, zips of .json, NVD CVE JSON 2.0 feeds)",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					dbPath := dbFlag(fs, e)
+					noWait := noWaitFlag(fs)
+					return func(ctx context.Context, pos []string) error { return dbImport(ctx, e, *dbPath, pos, *noWait) }
+				}},
+			{name: "db update", summary: "download osv.dev's exports (PyPI, crates.io, Go; each only if changed) and import them",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					dbPath := dbFlag(fs, e)
+					noWait := noWaitFlag(fs)
+					url := fs.String("url", "", "the `URL` of one zip of OSV JSON records, instead of --mirror and --ecosystem")
+					mirror := fs.String("mirror", vulndb.DefaultMirror, "where the exports are, as `URL`/ECOSYSTEM/all.zip")
+					var ecosystems listFlag
+					fs.Var(&ecosystems, "ecosystem", "an `ECOSYSTEM` to fetch (repeatable; default PyPI, crates.io and Go; others: Debian, GIT, OSS-Fuzz, ...)")
+					return func(ctx context.Context, pos []string) error {
+						if len(pos) > 0 {
+							return &usageError{msg: "db update takes no arguments; --url names one export", hint: "pysbom db update -h lists its flags"}
+						}
+						urls := []string{*url}
+						if *url == "" {
+							if len(ecosystems) == 0 {
+								ecosystems = vulndb.DefaultEcosystems
+							}
+							urls = nil
+							for _, eco := range ecosystems {
+								urls = append(urls, vulndb.ExportURL(*mirror, eco))
+							}
+						}
+						for _, u := range urls {
+							if err := updateFrom(ctx, e, *dbPath, u, *noWait); err != nil {
+								return err
+							}
+						}
+						return nil
+					}
+				}},
+			{name: "db status", summary: "what the database holds and how old it is",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					dbPath := dbFlag(fs, e)
+					outs := newOutputs(fs, output.DBStatuses, output.DBStatuses.Default)
+					return func(ctx context.Context, pos []string) error {
+						if len(pos) > 0 {
+							return &usageError{msg: "db status takes no arguments", hint: "pysbom db status -h lists its flags"}
+						}
+						if _, err := outs.outputs(); err != nil {
+							return err
+						}
+						db, err := vulndb.Open(*dbPath)
+						if err != nil {
+							return err
+						}
+						defer db.Close()
+						st, err := db.Status(ctx)
+						if err != nil {
+							return err
+						}
+						doc := &output.DBStatus{Status: st, Now: time.Now()}
+						return outs.write(e.stdout, func(w io.Writer, format string) error { return output.DBStatuses.Write(w, format, doc) })
+					}
+				}},
+		},
+	}
 }
 
-func runDB(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		dbUsage(e.stderr)
-		if len(args) == 0 {
-			return &usageError{"db needs a subcommand: import, update or status"}
-		}
-		return nil
+func dbFlag(fs *flag.FlagSet, e *env) *string {
+	return fs.String("db", defaultDB(e), "vulnerability database `FILE`")
+}
+
+func noWaitFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("no-wait", false, "fail at once when another import holds the database, instead of waiting for it")
+}
+
+func dbImport(ctx context.Context, e *env, dbPath string, pos []string, noWait bool) error {
+	if len(pos) == 0 {
+		return &usageError{msg: "db import needs at least one PATH (a folder of OSV records, a record, or a zip)", hint: "pysbom db import -h"}
 	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("db "+sub, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		dbUsage(e.stderr)
-		fmt.Fprintln(e.stderr, "\nflags:")
-		fs.PrintDefaults()
-	}
-	dbPath := fs.String("db", defaultDB(e), "vulnerability database `FILE`")
-	url := fs.String("url", "", "for update: the `URL` of one zip of OSV JSON records, instead of --mirror and --ecosystem")
-	mirror := fs.String("mirror", vulndb.DefaultMirror, "for update: where the exports are, as `URL`/ECOSYSTEM/all.zip")
-	noWait := fs.Bool("no-wait", false, "for import and update: fail at once when another import holds the database, instead of waiting for it")
-	var ecosystems listFlag
-	fs.Var(&ecosystems, "ecosystem", "for update: an `ECOSYSTEM` to fetch (repeatable; default PyPI, crates.io and Go; others: Debian, GIT, OSS-Fuzz, ...)")
-	pos, err := parseInterleaved(fs, args)
+	prog := newProgress(e.progressOut, "records imported:")
+	rep, err := vulndb.Import(ctx, dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) },
+		NoWait: noWait, Waiting: waiting(e, dbPath)})
+	prog.done()
 	if err != nil {
+		var nothing *vulndb.NothingError
+		if errors.As(err, &nothing) {
+			for _, s := range nothing.Skipped {
+				fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
+			}
+		}
 		return err
 	}
-	switch sub {
-	case "import":
-		if len(pos) == 0 {
-			return &usageError{"db import needs at least one PATH (a folder of OSV records, a record, or a zip)"}
-		}
-		prog := newProgress(e.progressOut, "records imported:")
-		rep, err := vulndb.Import(ctx, *dbPath, pos, vulndb.Options{Progress: func(n int) { prog.update(int64(n), -1) },
-			NoWait: *noWait, Waiting: waiting(e, *dbPath)})
-		prog.done()
-		if err != nil {
-			var nothing *vulndb.NothingError
-			if errors.As(err, &nothing) {
-				for _, s := range nothing.Skipped {
-					fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
-				}
-			}
-			return err
-		}
-		for _, s := range rep.Skipped {
-			fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
-		}
-		fmt.Fprintf(e.stdout, "imported %d records into %s (%d skipped)\n", rep.Imported, *dbPath, len(rep.Skipped))
-		return nil
-	case "update":
-		urls := []string{*url}
-		if *url == "" {
-			if len(ecosystems) == 0 {
-				ecosystems = vulndb.DefaultEcosystems
-			}
-			urls = nil
-			for _, eco := range ecosystems {
-				urls = append(urls, vulndb.ExportURL(*mirror, eco))
-			}
-		}
-		for _, u := range urls {
-			if err := updateFrom(ctx, e, *dbPath, u, *noWait); err != nil {
-				return err
-			}
-		}
-		return nil
-	case "status":
-		db, err := vulndb.Open(*dbPath)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		st, err := db.Status(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "database: %s\nrecords:  %d (%d withdrawn) for %d packages and %d upstream repositories\nnewest:   %s\n", st.Path, st.Records, st.Withdrawn, st.Packages, st.Repos, st.Newest)
-		for _, s := range st.Sources {
-			fmt.Fprintf(e.stdout, "source:   %s (%d records, imported %s, %s ago", s.Name, s.Records, s.Imported.Format(time.RFC3339), time.Since(s.Imported).Round(time.Minute))
-			if !s.Newest.IsZero() {
-				fmt.Fprintf(e.stdout, "; newest advisory %s, %.0f days old", s.Newest.Format("2006-01-02"), time.Since(s.Newest).Hours()/24)
-			}
-			fmt.Fprintln(e.stdout, ")")
-		}
-		return nil
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
 	}
-	return &usageError{fmt.Sprintf("unknown db subcommand %q (want import, update or status)", sub)}
+	fmt.Fprintf(e.stdout, "imported %s into %s (%d skipped)\n", output.Count(rep.Imported, "record"), dbPath, len(rep.Skipped))
+	return nil
 }
 
 // waiting tells the user why an import does not start yet.
@@ -153,6 +160,6 @@ func updateFrom(ctx context.Context, e *env, dbPath, url string, noWait bool) er
 	for _, s := range res.Report.Skipped {
 		fmt.Fprintf(e.stderr, "pysbom: warning: skipped %v\n", s.Err)
 	}
-	fmt.Fprintf(e.stdout, "imported %d records from %s into %s (%d skipped)\n", res.Report.Imported, res.URL, dbPath, len(res.Report.Skipped))
+	fmt.Fprintf(e.stdout, "imported %s from %s into %s (%d skipped)\n", output.Count(res.Report.Imported, "record"), res.URL, dbPath, len(res.Report.Skipped))
 	return nil
 }

@@ -60,7 +60,7 @@ func TestDBUpdateEcosystems(t *testing.T) {
 		return out.String(), errb.String(), code
 	}
 	out, errs, code := run()
-	if code != ExitOK || strings.Count(out, "imported 1 records") != 3 {
+	if code != ExitOK || strings.Count(out, "imported 1 record") != 3 {
 		t.Fatalf("first update: exit %d\n%s%s", code, out, errs)
 	}
 	for _, p := range []string{"/PyPI/all.zip", "/crates.io/all.zip", "/Go/all.zip"} {
@@ -71,7 +71,7 @@ func TestDBUpdateEcosystems(t *testing.T) {
 	if out, _, _ := run(); strings.Count(out, "has not changed") != 3 {
 		t.Errorf("second update:\n%s", out)
 	}
-	if out, errs, code := run("--ecosystem", "Debian"); code != ExitOK || !strings.Contains(out, "imported 1 records from "+srv.URL+"/Debian/all.zip") {
+	if out, errs, code := run("--ecosystem", "Debian"); code != ExitOK || !strings.Contains(out, "imported 1 record from "+srv.URL+"/Debian/all.zip") {
 		t.Errorf("Debian: exit %d\n%s%s", code, out, errs)
 	}
 	if out, errs, code := run("--url", srv.URL+"/Go/all.zip"); code != ExitOK || out != srv.URL+"/Go/all.zip has not changed since the last update\n" {

@@ -2,42 +2,46 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 
 	"github.com/pysbom/pysbom/internal/diff"
-	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/validate"
 )
 
-func runDiff(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	format := choiceFlag{allowed: validateFormats, value: "table"}
-	fs.Var(&format, "o", "output `FORMAT`: table or json")
-	exitCode := fs.Bool("exit-code", false, "exit 3 when the documents differ (for CI)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: pysbom diff [flags] OLD NEW")
-		fmt.Fprintln(e.stderr, "\nWhat changed between two SBOMs, SPDX or CycloneDX JSON in any combination.\n\nflags:")
-		fs.PrintDefaults()
+func diffCommand() *command {
+	return &command{
+		name: "diff", args: "OLD NEW",
+		summary: "what changed between two SBOMs (any mix of SPDX and CycloneDX)",
+		help: `What changed between two SBOMs, in any mix of SPDX (JSON or tag-value) and CycloneDX JSON:
+components added, removed and changed, file checksum changes, and dependency and containment edges.`,
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+			outs := newOutputs(fs, output.Diffs, output.Diffs.Default)
+			exitCode := fs.Bool("exit-code", false, "exit 3 when the documents differ (for CI)")
+			return func(ctx context.Context, files []string) error { return runDiff(ctx, e, files, outs, *exitCode) }
+		},
 	}
-	files, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+}
+
+func runDiff(ctx context.Context, e *env, files []string, outs *outputsFlag, exitCode bool) error {
 	if len(files) != 2 {
-		return &usageError{fmt.Sprintf("diff needs two SBOM files, OLD and NEW; got %d", len(files))}
+		return &usageError{msg: fmt.Sprintf("diff needs two SBOM files, OLD and NEW; got %d", len(files))}
+	}
+	if _, err := outs.outputs(); err != nil {
+		return err
 	}
 	var invs [2]*inventory.Inventory
 	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		data, err := readSBOM(f)
 		if err != nil {
 			return err
@@ -49,21 +53,11 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 		invs[i] = inv
 	}
 	res := diff.Compare(invs[0], invs[1])
-	var out strings.Builder
-	if format.value == "json" {
-		enc := json.NewEncoder(&out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		printDiff(&out, files[0], files[1], res)
-	}
-	if _, err := io.WriteString(e.stdout, out.String()); err != nil {
+	doc := &output.Diff{Old: files[0], New: files[1], Result: res}
+	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.Diffs.Write(w, format, doc) }); err != nil {
 		return err
 	}
-	if *exitCode && !res.Empty() {
+	if exitCode && !res.Empty() {
 		return &findingsError{fmt.Sprintf("the documents differ: %d added, %d removed, %d changed, %d+%d relationships",
 			len(res.Added), len(res.Removed), len(res.Changed), len(res.RelationshipsAdded), len(res.RelationshipsRemoved))}
 	}
@@ -115,73 +109,4 @@ func readSBOM(file string) ([]byte, error) {
 	}
 	budget(int64(len(data)))
 	return data, nil
-}
-
-func printDiff(out io.Writer, oldFile, newFile string, r *diff.Result) {
-	dw := display.NewWriter(out)
-	defer dw.Flush()
-	w := io.Writer(dw)
-	t := display.Text
-	fmt.Fprintf(w, "--- %s\n+++ %s\n", t(oldFile), t(newFile))
-	if r.Empty() {
-		fmt.Fprintln(w, "\nNo differences.")
-		return
-	}
-	tw := display.NewTable(w)
-	if len(r.Added)+len(r.Removed)+len(r.Changed) > 0 {
-		fmt.Fprintln(w)
-		tw.Row("", "COMPONENT", "OLD", "NEW", "WHAT")
-	}
-	for _, c := range r.Removed {
-		tw.Row("-", c.Name, c.Version, "", "removed")
-	}
-	for _, c := range r.Added {
-		tw.Row("+", c.Name, "", c.Version, "added")
-	}
-	for _, c := range r.Changed {
-		var what []string
-		for _, f := range c.Fields {
-			what = append(what, f.Field)
-		}
-		if n := len(c.Files); n > 0 {
-			counts := map[string]int{}
-			for _, f := range c.Files {
-				counts[f.Change]++
-			}
-			what = append(what, fmt.Sprintf("files: %d changed, %d added, %d removed", counts["changed"], counts["added"], counts["removed"]))
-		}
-		old := c.OldVersion
-		if old == "" {
-			old = c.Version
-		}
-		tw.Row("~", c.Name, old, c.Version, strings.Join(what, "; "))
-	}
-	tw.Flush()
-	for _, c := range r.Changed {
-		for _, f := range c.Fields {
-			if f.Field == "version" {
-				continue
-			}
-			fmt.Fprintf(w, "  %s %s: %q -> %q\n", t(c.Name), t(f.Field), clipText(f.Old), clipText(f.New))
-		}
-		for _, f := range c.Files {
-			fmt.Fprintf(w, "  %s file %s %s\n", t(c.Name), t(f.Path), f.Change)
-		}
-	}
-	if len(r.RelationshipsAdded)+len(r.RelationshipsRemoved) > 0 {
-		fmt.Fprintln(w, "\nRELATIONSHIPS")
-		for _, rel := range r.RelationshipsRemoved {
-			fmt.Fprintf(w, "- %s\n", t(rel))
-		}
-		for _, rel := range r.RelationshipsAdded {
-			fmt.Fprintf(w, "+ %s\n", t(rel))
-		}
-	}
-}
-
-func clipText(s string) string {
-	if len(s) > 100 {
-		s = s[:97] + "..."
-	}
-	return display.Text(s)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,16 +12,33 @@ import (
 	"github.com/pysbom/pysbom/internal/atomicfile"
 )
 
-// output is one -o FORMAT[=FILE] request.
-type output struct {
+// outputReq is one -o FORMAT[=FILE] request.
+type outputReq struct {
 	format string
 	file   string // "" for standard output
 }
 
-// outputsFlag collects repeated -o flags.
+// formats is what a command can write: a registry of package output.
+type formats interface {
+	Check(name string) error
+	Canonical(name string) string
+	Help() string
+	Names() []string
+}
+
+// outputsFlag collects repeated -o FORMAT[=FILE] flags, the same for
+// every command: at most one without a file, which goes to standard
+// output; the registry's default when none is given.
 type outputsFlag struct {
-	allowed map[string]bool
-	list    []output
+	formats formats
+	def     string
+	list    []outputReq
+}
+
+func newOutputs(fs *flag.FlagSet, f formats, def string) *outputsFlag {
+	o := &outputsFlag{formats: f, def: def}
+	fs.Var(o, "o", "write `FORMAT[=FILE]` (repeatable; at most one to standard output): "+f.Help())
+	return o
 }
 
 func (o *outputsFlag) String() string {
@@ -37,13 +55,46 @@ func (o *outputsFlag) String() string {
 
 func (o *outputsFlag) Set(v string) error {
 	format, file, _ := strings.Cut(v, "=")
-	if !o.allowed[format] {
-		return fmt.Errorf("unknown format %q (want one of %s)", format, choice(o.allowed))
+	if err := o.formats.Check(format); err != nil {
+		return err
 	}
 	if file == "-" {
 		file = ""
 	}
-	o.list = append(o.list, output{format, file})
+	o.list = append(o.list, outputReq{o.formats.Canonical(format), file})
+	return nil
+}
+
+// outputs are the requests, the default one when none was given; more
+// than one to standard output is a usage error.
+func (o *outputsFlag) outputs() ([]outputReq, error) {
+	if len(o.list) == 0 {
+		return []outputReq{{format: o.def}}, nil
+	}
+	n := 0
+	for _, x := range o.list {
+		if x.file == "" {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, &usageError{msg: "only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
+	}
+	return o.list, nil
+}
+
+// write writes every requested output of a result with write, each file
+// replaced atomically.
+func (o *outputsFlag) write(stdout io.Writer, write func(w io.Writer, format string) error) error {
+	outs, err := o.outputs()
+	if err != nil {
+		return err
+	}
+	for _, x := range outs {
+		if err := writeAtomic(x.file, stdout, func(w io.Writer) error { return write(w, x.format) }); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

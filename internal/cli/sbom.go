@@ -15,84 +15,67 @@ import (
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/lockfile"
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom"
-	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
-	"github.com/pysbom/pysbom/internal/sbom/invjson"
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
-	"github.com/pysbom/pysbom/internal/sbom/table"
 	"github.com/pysbom/pysbom/internal/target"
 )
 
-var sbomFormats = map[string]bool{"spdx-json": true, "spdx-tag-value": true, "cyclonedx-json": true, "table": true, "json": true}
+func sbomCommand() *command {
+	return &command{
+		name: "sbom", args: "[TARGET]",
+		summary: "write an SBOM of a Python environment (default: the one in use)",
+		help: `TARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python
+executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt,
+constraints*.txt, *.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock for
+another name); without it, $VIRTUAL_ENV or else the python3 on PATH. Output is reproducible:
+the creation time comes from SOURCE_DATE_EPOCH when it is set.`,
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+			outs := newOutputs(fs, output.SBOMs, output.SBOMs.Default)
+			strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
+			supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: NOASSERTION; the owner of a folder is not its supplier)")
+			name := fs.String("name", "", "`name` of the root component (default: the target path)")
+			in := inputFlagsOf(fs)
+			return func(ctx context.Context, pos []string) error {
+				return runSBOM(ctx, e, pos, outs, *strict, *supplier, *name, in)
+			}
+		},
+	}
+}
 
-func runSBOM(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("sbom", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	outs := &outputsFlag{allowed: sbomFormats}
-	fs.Var(outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), spdx-tag-value, cyclonedx-json, table, json; repeatable")
-	strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
-	supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: NOASSERTION; the owner of a folder is not its supplier)")
-	name := fs.String("name", "", "`name` of the root component (default: the target path)")
-	in := inputFlagsOf(fs)
-	quiet := fs.Bool("q", false, "print no problem summary on standard error")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: pysbom sbom [flags] [TARGET]")
-		fmt.Fprintln(e.stderr, "\nTARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python")
-		fmt.Fprintln(e.stderr, "executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt, constraints*.txt,")
-		fmt.Fprintln(e.stderr, "*.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock for another name);")
-		fmt.Fprintln(e.stderr, "without it, $VIRTUAL_ENV or else the python3")
-		fmt.Fprintln(e.stderr, "on PATH. Output is reproducible:")
-		fmt.Fprintln(e.stderr, "the creation time comes from SOURCE_DATE_EPOCH when it is set.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, strict bool, supplier, name string, in inputFlags) error {
 	if len(pos) > 1 {
-		return &usageError{fmt.Sprintf("sbom takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
+		return &usageError{msg: fmt.Sprintf("sbom takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
 	}
-	if len(outs.list) == 0 {
-		outs.list = []output{{format: "spdx-json"}}
-	}
-	stdoutUsers := 0
-	for _, o := range outs.list {
-		if o.file == "" {
-			stdoutUsers++
-		}
-	}
-	if stdoutUsers > 1 {
-		return &usageError{"only one -o format can go to standard output; give the others a file: -o FORMAT=FILE"}
+	if _, err := outs.outputs(); err != nil {
+		return err
 	}
 	created, err := creationTime(e.getenv)
 	if err != nil {
 		return err
 	}
 	var sup inventory.Party
-	if *supplier != "" {
-		if sup, err = parseParty(*supplier); err != nil {
-			return &usageError{fmt.Sprintf("-supplier: %v", err)}
+	if supplier != "" {
+		if sup, err = parseParty(supplier); err != nil {
+			return &usageError{msg: fmt.Sprintf("--supplier: %v", err)}
 		}
 	}
 	arg := ""
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: *name}, in)
+	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: name}, in)
 	if err != nil {
 		return err
 	}
-	for _, o := range outs.list {
-		o := o
-		err := writeAtomic(o.file, e.stdout, func(w io.Writer) error { return render(w, o.format, inv, created) })
-		if err != nil {
-			return err
-		}
+	doc := &output.SBOM{Inventory: inv, Created: created, Tool: tool()}
+	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.SBOMs.Write(w, format, doc) }); err != nil {
+		return err
 	}
-	if !*quiet {
+	if !e.quiet {
 		summarize(e.stderr, inv)
 	}
-	if *strict {
+	if strict {
 		n := 0
 		for _, p := range inv.Problems {
 			if !p.Kind.Informational() {
@@ -100,35 +83,21 @@ func runSBOM(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if n > 0 {
-			return &findingsError{fmt.Sprintf("%d problems found (--strict)", n)}
+			return &findingsError{fmt.Sprintf("%s found (--strict)", output.Count(n, "problem"))}
 		}
 	}
 	return nil
 }
 
-func render(w io.Writer, format string, inv *inventory.Inventory, created time.Time) error {
-	tool := "pysbom-" + Version
-	switch format {
-	case "spdx-json":
-		return spdx.Encode(w, inv, spdx.Options{Created: created, Tool: tool})
-	case "spdx-tag-value":
-		return spdx.EncodeTagValue(w, inv, spdx.Options{Created: created, Tool: tool})
-	case "cyclonedx-json":
-		return cyclonedx.Encode(w, inv, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
-	case "table":
-		return table.Encode(w, inv)
-	case "json":
-		return invjson.Encode(w, inv, created, tool)
-	}
-	return fmt.Errorf("unknown format %q", format)
-}
+// tool is pysbom as the writer of a document.
+func tool() output.Tool { return output.Tool{Name: "pysbom", Version: Version} }
 
 // buildInventory reads what the user named: a wheel, sdist or folder of
 // them, a lock file, or an environment (the one in use when arg is "").
 func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, in inputFlags) (*inventory.Inventory, error) {
 	file := isFile(arg)
 	if *in.lock && !file {
-		return nil, &usageError{fmt.Sprintf("--lock: %s is not a regular file", arg)}
+		return nil, &usageError{msg: fmt.Sprintf("--lock: %s is not a regular file", arg)}
 	}
 	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
 		return extract.Artifacts(ctx, dir, files, opts)
@@ -204,7 +173,7 @@ func creationTime(getenv func(string) string) (time.Time, error) {
 	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil || n < 0 {
-			return time.Time{}, &usageError{fmt.Sprintf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", s)}
+			return time.Time{}, &usageError{msg: fmt.Sprintf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", s)}
 		}
 		return time.Unix(n, 0).UTC(), nil
 	}

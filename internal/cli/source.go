@@ -10,157 +10,208 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/source"
 )
 
-func runSource(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return &usageError{"source needs a subcommand: init, update, check or release"}
+func sourceCommand() *command {
+	return &command{
+		name:    "source",
+		summary: "a curated SBOM of code vendored into a source tree; check fails on drift",
+		help: `A curated SBOM of code vendored into a source tree (CPython's Misc/sbom.spdx.json approach, for
+any project), kept true as the code changes: init writes the manifest, update recomputes files,
+checksums and the SBOM, check fails on drift, release writes the SBOM of a release archive.`,
+		subs: []*command{
+			{name: "source init", summary: "write the manifest, guessed from the tree or imported from an SBOM",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					t := treeFlags(fs)
+					from := fs.String("from", "", "import an existing CPython-style SPDX `SBOM` (a path inside the tree, such as Misc/sbom.spdx.json)")
+					sbomPath := fs.String("sbom", "sbom.spdx.json", "the `path` of the SBOM to keep, inside the tree (with --from: that SBOM)")
+					force := fs.Bool("force", false, "replace an existing manifest")
+					return func(ctx context.Context, pos []string) error {
+						if err := noArgs("source init", pos); err != nil {
+							return err
+						}
+						return sourceInit(e, t, *from, *sbomPath, *force)
+					}
+				}},
+			{name: "source update", summary: "recompute files, checksums and the SBOM from the manifest",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					t := treeFlags(fs)
+					return func(ctx context.Context, pos []string) error {
+						if err := noArgs("source update", pos); err != nil {
+							return err
+						}
+						return sourceUpdate(e, t)
+					}
+				}},
+			{name: "source check", summary: "exit 3 when the SBOM does not match the tree (for CI)",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					t := treeFlags(fs)
+					archives := fs.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
+					download := fs.Bool("download", false, "download every package's archive from its download URL and check its sha256 (online)")
+					return func(ctx context.Context, pos []string) error {
+						if err := noArgs("source check", pos); err != nil {
+							return err
+						}
+						return sourceCheck(ctx, e, t, *archives, *download)
+					}
+				}},
+			{name: "source release", summary: "the SBOM of a release archive, checked against the curated SBOM inside it",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					var opt source.ReleaseOptions
+					archive := fs.String("archive", "", "the release `archive` (.tar.xz, .tar.gz, .tgz, .tar.bz2 or .zip)")
+					fs.StringVar(&opt.Name, "name", "", "the project's `name` (default: from the archive's name)")
+					fs.StringVar(&opt.Version, "version", "", "the project's `version` (default: from the archive's name)")
+					supplier := fs.String("supplier", "", "the project's supplier, `\"Organization: Name (email)\"` or \"Person: ...\"")
+					fs.StringVar(&opt.CPE, "cpe", "", "the project's `CPE`, such as cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*")
+					fs.StringVar(&opt.License, "license", "", "the project's license `expression`")
+					fs.StringVar(&opt.DownloadURL, "download-url", "", "where the archive is published")
+					fs.StringVar(&opt.SBOM, "sbom", "Misc/sbom.spdx.json", "the curated source SBOM's `path` inside the archive")
+					outs := newOutputs(fs, output.SBOMs, output.SBOMs.Default)
+					return func(ctx context.Context, pos []string) error {
+						if err := noArgs("source release", pos); err != nil {
+							return err
+						}
+						return sourceRelease(e, *archive, opt, *supplier, outs)
+					}
+				}},
+		},
 	}
-	sub, rest := args[0], args[1:]
-	flags := flag.NewFlagSet("source "+sub, flag.ContinueOnError)
-	flags.SetOutput(e.stderr)
-	dir := flags.String("C", ".", "the root of the source `tree`")
-	manifest := flags.String("manifest", "", "the manifest `file` (default: TREE/"+source.ManifestName+")")
-	var from, sbomPath, archives *string
-	var rel struct {
-		archive, name, version, supplier, cpe, license, url *string
-		outs                                                *outputsFlag
+}
+
+// tree is where a source command works: the tree and its manifest.
+type tree struct{ root, manifest *string }
+
+func treeFlags(fs *flag.FlagSet) tree {
+	return tree{
+		root:     fs.String("C", ".", "the root of the source `tree`"),
+		manifest: fs.String("manifest", "", "the manifest `file` (default: TREE/"+source.ManifestName+")"),
 	}
-	var force, download *bool
-	switch sub {
-	case "init":
-		from = flags.String("from", "", "import an existing CPython-style SPDX `SBOM` (a path inside the tree, such as Misc/sbom.spdx.json)")
-		sbomPath = flags.String("sbom", "sbom.spdx.json", "the `path` of the SBOM to keep, inside the tree (with --from: that SBOM)")
-		force = flags.Bool("force", false, "replace an existing manifest")
-	case "update":
-	case "check":
-		archives = flags.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
-		download = flags.Bool("download", false, "download every package's archive from its download URL and check its sha256 (online)")
-	case "release":
-		rel.archive = flags.String("archive", "", "the release `archive` (.tar.xz, .tar.gz, .tgz, .tar.bz2 or .zip)")
-		rel.name = flags.String("name", "", "the project's `name` (default: from the archive's name)")
-		rel.version = flags.String("version", "", "the project's `version` (default: from the archive's name)")
-		rel.supplier = flags.String("supplier", "", "the project's supplier, `\"Organization: Name (email)\"` or \"Person: ...\"")
-		rel.cpe = flags.String("cpe", "", "the project's `CPE`, such as cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*")
-		rel.license = flags.String("license", "", "the project's license `expression`")
-		rel.url = flags.String("download-url", "", "where the archive is published")
-		sbomPath = flags.String("sbom", "Misc/sbom.spdx.json", "the curated source SBOM's `path` inside the archive")
-		rel.outs = &outputsFlag{allowed: map[string]bool{"spdx-json": true, "cyclonedx-json": true}}
-		flags.Var(rel.outs, "o", "output `FORMAT[=FILE]`: spdx-json (default), cyclonedx-json; repeatable")
-	default:
-		return &usageError{fmt.Sprintf("unknown source subcommand %q (want init, update, check or release)", sub)}
+}
+
+func (t tree) manifestPath() string {
+	if *t.manifest != "" {
+		return *t.manifest
 	}
-	flags.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: pysbom source %s [flags]\n\n", sub)
-		fmt.Fprintln(e.stderr, "A curated SBOM of code vendored into a source tree, kept true as the code changes.")
-		fmt.Fprintln(e.stderr, "init writes the manifest; update recomputes files, checksums and the SBOM; check fails on drift.\n\nflags:")
-		flags.PrintDefaults()
+	return filepath.Join(*t.root, source.ManifestName)
+}
+
+func noArgs(name string, pos []string) error {
+	if len(pos) > 0 {
+		return &usageError{msg: fmt.Sprintf("%s takes no arguments, got %q", name, pos), hint: "pysbom " + name + " -h lists its flags"}
 	}
-	pos, err := parseInterleaved(flags, rest)
+	return nil
+}
+
+func sourceInit(e *env, t tree, from, sbomPath string, force bool) error {
+	manifest := t.manifestPath()
+	if _, err := os.Stat(manifest); err == nil && !force {
+		return fmt.Errorf("%s exists; use --force to replace it", manifest)
+	}
+	var m *source.Manifest
+	var err error
+	if from != "" {
+		m, err = source.ImportTree(*t.root, filepath.ToSlash(from))
+	} else {
+		m, err = source.Guess(*t.root, filepath.ToSlash(sbomPath))
+	}
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("source %s takes no arguments, got %s", sub, strings.Join(pos, " "))}
+	if err := writeAtomic(manifest, nil, func(w io.Writer) error { _, err := w.Write(m.Write()); return err }); err != nil {
+		return err
 	}
-	if sub == "release" {
-		return sourceRelease(e, *rel.archive, source.ReleaseOptions{Name: *rel.name, Version: *rel.version, CPE: *rel.cpe,
-			License: *rel.license, DownloadURL: *rel.url, SBOM: *sbomPath}, *rel.supplier, rel.outs)
+	fmt.Fprintf(e.stderr, "pysbom: wrote %s with %s\n", manifest, output.Count(len(m.Packages), "package"))
+	if from == "" {
+		fmt.Fprintln(e.stderr, "pysbom: hint: fill in version, download_url, sha256, license and cpe or purl for each package, then run pysbom source update")
 	}
-	root := *dir
-	if *manifest == "" {
-		*manifest = filepath.Join(root, source.ManifestName)
-	}
-	switch sub {
-	case "init":
-		if _, err := os.Stat(*manifest); err == nil && !*force {
-			return fmt.Errorf("%s exists; use --force to replace it", *manifest)
-		}
-		var m *source.Manifest
-		if *from != "" {
-			m, err = source.ImportTree(root, filepath.ToSlash(*from))
-		} else {
-			m, err = source.Guess(root, filepath.ToSlash(*sbomPath))
-		}
-		if err != nil {
-			return err
-		}
-		if err := writeAtomic(*manifest, nil, func(w io.Writer) error { _, err := w.Write(m.Write()); return err }); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "pysbom: wrote %s with %d packages\n", *manifest, len(m.Packages))
-		if *from == "" {
-			fmt.Fprintln(e.stderr, "pysbom: hint: fill in version, download_url, sha256, license and cpe or purl for each package, then run pysbom source update")
-		}
-		return nil
-	}
-	m, err := source.ReadManifest(*manifest)
+	return nil
+}
+
+// readManifest reads the tree's manifest, saying how to create it when
+// there is none.
+func readManifest(t tree) (*source.Manifest, error) {
+	manifest := t.manifestPath()
+	m, err := source.ReadManifest(manifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		hint := "pysbom source init"
-		if root != "." {
-			hint += " -C " + root
+		if *t.root != "." {
+			hint += " -C " + *t.root
 		}
-		return fmt.Errorf("%s: no manifest (create it with: %s)", *manifest, hint)
+		return nil, fmt.Errorf("%s: no manifest (create it with: %s)", manifest, hint)
 	}
+	return m, err
+}
+
+func sourceUpdate(e *env, t tree) error {
+	m, err := readManifest(t)
 	if err != nil {
 		return err
 	}
-	if sub == "update" {
-		created, err := creationTime(e.getenv)
-		if err != nil {
-			return err
-		}
-		up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
-		if err != nil {
-			return err
-		}
-		type output struct {
-			path   string
-			render func(io.Writer) error
-		}
-		outputs := []output{{m.SPDX, func(w io.Writer) error { _, err := w.Write(up.SPDX); return err }}}
-		if m.CycloneDX != "" {
-			outputs = append(outputs, output{m.CycloneDX, func(w io.Writer) error {
-				return cyclonedx.Encode(w, up.Inventory, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
-			}})
-		}
-		for _, o := range outputs {
-			if err := writeAtomicIn(root, filepath.FromSlash(o.path), o.render); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", filepath.Join(root, filepath.FromSlash(o.path)))
-		}
-		for _, p := range up.Problems {
-			fmt.Fprintf(e.stderr, "pysbom: warning: %s\n", p)
-		}
-		return nil
-	}
-	problems, err := source.Check(root, m, *archives)
+	created, err := creationTime(e.getenv)
 	if err != nil {
 		return err
 	}
-	if *download {
+	root := *t.root
+	up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
+	if err != nil {
+		return err
+	}
+	type file struct {
+		path   string
+		render func(io.Writer) error
+	}
+	files := []file{{m.SPDX, func(w io.Writer) error { _, err := w.Write(up.SPDX); return err }}}
+	if m.CycloneDX != "" {
+		files = append(files, file{m.CycloneDX, func(w io.Writer) error {
+			return cyclonedx.Encode(w, up.Inventory, cyclonedx.Options{Created: created, ToolName: "pysbom", ToolVersion: Version})
+		}})
+	}
+	for _, f := range files {
+		if err := writeAtomicIn(root, filepath.FromSlash(f.path), f.render); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "pysbom: wrote %s\n", filepath.Join(root, filepath.FromSlash(f.path)))
+	}
+	for _, p := range up.Problems {
+		fmt.Fprintf(e.stderr, "pysbom: warning: %s\n", p)
+	}
+	return nil
+}
+
+func sourceCheck(ctx context.Context, e *env, t tree, archives string, download bool) error {
+	m, err := readManifest(t)
+	if err != nil {
+		return err
+	}
+	problems, err := source.Check(*t.root, m, archives)
+	if err != nil {
+		return err
+	}
+	if download {
 		problems = append(problems, source.DownloadArchives(ctx, &http.Client{Timeout: 10 * time.Minute}, m)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		return &findingsError{fmt.Sprintf("%d problems: the SBOM does not match the tree", len(problems))}
+		return &findingsError{fmt.Sprintf("%s: the SBOM does not match the tree", output.Count(len(problems), "problem"))}
 	}
-	fmt.Fprintf(e.stdout, "%s matches the tree: %d packages\n", m.SPDX, len(m.Packages))
+	fmt.Fprintf(e.stdout, "%s matches the tree: %s\n", m.SPDX, output.Count(len(m.Packages), "package"))
 	return nil
 }
 
 // sourceRelease writes the SBOM of a release archive.
 func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier string, outs *outputsFlag) error {
 	if file == "" {
-		return &usageError{"source release needs --archive FILE"}
+		return &usageError{msg: "source release needs --archive FILE", hint: "pysbom source release -h lists its flags"}
+	}
+	if _, err := outs.outputs(); err != nil {
+		return err
 	}
 	name, version := source.SplitArchiveName(filepath.Base(file))
 	if opt.Name == "" {
@@ -172,12 +223,9 @@ func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier stri
 	if supplier != "" {
 		p, err := parseParty(supplier)
 		if err != nil {
-			return &usageError{fmt.Sprintf("--supplier: %v", err)}
+			return &usageError{msg: fmt.Sprintf("--supplier: %v", err)}
 		}
 		opt.Supplier = p
-	}
-	if len(outs.list) == 0 {
-		outs.list = []output{{format: "spdx-json"}}
 	}
 	created, err := creationTime(e.getenv)
 	if err != nil {
@@ -187,10 +235,9 @@ func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier stri
 	if err != nil {
 		return err
 	}
-	for _, o := range outs.list {
-		if err := writeAtomic(o.file, e.stdout, func(w io.Writer) error { return render(w, o.format, inv, created) }); err != nil {
-			return err
-		}
+	doc := &output.SBOM{Inventory: inv, Created: created, Tool: tool()}
+	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.SBOMs.Write(w, format, doc) }); err != nil {
+		return err
 	}
 	for _, p := range problems {
 		fmt.Fprintf(e.stderr, "pysbom: %s\n", p)
@@ -199,7 +246,7 @@ func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier stri
 		fmt.Fprintln(e.stderr, "pysbom: hint: name the project's supplier with --supplier (an NTIA minimum element)")
 	}
 	if len(problems) > 0 {
-		return &findingsError{fmt.Sprintf("%d problems: the archive does not match its SBOM", len(problems))}
+		return &findingsError{fmt.Sprintf("%s: the archive does not match its SBOM", output.Count(len(problems), "problem"))}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -11,113 +10,158 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/pysbom/pysbom/internal/display"
+	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/vex"
 )
 
-func vexUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: pysbom vex init --author NAME FILE                   start an OpenVEX document")
-	fmt.Fprintln(w, "       pysbom vex add --vuln ID --product PURL|SBOM --status STATUS [flags] FILE")
-	fmt.Fprintln(w, "                                                             add a statement (the latest one wins)")
-	fmt.Fprintln(w, "       pysbom vex list FILE...                              the statements of VEX documents")
-	fmt.Fprintln(w, "       pysbom vex merge [-o FILE] [--author NAME] FILE...   one document, the latest statement winning")
+func vexCommand() *command {
+	return &command{
+		name:    "vex",
+		summary: "author, list and merge VEX statements (OpenVEX)",
+		help: `VEX statements say whether a vulnerability affects a product. scan --vex applies them; these
+subcommands write them (OpenVEX v0.2.0) and read OpenVEX, CycloneDX VEX and CSAF VEX.`,
+		subs: []*command{
+			{name: "vex init", args: "FILE", summary: "start an OpenVEX document",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					author := fs.String("author", "", "the document's `AUTHOR` (required)")
+					return func(ctx context.Context, pos []string) error { return vexInit(e, pos, *author) }
+				}},
+			{name: "vex add", args: "FILE", summary: "add a statement to an OpenVEX document (the latest one wins)",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					s := &vexAdd{}
+					fs.StringVar(&s.vuln, "vuln", "", "the vulnerability `ID` (required)")
+					fs.Var(&s.aliases, "alias", "another `ID` of the vulnerability (repeatable)")
+					fs.StringVar(&s.product, "product", "", "the product, a `PURL` or an SBOM whose root has one (required)")
+					fs.Var(&s.subs, "subcomponent", "a `PURL` inside the product the statement is about (repeatable)")
+					fs.StringVar(&s.status, "status", "", "`STATUS`, one of "+strings.Join(vex.Statuses, ", ")+" (required)")
+					fs.StringVar(&s.just, "justification", "", "why not_affected, one of "+strings.Join(vex.Justifications, ", "))
+					fs.StringVar(&s.impact, "impact", "", "the impact statement `TEXT`")
+					fs.StringVar(&s.action, "action", "", "the action statement `TEXT` (affected needs one)")
+					return func(ctx context.Context, pos []string) error { return s.run(e, pos) }
+				}},
+			{name: "vex list", args: "FILE...", summary: "the statements of VEX documents (OpenVEX, CycloneDX, CSAF)",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					outs := newOutputs(fs, output.VEXLists, output.VEXLists.Default)
+					return func(ctx context.Context, pos []string) error {
+						if len(pos) == 0 {
+							return &usageError{msg: "vex list needs at least one FILE", hint: "pysbom vex list -h"}
+						}
+						if _, err := outs.outputs(); err != nil {
+							return err
+						}
+						lists, err := readVEXFiles(e.stderr, pos, "") // the table shows invalid ones
+						if err != nil {
+							return err
+						}
+						doc := &output.VEXList{Statements: slices.Concat(lists...)}
+						return outs.write(e.stdout, func(w io.Writer, format string) error { return output.VEXLists.Write(w, format, doc) })
+					}
+				}},
+			{name: "vex merge", args: "FILE...", summary: "one document, the latest statement per vulnerability and product winning",
+				setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+					outs := &outputsFlag{formats: legacyFile{output.VEXDocuments}, def: output.VEXDocuments.Default}
+					fs.Var(outs, "o", "output `FORMAT[=FILE]`: openvex (default); a bare FILE, as older versions took, is openvex=FILE")
+					author := fs.String("author", "", "the merged document's `AUTHOR`")
+					return func(ctx context.Context, pos []string) error { return vexMerge(e, pos, outs, *author) }
+				}},
+		},
+	}
 }
 
-func runVEX(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		vexUsage(e.stderr)
-		if len(args) == 0 {
-			return &usageError{"vex needs a subcommand: init, add, list or merge"}
-		}
+// legacyFile lets -o take a bare file name, as vex merge -o FILE did
+// before -o FORMAT[=FILE] was the rule everywhere.
+type legacyFile struct{ formats }
+
+func (l legacyFile) Check(name string) error {
+	if strings.ContainsAny(name, "./") {
 		return nil
 	}
-	sub, args := args[0], args[1:]
-	fset := flag.NewFlagSet("vex "+sub, flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	author := fset.String("author", "", "the document's `AUTHOR`")
-	out := fset.String("o", "", "for merge: write to `FILE` (default stdout)")
-	vuln := fset.String("vuln", "", "for add: the vulnerability `ID`")
-	var aliases, subs listFlag
-	fset.Var(&aliases, "alias", "for add: another `ID` of the vulnerability (repeatable)")
-	product := fset.String("product", "", "for add: the product, a `PURL` or an SBOM whose root has one")
-	fset.Var(&subs, "subcomponent", "for add: a `PURL` inside the product the statement is about (repeatable)")
-	status := fset.String("status", "", "for add: `STATUS`, one of "+strings.Join(vex.Statuses, ", "))
-	just := fset.String("justification", "", "for add: why not_affected, one of "+strings.Join(vex.Justifications, ", "))
-	impact := fset.String("impact", "", "for add: the impact statement `TEXT`")
-	action := fset.String("action", "", "for add: the action statement `TEXT` (affected needs one)")
-	pos, err := parseInterleaved(fset, args)
+	return l.formats.Check(name)
+}
+
+func (l legacyFile) Canonical(name string) string {
+	if strings.ContainsAny(name, "./") {
+		return name
+	}
+	return l.formats.Canonical(name)
+}
+
+func vexInit(e *env, pos []string, author string) error {
+	if len(pos) != 1 || author == "" {
+		return &usageError{msg: "vex init needs --author NAME and one FILE", hint: "pysbom vex init -h"}
+	}
+	created, err := creationTime(e.getenv)
 	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(pos[0]); err == nil {
+		return fmt.Errorf("%s already exists; vex add adds to it", pos[0])
+	}
+	doc := &vex.Document{Author: author, Tooling: tool().String(), Version: 1, Timestamp: created}
+	// Write derives the @id from the content; later adds keep it.
+	return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
+}
+
+type vexAdd struct {
+	vuln, product, status, just, impact, action string
+	aliases, subs                               listFlag
+}
+
+func (a *vexAdd) run(e *env, pos []string) error {
+	if len(pos) != 1 {
+		return &usageError{msg: "vex add needs one FILE", hint: "pysbom vex add -h"}
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	doc, err := readVEXDocument(pos[0])
+	if err != nil {
+		return err
+	}
+	s := vex.Statement{Vulnerability: a.vuln, Aliases: a.aliases, Status: a.status,
+		Justification: a.just, ImpactStatement: a.impact, ActionStatement: a.action, Timestamp: created}
+	p, err := productPURL(a.product)
+	if err != nil {
+		return err
+	}
+	s.Products = []vex.Product{{PURL: p, Subcomponents: a.subs}}
+	if err := checkStatement(s); err != nil {
+		return err
+	}
+	doc.Statements = append(doc.Statements, s)
+	doc.Version++
+	doc.Timestamp = created
+	return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
+}
+
+func vexMerge(e *env, pos []string, outs *outputsFlag, author string) error {
+	if len(pos) == 0 {
+		return &usageError{msg: "vex merge needs at least one FILE", hint: "pysbom vex merge -h"}
+	}
+	for i, o := range outs.list {
+		if strings.ContainsAny(o.format, "./") { // the older -o FILE
+			outs.list[i] = outputReq{format: output.VEXDocuments.Default, file: o.format}
+		}
+	}
+	if _, err := outs.outputs(); err != nil {
 		return err
 	}
 	created, err := creationTime(e.getenv)
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "init":
-		if len(pos) != 1 || *author == "" {
-			return &usageError{"vex init needs --author NAME and one FILE"}
-		}
-		if _, err := os.Stat(pos[0]); err == nil {
-			return fmt.Errorf("%s already exists; vex add adds to it", pos[0])
-		}
-		doc := &vex.Document{Author: *author, Tooling: "pysbom " + Version, Version: 1, Timestamp: created}
-		// Write derives the @id from the content; later adds keep it.
-		return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
-	case "add":
-		if len(pos) != 1 {
-			return &usageError{"vex add needs one FILE"}
-		}
-		doc, err := readVEXDocument(pos[0])
-		if err != nil {
-			return err
-		}
-		s := vex.Statement{Vulnerability: *vuln, Aliases: aliases, Status: *status,
-			Justification: *just, ImpactStatement: *impact, ActionStatement: *action, Timestamp: created}
-		p, err := productPURL(*product)
-		if err != nil {
-			return err
-		}
-		s.Products = []vex.Product{{PURL: p, Subcomponents: subs}}
-		if err := checkStatement(s); err != nil {
-			return err
-		}
-		doc.Statements = append(doc.Statements, s)
-		doc.Version++
-		doc.Timestamp = created
-		return writeAtomic(pos[0], e.stdout, func(w io.Writer) error { return vex.Write(w, doc) })
-	case "list":
-		if len(pos) == 0 {
-			return &usageError{"vex list needs at least one FILE"}
-		}
-		lists, err := readVEXFiles(e.stderr, pos, "") // the table shows invalid ones
-		if err != nil {
-			return err
-		}
-		listStatements(e.stdout, slices.Concat(lists...))
-		return nil
-	case "merge":
-		if len(pos) == 0 {
-			return &usageError{"vex merge needs at least one FILE"}
-		}
-		lists, err := readVEXFiles(e.stderr, pos, "left out")
-		if err != nil {
-			return err
-		}
-		merged := vex.Merge(lists...)
-		name := *author
-		if name == "" {
-			name = "unknown"
-		}
-		return writeAtomic(*out, e.stdout, func(w io.Writer) error {
-			return vex.Write(w, &vex.Document{Author: name, Tooling: "pysbom " + Version, Version: 1, Timestamp: created, Statements: merged})
-		})
+	lists, err := readVEXFiles(e.stderr, pos, "left out")
+	if err != nil {
+		return err
 	}
-	vexUsage(e.stderr)
-	return &usageError{fmt.Sprintf("unknown vex subcommand %q", sub)}
+	if author == "" {
+		author = "unknown"
+	}
+	doc := &output.VEXDocument{Document: &vex.Document{Author: author, Tooling: tool().String(), Version: 1, Timestamp: created, Statements: vex.Merge(lists...)}}
+	return outs.write(e.stdout, func(w io.Writer, format string) error { return output.VEXDocuments.Write(w, format, doc) })
 }
 
 func readVEXDocument(file string) (*vex.Document, error) {
@@ -136,7 +180,7 @@ func readVEXDocument(file string) (*vex.Document, error) {
 // install, and the statement must go on applying to the environment.
 func productPURL(arg string) (string, error) {
 	if arg == "" {
-		return "", &usageError{"vex add needs --product PURL or an SBOM"}
+		return "", &usageError{msg: "vex add needs --product PURL or an SBOM"}
 	}
 	if strings.HasPrefix(arg, "pkg:") {
 		if !vex.ValidPURL(arg) {
@@ -162,17 +206,17 @@ func productPURL(arg string) (string, error) {
 func checkStatement(s vex.Statement) error {
 	switch {
 	case s.Vulnerability == "":
-		return &usageError{"vex add needs --vuln ID"}
+		return &usageError{msg: "vex add needs --vuln ID"}
 	case !slices.Contains(vex.Statuses, s.Status):
-		return &usageError{fmt.Sprintf("--status %q: want one of %s", s.Status, strings.Join(vex.Statuses, ", "))}
+		return &usageError{msg: fmt.Sprintf("--status %q: want one of %s", s.Status, strings.Join(vex.Statuses, ", "))}
 	case s.Justification != "" && !slices.Contains(vex.Justifications, s.Justification):
-		return &usageError{fmt.Sprintf("--justification %q: want one of %s", s.Justification, strings.Join(vex.Justifications, ", "))}
+		return &usageError{msg: fmt.Sprintf("--justification %q: want one of %s", s.Justification, strings.Join(vex.Justifications, ", "))}
 	case s.Justification != "" && s.Status != vex.NotAffected:
-		return &usageError{"--justification is for not_affected statements"}
+		return &usageError{msg: "--justification is for not_affected statements"}
 	case s.Status == vex.NotAffected && s.Justification == "" && s.ImpactStatement == "":
-		return &usageError{"not_affected needs --justification or --impact"}
+		return &usageError{msg: "not_affected needs --justification or --impact"}
 	case s.Status == vex.Affected && s.ActionStatement == "":
-		return &usageError{"affected needs --action (what users should do)"}
+		return &usageError{msg: "affected needs --action (what users should do)"}
 	}
 	for _, p := range s.Products {
 		for _, c := range p.Subcomponents {
@@ -182,30 +226,4 @@ func checkStatement(s vex.Statement) error {
 		}
 	}
 	return nil
-}
-
-func listStatements(w io.Writer, stmts []vex.Statement) {
-	tw := display.NewTable(w)
-	tw.Row("VULNERABILITY", "PRODUCT", "SUBCOMPONENTS", "STATUS", "JUSTIFICATION", "TIMESTAMP", "SOURCE")
-	for _, s := range stmts {
-		st := s.Status
-		if s.Invalid != "" {
-			st += " (invalid: " + s.Invalid + ")"
-		}
-		ts := "-"
-		if !s.Timestamp.IsZero() {
-			ts = s.Timestamp.UTC().Format(time.RFC3339)
-		}
-		products := s.Products
-		if len(products) == 0 {
-			products = []vex.Product{{PURL: "-"}}
-		}
-		// A row per product, with that product's own subcomponents.
-		for _, p := range products {
-			tw.Row(strings.Join(s.IDs(), ", "), p.PURL, cmp.Or(strings.Join(p.Subcomponents, ", "), "-"), st,
-				cmp.Or(s.Justification, "-"), ts, s.Source)
-		}
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\n%d statements.\n", len(stmts))
 }

@@ -75,17 +75,6 @@ func readVEXFiles(stderr io.Writer, files []string, verdict string) ([][]vex.Sta
 	return lists, nil
 }
 
-// unsuppressed returns the findings VEX does not suppress.
-func unsuppressed(fs []*scan.Finding) []*scan.Finding {
-	var out []*scan.Finding
-	for _, f := range fs {
-		if !f.Suppressed() {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // embeddedVEX returns the analyses of the vulnerabilities section of the
 // CycloneDX SBOM being scanned (doc, read from name); they apply as VEX.
 // Any other document gives none.

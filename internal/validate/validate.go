@@ -227,3 +227,33 @@ func schemaFindings(err error) []Finding {
 	}
 	return uniq
 }
+
+// Gate is what makes a document fail: the checks a user asked to fail on.
+type Gate struct {
+	Schema, Strict, NTIA bool
+	MinScore             float64
+	// AllowUnknownVersion lets a document of a version without an
+	// official schema pass the schema check.
+	AllowUnknownVersion bool
+}
+
+// Failures says why r fails the gate; nil when it passes.
+func (g Gate) Failures(r *Report) []string {
+	var why []string
+	if g.Schema && !r.SchemaValid() {
+		why = append(why, "schema")
+	}
+	if g.Schema && !r.KnownVersion() && !g.AllowUnknownVersion {
+		why = append(why, fmt.Sprintf("no schema for %s %s; --allow-unknown-version checks the rest", r.Format, r.Version))
+	}
+	if g.Strict && r.SemanticErrors() > 0 {
+		why = append(why, "semantic errors")
+	}
+	if g.NTIA && !r.NTIA.Pass {
+		why = append(why, "NTIA")
+	}
+	if g.MinScore > 0 && r.Quality.Score < g.MinScore {
+		why = append(why, fmt.Sprintf("score %.1f < %.1f", r.Quality.Score, g.MinScore))
+	}
+	return why
+}

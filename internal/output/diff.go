@@ -1,0 +1,95 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/diff"
+	"github.com/pysbom/pysbom/internal/display"
+)
+
+// Diff is what pysbom diff writes: what changed from one SBOM to another.
+type Diff struct {
+	Old, New string // the documents, as the user named them
+	Result   *diff.Result
+}
+
+// Diffs are the formats of a diff.
+var Diffs = &Registry[*Diff]{
+	Default: "table",
+	Formats: []Format[*Diff]{
+		{"table", "components added, removed and changed, and edges, for people", func(w io.Writer, d *Diff) error {
+			dw := display.NewWriter(w)
+			printDiff(dw, d.Old, d.New, d.Result)
+			return dw.Flush()
+		}},
+		{"json", "the same, every field and file", func(w io.Writer, d *Diff) error { return writeJSON(w, d.Result) }},
+	},
+}
+
+func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
+	t := display.Text
+	fmt.Fprintf(w, "--- %s\n+++ %s\n", t(oldFile), t(newFile))
+	if r.Empty() {
+		fmt.Fprintln(w, "\nNo differences.")
+		return
+	}
+	tw := display.NewTable(w)
+	if len(r.Added)+len(r.Removed)+len(r.Changed) > 0 {
+		fmt.Fprintln(w)
+		tw.Row("", "COMPONENT", "OLD", "NEW", "WHAT")
+	}
+	for _, c := range r.Removed {
+		tw.Row("-", c.Name, c.Version, "", "removed")
+	}
+	for _, c := range r.Added {
+		tw.Row("+", c.Name, "", c.Version, "added")
+	}
+	for _, c := range r.Changed {
+		var what []string
+		for _, f := range c.Fields {
+			what = append(what, f.Field)
+		}
+		if n := len(c.Files); n > 0 {
+			counts := map[string]int{}
+			for _, f := range c.Files {
+				counts[f.Change]++
+			}
+			what = append(what, fmt.Sprintf("files: %d changed, %d added, %d removed", counts["changed"], counts["added"], counts["removed"]))
+		}
+		old := c.OldVersion
+		if old == "" {
+			old = c.Version
+		}
+		tw.Row("~", c.Name, old, c.Version, strings.Join(what, "; "))
+	}
+	tw.Flush()
+	for _, c := range r.Changed {
+		for _, f := range c.Fields {
+			if f.Field == "version" {
+				continue
+			}
+			fmt.Fprintf(w, "  %s %s: %q -> %q\n", t(c.Name), t(f.Field), clipText(f.Old), clipText(f.New))
+		}
+		for _, f := range c.Files {
+			fmt.Fprintf(w, "  %s file %s %s\n", t(c.Name), t(f.Path), f.Change)
+		}
+	}
+	if len(r.RelationshipsAdded)+len(r.RelationshipsRemoved) > 0 {
+		fmt.Fprintln(w, "\nRELATIONSHIPS")
+		for _, rel := range r.RelationshipsRemoved {
+			fmt.Fprintf(w, "- %s\n", t(rel))
+		}
+		for _, rel := range r.RelationshipsAdded {
+			fmt.Fprintf(w, "+ %s\n", t(rel))
+		}
+	}
+}
+
+func clipText(s string) string {
+	if len(s) > 100 {
+		s = s[:97] + "..."
+	}
+	return display.Text(s)
+}

@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/pysbom/pysbom/internal/config"
 	"github.com/pysbom/pysbom/internal/display"
 )
 
@@ -42,7 +43,8 @@ type env struct {
 	stdout, stderr io.Writer // stderr escapes what a terminal would obey (package display)
 	progressOut    io.Writer // stderr as it is, for the progress line's own \r and escapes
 	getenv         func(string) string
-	quiet, verbose bool // the global -q and -v
+	quiet, verbose bool           // the global -q and -v
+	config         *config.Config // the configuration file, if any
 }
 
 // commands is pysbom's command table.

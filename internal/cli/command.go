@@ -23,11 +23,14 @@ type command struct {
 	// with the positional arguments, once the flags are parsed.
 	setup func(fs *flag.FlagSet, e *env) func(ctx context.Context, args []string) error
 	subs  []*command // a group's subcommands
+	// noConfig: the command reads no configuration file (help, version).
+	noConfig bool
 }
 
 // globals are the flags every command takes.
 type globals struct {
 	quiet, verbose bool
+	config         string
 }
 
 func (c *command) short() string {
@@ -81,6 +84,11 @@ func (c *command) run(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return c.flagError(err, fs)
 	}
+	if !c.noConfig {
+		if err := c.configure(e, fs, g); err != nil {
+			return err
+		}
+	}
 	if g.quiet {
 		e.stderr, e.progressOut = io.Discard, io.Discard
 	}
@@ -106,7 +114,30 @@ func (c *command) flagSet(e *env) (*flag.FlagSet, *globals, func(context.Context
 	if o := fs.Lookup("o"); o != nil && fs.Lookup("output") == nil {
 		fs.Var(o.Value, "output", "the same as -o")
 	}
+	if !c.noConfig {
+		fs.StringVar(&g.config, "config", "", "read defaults and ignore rules from `FILE` (default: $PYSBOM_CONFIG, else ./.pysbom.toml if there is one)")
+	}
 	return fs, g, runner
+}
+
+// configure reads the configuration file and sets the flags the
+// command's table gives that the command line did not.
+func (c *command) configure(e *env, fs *flag.FlagSet, g *globals) error {
+	cfg, err := loadConfig(g.config, e.getenv)
+	if err != nil || cfg == nil {
+		return err
+	}
+	e.config = cfg
+	s := cfg.Sections[c.name]
+	if s == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := applySection(fs, cfg.File, s, set); err != nil {
+		return err
+	}
+	return nil
 }
 
 // flagError turns the flag package's message into one line the user can

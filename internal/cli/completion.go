@@ -11,7 +11,7 @@ import (
 
 func completionCommand() *command {
 	return &command{
-		name: "completion", args: "bash|zsh|fish", summary: "print a shell completion script",
+		name: "completion", args: "bash|zsh|fish", summary: "print a shell completion script", noConfig: true,
 		help: `Prints a script that completes pysbom's commands, subcommands, flags and the format names -o
 takes. Load it from your shell's start-up file:
   bash:  source <(pysbom completion bash)

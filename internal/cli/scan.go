@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pysbom/pysbom/internal/config"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -47,6 +48,7 @@ database, offline.`,
 			fs.Var(&o.vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
 			fs.StringVar(&o.vexProduct, "vex-product", "", "the `PURL` VEX statements name the scanned SBOM or target by, when its root has none or another")
 			fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "list the findings VEX suppresses in the table too")
+			fs.Var(&o.ignores, "ignore", "ignore the findings of vulnerability `ID[=REASON]` (repeatable); [[ignore]] rules in the configuration file do the same with a package, a reason and an end date")
 			return func(ctx context.Context, pos []string) error { return runScan(ctx, e, pos, o) }
 		},
 	}
@@ -58,7 +60,7 @@ type scanOptions struct {
 	outs                                               *outputsFlag
 	in                                                 inputFlags
 	maxAge                                             ageFlag
-	vexFiles                                           listFlag
+	vexFiles, ignores                                  listFlag
 }
 
 func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
@@ -111,8 +113,20 @@ func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
 		}
 		inv.Root.PURL = o.vexProduct
 	}
-	if len(embedded) > 0 || len(o.vexFiles) > 0 {
-		if err := applyVEX(e.stderr, o.vexFiles, embedded, res, inv); err != nil {
+	// Ignore rules are VEX statements of their own.
+	var rules []config.Ignore
+	file := "--ignore"
+	if e.config != nil {
+		rules, file = e.config.Ignore, e.config.File
+	}
+	ignored := ignoreStatements(rules, file, res, rootPURL(inv), time.Now())
+	var flagRules []config.Ignore
+	for _, v := range o.ignores {
+		flagRules = append(flagRules, parseIgnoreFlag(v))
+	}
+	ignored = append(ignored, ignoreStatements(flagRules, "--ignore", res, rootPURL(inv), time.Now())...)
+	if len(embedded) > 0 || len(o.vexFiles) > 0 || len(ignored) > 0 {
+		if err := applyVEX(e.stderr, o.vexFiles, append(embedded, ignored...), res, inv); err != nil {
 			return err
 		}
 	}
@@ -145,6 +159,13 @@ func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
 		return &findingsError{fmt.Sprintf("%s not scanned (--fail-on-unscanned)", output.Count(len(res.Unscanned), "component"))}
 	}
 	return nil
+}
+
+func rootPURL(inv *inventory.Inventory) string {
+	if inv.Root == nil {
+		return ""
+	}
+	return inv.Root.PURL
 }
 
 // staleAfter is the age at which a database source is worth a warning.

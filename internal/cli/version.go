@@ -12,7 +12,7 @@ import (
 
 func versionCommand() *command {
 	return &command{
-		name: "version", summary: "print pysbom's version and what it was built from",
+		name: "version", summary: "print pysbom's version and what it was built from", noConfig: true,
 		help: "Prints pysbom's version, the module version and VCS revision it was built from, and the Go toolchain\n(also: pysbom --version).",
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			outs := newOutputs(fs, output.Versions, output.Versions.Default)
@@ -50,7 +50,7 @@ func buildVersion() *output.Version {
 
 func helpCommand() *command {
 	return &command{
-		name: "help", args: "[COMMAND [SUBCOMMAND]]", summary: "print the help of pysbom or of a command",
+		name: "help", args: "[COMMAND [SUBCOMMAND]]", summary: "print the help of pysbom or of a command", noConfig: true,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			return func(ctx context.Context, pos []string) error {
 				if len(pos) == 0 {

@@ -190,3 +190,28 @@ func (t *Table) Line(s string) { io.WriteString(t.tw, Text(s)+"\n") }
 
 // Flush writes the table out.
 func (t *Table) Flush() error { return t.tw.Flush() }
+
+// Markdown is s as one cell of a GitHub-flavoured Markdown table, or one
+// line of text, that renders as the characters it holds: unsafe
+// characters escaped as Text does, HTML and Markdown syntax neutralised
+// (a name cannot open a tag, a link or a table cell), cut as Cell cuts.
+func Markdown(s string) string {
+	s = Cell(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '|', '\\', '`', '*', '_', '[', ']', '#', '!', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -94,3 +94,19 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestMarkdown(t *testing.T) {
+	for in, want := range map[string]string{
+		"requests":                  "requests",
+		"a|b":                       `a\|b`,
+		"<img src=x onerror=y>":     "&lt;img src=x onerror=y&gt;",
+		"[x](https://evil.example)": `\[x\](https://evil.example)`,
+		"line\nbreak":               `line\\x0abreak`, // renders as line\x0abreak
+		"**bold** `code` #1 _i_":    `\*\*bold\*\* \` + "`" + `code\` + "`" + ` \#1 \_i\_`,
+		"\x1b[31mred":               `\\x1b\[31mred`,
+	} {
+		if got := Markdown(in); got != want {
+			t.Errorf("Markdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

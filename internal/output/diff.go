@@ -25,6 +25,7 @@ var Diffs = &Registry[*Diff]{
 			return dw.Flush()
 		}},
 		{"json", "the same, every field and file", func(w io.Writer, d *Diff) error { return writeJSON(w, d.Result) }},
+		{"markdown", "a summary for a pull-request comment", diffMarkdown},
 	},
 }
 
@@ -47,22 +48,11 @@ func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
 		tw.Row("+", c.Name, "", c.Version, "added")
 	}
 	for _, c := range r.Changed {
-		var what []string
-		for _, f := range c.Fields {
-			what = append(what, f.Field)
-		}
-		if n := len(c.Files); n > 0 {
-			counts := map[string]int{}
-			for _, f := range c.Files {
-				counts[f.Change]++
-			}
-			what = append(what, fmt.Sprintf("files: %d changed, %d added, %d removed", counts["changed"], counts["added"], counts["removed"]))
-		}
 		old := c.OldVersion
 		if old == "" {
 			old = c.Version
 		}
-		tw.Row("~", c.Name, old, c.Version, strings.Join(what, "; "))
+		tw.Row("~", c.Name, old, c.Version, changeSummary(c))
 	}
 	tw.Flush()
 	for _, c := range r.Changed {
@@ -85,6 +75,23 @@ func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
 			fmt.Fprintf(w, "+ %s\n", t(rel))
 		}
 	}
+}
+
+// changeSummary names what changed in a component: its fields, and its
+// files counted.
+func changeSummary(c diff.Change) string {
+	var what []string
+	for _, f := range c.Fields {
+		what = append(what, f.Field)
+	}
+	if n := len(c.Files); n > 0 {
+		counts := map[string]int{}
+		for _, f := range c.Files {
+			counts[f.Change]++
+		}
+		what = append(what, fmt.Sprintf("files: %d changed, %d added, %d removed", counts["changed"], counts["added"], counts["removed"]))
+	}
+	return strings.Join(what, "; ")
 }
 
 func clipText(s string) string {

@@ -53,6 +53,7 @@ var Scans = &Registry[*Scan]{
 			_, err = w.Write(b)
 			return err
 		}},
+		{"markdown", "a summary for a pull-request comment", scanMarkdown},
 		{"sarif", "SARIF 2.1.0, for code scanning", func(w io.Writer, s *Scan) error {
 			return report.SARIF(w, s.Result, s.Inventory, s.Target, s.Tool.Version)
 		}},

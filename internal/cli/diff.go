@@ -53,7 +53,7 @@ func runDiff(ctx context.Context, e *env, files []string, outs *outputsFlag, exi
 		invs[i] = inv
 	}
 	res := diff.Compare(invs[0], invs[1])
-	doc := &output.Diff{Old: files[0], New: files[1], Result: res}
+	doc := &output.Diff{Old: files[0], New: files[1], Result: res, Verbose: e.verbose}
 	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.Diffs.Write(w, format, doc) }); err != nil {
 		return err
 	}

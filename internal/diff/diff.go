@@ -5,8 +5,11 @@
 //
 // Components are matched by identity: the purl's type, namespace and name
 // (PEP 503 names for PyPI), or the lower-cased name when there is no
-// purl. When one side has several components of one identity (two copies
-// at different versions), equal versions pair first.
+// purl, behind the identities of the packages that carry it ("pypi/pip >
+// pypi/packaging" for pip's vendored packaging): a vendored copy is
+// compared with the copy in the same carrier, never with the package
+// installed beside it. When one side has several components of one
+// identity (two copies at different versions), equal versions pair first.
 package diff
 
 import (
@@ -38,6 +41,9 @@ func (r *Result) Empty() bool {
 
 // Component names one component.
 type Component struct {
+	// Carrier names the packages that carry it, outermost first ("pip
+	// 23.2.1"); empty for a package nothing carries.
+	Carrier []string `json:"carrier,omitempty"`
 	Key     string `json:"key"`
 	Name    string `json:"name"`
 	Version string `json:"version"`
@@ -84,8 +90,10 @@ func Key(p *inventory.Package) string {
 
 // Compare returns what changed from old to new.
 func Compare(old, new *inventory.Inventory) *Result {
-	res := &Result{}
-	oldBy, newBy := group(old), group(new)
+	res := &Result{Added: []Component{}, Removed: []Component{}, Changed: []Change{},
+		RelationshipsAdded: []string{}, RelationshipsRemoved: []string{}} // [] in JSON, never null
+	oldBy, oldCarriers := group(old)
+	newBy, newCarriers := group(new)
 	oldIdent, newIdent := map[string]string{}, map[string]string{} // package ID -> key
 	var keys []string
 	for k := range oldBy {
@@ -102,14 +110,14 @@ func Compare(old, new *inventory.Inventory) *Result {
 		for i := range max(len(os), len(ns)) {
 			switch {
 			case i >= len(os):
-				res.Added = append(res.Added, comp(k, ns[i]))
+				res.Added = append(res.Added, comp(k, ns[i], newCarriers))
 				newIdent[ns[i].ID] = k
 			case i >= len(ns):
-				res.Removed = append(res.Removed, comp(k, os[i]))
+				res.Removed = append(res.Removed, comp(k, os[i], oldCarriers))
 				oldIdent[os[i].ID] = k
 			default:
 				oldIdent[os[i].ID], newIdent[ns[i].ID] = k, k
-				if c, ok := change(k, os[i], ns[i]); ok {
+				if c, ok := change(k, os[i], ns[i], newCarriers); ok {
 					res.Changed = append(res.Changed, c)
 				}
 			}
@@ -138,16 +146,44 @@ func all(inv *inventory.Inventory) []*inventory.Package {
 	return append([]*inventory.Package{inv.Root}, inv.Packages...)
 }
 
-func group(inv *inventory.Inventory) map[string][]*inventory.Package {
+func group(inv *inventory.Inventory) (map[string][]*inventory.Package, map[string][]string) {
+	keys, carriers := identities(inv)
 	out := map[string][]*inventory.Package{}
 	for _, p := range all(inv) {
 		if p.Kind == inventory.KindFile {
 			continue
 		}
-		k := Key(p)
+		k := keys[p.ID]
 		out[k] = append(out[k], p)
 	}
-	return out
+	return out, carriers
+}
+
+// identities keys every package by its own identity behind its carriers'
+// ("pypi/pip > pypi/packaging"), and names its carriers, outermost first.
+func identities(inv *inventory.Inventory) (keys map[string]string, carriers map[string][]string) {
+	n := inv.Nesting()
+	parent := map[int]int{}
+	for p, kids := range n.Children {
+		for _, k := range kids {
+			parent[k] = p
+		}
+	}
+	keys, carriers = map[string]string{}, map[string][]string{}
+	if inv.Root != nil {
+		keys[inv.Root.ID] = Key(inv.Root)
+	}
+	for i, p := range inv.Packages {
+		k := Key(p)
+		var names []string
+		for j, ok := parent[i]; ok; j, ok = parent[j] {
+			c := inv.Packages[j]
+			k = Key(c) + " > " + k
+			names = append([]string{strings.TrimSpace(c.Name + " " + c.Version)}, names...)
+		}
+		keys[p.ID], carriers[p.ID] = k, names
+	}
+	return keys, carriers
 }
 
 // pair orders two groups so that equal versions face each other.
@@ -177,12 +213,12 @@ func pair(os, ns []*inventory.Package) ([]*inventory.Package, []*inventory.Packa
 	return append(po, restO...), append(pn, restN...)
 }
 
-func comp(k string, p *inventory.Package) Component {
-	return Component{Key: k, Name: p.Name, Version: p.Version, PURL: p.PURL}
+func comp(k string, p *inventory.Package, carriers map[string][]string) Component {
+	return Component{Key: k, Name: p.Name, Version: p.Version, PURL: p.PURL, Carrier: carriers[p.ID]}
 }
 
-func change(k string, o, n *inventory.Package) (Change, bool) {
-	c := Change{Component: comp(k, n)}
+func change(k string, o, n *inventory.Package, carriers map[string][]string) (Change, bool) {
+	c := Change{Component: comp(k, n, carriers), Fields: []FieldChange{}}
 	field := func(name, a, b string) {
 		if a != b {
 			c.Fields = append(c.Fields, FieldChange{name, a, b})

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -168,12 +169,44 @@ func TestVendoredIsContained(t *testing.T) {
 	for oldF, oldEnc := range enc {
 		for newF, newEnc := range enc {
 			r := Compare(decode(t, oldEnc(mk(false))), decode(t, newEnc(mk(true))))
-			if len(r.Added) != 1 || strings.Join(r.RelationshipsAdded, ";") != "pypi/wheel contains pypi/packaging" || len(r.RelationshipsRemoved) != 0 {
+			if len(r.Added) != 1 || strings.Join(r.Added[0].Carrier, ",") != "wheel 0.41" ||
+				strings.Join(r.RelationshipsAdded, ";") != "pypi/wheel contains pypi/wheel > pypi/packaging" || len(r.RelationshipsRemoved) != 0 {
 				t.Errorf("%s -> %s: added %v, edges +%v -%v", oldF, newF, r.Added, r.RelationshipsAdded, r.RelationshipsRemoved)
 			}
 			if r := Compare(decode(t, oldEnc(mk(true))), decode(t, newEnc(mk(true)))); !r.Empty() {
 				t.Errorf("%s vs %s of one inventory: %+v", oldF, newF, r)
 			}
 		}
+	}
+}
+
+// TestVendoredKeyedByCarrier: pip's vendored packaging going from 21.3 to
+// 23.0 is a change of the copy in pip, never paired with the packaging
+// installed beside it, and it says which package carries it.
+func TestVendoredKeyedByCarrier(t *testing.T) {
+	mk := func(vendored string) *inventory.Inventory {
+		return &inventory.Inventory{
+			Root: &inventory.Package{ID: "env", Name: "env", Version: "1", PURL: "pkg:generic/env@1"},
+			Packages: []*inventory.Package{
+				{ID: "packaging", Name: "packaging", Version: "24.0", PURL: "pkg:pypi/packaging@24.0"},
+				{ID: "pip", Name: "pip", Version: "24.0", PURL: "pkg:pypi/pip@24.0"},
+				{ID: "pip>packaging", Name: "packaging", Version: vendored, PURL: "pkg:pypi/packaging@" + vendored},
+			},
+			Relationships: []inventory.Relationship{{From: "env", Type: inventory.Contains, To: "packaging"},
+				{From: "env", Type: inventory.Contains, To: "pip"}, {From: "pip", Type: inventory.Contains, To: "pip>packaging"}},
+		}
+	}
+	r := Compare(mk("21.3"), mk("23.0"))
+	if len(r.Added)+len(r.Removed) != 0 || len(r.Changed) != 1 {
+		t.Fatalf("added %v removed %v changed %v", r.Added, r.Removed, r.Changed)
+	}
+	c := r.Changed[0]
+	if c.Key != "pypi/pip > pypi/packaging" || c.OldVersion != "21.3" || c.Version != "23.0" || strings.Join(c.Carrier, ",") != "pip 24.0" {
+		t.Errorf("change = %+v", c)
+	}
+	// JSON lists are [], never null.
+	b, _ := json.Marshal(Compare(mk("1"), mk("1")))
+	if strings.Contains(string(b), "null") {
+		t.Errorf("null in %s", b)
 	}
 }

@@ -13,6 +13,8 @@ import (
 type Diff struct {
 	Old, New string // the documents, as the user named them
 	Result   *diff.Result
+	// Verbose lists every changed file; the table counts them.
+	Verbose bool
 }
 
 // Diffs are the formats of a diff.
@@ -21,7 +23,7 @@ var Diffs = &Registry[*Diff]{
 	Formats: []Format[*Diff]{
 		{"table", "components added, removed and changed, and edges, for people", func(w io.Writer, d *Diff) error {
 			dw := display.NewWriter(w)
-			printDiff(dw, d.Old, d.New, d.Result)
+			printDiff(dw, d.Old, d.New, d.Result, d.Verbose)
 			return dw.Flush()
 		}},
 		{"json", "the same, every field and file", func(w io.Writer, d *Diff) error { return writeJSON(w, d.Result) }},
@@ -29,7 +31,15 @@ var Diffs = &Registry[*Diff]{
 	},
 }
 
-func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
+// named is a component's name with the packages that carry it.
+func named(c diff.Component) string {
+	if len(c.Carrier) == 0 {
+		return c.Name
+	}
+	return c.Name + " (in " + strings.Join(c.Carrier, " in ") + ")"
+}
+
+func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result, verbose bool) {
 	t := display.Text
 	fmt.Fprintf(w, "--- %s\n+++ %s\n", t(oldFile), t(newFile))
 	if r.Empty() {
@@ -42,29 +52,37 @@ func printDiff(w io.Writer, oldFile, newFile string, r *diff.Result) {
 		tw.Row("", "COMPONENT", "OLD", "NEW", "WHAT")
 	}
 	for _, c := range r.Removed {
-		tw.Row("-", c.Name, c.Version, "", "removed")
+		tw.Row("-", named(c), c.Version, "", "removed")
 	}
 	for _, c := range r.Added {
-		tw.Row("+", c.Name, "", c.Version, "added")
+		tw.Row("+", named(c), "", c.Version, "added")
 	}
 	for _, c := range r.Changed {
 		old := c.OldVersion
 		if old == "" {
 			old = c.Version
 		}
-		tw.Row("~", c.Name, old, c.Version, changeSummary(c))
+		tw.Row("~", named(c.Component), old, c.Version, changeSummary(c))
 	}
 	tw.Flush()
+	files := 0
 	for _, c := range r.Changed {
 		for _, f := range c.Fields {
 			if f.Field == "version" {
 				continue
 			}
-			fmt.Fprintf(w, "  %s %s: %q -> %q\n", t(c.Name), t(f.Field), clipText(f.Old), clipText(f.New))
+			fmt.Fprintf(w, "  %s %s: %q -> %q\n", t(named(c.Component)), t(f.Field), clipText(f.Old), clipText(f.New))
+		}
+		files += len(c.Files)
+		if !verbose {
+			continue
 		}
 		for _, f := range c.Files {
-			fmt.Fprintf(w, "  %s file %s %s\n", t(c.Name), t(f.Path), f.Change)
+			fmt.Fprintf(w, "  %s file %s %s\n", t(named(c.Component)), t(f.Path), f.Change)
 		}
+	}
+	if files > 0 && !verbose {
+		fmt.Fprintf(w, "  (-v lists the %s)\n", Count(files, "changed file"))
 	}
 	if len(r.RelationshipsAdded)+len(r.RelationshipsRemoved) > 0 {
 		fmt.Fprintln(w, "\nRELATIONSHIPS")

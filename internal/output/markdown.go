@@ -123,17 +123,17 @@ func diffMarkdown(w io.Writer, d *Diff) error {
 		len(r.Added), len(r.Removed), len(r.Changed), len(r.RelationshipsAdded), len(r.RelationshipsRemoved))
 	var rows [][]string
 	for _, c := range r.Removed {
-		rows = append(rows, []string{"removed", md(c.Name), md(c.Version), "", ""})
+		rows = append(rows, []string{"removed", md(named(c)), md(c.Version), "", ""})
 	}
 	for _, c := range r.Added {
-		rows = append(rows, []string{"added", md(c.Name), "", md(c.Version), ""})
+		rows = append(rows, []string{"added", md(named(c)), "", md(c.Version), ""})
 	}
 	for _, c := range r.Changed {
 		old := c.OldVersion
 		if old == "" {
 			old = c.Version
 		}
-		rows = append(rows, []string{"changed", md(c.Name), md(old), md(c.Version), md(changeSummary(c))})
+		rows = append(rows, []string{"changed", md(named(c.Component)), md(old), md(c.Version), md(changeSummary(c))})
 	}
 	if len(rows) > 0 {
 		mdTable(w, []string{"", "Component", "Old", "New", "What"}, rows, "pysbom diff -o json lists all")

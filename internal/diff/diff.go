@@ -44,10 +44,10 @@ type Component struct {
 	// Carrier names the packages that carry it, outermost first ("pip
 	// 23.2.1"); empty for a package nothing carries.
 	Carrier []string `json:"carrier,omitempty"`
-	Key     string `json:"key"`
-	Name    string `json:"name"`
-	Version string `json:"version"`
-	PURL    string `json:"purl,omitempty"`
+	Key     string   `json:"key"`
+	Name    string   `json:"name"`
+	Version string   `json:"version"`
+	PURL    string   `json:"purl,omitempty"`
 }
 
 // Change is a component on both sides that differs.

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
 	"github.com/pysbom/pysbom/internal/source"
+	"github.com/pysbom/pysbom/internal/validate"
 )
 
 func sourceCommand() *command {
@@ -53,11 +55,12 @@ checksums and the SBOM, check fails on drift, release writes the SBOM of a relea
 					t := treeFlags(fs)
 					archives := fs.String("archives", "", "a `folder` of downloaded archives: each package's archive (named as in its download URL) must have its sha256")
 					download := fs.Bool("download", false, "download every package's archive from its download URL and check its sha256 (online)")
+					ntia := fs.Bool("ntia", true, "fail when the SBOM update would write lacks an NTIA minimum element (a supplier, a version, an identifier); --ntia=false checks only that it matches the tree")
 					return func(ctx context.Context, pos []string) error {
 						if err := noArgs("source check", pos); err != nil {
 							return err
 						}
-						return sourceCheck(ctx, e, t, *archives, *download)
+						return sourceCheck(ctx, e, t, *archives, *download, *ntia)
 					}
 				}},
 			{name: "source release", summary: "the SBOM of a release archive, checked against the curated SBOM inside it",
@@ -183,7 +186,7 @@ func sourceUpdate(e *env, t tree) error {
 	return nil
 }
 
-func sourceCheck(ctx context.Context, e *env, t tree, archives string, download bool) error {
+func sourceCheck(ctx context.Context, e *env, t tree, archives string, download, checkNTIA bool) error {
 	m, err := readManifest(t)
 	if err != nil {
 		return err
@@ -192,6 +195,14 @@ func sourceCheck(ctx context.Context, e *env, t tree, archives string, download 
 	if err != nil {
 		return err
 	}
+	// The SBOM update would write must meet the NTIA minimum elements.
+	if checkNTIA {
+		ntia, err := ntiaProblems(e, *t.root, m)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, ntia...)
+	}
 	if download {
 		problems = append(problems, source.DownloadArchives(ctx, &http.Client{Timeout: 10 * time.Minute}, m)...)
 	}
@@ -199,7 +210,7 @@ func sourceCheck(ctx context.Context, e *env, t tree, archives string, download 
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		return &findingsError{fmt.Sprintf("%s: the SBOM does not match the tree", output.Count(len(problems), "problem"))}
+		return &findingsError{fmt.Sprintf("%s: the SBOM does not match the tree or lacks NTIA minimum elements", output.Count(len(problems), "problem"))}
 	}
 	fmt.Fprintf(e.stdout, "%s matches the tree: %s\n", m.SPDX, output.Count(len(m.Packages), "package"))
 	return nil
@@ -249,4 +260,32 @@ func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier stri
 		return &findingsError{fmt.Sprintf("%s: the archive does not match its SBOM", output.Count(len(problems), "problem"))}
 	}
 	return nil
+}
+
+// ntiaProblems are the NTIA minimum elements the SBOM that source update
+// would write lacks. A document in CPython's shape gets its author,
+// timestamp and relationships from the release tooling, so only its
+// packages are held to them.
+func ntiaProblems(e *env, root string, m *source.Manifest) ([]source.Problem, error) {
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), false)
+	if err != nil {
+		return nil, err
+	}
+	r, err := validate.Document(up.SPDX, m.SPDX)
+	if err != nil {
+		return nil, err
+	}
+	var out []source.Problem
+	for _, f := range r.NTIA.Failures {
+		if m.Format == "cpython" && !strings.HasPrefix(f.Path, "/packages/") {
+			continue
+		}
+		out = append(out, source.Problem{File: m.SPDX, Msg: "NTIA minimum element missing: " + f.Message,
+			Fix: "fill it in " + source.ManifestName + ", then pysbom source update"})
+	}
+	return out, nil
 }

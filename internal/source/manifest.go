@@ -17,6 +17,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -52,11 +53,78 @@ type Package struct {
 	Originator  string   `toml:"originator"`
 	Supplier    string   `toml:"supplier"`
 	License     string   `toml:"license"`
-	CPE         []string `toml:"cpe"`
-	PURL        []string `toml:"purl"`
+	CPE         List     `toml:"cpe"`
+	PURL        List     `toml:"purl"`
 	Purpose     string   `toml:"purpose"`
-	Include     []string `toml:"include"`
-	Exclude     []string `toml:"exclude"`
+	Include     List     `toml:"include"`
+	Exclude     List     `toml:"exclude"`
+}
+
+// List is a list of strings that a manifest may also give as one string:
+// cpe = "cpe:2.3:..." is cpe = ["cpe:2.3:..."].
+type List []string
+
+// UnmarshalTOML reads a string or a list of strings.
+func (l *List) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		*l = List{v}
+		return nil
+	case []any:
+		out := make(List, 0, len(v))
+		for _, item := range v {
+			s, ok := item.(string)
+			if !ok {
+				return errNotStrings
+			}
+			out = append(out, s)
+		}
+		*l = out
+		return nil
+	}
+	return errNotStrings
+}
+
+var errNotStrings = errors.New("must be a string or a list of strings")
+
+// typeError reads BurntSushi/toml's message for a value of the wrong
+// type ("toml: line 7 (last key \"package.version\"): incompatible types:
+// TOML value has type int64; destination has type string").
+var typeError = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
+
+// tomlTypes names TOML's types as a manifest's author knows them.
+var tomlTypes = map[string]string{"int64": "a number", "float64": "a number", "bool": "true or false", "string": "a string",
+	"slice": "a list", "map": "a table", "map[string]any": "a table", "map[string]interface {}": "a table", "[]any": "a list", "time.Time": "a date"}
+
+// decodeError turns the TOML library's message about a value into one
+// the author can act on: the line, the key, and what it must be.
+func decodeError(file string, err error) *ParseError {
+	m := typeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return &ParseError{File: file, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	line, _ := strconv.Atoi(m[1])
+	key := m[2]
+	if i := strings.Index(key, "."); i > 0 && strings.HasPrefix(key, "package.") {
+		key = key[i+1:]
+	}
+	msg := m[3]
+	if t := regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`).FindStringSubmatch(msg); t != nil {
+		want := tomlTypes[t[2]]
+		if want == "" {
+			want = t[2]
+		}
+		got := tomlTypes[t[1]]
+		if got == "" {
+			got = t[1]
+		}
+		example := map[string]string{"a string": `"..."`, "a list": `["..."]`, "a number": "1", "true or false": "true", "a table": "{ ... }"}[want]
+		msg = fmt.Sprintf("must be %s, not %s", want, got)
+		if example != "" {
+			msg += fmt.Sprintf(": %s = %s", key, example)
+		}
+	}
+	return &ParseError{File: file, Line: line, Field: m[2], Msg: msg}
 }
 
 // ParseError is a problem in the manifest, with its line.
@@ -94,10 +162,15 @@ func ParseManifest(file string, data []byte) (*Manifest, error) {
 	var m Manifest
 	md, err := toml.Decode(string(data), &m)
 	if err != nil {
-		if pe, ok := err.(toml.ParseError); ok {
-			return nil, &ParseError{File: file, Line: pe.Position.Line, Msg: pe.Message}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			e := &ParseError{File: file, Line: pe.Position.Line, Msg: pe.Message}
+			if pe.Message == errNotStrings.Error() {
+				e.Field, e.Msg = pe.LastKey, errNotStrings.Error()
+			}
+			return nil, e
 		}
-		return nil, &ParseError{File: file, Msg: err.Error()}
+		return nil, decodeError(file, err)
 	}
 	// Lines of keys, for messages: "package.N.key" and top-level keys.
 	m.lines = map[string]int{}

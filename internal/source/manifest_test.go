@@ -24,13 +24,23 @@ func TestParseManifestErrors(t *testing.T) {
 		"duplicate":     {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\n[[package]]\nname = \"x\"\n", "m.toml:5: name: package \"x\" is listed twice"},
 		"glob escapes":  {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = [\"../**\"]\n", "m.toml:4: include: glob \"../**\" must be relative"},
 		"absolute glob": {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = [\"/etc/*\"]\n", "m.toml:4: include:"},
-		"wrong type":    {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = \"a/**\"\n", "m.toml"},
+		"wrong type":    {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\nversion = 1.5\n", "m.toml:4: package.version: must be a string, not a number: version = \"...\""},
+		"not strings":   {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\ncpe = [1]\n", "m.toml:4: package.cpe: must be a string or a list of strings"},
+		"table":         {"sbom = \"a.json\"\n[[package]]\nname = \"x\"\nlicense = {a = 1}\n", "m.toml:4: package.license: must be a string, not a table"},
 	} {
 		_, err := ParseManifest("m.toml", []byte(tt.text))
 		var pe *ParseError
 		if err == nil || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want prefix %q", name, err, tt.want)
 		}
+	}
+}
+
+// TestListFromString: a list may be given as one string.
+func TestListFromString(t *testing.T) {
+	m, err := ParseManifest("m.toml", []byte("sbom = \"a.json\"\n[[package]]\nname = \"x\"\ninclude = \"a/**\"\ncpe = \"cpe:2.3:a:x:x:1:*:*:*:*:*:*:*\"\n"))
+	if err != nil || len(m.Packages[0].Include) != 1 || m.Packages[0].Include[0] != "a/**" || len(m.Packages[0].CPE) != 1 {
+		t.Errorf("%v %+v", err, m)
 	}
 }
 

@@ -46,18 +46,18 @@ type Manifest struct {
 
 // Package is one vendored upstream package.
 type Package struct {
-	Name        string   `toml:"name"`
-	Version     string   `toml:"version"`
-	DownloadURL string   `toml:"download_url"`
-	SHA256      string   `toml:"sha256"`
-	Originator  string   `toml:"originator"`
-	Supplier    string   `toml:"supplier"`
-	License     string   `toml:"license"`
-	CPE         List     `toml:"cpe"`
-	PURL        List     `toml:"purl"`
-	Purpose     string   `toml:"purpose"`
-	Include     List     `toml:"include"`
-	Exclude     List     `toml:"exclude"`
+	Name        string `toml:"name"`
+	Version     string `toml:"version"`
+	DownloadURL string `toml:"download_url"`
+	SHA256      string `toml:"sha256"`
+	Originator  string `toml:"originator"`
+	Supplier    string `toml:"supplier"`
+	License     string `toml:"license"`
+	CPE         List   `toml:"cpe"`
+	PURL        List   `toml:"purl"`
+	Purpose     string `toml:"purpose"`
+	Include     List   `toml:"include"`
+	Exclude     List   `toml:"exclude"`
 }
 
 // List is a list of strings that a manifest may also give as one string:

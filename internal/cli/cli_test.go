@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
 
 // TestExitCodes checks the documented exit codes, which testscript's "!"
@@ -201,5 +202,45 @@ func TestBashCompletion(t *testing.T) {
 		if err != nil || strings.TrimSpace(string(out)) != tt.want {
 			t.Errorf("%s: %q (%v), want %q", tt.words, out, err, tt.want)
 		}
+	}
+}
+
+// TestSourceCheckCPython: on the untouched CPython 3.13.5 tree, source
+// check reports its one drift (expat) and, CPython's SBOM naming no
+// suppliers, the NTIA problem of each package, but not the document-level
+// fields its release tooling adds; --ntia=false leaves the drift alone.
+func TestSourceCheckCPython(t *testing.T) {
+	if testing.Short() {
+		t.Skip("unpacks the CPython tarball")
+	}
+	archive := filepath.Join(schema.CorpusDir(), "cpython", "Python-3.13.5.tar.xz")
+	if _, err := os.Stat(archive); err != nil {
+		t.Skip("CPython 3.13.5 not in ../shared/corpus/cpython")
+	}
+	tar, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("tar not installed")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command(tar, "-xJf", archive, "-C", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot unpack: %v %s", err, out)
+	}
+	tree := filepath.Join(dir, "Python-3.13.5")
+	run := func(args ...string) (string, int) {
+		var out bytes.Buffer
+		code := Main(context.Background(), args, strings.NewReader(""), &out, io.Discard)
+		return out.String(), code
+	}
+	if _, code := run("source", "init", "-C", tree, "--manifest", filepath.Join(dir, "m.toml"), "--from", "Misc/sbom.spdx.json"); code != ExitOK {
+		t.Fatal("init failed")
+	}
+	out, code := run("source", "check", "-C", tree, "--manifest", filepath.Join(dir, "m.toml"))
+	if code != ExitFindings || !strings.Contains(out, "expat: Modules/expat/expat.h: the vendored code declares version 2.7.1, the manifest 2.6.3") ||
+		!strings.Contains(out, "NTIA minimum element missing: mpdecimal has no supplier") || strings.Contains(out, "no timestamp") {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	out, code = run("source", "check", "-C", tree, "--manifest", filepath.Join(dir, "m.toml"), "--ntia=false")
+	if code != ExitFindings || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "expat") {
+		t.Errorf("check --ntia=false: exit %d\n%s", code, out)
 	}
 }

@@ -31,9 +31,11 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
 	"github.com/pysbom/pysbom/internal/validate/schemas"
@@ -195,6 +197,24 @@ func jsonError(data []byte, err error) string {
 	return err.Error()
 }
 
+// schemaMessage says what a schema error is about; a value outside a long
+// enumeration (the schema's 700 SPDX license IDs) is named with what it
+// should have been, not followed by every allowed value.
+func schemaMessage(e *jsonschema.ValidationError) string {
+	if en, ok := e.ErrorKind.(*kind.Enum); ok && len(en.Want) > 10 {
+		got := fmt.Sprintf("%v", en.Got)
+		if s, ok := en.Got.(string); ok {
+			got = strconv.Quote(s)
+		}
+		loc := e.InstanceLocation
+		if len(loc) >= 2 && loc[len(loc)-1] == "id" && loc[len(loc)-2] == "license" || len(loc) > 0 && loc[len(loc)-1] == "licenseId" {
+			return fmt.Sprintf("%s is not an SPDX license ID (a license outside the SPDX list goes in license.name, or use an expression with LicenseRef-)", got)
+		}
+		return fmt.Sprintf("%s is not one of the %d values the schema allows here", got, len(en.Want))
+	}
+	return e.ErrorKind.LocalizedString(printer)
+}
+
 // schemaFindings flattens a validation error into its leaf causes.
 func schemaFindings(err error) []Finding {
 	if err == nil {
@@ -208,7 +228,7 @@ func schemaFindings(err error) []Finding {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			msg := e.ErrorKind.LocalizedString(printer)
+			msg := schemaMessage(e)
 			out = append(out, Finding{Check: "schema", Severity: Error, Path: "/" + strings.Join(e.InstanceLocation, "/"), Message: msg})
 			return
 		}

@@ -257,3 +257,23 @@ func TestUnknownVersion(t *testing.T) {
 		t.Errorf("%+v %v", r, err)
 	}
 }
+
+// TestLongEnumNamed: a license ID outside the SPDX list is named as such,
+// not followed by the schema's 700 allowed values.
+func TestLongEnumNamed(t *testing.T) {
+	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [{"type": "library", "name": "x", "version": "1", "licenses": [{"license": {"id": "MIT-ish"}}]}]}`
+	r, err := Document([]byte(doc), "d.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range r.Schema {
+		if len(f.Message) > 300 {
+			t.Errorf("a %d-byte message: %.100s...", len(f.Message), f.Message)
+		}
+		found = found || strings.HasPrefix(f.Message, `"MIT-ish" is not an SPDX license ID`)
+	}
+	if !found {
+		t.Errorf("no license finding: %+v", r.Schema)
+	}
+}

@@ -47,7 +47,7 @@ checksums and the SBOM, check fails on drift, release writes the SBOM of a relea
 						if err := noArgs("source update", pos); err != nil {
 							return err
 						}
-						return sourceUpdate(e, t)
+						return sourceUpdate(ctx, e, t)
 					}
 				}},
 			{name: "source check", summary: "exit 3 when the SBOM does not match the tree (for CI)",
@@ -150,7 +150,7 @@ func readManifest(t tree) (*source.Manifest, error) {
 	return m, err
 }
 
-func sourceUpdate(e *env, t tree) error {
+func sourceUpdate(ctx context.Context, e *env, t tree) error {
 	m, err := readManifest(t)
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func sourceUpdate(e *env, t tree) error {
 		return err
 	}
 	root := *t.root
-	up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
+	up, err := source.Update(ctx, root, m, created.UTC().Format(time.RFC3339), e.getenv("SOURCE_DATE_EPOCH") == "")
 	if err != nil {
 		return err
 	}
@@ -191,13 +191,13 @@ func sourceCheck(ctx context.Context, e *env, t tree, archives string, download,
 	if err != nil {
 		return err
 	}
-	problems, err := source.Check(*t.root, m, archives)
+	problems, err := source.Check(ctx, *t.root, m, archives)
 	if err != nil {
 		return err
 	}
 	// The SBOM update would write must meet the NTIA minimum elements.
 	if checkNTIA {
-		ntia, err := ntiaProblems(e, *t.root, m)
+		ntia, err := ntiaProblems(ctx, e, *t.root, m)
 		if err != nil {
 			return err
 		}
@@ -266,12 +266,12 @@ func sourceRelease(e *env, file string, opt source.ReleaseOptions, supplier stri
 // would write lacks. A document in CPython's shape gets its author,
 // timestamp and relationships from the release tooling, so only its
 // packages are held to them.
-func ntiaProblems(e *env, root string, m *source.Manifest) ([]source.Problem, error) {
+func ntiaProblems(ctx context.Context, e *env, root string, m *source.Manifest) ([]source.Problem, error) {
 	created, err := creationTime(e.getenv)
 	if err != nil {
 		return nil, err
 	}
-	up, err := source.Update(root, m, created.UTC().Format(time.RFC3339), false)
+	up, err := source.Update(ctx, root, m, created.UTC().Format(time.RFC3339), false)
 	if err != nil {
 		return nil, err
 	}

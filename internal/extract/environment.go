@@ -47,7 +47,10 @@ type Options struct {
 func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
 	libs := syslib.New("/")
-	build := inspectCPython(env, libs)
+	build := inspectCPython(ctx, env, libs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	cpythonDirs := libs.Dirs()
 	db, err := openDpkg(env, opt, cpythonDirs)
 	if err != nil {
@@ -69,7 +72,10 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 		if err != nil {
 			return nil, err
 		}
-		carriedBy := carriedAll(siteFS, res.Packages, opt.Workers)
+		carriedBy := carriedAll(ctx, siteFS, res.Packages, opt.Workers)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for j, p := range res.Packages {
 			if first, dup := seen[p.ID]; dup {
 				// The same distribution and version in two site directories.
@@ -132,16 +138,16 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 // carriedAll reads what each distribution carries (its SBOMs, vendored
 // packages and native binaries), in parallel, in the order of dists;
 // fsys is the site directory.
-func carriedAll(fsys fs.FS, dists []*inventory.Package, workers int) []embedded.Result {
+func carriedAll(ctx context.Context, fsys fs.FS, dists []*inventory.Package, workers int) []embedded.Result {
 	out := make([]embedded.Result, len(dists))
-	parallel.For(context.Background(), len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i]) })
+	parallel.For(ctx, len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i]) })
 	return out
 }
 
 // inspectCPython reads the CPython installation of a prefix or an
 // interpreter target (not of a virtualenv or a bare site-packages, whose
 // SBOM is about the packages).
-func inspectCPython(env *target.Environment, libs *syslib.Set) *cpython.Build {
+func inspectCPython(ctx context.Context, env *target.Environment, libs *syslib.Set) *cpython.Build {
 	in := env.Interpreter
 	if env.Kind != "prefix" && env.Kind != "interpreter" || in.Implementation != "" && in.Implementation != "cpython" {
 		return nil
@@ -167,7 +173,7 @@ func inspectCPython(env *target.Environment, libs *syslib.Set) *cpython.Build {
 	if minor == "" {
 		return nil
 	}
-	return cpython.Inspect(prefix, exe, minor, libs)
+	return cpython.Inspect(ctx, prefix, exe, minor, libs)
 }
 
 // linkSystem resolves the shared libraries that the binaries of

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func TestManyPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Compute(root, m, tree)
+	res := Compute(context.Background(), root, m, tree)
 	for _, p := range res.Problems {
 		if p.File != "" {
 			t.Errorf("problem %s", p)
@@ -55,7 +56,7 @@ func BenchmarkCompute(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("packages=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				Compute(root, m, tree)
+				Compute(context.Background(), root, m, tree)
 			}
 		})
 	}

@@ -49,7 +49,7 @@ type Result struct {
 
 // Compute hashes the files of every package and checks the manifest
 // against the tree (everything but the recorded SBOM).
-func Compute(root string, m *Manifest, tree *Tree) Result {
+func Compute(ctx context.Context, root string, m *Manifest, tree *Tree) Result {
 	res := Result{Files: map[string][]File{}}
 	add := func(pkg, file, msg, fix string) {
 		res.Problems = append(res.Problems, Problem{pkg, file, msg, fix})
@@ -83,7 +83,7 @@ func Compute(root string, m *Manifest, tree *Tree) Result {
 		}
 		hashed := make([]File, len(mine))
 		errs := make([]error, len(mine))
-		parallel.For(context.Background(), len(mine), 0, func(i int) { hashed[i], errs[i] = tree.Hash(mine[i]) })
+		parallel.For(ctx, len(mine), 0, func(i int) { hashed[i], errs[i] = tree.Hash(mine[i]) })
 		for i, f := range mine {
 			if errs[i] != nil {
 				add(p.Name, f, "cannot read: "+errs[i].Error(), "")

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"bytes"
 	"os"
 	"os/exec"
@@ -56,7 +57,7 @@ func TestCPython3135(t *testing.T) {
 	if diff := cmp.Diff(m.Packages, back.Packages); diff != "" {
 		t.Errorf("manifest round trip (-want +got):\n%s", diff)
 	}
-	up, err := Update(root, back, "", false)
+	up, err := Update(context.Background(), root, back, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestCPython3135(t *testing.T) {
 	if diff := cmp.Diff(want, messages(problems)); diff != "" {
 		t.Errorf("update problems (-want +got):\n%s", diff)
 	}
-	got, err := Check(root, back, "")
+	got, err := Check(context.Background(), root, back, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestCPython3135(t *testing.T) {
 	os.WriteFile(xml, data, 0o644)
 	os.WriteFile(filepath.Join(root, "Modules/expat/extra.c"), []byte("int x;\n"), 0o644)
 	os.Remove(filepath.Join(root, "Modules/_decimal/libmpdec/io.h"))
-	got, err = Check(root, back, "")
+	got, err = Check(context.Background(), root, back, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestCPythonExternals(t *testing.T) {
 	if len(m.Packages) != 9 {
 		t.Fatalf("%d externals, want 9", len(m.Packages))
 	}
-	up, err := Update(root, m, "", false)
+	up, err := Update(context.Background(), root, m, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

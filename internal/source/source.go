@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,12 +18,15 @@ import (
 // written by the caller, atomically). created is the creation time of a
 // complete SPDX document; with keep, an existing document's creation time
 // is kept instead, so that an update that changes nothing changes nothing.
-func Update(root string, m *Manifest, created string, keep bool) (*Updated, error) {
+func Update(ctx context.Context, root string, m *Manifest, created string, keep bool) (*Updated, error) {
 	tree, err := ReadTree(root, m)
 	if err != nil {
 		return nil, err
 	}
-	res := Compute(root, m, tree)
+	res := Compute(ctx, root, m, tree)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m.SPDX))); err == nil {
 		if c := Created(old); c != "" && keep {
 			created = c
@@ -46,12 +50,15 @@ type Updated struct {
 // Check reports every way the tree, the manifest and the SBOM on disk
 // disagree; archives, when set, is a folder of downloaded archives.
 // Downloading archives is the caller's call to DownloadArchives.
-func Check(root string, m *Manifest, archives string) ([]Problem, error) {
+func Check(ctx context.Context, root string, m *Manifest, archives string) ([]Problem, error) {
 	tree, err := ReadTree(root, m)
 	if err != nil {
 		return nil, err
 	}
-	res := Compute(root, m, tree)
+	res := Compute(ctx, root, m, tree)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	problems := res.Problems
 	recorded, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m.SPDX)))
 	switch {

@@ -49,7 +49,8 @@ type Build struct {
 	SourceSBOM string
 	Source     map[string]sourcePackage
 	Problems   []inventory.Problem
-	libs       *syslib.Set // the shared libraries CPython links, shared with the rest of the target
+	libs       *syslib.Set     // the shared libraries CPython links, shared with the rest of the target
+	ctx        context.Context // stops reading binaries when cancelled
 }
 
 // Binary is one of CPython's own binaries.
@@ -72,8 +73,8 @@ var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
 // interpreter when known. The shared libraries its binaries link are
 // added to libs. It never fails as a whole: what cannot be read is a
 // problem, and the rest is kept.
-func Inspect(prefix, exe, minor string, libs *syslib.Set) *Build {
-	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}}
+func Inspect(ctx context.Context, prefix, exe, minor string, libs *syslib.Set) *Build {
+	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}, ctx: ctx}
 	if real, err := filepath.EvalSymlinks(prefix); err == nil {
 		prefix = real
 	}
@@ -177,7 +178,7 @@ func (b *Build) modules(dir string) {
 	// Reading, hashing and fingerprinting run in parallel; resolving
 	// the links, which shares the library table, runs after, in order.
 	read := make([]*readResult, len(jobs))
-	parallel.For(context.Background(), len(jobs), 0, func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
+	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
 	for _, r := range read {
 		if bin := b.finish(r); bin != nil {
 			b.Modules = append(b.Modules, bin)

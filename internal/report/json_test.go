@@ -3,7 +3,10 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -55,5 +58,66 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		if diff := cmp.Diff("kept:"+std(t, st, res), string(got)); diff != "" {
 			t.Errorf("JSON differs from encoding/json (-want +got):\n%s", diff)
 		}
+	}
+}
+
+// fill sets every exported field of the value v points to, recursively:
+// a field the hand-written writer does not know would then show up as a
+// difference from encoding/json.
+func fill(v reflect.Value, depth int) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if depth > 6 {
+			return
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), depth+1)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), depth+1)
+			}
+		}
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := range 2 {
+			fill(s.Index(i), depth+1)
+		}
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, depth+1)
+		fill(e, depth+1)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.String:
+		v.SetString("v<&>\"\u2028" + strconv.Itoa(depth))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(7 + depth))
+	case reflect.Float64, reflect.Float32:
+		v.SetFloat(7.25)
+	}
+}
+
+// TestJSONEveryField: with every field of the scan result filled, the
+// hand-written JSON is encoding/json's, so no field can be dropped.
+func TestJSONEveryField(t *testing.T) {
+	var res scan.Result
+	fill(reflect.ValueOf(&res).Elem(), 0)
+	var st vulndb.Status
+	fill(reflect.ValueOf(&st).Elem(), 0)
+	got, err := AppendJSON(nil, &st, &res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(std(t, &st, &res), string(got)); diff != "" {
+		t.Errorf("JSON differs from encoding/json (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,8 @@
 // Package cli implements pysbom's command line. [Main] runs one command
 // and returns its exit code; it never calls os.Exit, so tests run it in
-// process.
+// process. cli parses flags, reads the configuration file, picks targets
+// and hands each result to package output, which writes it in the formats
+// asked for; it renders nothing itself.
 //
 // # Exit codes
 //
@@ -11,7 +13,8 @@
 //	   validate: a document failing --schema, --strict, --ntia or --min-score;
 //	   diff --exit-code: the documents differ; scan --fail-on: a finding at or above it;
 //	   audit --fail-on: a binary with C/C++ code failing one of the checks, or a malformed binary;
-//	   source check: the SBOM does not match the tree)
+//	   source check: the SBOM does not match the tree or lacks an NTIA element;
+//	   scan --fail-on-unscanned: a component could not be scanned)
 package cli
 
 import (

@@ -1,6 +1,7 @@
 // Package report writes scan results in the formats other tools read:
-// SARIF 2.1.0 (GitHub code scanning and other CI viewers) and CycloneDX
-// 1.6 with the vulnerabilities section.
+// pysbom's JSON report (AppendJSON), SARIF 2.1.0 (GitHub code scanning
+// and other CI viewers) and CycloneDX 1.6 with the vulnerabilities
+// section. Package output chooses among them by format name.
 package report
 
 import (

@@ -3,7 +3,10 @@
 // group of aliased records, with the fix on the matched branch, the
 // severity computed from CVSS vectors, and labels where the answer needs
 // care (a distro package whose fix may be backported, an open range, a
-// version that cannot be parsed).
+// version that cannot be parsed). A copy a package carries is advised as
+// an upgrade of its carrier (Carrier). The components no advisory could
+// match are listed with why (Unscanned), and the VEX statements that
+// decided nothing with why (VEXNotApplied, filled by package vex).
 package scan
 
 import (

@@ -110,7 +110,8 @@ func Each(data []byte, fn func(Entry)) error {
 	}
 }
 
-// Encode writes the hash of an entry in RECORD form ("sha256=...").
+// Hash is the hash of an entry in RECORD form ("sha256=..."), "" for
+// an entry without one.
 func (e Entry) Hash() string {
 	if e.Algorithm == "" {
 		return ""

@@ -1,5 +1,7 @@
 // Package cyclonedx writes inventories as CycloneDX 1.6 JSON documents,
-// through the official CycloneDX Go library.
+// through the official CycloneDX Go library, and reads CycloneDX 1.x JSON
+// documents from any tool back into inventories ([Decode]), nested
+// components included.
 //
 // # Mapping
 //

@@ -1,4 +1,7 @@
-// Package spdx writes inventories as SPDX 2.3 JSON documents.
+// Package spdx writes inventories as SPDX 2.3 documents, JSON
+// ([Encode]) and tag-value ([EncodeTagValue]), and reads SPDX 2.2/2.3
+// JSON and tag-value documents from any tool back into inventories
+// ([Decode], [TagValueToJSON]).
 //
 // # Mapping
 //

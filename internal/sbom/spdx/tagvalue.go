@@ -157,39 +157,70 @@ func (c *tvConverter) in(kinds ...string) map[string]any {
 }
 
 func (c *tvConverter) tag(tag, v string) error {
-	doc := c.doc
-	ci, _ := doc["creationInfo"].(map[string]any)
-	if ci == nil {
-		ci = map[string]any{}
-	}
-	set := func(m map[string]any, k string) error {
+	if f, ok := fieldTags[tag]; ok {
+		m := c.in(f.sections...)
 		if m == nil {
 			return fmt.Errorf("%s outside the section it belongs to", tag)
 		}
-		m[k] = v
-		return nil
-	}
-	add := func(m map[string]any, k string) error {
-		if m == nil {
-			return fmt.Errorf("%s outside the section it belongs to", tag)
+		if f.list {
+			appendTo(m, f.key, v)
+		} else {
+			m[f.key] = v
 		}
-		appendTo(m, k, v)
 		return nil
 	}
-	pkg, file, snip, lic := c.in("package"), c.in("file"), c.in("snippet"), c.in("license")
-	switch tag {
-	// Document and creation information.
-	case "SPDXVersion":
-		doc["spdxVersion"] = v
-	case "DataLicense":
-		doc["dataLicense"] = v
-	case "DocumentName":
-		doc["name"] = v
-	case "DocumentNamespace":
-		doc["documentNamespace"] = v
-	case "DocumentComment":
-		doc["comment"] = v
-	case "ExternalDocumentRef":
+	if h, ok := tagHandlers[tag]; ok {
+		return h(c, tag, v)
+	}
+	return fmt.Errorf("unknown tag %s", tag)
+}
+
+// fieldTag is a tag whose value goes as it is into a field of the section
+// it belongs to: a string, or one more item of a list.
+type fieldTag struct {
+	sections []string // "package", "file", "snippet", "license"
+	key      string   // the JSON field
+	list     bool
+}
+
+// fieldTags are the tags that are one field each.
+var fieldTags = func() map[string]fieldTag {
+	m := map[string]fieldTag{}
+	one := func(section string, list bool, pairs ...string) {
+		for i := 0; i < len(pairs); i += 2 {
+			m[pairs[i]] = fieldTag{sections: []string{section}, key: pairs[i+1], list: list}
+		}
+	}
+	one("package", false, "PackageVersion", "versionInfo", "PackageFileName", "packageFileName", "PackageSupplier", "supplier",
+		"PackageOriginator", "originator", "PackageDownloadLocation", "downloadLocation", "PackageHomePage", "homepage",
+		"PackageSourceInfo", "sourceInfo", "PackageLicenseConcluded", "licenseConcluded", "PackageLicenseDeclared", "licenseDeclared",
+		"PackageLicenseComments", "licenseComments", "PackageCopyrightText", "copyrightText", "PackageSummary", "summary",
+		"PackageDescription", "description", "PackageComment", "comment", "PrimaryPackagePurpose", "primaryPackagePurpose",
+		"ReleaseDate", "releaseDate", "BuiltDate", "builtDate", "ValidUntilDate", "validUntilDate")
+	one("package", true, "PackageLicenseInfoFromFiles", "licenseInfoFromFiles", "PackageAttributionText", "attributionTexts")
+	one("file", false, "LicenseConcluded", "licenseConcluded", "FileCopyrightText", "copyrightText", "FileComment", "comment",
+		"FileNotice", "noticeText")
+	one("file", true, "FileType", "fileTypes", "LicenseInfoInFile", "licenseInfoInFiles", "FileContributor", "fileContributors",
+		"FileAttributionText", "attributionTexts")
+	one("snippet", false, "SnippetFromFileSPDXID", "snippetFromFile", "SnippetLicenseConcluded", "licenseConcluded",
+		"SnippetLicenseComments", "licenseComments", "SnippetCopyrightText", "copyrightText", "SnippetComment", "comment",
+		"SnippetName", "name")
+	one("snippet", true, "LicenseInfoInSnippet", "licenseInfoInSnippets", "SnippetAttributionText", "attributionTexts")
+	one("license", false, "ExtractedText", "extractedText", "LicenseName", "name", "LicenseComment", "comment")
+	one("license", true, "LicenseCrossReference", "seeAlsos")
+	m["LicenseComments"] = fieldTag{sections: []string{"file", "snippet"}, key: "licenseComments"}
+	return m
+}()
+
+// tagHandlers are the tags that start a section or need more than one
+// field.
+var tagHandlers = map[string]func(c *tvConverter, tag, v string) error{
+	"SPDXVersion":       docField("spdxVersion"),
+	"DataLicense":       docField("dataLicense"),
+	"DocumentName":      docField("name"),
+	"DocumentNamespace": docField("documentNamespace"),
+	"DocumentComment":   docField("comment"),
+	"ExternalDocumentRef": func(c *tvConverter, tag, v string) error {
 		f := strings.Fields(v)
 		if len(f) < 4 {
 			return fmt.Errorf("ExternalDocumentRef %q is not \"DocumentRef-x URI ALGORITHM: value\"", v)
@@ -198,42 +229,29 @@ func (c *tvConverter) tag(tag, v string) error {
 		if err != nil {
 			return err
 		}
-		appendTo(doc, "externalDocumentRefs", map[string]any{"externalDocumentId": f[0], "spdxDocument": f[1], "checksum": cs})
-	case "Creator":
-		appendTo(ci, "creators", v)
-		doc["creationInfo"] = ci
-	case "Created":
-		ci["created"] = v
-		doc["creationInfo"] = ci
-	case "CreatorComment":
-		ci["comment"] = v
-		doc["creationInfo"] = ci
-	case "LicenseListVersion":
-		ci["licenseListVersion"] = v
-		doc["creationInfo"] = ci
-	case "SPDXID":
-		switch {
-		case c.cur == nil:
-			doc["SPDXID"] = v
-		default:
+		appendTo(c.doc, "externalDocumentRefs", map[string]any{"externalDocumentId": f[0], "spdxDocument": f[1], "checksum": cs})
+		return nil
+	},
+	"Creator":            tvCreationInfo("creators", true),
+	"Created":            tvCreationInfo("created", false),
+	"CreatorComment":     tvCreationInfo("comment", false),
+	"LicenseListVersion": tvCreationInfo("licenseListVersion", false),
+	"SPDXID": func(c *tvConverter, tag, v string) error {
+		if c.cur == nil {
+			c.doc["SPDXID"] = v
+		} else {
 			c.cur["SPDXID"] = v
 		}
-	// Packages.
-	case "PackageName":
+		return nil
+	},
+	"PackageName": func(c *tvConverter, tag, v string) error {
 		p := map[string]any{"name": v}
 		c.start("package", "packages", p)
 		c.lastPackage = p
-	case "PackageVersion":
-		return set(pkg, "versionInfo")
-	case "PackageFileName":
-		return set(pkg, "packageFileName")
-	case "PackageSupplier":
-		return set(pkg, "supplier")
-	case "PackageOriginator":
-		return set(pkg, "originator")
-	case "PackageDownloadLocation":
-		return set(pkg, "downloadLocation")
-	case "FilesAnalyzed":
+		return nil
+	},
+	"FilesAnalyzed": func(c *tvConverter, tag, v string) error {
+		pkg := c.in("package")
 		if pkg == nil {
 			return fmt.Errorf("FilesAnalyzed outside a package")
 		}
@@ -242,7 +260,10 @@ func (c *tvConverter) tag(tag, v string) error {
 			return fmt.Errorf("FilesAnalyzed %q is not true or false", v)
 		}
 		pkg["filesAnalyzed"] = b
-	case "PackageVerificationCode":
+		return nil
+	},
+	"PackageVerificationCode": func(c *tvConverter, tag, v string) error {
+		pkg := c.in("package")
 		if pkg == nil {
 			return fmt.Errorf("PackageVerificationCode outside a package")
 		}
@@ -253,50 +274,12 @@ func (c *tvConverter) tag(tag, v string) error {
 			vc["packageVerificationCodeExcludedFiles"] = []any{ex}
 		}
 		pkg["packageVerificationCode"] = vc
-	case "PackageChecksum", "FileChecksum":
-		m := pkg
-		if tag == "FileChecksum" {
-			m = file
-		}
-		if m == nil {
-			return fmt.Errorf("%s outside its section", tag)
-		}
-		cs, err := tvChecksum(v)
-		if err != nil {
-			return err
-		}
-		appendTo(m, "checksums", cs)
-	case "PackageHomePage":
-		return set(pkg, "homepage")
-	case "PackageSourceInfo":
-		return set(pkg, "sourceInfo")
-	case "PackageLicenseConcluded":
-		return set(pkg, "licenseConcluded")
-	case "PackageLicenseInfoFromFiles":
-		return add(pkg, "licenseInfoFromFiles")
-	case "PackageLicenseDeclared":
-		return set(pkg, "licenseDeclared")
-	case "PackageLicenseComments":
-		return set(pkg, "licenseComments")
-	case "PackageCopyrightText":
-		return set(pkg, "copyrightText")
-	case "PackageSummary":
-		return set(pkg, "summary")
-	case "PackageDescription":
-		return set(pkg, "description")
-	case "PackageComment":
-		return set(pkg, "comment")
-	case "PackageAttributionText":
-		return add(pkg, "attributionTexts")
-	case "PrimaryPackagePurpose":
-		return set(pkg, "primaryPackagePurpose")
-	case "ReleaseDate":
-		return set(pkg, "releaseDate")
-	case "BuiltDate":
-		return set(pkg, "builtDate")
-	case "ValidUntilDate":
-		return set(pkg, "validUntilDate")
-	case "ExternalRef":
+		return nil
+	},
+	"PackageChecksum": tvChecksumTag("package"),
+	"FileChecksum":    tvChecksumTag("file"),
+	"ExternalRef": func(c *tvConverter, tag, v string) error {
+		pkg := c.in("package")
 		if pkg == nil {
 			return fmt.Errorf("ExternalRef outside a package")
 		}
@@ -307,42 +290,107 @@ func (c *tvConverter) tag(tag, v string) error {
 		ref := map[string]any{"referenceCategory": strings.ReplaceAll(f[0], "_", "-"), "referenceType": f[1], "referenceLocator": f[2]}
 		appendTo(pkg, "externalRefs", ref)
 		c.lastRef = ref
-	case "ExternalRefComment":
+		return nil
+	},
+	"ExternalRefComment": func(c *tvConverter, tag, v string) error {
 		if c.lastRef == nil {
 			return fmt.Errorf("ExternalRefComment without an ExternalRef")
 		}
 		c.lastRef["comment"] = v
-	// Files.
-	case "FileName":
+		return nil
+	},
+	"FileName": func(c *tvConverter, tag, v string) error {
 		f := map[string]any{"fileName": v}
 		c.start("file", "files", f)
 		if c.lastPackage != nil {
 			appendTo(c.lastPackage, "hasFiles", f) // replaced by its SPDXID in finish
 		}
-	case "FileType":
-		return add(file, "fileTypes")
-	case "LicenseConcluded":
-		return set(file, "licenseConcluded")
-	case "LicenseInfoInFile":
-		return add(file, "licenseInfoInFiles")
-	case "LicenseComments":
-		return set(c.in("file", "snippet"), "licenseComments")
-	case "FileCopyrightText":
-		return set(file, "copyrightText")
-	case "FileComment":
-		return set(file, "comment")
-	case "FileNotice":
-		return set(file, "noticeText")
-	case "FileContributor":
-		return add(file, "fileContributors")
-	case "FileAttributionText":
-		return add(file, "attributionTexts")
-	// Snippets.
-	case "SnippetSPDXID":
+		return nil
+	},
+	"SnippetSPDXID": func(c *tvConverter, tag, v string) error {
 		c.start("snippet", "snippets", map[string]any{"SPDXID": v})
-	case "SnippetFromFileSPDXID":
-		return set(snip, "snippetFromFile")
-	case "SnippetByteRange", "SnippetLineRange":
+		return nil
+	},
+	"SnippetByteRange": snippetRange("offset"),
+	"SnippetLineRange": snippetRange("lineNumber"),
+	"LicenseID": func(c *tvConverter, tag, v string) error {
+		c.start("license", "hasExtractedLicensingInfos", map[string]any{"licenseId": v})
+		return nil
+	},
+	"Relationship": func(c *tvConverter, tag, v string) error {
+		f := strings.Fields(v)
+		if len(f) != 3 {
+			return fmt.Errorf("Relationship %q is not \"ELEMENT TYPE ELEMENT\"", v)
+		}
+		rel := map[string]any{"spdxElementId": f[0], "relationshipType": f[1], "relatedSpdxElement": f[2]}
+		appendTo(c.doc, "relationships", rel)
+		c.lastRel = rel
+		return nil
+	},
+	"RelationshipComment": func(c *tvConverter, tag, v string) error {
+		if c.lastRel == nil {
+			return fmt.Errorf("RelationshipComment without a Relationship")
+		}
+		c.lastRel["comment"] = v
+		return nil
+	},
+	"Annotator": func(c *tvConverter, tag, v string) error {
+		c.annotations = append(c.annotations, map[string]any{"annotator": v})
+		return nil
+	},
+	"AnnotationDate":    tvAnnotation("annotationDate"),
+	"AnnotationType":    tvAnnotation("annotationType"),
+	"AnnotationComment": tvAnnotation("comment"),
+	"SPDXREF":           tvAnnotation("spdxref"),
+	// SPDX 1.x review information: deprecated and not in the JSON format.
+	"Reviewer":      ignoreTag,
+	"ReviewDate":    ignoreTag,
+	"ReviewComment": ignoreTag,
+}
+
+func ignoreTag(*tvConverter, string, string) error { return nil }
+
+func docField(key string) func(*tvConverter, string, string) error {
+	return func(c *tvConverter, _, v string) error {
+		c.doc[key] = v
+		return nil
+	}
+}
+
+func tvCreationInfo(key string, list bool) func(*tvConverter, string, string) error {
+	return func(c *tvConverter, _, v string) error {
+		ci, _ := c.doc["creationInfo"].(map[string]any)
+		if ci == nil {
+			ci = map[string]any{}
+		}
+		if list {
+			appendTo(ci, key, v)
+		} else {
+			ci[key] = v
+		}
+		c.doc["creationInfo"] = ci
+		return nil
+	}
+}
+
+func tvChecksumTag(section string) func(*tvConverter, string, string) error {
+	return func(c *tvConverter, tag, v string) error {
+		m := c.in(section)
+		if m == nil {
+			return fmt.Errorf("%s outside its section", tag)
+		}
+		cs, err := tvChecksum(v)
+		if err != nil {
+			return err
+		}
+		appendTo(m, "checksums", cs)
+		return nil
+	}
+}
+
+func snippetRange(key string) func(*tvConverter, string, string) error {
+	return func(c *tvConverter, tag, v string) error {
+		snip := c.in("snippet")
 		if snip == nil {
 			return fmt.Errorf("%s outside a snippet", tag)
 		}
@@ -352,68 +400,23 @@ func (c *tvConverter) tag(tag, v string) error {
 		if !ok || err1 != nil || err2 != nil {
 			return fmt.Errorf("%s %q is not \"start:end\"", tag, v)
 		}
-		key := "offset"
-		if tag == "SnippetLineRange" {
-			key = "lineNumber"
-		}
 		ref, _ := snip["snippetFromFile"].(string)
 		appendTo(snip, "ranges", map[string]any{
 			"startPointer": map[string]any{key: start, "reference": ref},
 			"endPointer":   map[string]any{key: end, "reference": ref},
 		})
-	case "SnippetLicenseConcluded":
-		return set(snip, "licenseConcluded")
-	case "LicenseInfoInSnippet":
-		return add(snip, "licenseInfoInSnippets")
-	case "SnippetLicenseComments":
-		return set(snip, "licenseComments")
-	case "SnippetCopyrightText":
-		return set(snip, "copyrightText")
-	case "SnippetComment":
-		return set(snip, "comment")
-	case "SnippetName":
-		return set(snip, "name")
-	case "SnippetAttributionText":
-		return add(snip, "attributionTexts")
-	// Other licensing information.
-	case "LicenseID":
-		c.start("license", "hasExtractedLicensingInfos", map[string]any{"licenseId": v})
-	case "ExtractedText":
-		return set(lic, "extractedText")
-	case "LicenseName":
-		return set(lic, "name")
-	case "LicenseCrossReference":
-		return add(lic, "seeAlsos")
-	case "LicenseComment":
-		return set(lic, "comment")
-	// Relationships and annotations.
-	case "Relationship":
-		f := strings.Fields(v)
-		if len(f) != 3 {
-			return fmt.Errorf("Relationship %q is not \"ELEMENT TYPE ELEMENT\"", v)
-		}
-		rel := map[string]any{"spdxElementId": f[0], "relationshipType": f[1], "relatedSpdxElement": f[2]}
-		appendTo(doc, "relationships", rel)
-		c.lastRel = rel
-	case "RelationshipComment":
-		if c.lastRel == nil {
-			return fmt.Errorf("RelationshipComment without a Relationship")
-		}
-		c.lastRel["comment"] = v
-	case "Annotator":
-		c.annotations = append(c.annotations, map[string]any{"annotator": v})
-	case "AnnotationDate", "AnnotationType", "AnnotationComment", "SPDXREF":
+		return nil
+	}
+}
+
+func tvAnnotation(key string) func(*tvConverter, string, string) error {
+	return func(c *tvConverter, tag, v string) error {
 		if len(c.annotations) == 0 {
 			return fmt.Errorf("%s without an Annotator", tag)
 		}
-		key := map[string]string{"AnnotationDate": "annotationDate", "AnnotationType": "annotationType", "AnnotationComment": "comment", "SPDXREF": "spdxref"}[tag]
 		c.annotations[len(c.annotations)-1][key] = v
-	case "Reviewer", "ReviewDate", "ReviewComment":
-		// SPDX 1.x review information; deprecated and not in the JSON format.
-	default:
-		return fmt.Errorf("unknown tag %s", tag)
+		return nil
 	}
-	return nil
 }
 
 // finish replaces file placeholders by IDs and attaches annotations to

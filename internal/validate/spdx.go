@@ -7,103 +7,144 @@ import (
 
 // checkSPDX runs the semantic, NTIA and quality checks on an SPDX 2.x document.
 func checkSPDX(r *Report, d map[string]any) {
-	add := func(sev Severity, check, path, format string, args ...any) {
-		r.Semantic = append(r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
+	c := &spdxChecker{r: r, d: d, ids: map[string]string{}, extracted: map[string]bool{}, hasFiles: map[string][]string{}}
+	c.declareIDs()
+	comps := c.packages()
+	var dd doc
+	c.files(&dd)
+	ci := obj(d["creationInfo"])
+	dd.author = len(list(ci, "creators")) > 0
+	dd.timestamp = str(ci, "created") != ""
+	inGraph := c.relationships(&dd)
+	for i := range comps {
+		comps[i].inGraph = inGraph[comps[i].id]
 	}
-	ids := map[string]string{} // SPDXID -> path
+	r.NTIA = ntia(dd, comps)
+	r.Quality = quality(dd, comps, r.NTIA)
+}
+
+// spdxChecker checks one SPDX document, a section at a time.
+type spdxChecker struct {
+	r         *Report
+	d         map[string]any
+	ids       map[string]string   // SPDXID -> path where it is declared
+	extracted map[string]bool     // LicenseRef- IDs the document declares
+	hasFiles  map[string][]string // package -> the files it lists
+}
+
+func (c *spdxChecker) add(sev Severity, check, path, format string, args ...any) {
+	c.r.Semantic = append(c.r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// declareIDs collects the document's SPDXIDs, each once, and its
+// extracted licenses.
+func (c *spdxChecker) declareIDs() {
 	declare := func(id, path string) {
 		if id == "" {
 			return
 		}
-		if first, dup := ids[id]; dup {
-			add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, first)
+		if first, dup := c.ids[id]; dup {
+			c.add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, first)
 			return
 		}
-		ids[id] = path
+		c.ids[id] = path
 	}
-	declare(str(d, "SPDXID"), "/SPDXID")
+	declare(str(c.d, "SPDXID"), "/SPDXID")
 	for _, sec := range []string{"packages", "files", "snippets"} {
-		for i, e := range list(d, sec) {
+		for i, e := range list(c.d, sec) {
 			declare(str(obj(e), "SPDXID"), fmt.Sprintf("/%s/%d/SPDXID", sec, i))
 		}
 	}
-	extracted := map[string]bool{}
-	for _, e := range list(d, "hasExtractedLicensingInfos") {
-		extracted[str(obj(e), "licenseId")] = true
+	for _, e := range list(c.d, "hasExtractedLicensingInfos") {
+		c.extracted[str(obj(e), "licenseId")] = true
 	}
-	known := func(ref string) bool {
-		return ids[ref] != "" || ref == "NONE" || ref == "NOASSERTION" || strings.HasPrefix(ref, "DocumentRef-")
+}
+
+// known reports whether ref names an element: one of the document's, a
+// special value, or another document's.
+func (c *spdxChecker) known(ref string) bool {
+	return c.ids[ref] != "" || ref == "NONE" || ref == "NOASSERTION" || strings.HasPrefix(ref, "DocumentRef-")
+}
+
+// license checks a license expression and the LicenseRefs it uses.
+func (c *spdxChecker) license(path, expr string) {
+	if msg := checkLicense(expr); msg != "" {
+		c.add(Error, "license", path, "%s", msg)
+		return
 	}
-	licenses := func(path, expr string) {
-		if msg := checkLicense(expr); msg != "" {
-			add(Error, "license", path, "%s", msg)
-			return
+	for _, tok := range strings.FieldsFunc(expr, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
+		if strings.HasPrefix(tok, "LicenseRef-") && !c.extracted[tok] {
+			c.add(Warning, "license", path, "%s is not declared in hasExtractedLicensingInfos", tok)
 		}
-		for _, tok := range strings.FieldsFunc(expr, func(r rune) bool { return r == ' ' || r == '(' || r == ')' }) {
-			if strings.HasPrefix(tok, "LicenseRef-") && !extracted[tok] {
-				add(Warning, "license", path, "%s is not declared in hasExtractedLicensingInfos", tok)
-			}
-		}
 	}
+}
+
+// packages checks every package and describes it for NTIA and quality.
+func (c *spdxChecker) packages() []comp {
 	var comps []comp
-	hasFiles := map[string][]string{} // package -> files it lists
-	for i, e := range list(d, "packages") {
-		p := obj(e)
-		path := fmt.Sprintf("/packages/%d", i)
-		c := comp{path: path, id: str(p, "SPDXID"), name: str(p, "name"), version: str(p, "versionInfo")}
-		if s := str(p, "supplier"); s != "" && s != "NOASSERTION" {
-			c.supplier = s
-		}
-		for j, ref := range list(p, "externalRefs") {
-			er := obj(ref)
-			loc, typ := str(er, "referenceLocator"), str(er, "referenceType")
-			rpath := fmt.Sprintf("%s/externalRefs/%d/referenceLocator", path, j)
-			var bad, mismatch string
-			switch typ {
-			case "purl":
-				bad, mismatch = checkPURL(loc, c.version)
-				c.ids = append(c.ids, loc)
-			case "cpe23Type":
-				bad, mismatch = checkCPE(loc, c.version)
-				c.ids = append(c.ids, loc)
-			case "cpe22Type", "swid", "swh", "gitoid":
-				c.ids = append(c.ids, loc)
-			}
-			if bad != "" {
-				add(Error, "identifier", rpath, "%s", bad)
-			}
-			if mismatch != "" {
-				add(Warning, "version-in-identifier", rpath, "%s", mismatch)
-			}
-		}
-		for j, cs := range list(p, "checksums") {
-			c.checksum = true
-			if msg := checkHash(str(obj(cs), "algorithm"), str(obj(cs), "checksumValue")); msg != "" {
-				add(Error, "checksum", fmt.Sprintf("%s/checksums/%d", path, j), "%s", msg)
-			}
-		}
-		for _, k := range []string{"licenseDeclared", "licenseConcluded"} {
-			if v := str(p, k); v != "" {
-				licenses(path+"/"+k, v)
-				if v != "NOASSERTION" && v != "NONE" {
-					c.license = true
-				}
-			}
-		}
-		if dl := str(p, "downloadLocation"); dl != "" && dl != "NOASSERTION" && dl != "NONE" {
-			c.download = true
-		}
-		for j, f := range list(p, "hasFiles") {
-			if id, _ := f.(string); !known(id) {
-				add(Error, "reference", fmt.Sprintf("%s/hasFiles/%d", path, j), "hasFiles names %s, which is not in the document", id)
-			} else {
-				hasFiles[c.id] = append(hasFiles[c.id], id)
-			}
-		}
-		comps = append(comps, c)
+	for i, e := range list(c.d, "packages") {
+		comps = append(comps, c.pkg(obj(e), fmt.Sprintf("/packages/%d", i)))
 	}
-	var dd doc
-	files := list(d, "files")
+	return comps
+}
+
+func (c *spdxChecker) pkg(p map[string]any, path string) comp {
+	k := comp{path: path, id: str(p, "SPDXID"), name: str(p, "name"), version: str(p, "versionInfo")}
+	if s := str(p, "supplier"); s != "" && s != "NOASSERTION" {
+		k.supplier = s
+	}
+	for j, ref := range list(p, "externalRefs") {
+		er := obj(ref)
+		loc, typ := str(er, "referenceLocator"), str(er, "referenceType")
+		rpath := fmt.Sprintf("%s/externalRefs/%d/referenceLocator", path, j)
+		var bad, mismatch string
+		switch typ {
+		case "purl":
+			bad, mismatch = checkPURL(loc, k.version)
+			k.ids = append(k.ids, loc)
+		case "cpe23Type":
+			bad, mismatch = checkCPE(loc, k.version)
+			k.ids = append(k.ids, loc)
+		case "cpe22Type", "swid", "swh", "gitoid":
+			k.ids = append(k.ids, loc)
+		}
+		if bad != "" {
+			c.add(Error, "identifier", rpath, "%s", bad)
+		}
+		if mismatch != "" {
+			c.add(Warning, "version-in-identifier", rpath, "%s", mismatch)
+		}
+	}
+	for j, cs := range list(p, "checksums") {
+		k.checksum = true
+		if msg := checkHash(str(obj(cs), "algorithm"), str(obj(cs), "checksumValue")); msg != "" {
+			c.add(Error, "checksum", fmt.Sprintf("%s/checksums/%d", path, j), "%s", msg)
+		}
+	}
+	for _, key := range []string{"licenseDeclared", "licenseConcluded"} {
+		if v := str(p, key); v != "" {
+			c.license(path+"/"+key, v)
+			if v != "NOASSERTION" && v != "NONE" {
+				k.license = true
+			}
+		}
+	}
+	if dl := str(p, "downloadLocation"); dl != "" && dl != "NOASSERTION" && dl != "NONE" {
+		k.download = true
+	}
+	for j, f := range list(p, "hasFiles") {
+		if id, _ := f.(string); !c.known(id) {
+			c.add(Error, "reference", fmt.Sprintf("%s/hasFiles/%d", path, j), "hasFiles names %s, which is not in the document", id)
+		} else {
+			c.hasFiles[k.id] = append(c.hasFiles[k.id], id)
+		}
+	}
+	return k
+}
+
+// files checks every file's checksums and license.
+func (c *spdxChecker) files(dd *doc) {
+	files := list(c.d, "files")
 	dd.files = len(files)
 	for i, e := range files {
 		f := obj(e)
@@ -111,51 +152,50 @@ func checkSPDX(r *Report, d map[string]any) {
 		for j, cs := range list(f, "checksums") {
 			has = true
 			if msg := checkHash(str(obj(cs), "algorithm"), str(obj(cs), "checksumValue")); msg != "" {
-				add(Error, "checksum", fmt.Sprintf("/files/%d/checksums/%d", i, j), "%s", msg)
+				c.add(Error, "checksum", fmt.Sprintf("/files/%d/checksums/%d", i, j), "%s", msg)
 			}
 		}
 		if has {
 			dd.filesWithChecksum++
 		}
 		if v := str(f, "licenseConcluded"); v != "" {
-			licenses(fmt.Sprintf("/files/%d/licenseConcluded", i), v)
+			c.license(fmt.Sprintf("/files/%d/licenseConcluded", i), v)
 		}
 	}
-	ci := obj(d["creationInfo"])
-	dd.author = len(list(ci, "creators")) > 0
-	dd.timestamp = str(ci, "created") != ""
+}
+
+// relationships checks every relationship's ends and the containment
+// graph, and says which elements are in the graph.
+func (c *spdxChecker) relationships(dd *doc) map[string]bool {
 	inGraph := map[string]bool{}
 	contains := map[string][]string{}
-	for p, fs := range hasFiles {
+	for p, fs := range c.hasFiles {
 		contains[p] = append(contains[p], fs...)
 	}
 	describes, deps := false, false
-	for _, id := range list(d, "documentDescribes") {
-		if s, _ := id.(string); ids[s] != "" {
+	for _, id := range list(c.d, "documentDescribes") {
+		if s, _ := id.(string); c.ids[s] != "" {
 			describes = true
 			inGraph[s] = true
 		}
 	}
-	for i, e := range list(d, "relationships") {
+	self := str(c.d, "SPDXID")
+	for i, e := range list(c.d, "relationships") {
 		rel := obj(e)
 		from, to, typ := str(rel, "spdxElementId"), str(rel, "relatedSpdxElement"), str(rel, "relationshipType")
 		path := fmt.Sprintf("/relationships/%d", i)
-		if !known(from) {
-			add(Error, "reference", path+"/spdxElementId", "%s is not in the document", from)
+		if !c.known(from) {
+			c.add(Error, "reference", path+"/spdxElementId", "%s is not in the document", from)
 		}
-		if !known(to) {
-			add(Error, "reference", path+"/relatedSpdxElement", "%s is not in the document", to)
+		if !c.known(to) {
+			c.add(Error, "reference", path+"/relatedSpdxElement", "%s is not in the document", to)
 		}
 		inGraph[from], inGraph[to] = true, true
 		switch typ {
 		case "DESCRIBES":
-			if from == str(d, "SPDXID") {
-				describes = true
-			}
+			describes = describes || from == self
 		case "DESCRIBED_BY":
-			if to == str(d, "SPDXID") {
-				describes = true
-			}
+			describes = describes || to == self
 		case "DEPENDS_ON", "DEPENDENCY_OF", "CONTAINS", "CONTAINED_BY", "RUNTIME_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "STATIC_LINK", "DYNAMIC_LINK":
 			deps = true
 		}
@@ -166,15 +206,11 @@ func checkSPDX(r *Report, d map[string]any) {
 		}
 	}
 	if cyc := cycle(contains); cyc != "" {
-		add(Error, "cycle", "/relationships", "CONTAINS relationships form a cycle: %s", cyc)
+		c.add(Error, "cycle", "/relationships", "CONTAINS relationships form a cycle: %s", cyc)
 	}
 	dd.primary = describes
 	dd.relationships = describes && deps
-	for i := range comps {
-		comps[i].inGraph = inGraph[comps[i].id]
-	}
-	r.NTIA = ntia(dd, comps)
-	r.Quality = quality(dd, comps, r.NTIA)
+	return inGraph
 }
 
 // cycle returns a cycle of the graph as "a -> b -> a", or "".

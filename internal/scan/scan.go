@@ -198,21 +198,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 	if inv.Root != nil {
 		all = append([]*inventory.Package{inv.Root}, all...)
 	}
-	byID := map[string]*inventory.Package{}
-	for _, p := range all {
-		byID[p.ID] = p
-	}
-	distroOwned := map[string]*inventory.Package{} // component -> the distro package containing it
-	for _, r := range inv.Relationships {
-		if from := byID[r.From]; r.Type == inventory.Contains && from != nil && isDistro(from) {
-			distroOwned[r.To] = from
-		}
-	}
-	carried := carriers(inv)
+	s := newScanner(ctx, inv, all, src, opt)
 	// Each name is looked up, and its records compiled, once per scan;
 	// names the source has no record for are not asked about.
-	cache := map[string][]*match.Compiled{}
-	debCache := map[string][]*osv.Record{}
 	var known map[string]bool
 	if nl, lists := src.(nameLister); lists {
 		var err error
@@ -230,109 +218,170 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		}
 	}
 	nameOf := func(i int) string { name, _, _ := pypiIdentity(all[i]); return name }
-	if err := prefetch(ctx, src, keys, nameOf, known, cache); err != nil {
+	if err := prefetch(ctx, src, keys, nameOf, known, s.cache); err != nil {
 		return nil, err
 	}
 	queries := make([]*match.Query, len(all)) // nil: no record names the component's name
 	for i, p := range all {
-		if keys[i] != "" && len(cache[keys[i]]) > 0 {
+		if keys[i] != "" && len(s.cache[keys[i]]) > 0 {
 			name, version, _ := pypiIdentity(p)
 			queries[i] = match.NewQuery(name, version)
 		}
 	}
-	hits := matchAll(ctx, queries, cache)
-	nativeCache := map[string][]*osv.Record{}
+	hits := matchAll(ctx, queries, s.cache)
 	for i, p := range all {
 		res.Components++
-		q := queries[i]
-		if keys[i] == "" {
-			nq, byPURL := nativeQueryOf(p)
-			byCPE := opt.CPE && len(p.CPEs) > 0
-			if !byPURL && !byCPE {
-				if inv.Root == nil || p.ID != inv.Root.ID { // the root is the subject, not a component to match
-					res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
-						Reason: notScanned(p, opt.CPE)})
-				}
-				continue
-			}
-			res.Scanned++
-			var found []*Finding
-			if byPURL {
-				f, err := native(ctx, src, nativeCache, p, nq)
-				if err != nil {
-					return nil, err
-				}
-				found = f
-			}
-			if byCPE {
-				f, err := cpeFindings(ctx, src, nativeCache, p)
-				if err != nil {
-					return nil, err
-				}
-				found = append(found, f...)
-			}
-			if c := carried[p.ID]; len(c) > 0 {
-				for _, f := range found {
-					carry(f, p, c)
-				}
-			}
-			res.Findings = append(res.Findings, dedupe(found)...)
-			continue
-		}
-		res.Scanned++
-		if q != nil && q.Unparseable() {
-			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: q.Version(), PURL: p.PURL,
-				Reason: fmt.Sprintf("version %q is not a PEP 440 version: only advisories that list it exactly can match", q.Version())})
-		}
 		var found []*Finding
-		for _, h := range hits[i] {
-			rec, m := h.c.Record(), h.m
-			f := newFinding(p, q.Version(), rec, m, q.Name())
-			if c := carried[p.ID]; len(c) > 0 {
-				carry(f, p, c)
+		var err error
+		switch {
+		case keys[i] != "":
+			res.Scanned++
+			if q := queries[i]; q != nil && q.Unparseable() {
+				res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: q.Version(), PURL: p.PURL,
+					Reason: fmt.Sprintf("version %q is not a PEP 440 version: only advisories that list it exactly can match", q.Version())})
 			}
-			if m.Open {
-				f.Labels = append(f.Labels, "open-range")
-				if note := openRangeNote(rec); note != "" {
-					f.Advice += "; the advisory says: " + note
-				}
-			}
-			if m.Unparseable {
-				f.Labels = append(f.Labels, "version-unparseable")
-			}
-			if p.Distro != nil || distroOwned[p.ID] != nil {
-				f.Labels = append(f.Labels, "distro-package")
-				dp := distroOf(p, distroOwned[p.ID])
-				verdict, err := debianVerdict(ctx, src, debCache, dp, rec)
-				if err != nil {
-					return nil, err
-				}
-				switch {
-				case verdict != "" && strings.HasPrefix(verdict, "fixed"):
-					f.Labels = append(f.Labels, "fixed-by-distro")
-					f.Advice = verdict
-				case verdict != "":
-					f.Labels = append(f.Labels, "distro-affected")
-					f.Advice = verdict
-				default:
-					if by := backport(opt, dp, rec); by != "" {
-						f.Labels = append(f.Labels, "fixed-by-distro")
-						f.Advice = by
-					} else {
-						f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
-					}
-				}
-			}
-			found = append(found, f)
+			found, err = s.pypi(p, queries[i], hits[i])
+		case s.matchable(p):
+			res.Scanned++
+			found, err = s.native(p)
+		case inv.Root == nil || p.ID != inv.Root.ID: // the root is the subject, not a component to match
+			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
+				Reason: notScanned(p, opt.CPE)})
+		}
+		if err != nil {
+			return nil, err
 		}
 		res.Findings = append(res.Findings, dedupe(found)...)
 	}
 	if err := aliasSeverities(ctx, src, res.Findings); err != nil {
 		return nil, err
 	}
-	// The worst first; then by package.
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
+	sortFindings(res.Findings)
+	return res, nil
+}
+
+// scanner is one scan's state: the source, its caches, and what the
+// inventory says of each component's place (a distro package's file, a
+// carried copy).
+type scanner struct {
+	ctx         context.Context
+	src         Source
+	opt         Options
+	cache       map[string][]*match.Compiled // PyPI name -> compiled records
+	debCache    map[string][]*osv.Record     // Debian source package -> records
+	nativeCache map[string][]*osv.Record
+	distroOwned map[string]*inventory.Package   // component -> the distro package containing it
+	carried     map[string][]*inventory.Package // component -> its carriers, innermost first
+}
+
+func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.Package, src Source, opt Options) *scanner {
+	s := &scanner{ctx: ctx, src: src, opt: opt, cache: map[string][]*match.Compiled{}, debCache: map[string][]*osv.Record{},
+		nativeCache: map[string][]*osv.Record{}, distroOwned: map[string]*inventory.Package{}, carried: carriers(inv)}
+	byID := map[string]*inventory.Package{}
+	for _, p := range all {
+		byID[p.ID] = p
+	}
+	for _, r := range inv.Relationships {
+		if from := byID[r.From]; r.Type == inventory.Contains && from != nil && isDistro(from) {
+			s.distroOwned[r.To] = from
+		}
+	}
+	return s
+}
+
+// matchable reports whether a component outside PyPI can be matched: by
+// its purl (a crate, a Go module, a known C library) or, with --cpe, by
+// its CPEs.
+func (s *scanner) matchable(p *inventory.Package) bool {
+	_, byPURL := nativeQueryOf(p)
+	return byPURL || s.opt.CPE && len(p.CPEs) > 0
+}
+
+// native matches a component outside PyPI.
+func (s *scanner) native(p *inventory.Package) ([]*Finding, error) {
+	var found []*Finding
+	if nq, byPURL := nativeQueryOf(p); byPURL {
+		f, err := native(s.ctx, s.src, s.nativeCache, p, nq)
+		if err != nil {
+			return nil, err
+		}
+		found = f
+	}
+	if s.opt.CPE && len(p.CPEs) > 0 {
+		f, err := cpeFindings(s.ctx, s.src, s.nativeCache, p)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, f...)
+	}
+	if c := s.carried[p.ID]; len(c) > 0 {
+		for _, f := range found {
+			carry(f, p, c)
+		}
+	}
+	return found, nil
+}
+
+// pypi turns the records that affect a PyPI component into findings.
+func (s *scanner) pypi(p *inventory.Package, q *match.Query, hits []hit) ([]*Finding, error) {
+	var found []*Finding
+	for _, h := range hits {
+		rec, m := h.c.Record(), h.m
+		f := newFinding(p, q.Version(), rec, m, q.Name())
+		if c := s.carried[p.ID]; len(c) > 0 {
+			carry(f, p, c)
+		}
+		if m.Open {
+			f.Labels = append(f.Labels, "open-range")
+			if note := openRangeNote(rec); note != "" {
+				f.Advice += "; the advisory says: " + note
+			}
+		}
+		if m.Unparseable {
+			f.Labels = append(f.Labels, "version-unparseable")
+		}
+		if p.Distro != nil || s.distroOwned[p.ID] != nil {
+			if err := s.distroAdvice(f, p, rec); err != nil {
+				return nil, err
+			}
+		}
+		found = append(found, f)
+	}
+	return found, nil
+}
+
+// distroAdvice decides a finding on a distro package's files by the
+// distro's own advisory for the CVE, else by its changelog, else says the
+// fix may be backported.
+func (s *scanner) distroAdvice(f *Finding, p *inventory.Package, rec *osv.Record) error {
+	f.Labels = append(f.Labels, "distro-package")
+	dp := distroOf(p, s.distroOwned[p.ID])
+	verdict, err := debianVerdict(s.ctx, s.src, s.debCache, dp, rec)
+	if err != nil {
+		return err
+	}
+	switch {
+	case verdict != "" && strings.HasPrefix(verdict, "fixed"):
+		f.Labels = append(f.Labels, "fixed-by-distro")
+		f.Advice = verdict
+	case verdict != "":
+		f.Labels = append(f.Labels, "distro-affected")
+		f.Advice = verdict
+	default:
+		if by := backport(s.opt, dp, rec); by != "" {
+			f.Labels = append(f.Labels, "fixed-by-distro")
+			f.Advice = by
+		} else {
+			f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+		}
+	}
+	return nil
+}
+
+// sortFindings puts the worst first; then by package.
+func sortFindings(fs []*Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if ra, rb := a.Rating(), b.Rating(); ra != rb {
 			return ra > rb
 		}
@@ -347,7 +396,6 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		}
 		return a.ID < b.ID
 	})
-	return res, nil
 }
 
 // notScanned says why no advisory can match component p.

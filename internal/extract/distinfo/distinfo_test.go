@@ -220,3 +220,30 @@ func TestForgeOwnerFallback(t *testing.T) {
 		t.Errorf("supplier from a non-forge URL: %+v", d.Package.Supplier)
 	}
 }
+
+// TestVerify: one decision for installed files and wheel members.
+func TestVerify(t *testing.T) {
+	d := []byte{1, 2, 3}
+	for _, tt := range []struct {
+		e    Expected
+		r    Measured
+		want string
+	}{
+		{Expected{Algorithm: "sha256", Digest: d, Size: 3}, Measured{Size: 3, Record: d}, ""},
+		{Expected{Algorithm: "sha256", Digest: d, Size: -1}, Measured{Size: 9, Record: d}, ""},
+		{Expected{Algorithm: "sha256", Digest: d, Size: 3}, Measured{Size: 3, Record: []byte{9}}, "hash-mismatch: sha256 differs from RECORD: file changed after installation"},
+		{Expected{Algorithm: "sha256", Digest: d, Size: 3}, Measured{Size: 5, Record: []byte{9}, Prefix256: d}, "hash-mismatch: sha256 differs from RECORD: the first 3 bytes are as recorded and 2 bytes were appended after installation"},
+		{Expected{Algorithm: "blake9", Digest: d, Size: 3}, Measured{Size: 3}, `bad-record: RECORD uses unsupported hash algorithm "blake9"`},
+		{Expected{Size: 4}, Measured{Size: 3}, "size-mismatch: size 3 differs from RECORD's 4"},
+		{Expected{Size: -1}, Measured{Size: 3}, ""},
+	} {
+		kind, msg, ok := Verify(tt.e, tt.r, "installation")
+		got := ""
+		if !ok {
+			got = string(kind) + ": " + msg
+		}
+		if got != tt.want {
+			t.Errorf("Verify(%+v, %+v) = %q, want %q", tt.e, tt.r, got, tt.want)
+		}
+	}
+}

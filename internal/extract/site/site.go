@@ -6,7 +6,6 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -198,20 +197,8 @@ func Scan(ctx context.Context, dir string, opt Options) (*Result, error) {
 			}
 			continue
 		}
-		if j.exp.Digest != nil {
-			if r.Record == nil {
-				prob(inventory.BadRecord, "RECORD uses unsupported hash algorithm %q", j.exp.Algorithm)
-			} else if !bytes.Equal(r.Record, j.exp.Digest) {
-				if r.Prefix256 != nil && j.exp.Algorithm == "sha256" && bytes.Equal(r.Prefix256, j.exp.Digest) {
-					prob(inventory.HashMismatch, "sha256 differs from RECORD: the first %d bytes are as installed and %d bytes were appended after installation", j.exp.Size, r.Size-j.exp.Size)
-				} else {
-					prob(inventory.HashMismatch, "%s differs from RECORD: file changed after installation", j.exp.Algorithm)
-				}
-				continue
-			}
-		}
-		if j.exp.Size >= 0 && j.exp.Size != r.Size {
-			prob(inventory.SizeMismatch, "size %d differs from RECORD's %d", r.Size, j.exp.Size)
+		if kind, msg, ok := distinfo.Verify(j.exp, distinfo.Measured{Size: r.Size, Record: r.Record, Prefix256: r.Prefix256}, "installation"); !ok {
+			prob(kind, "%s", msg)
 		}
 	}
 	for _, d := range winners {

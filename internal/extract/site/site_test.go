@@ -57,7 +57,7 @@ func TestDefects(t *testing.T) {
 	got := problems(res)
 	want := []string{
 		"bad-record pypi/demo@1 ../../../../../etc/hostname: path leaves the environment; not read",
-		"hash-mismatch pypi/demo@1 pkg/cacert.pem: sha256 differs from RECORD: the first 13 bytes are as installed and 12 bytes were appended after installation",
+		"hash-mismatch pypi/demo@1 pkg/cacert.pem: sha256 differs from RECORD: the first 13 bytes are as recorded and 12 bytes were appended after installation",
 		"size-mismatch pypi/demo@1 pkg/sized.py: size 5 differs from RECORD's 99",
 		"unlisted-file  evil.pth: no installed distribution lists this .pth file, which the interpreter processes at start-up",
 	}

@@ -205,12 +205,10 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 		switch {
 		case !listed && rows > 0 && !isSignature(meta, m):
 			prob(inventory.UnlistedFile, m, "in the wheel but not in its RECORD")
-		case listed && e.Digest != nil && d.Record == nil:
-			prob(inventory.BadRecord, m, "RECORD uses unsupported hash algorithm %q", e.Algorithm)
-		case listed && e.Digest != nil && !bytes.Equal(d.Record, e.Digest):
-			prob(inventory.HashMismatch, m, "%s differs from RECORD: the wheel was modified after it was built", e.Algorithm)
-		case listed && e.Size >= 0 && e.Size != d.Size:
-			prob(inventory.SizeMismatch, m, "size %d differs from RECORD's %d", d.Size, e.Size)
+		case listed:
+			if kind, msg, ok := distinfo.Verify(distinfo.Expected{Path: m, Algorithm: e.Algorithm, Digest: e.Digest, Size: e.Size}, distinfo.Measured{Size: d.Size, Record: d.Record}, "the wheel was built"); !ok {
+				prob(kind, m, "%s", msg)
+			}
 		}
 	}
 	missing = firstNames(missing, inventory.ProblemsPerKind)

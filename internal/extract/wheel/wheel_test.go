@@ -69,7 +69,7 @@ func TestRead(t *testing.T) {
 	}
 	want := []string{
 		"bad-binary demo_pkg/_native.so: native binary cannot be parsed: truncated: its headers point past the end of the file (7 bytes)",
-		"hash-mismatch demo_pkg/__init__.py: sha256 differs from RECORD: the wheel was modified after it was built",
+		"hash-mismatch demo_pkg/__init__.py: sha256 differs from RECORD: file changed after the wheel was built",
 		"missing-file demo_pkg/gone.py: listed in RECORD but not in the wheel",
 		"unlisted-file demo_pkg/extra.py: in the wheel but not in its RECORD",
 	}

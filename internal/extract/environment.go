@@ -211,7 +211,7 @@ func linkSystem(libs *syslib.Set, dir string, d *inventory.Package, links []bina
 			if m.LinkedTo == "" {
 				how = "it holds none of its code"
 			}
-			d.Properties = append(d.Properties, inventory.Property{Name: "pysbom:native:built-against",
+			d.Properties = append(d.Properties, inventory.Property{Name: inventory.PropNativeBuiltAgainst,
 				Value: fmt.Sprintf("%s: %s %s (the version of the headers it was compiled against; %s)", l.Binary, m.Name, m.Version, how)})
 		}
 	}
@@ -342,7 +342,7 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 		}
 	}
 	if in.Path != "" {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:path", Value: relTo(env.Path, in.Path)})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPath, Value: relTo(env.Path, in.Path)})
 		if real, err := filepath.EvalSymlinks(in.Path); err == nil {
 			if owner, ok := db.Owner(real); ok {
 				p.Distro = &inventory.DistroPackage{Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Source: owner.Source,
@@ -351,13 +351,13 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 		}
 	}
 	if in.Executed {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:executed", Value: "true"})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterExecuted, Value: "true"})
 	}
 	if in.VersionFrom != "" {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:version-from", Value: relTo(env.Path, in.VersionFrom)})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterVersionFrom, Value: relTo(env.Path, in.VersionFrom)})
 	}
 	if in.PlatformFrom != "" {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:interpreter:platform-from", Value: relTo(env.Path, in.PlatformFrom)})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPlatformFrom, Value: relTo(env.Path, in.PlatformFrom)})
 	}
 	return p
 }
@@ -387,12 +387,12 @@ func rootPackage(env *target.Environment, opt Options, dists []*inventory.Packag
 	// A purl gives the root the unique identifier NTIA asks of every component.
 	p.PURL = packageurl.NewPackageURL("generic", "", filepath.Base(filepath.FromSlash(name)), p.Version, nil, "").ToString()
 	p.Supplier = opt.Supplier // the owner of the folder is not a supplier: NOASSERTION without --supplier
-	p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:kind", Value: env.Kind})
+	p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropEnvironmentKind, Value: env.Kind})
 	for _, d := range env.SiteDirs {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:environment:site-dir", Value: relTo(env.Path, d)})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropEnvironmentSiteDir, Value: relTo(env.Path, d)})
 	}
 	for _, n := range env.Notes {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:note", Value: n})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropNote, Value: n})
 	}
 	return p
 }

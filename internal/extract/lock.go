@@ -58,7 +58,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 		}
 		for _, h := range lp.Hashes {
 			a := inventory.Algorithm(strings.ToUpper(h.Algorithm))
-			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:lock:hash", Value: h.Algorithm + ":" + h.Value})
+			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropLockHash, Value: h.Algorithm + ":" + h.Value})
 			if len(lp.Hashes) == 1 && (a == inventory.SHA256 || a == inventory.SHA512 || a == inventory.SHA384) {
 				// One hash is the archive's checksum; with several (one per
 				// wheel and sdist) no single one is "the" package's.
@@ -77,20 +77,20 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 				p.Properties = append(p.Properties, inventory.Property{Name: n, Value: v})
 			}
 		}
-		prop("pysbom:lock:source", lp.Source)
-		prop("pysbom:lock:source-kind", lp.SourceKind)
-		prop("pysbom:lock:marker", lp.Marker)
-		prop("pysbom:lock:extras", strings.Join(lp.Extras, ","))
-		prop("pysbom:lock:groups", strings.Join(lp.Groups, ","))
+		prop(inventory.PropLockSource, lp.Source)
+		prop(inventory.PropLockSourceKind, lp.SourceKind)
+		prop(inventory.PropLockMarker, lp.Marker)
+		prop(inventory.PropLockExtras, strings.Join(lp.Extras, ","))
+		prop(inventory.PropLockGroups, strings.Join(lp.Groups, ","))
 		if lp.Line > 0 {
-			prop("pysbom:lock:line", fmt.Sprint(lp.Line))
+			prop(inventory.PropLockLine, fmt.Sprint(lp.Line))
 		}
 		if lp.Version == "" {
 			spec := lp.Specifier
 			if spec == "" {
 				spec = "any version"
 			}
-			prop("pysbom:lock:requirement", spec)
+			prop(inventory.PropLockRequirement, spec)
 			msg := fmt.Sprintf("%s is not pinned (%s): its version is not in the lock", lp.Name, spec)
 			if lp.Source != "" && lp.SourceKind != "registry" {
 				msg = fmt.Sprintf("%s comes from %s; the lock does not say its version", lp.Name, lp.Source)

@@ -81,7 +81,7 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 }
 
 // PropNotScanned marks a component no advisory could match, with why.
-const PropNotScanned = "pysbom:scan:not-scanned"
+const PropNotScanned = inventory.PropScanNotScanned
 
 // notScanned is inv with each unscanned component marked (copies of the
 // packages concerned; inv is not changed).

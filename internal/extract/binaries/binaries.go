@@ -53,10 +53,10 @@ const MaxBinary = 1 << 30
 
 // Property names of observed components.
 const (
-	PropEvidence   = "pysbom:native:evidence"   // file: what was seen
-	PropConfidence = "pysbom:native:confidence" // high, medium, low
-	PropFile       = "pysbom:native:file"       // the bundled library file itself
-	PropBuild      = "pysbom:native:build"      // build facts the library recorded (OpenSSL's compiler line)
+	PropEvidence   = inventory.PropNativeEvidence   // file: what was seen
+	PropConfidence = inventory.PropNativeConfidence // high, medium, low
+	PropFile       = inventory.PropNativeFile       // the bundled library file itself
+	PropBuild      = inventory.PropNativeBuild      // build facts the library recorded (OpenSSL's compiler line)
 )
 
 // Result is what the binaries of one distribution show.

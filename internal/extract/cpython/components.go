@@ -38,11 +38,11 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 		interp.CPEs = []string{"cpe:2.3:a:python:python:" + b.Version + ":*:*:*:*:*:*:*"}
 	}
 	if b.VersionFrom != "" {
-		interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:version-from", Value: rel(b.VersionFrom)})
+		interp.Properties = append(interp.Properties, inventory.Property{Name: inventory.PropCPythonVersionFrom, Value: rel(b.VersionFrom)})
 	}
 	for _, k := range buildVars {
 		if v, ok := b.Vars[k]; ok {
-			interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:" + k, Value: v})
+			interp.Properties = append(interp.Properties, inventory.Property{Name: inventory.PropCPythonPrefix + k, Value: v})
 		}
 	}
 	contains := func(to string) {
@@ -55,12 +55,12 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 	addVendored := func(bin *Binary, name, version, purl, cpe, evidence string) {
 		id := interp.ID + ">generic/" + name + "@" + version
 		if p, ok := vendored[id]; ok {
-			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:evidence", Value: evidence})
+			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropNativeEvidence, Value: evidence})
 			return
 		}
 		p := &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: name, Version: version, PURL: purl, Supplier: psf,
 			FoundBy: FoundBy, Summary: "vendored in CPython and compiled into " + bin.Name,
-			Properties: []inventory.Property{{Name: "pysbom:native:evidence", Value: evidence}, {Name: "pysbom:cpython:vendored", Value: "true"}}}
+			Properties: []inventory.Property{{Name: inventory.PropNativeEvidence, Value: evidence}, {Name: inventory.PropCPythonVendored, Value: "true"}}}
 		if cpe != "" {
 			p.CPEs = []string{cpe}
 		}
@@ -109,7 +109,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 	for _, c := range b.Core {
 		own(c, interp.ID)
 		if strings.HasPrefix(filepath.Base(c.Path), "libpython") {
-			interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:libpython", Value: rel(c.Path)})
+			interp.Properties = append(interp.Properties, inventory.Property{Name: inventory.PropCPythonLibpython, Value: rel(c.Path)})
 		}
 	}
 	for _, m := range b.Modules {
@@ -120,14 +120,14 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
 			Supplier: psf, License: interp.License, FoundBy: FoundBy, Summary: "CPython extension module " + m.Name,
 			Files:      []inventory.File{fileOf(rel(m.Path), m.Size, m.SHA1, m.SHA256)},
-			Properties: []inventory.Property{{Name: "pysbom:cpython:module", Value: "lib-dynload"}}})
+			Properties: []inventory.Property{{Name: inventory.PropCPythonModule, Value: "lib-dynload"}}})
 		contains(id)
 		own(m, id)
 	}
 	b.bundledWheels(interp, &out)
 	out.Problems = append(out.Problems, b.crossCheck(found, rel)...)
 	if b.SourceSBOM != "" {
-		interp.Properties = append(interp.Properties, inventory.Property{Name: "pysbom:cpython:source-sbom", Value: rel(b.SourceSBOM)})
+		interp.Properties = append(interp.Properties, inventory.Property{Name: inventory.PropCPythonSourceSbom, Value: rel(b.SourceSBOM)})
 	}
 	return out
 }

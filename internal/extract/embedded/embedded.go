@@ -136,7 +136,7 @@ func (m *merger) unlistedVendored(site fs.FS, files []inventory.File) {
 		}
 		c := &inventory.Package{ID: src, Name: child, Version: version,
 			PURL:       packageurl.NewPackageURL("pypi", "", pep503.Normalize(child), version, nil, "").ToString(),
-			Properties: []inventory.Property{{Name: "pysbom:version-source", Value: "__version__"}}}
+			Properties: []inventory.Property{{Name: inventory.PropVersionSource, Value: "__version__"}}}
 		m.merge(&inventory.Inventory{Packages: []*inventory.Package{c}}, src, "python/vendored-code")
 	}
 }
@@ -150,7 +150,7 @@ func (m *merger) vendorListed(dir string) bool {
 // vendorOf returns the source property of a carried package.
 func vendorOf(p *inventory.Package) string {
 	for _, pr := range p.Properties {
-		if pr.Name == "pysbom:source" {
+		if pr.Name == inventory.PropSource {
 			return pr.Value
 		}
 	}
@@ -274,7 +274,7 @@ func key(c *inventory.Package) string {
 // add records c as carried by the owner and returns its inventory ID.
 func (m *merger) add(c *inventory.Package, source, foundBy string) string {
 	id := m.owner.ID + ">" + key(c)
-	prop := inventory.Property{Name: "pysbom:source", Value: source}
+	prop := inventory.Property{Name: inventory.PropSource, Value: source}
 	if old, ok := m.byID[id]; ok {
 		fill(old, c)
 		for _, q := range append(slices.Clone(c.Properties), prop) {

@@ -176,8 +176,8 @@ func Read(file string, lim archive.Limits) (*Result, error) {
 	p.Files = files
 	p.Python.MetadataDir = source
 	p.Properties = append(p.Properties,
-		inventory.Property{Name: "pysbom:sdist:file", Value: base},
-		inventory.Property{Name: "pysbom:sdist:metadata", Value: source})
+		inventory.Property{Name: inventory.PropSdistFile, Value: base},
+		inventory.Property{Name: inventory.PropSdistMetadata, Value: source})
 	res.Package = p
 	for _, ap := range problems {
 		res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.BadArchive, Package: p.ID, Path: ap.Member, Message: ap.Msg})

@@ -227,11 +227,11 @@ func (s *Set) component(l *Lib, owner Owner) *inventory.Package {
 	}
 	p := &inventory.Package{ID: "shared-library/" + soname, Kind: inventory.KindLibrary, Name: name, FoundBy: FoundBy,
 		Summary:    summary,
-		Properties: []inventory.Property{{Name: "pysbom:native:file", Value: l.Path}, {Name: "pysbom:native:soname", Value: soname}}}
+		Properties: []inventory.Property{{Name: inventory.PropNativeFile, Value: l.Path}, {Name: inventory.PropNativeSoname, Value: soname}}}
 	for _, m := range l.Matches {
 		if m.Version != "" && m.Contained() {
 			p.Name, p.Version, p.PURL, p.CPEs = m.Name, m.Version, m.PURL(), []string{m.CPE23()}
-			p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:evidence", Value: m.Evidence}, inventory.Property{Name: "pysbom:native:confidence", Value: m.Confidence})
+			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropNativeEvidence, Value: m.Evidence}, inventory.Property{Name: inventory.PropNativeConfidence, Value: m.Confidence})
 			break
 		}
 	}
@@ -240,7 +240,7 @@ func (s *Set) component(l *Lib, owner Owner) *inventory.Package {
 			p.Distro = d
 			if p.Version == "" {
 				p.Version = UpstreamOf(d.Version)
-				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:native:version-from", Value: "the upstream part of " + d.Name + " " + d.Version})
+				p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropNativeVersionFrom, Value: "the upstream part of " + d.Name + " " + d.Version})
 			}
 			p.Supplier = inventory.Party{Kind: inventory.Organization, Name: distroName(d.Distro)}
 			break

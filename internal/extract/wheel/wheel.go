@@ -135,10 +135,10 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 		prob(inventory.BadMetadata, meta+"/METADATA", "METADATA says %s %s but the file name says %s %s", p.Name, p.Version, name.Distribution, name.Version)
 	}
 	p.Properties = append(p.Properties,
-		inventory.Property{Name: "pysbom:wheel:file", Value: file},
-		inventory.Property{Name: "pysbom:wheel:tags", Value: name.Tags()})
+		inventory.Property{Name: inventory.PropWheelFile, Value: file},
+		inventory.Property{Name: inventory.PropWheelTags, Value: name.Tags()})
 	if name.Build != "" {
-		p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:build", Value: name.Build})
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropWheelBuild, Value: name.Build})
 	}
 	if w, err := z.ReadFile(meta + "/WHEEL"); err == nil {
 		for _, line := range strings.Split(string(w), "\n") {
@@ -148,11 +148,11 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 			}
 			switch strings.TrimSpace(k) {
 			case "Wheel-Version":
-				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:version", Value: strings.TrimSpace(v)})
+				p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropWheelVersion, Value: strings.TrimSpace(v)})
 			case "Generator":
-				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:generator", Value: strings.TrimSpace(v)})
+				p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropWheelGenerator, Value: strings.TrimSpace(v)})
 			case "Root-Is-Purelib":
-				p.Properties = append(p.Properties, inventory.Property{Name: "pysbom:wheel:root-is-purelib", Value: strings.TrimSpace(v)})
+				p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropWheelRootIsPurelib, Value: strings.TrimSpace(v)})
 			}
 		}
 	} else {

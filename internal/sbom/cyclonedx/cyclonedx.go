@@ -486,25 +486,25 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 	var props []cdx.Property
 	add := func(n, v string) { props = append(props, cdx.Property{Name: n, Value: v}) }
 	for _, cpe := range p.CPEs[min(1, len(p.CPEs)):] {
-		add("pysbom:cpe", cpe)
+		add(inventory.PropCPE, cpe)
 	}
 	if py := p.Python; py != nil {
-		add("pysbom:python:metadata-dir", py.MetadataDir)
-		add("pysbom:python:location", py.Location)
+		add(inventory.PropPythonMetadataDir, py.MetadataDir)
+		add(inventory.PropPythonLocation, py.Location)
 		if py.Installer != "" {
-			add("pysbom:python:installer", py.Installer)
+			add(inventory.PropPythonInstaller, py.Installer)
 		}
 		if py.RequiresPython != "" {
-			add("pysbom:python:requires-python", py.RequiresPython)
+			add(inventory.PropPythonRequiresPython, py.RequiresPython)
 		}
 	}
 	for _, f := range p.License.Files {
-		add("pysbom:license-file", f)
+		add(inventory.PropLicenseFile, f)
 	}
 	if d := p.Distro; d != nil {
-		add("pysbom:distro:package", d.Name)
-		add("pysbom:distro:version", d.Version)
-		add("pysbom:distro:purl", d.PURL)
+		add(inventory.PropDistroPackage, d.Name)
+		add(inventory.PropDistroVersion, d.Version)
+		add(inventory.PropDistroPURL, d.PURL)
 	}
 	for _, pr := range p.Properties {
 		add(pr.Name, pr.Value)
@@ -514,7 +514,7 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 		if pr.Path != "" {
 			v += " " + pr.Path
 		}
-		add("pysbom:problem", v+": "+pr.Message)
+		add(inventory.PropProblem, v+": "+pr.Message)
 	}
 	if len(props) > 0 {
 		c.Properties = &props

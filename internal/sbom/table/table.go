@@ -99,7 +99,7 @@ func location(p *inventory.Package) string {
 	if p.Python != nil && p.Python.Location != "" {
 		return p.Python.Location
 	}
-	for _, name := range []string{"pysbom:wheel:file", "pysbom:source", "pysbom:native:file", "pysbom:interpreter:path"} {
+	for _, name := range []string{inventory.PropWheelFile, inventory.PropSource, inventory.PropNativeFile, inventory.PropInterpreterPath} {
 		for _, pr := range p.Properties {
 			if pr.Name == name && pr.Value != "" {
 				return pr.Value

@@ -228,8 +228,7 @@ func distroOwner(db *dpkg.DB) syslib.Owner {
 		if !ok {
 			return nil, false
 		}
-		return &inventory.DistroPackage{Manager: "dpkg", Distro: o.Distro, Name: o.Name, Source: o.Source,
-			Version: o.Version, Arch: o.Arch, PURL: o.PURL()}, true
+		return o.Inventory(), true
 	}
 }
 
@@ -345,8 +344,7 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPath, Value: relTo(env.Path, in.Path)})
 		if real, err := filepath.EvalSymlinks(in.Path); err == nil {
 			if owner, ok := db.Owner(real); ok {
-				p.Distro = &inventory.DistroPackage{Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Source: owner.Source,
-					Version: owner.Version, Arch: owner.Arch, PURL: owner.PURL()}
+				p.Distro = owner.Inventory()
 			}
 		}
 	}

@@ -9,6 +9,7 @@ package dpkg
 import (
 	"bufio"
 	"bytes"
+	"github.com/pysbom/pysbom/internal/inventory"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,13 @@ type Package struct {
 	// Distro and DistroVersion come from os-release ("debian", "12").
 	Distro, DistroVersion string
 	listName              string // base name of the .list file
+}
+
+// Inventory is the package as the inventory records the distro package that
+// installed a component: the one conversion from dpkg's view.
+func (p Package) Inventory() *inventory.DistroPackage {
+	return &inventory.DistroPackage{Manager: "dpkg", Distro: p.Distro, Name: p.Name, Source: p.Source,
+		Version: p.Version, Arch: p.Arch, PURL: p.PURL()}
 }
 
 // PURL returns the package URL of the Debian package.

@@ -353,10 +353,7 @@ func attachDistro(dir string, d *distinfo.Dist, db *dpkg.DB) {
 	meta := filepath.Join(dir, d.Package.Python.MetadataDir)
 	for _, cand := range []string{filepath.Join(meta, "METADATA"), filepath.Join(meta, "PKG-INFO"), meta} {
 		if owner, ok := db.Owner(cand); ok {
-			d.Package.Distro = &inventory.DistroPackage{
-				Manager: "dpkg", Distro: owner.Distro, Name: owner.Name, Source: owner.Source, Version: owner.Version,
-				Arch: owner.Arch, PURL: owner.PURL(),
-			}
+			d.Package.Distro = owner.Inventory()
 			return
 		}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,11 +15,8 @@ import (
 	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
-	"github.com/pysbom/pysbom/internal/lockfile"
 	"github.com/pysbom/pysbom/internal/output"
-	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/sbom/spdx"
-	"github.com/pysbom/pysbom/internal/target"
 )
 
 func sbomCommand() *command {
@@ -92,38 +90,16 @@ func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, stric
 // tool is pysbom as the writer of a document.
 func tool() output.Tool { return output.Tool{Name: "pysbom", Version: Version} }
 
-// buildInventory reads what the user named: a wheel, sdist or folder of
-// them, a lock file, or an environment (the one in use when arg is "").
+// buildInventory reads what the user named, showing progress while an
+// environment's files are hashed.
 func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, in inputFlags) (*inventory.Inventory, error) {
-	file := isFile(arg)
-	if *in.lock && !file {
-		return nil, &usageError{msg: fmt.Sprintf("--lock: %s is not a regular file", arg)}
-	}
-	if dir, files, ok := target.Artifacts(arg); ok && arg != "" {
-		return extract.Artifacts(ctx, dir, files, opts)
-	}
-	if *in.lock || file && lockfile.DetectFile(arg) != "" {
-		parse := lockfile.Parse
-		if *in.lock {
-			parse = lockfile.ParseAssumed
-		}
-		l, err := parse(arg)
-		if err != nil {
-			return nil, err
-		}
-		return extract.Lock(l, opts), nil
-	}
-	if file {
-		return nil, notTarget(arg)
-	}
-	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: *in.exec})
-	if err != nil {
-		return nil, err
-	}
 	prog := newProgress(e.progressOut, "hashing files")
 	opts.Progress = prog.update
-	inv, err := extract.Environment(ctx, envr, opts)
+	inv, err := extract.Read(ctx, extract.Target{Arg: arg, Lock: *in.lock, Exec: *in.exec, Getenv: e.getenv}, opts)
 	prog.done()
+	if errors.Is(err, extract.ErrLockNotFile) {
+		return nil, &usageError{msg: "--lock: " + err.Error()}
+	}
 	return inv, err
 }
 
@@ -132,20 +108,6 @@ func buildInventory(ctx context.Context, e *env, arg string, opts extract.Option
 func isFile(arg string) bool {
 	fi, err := os.Stat(arg)
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0
-}
-
-// notTarget says why a plain file is nothing sbom reads.
-func notTarget(arg string) error {
-	head := make([]byte, 4096)
-	if f, err := os.Open(arg); err == nil {
-		n, _ := io.ReadFull(f, head)
-		head = head[:n]
-		f.Close()
-	}
-	if sbom.LooksStructured(head) {
-		return fmt.Errorf("%s: a JSON or XML document is no Python environment, wheel, sdist or lock file; SBOMs are read by scan, diff and validate", arg)
-	}
-	return fmt.Errorf("%s: not a Python environment, wheel, sdist or lock file; a requirements file is recognised by its name (requirements*.txt, constraints*.txt, *.in) or by pinned lines, else pass --lock", arg)
 }
 
 // inputFlags are how sbom and scan are told what their TARGET is.

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 
 	"github.com/pysbom/pysbom/internal/config"
 	"github.com/pysbom/pysbom/internal/display"
@@ -151,7 +152,7 @@ func finish(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "pysbom: %s\n", fe.msg)
 		return ExitFindings
 	}
-	fmt.Fprintf(stderr, "pysbom: error: %v\n", err)
+	fmt.Fprintf(stderr, "pysbom: error: %s\n", userMessage(err))
 	var h hinted
 	if errors.As(err, &h) {
 		fmt.Fprintf(stderr, "pysbom: hint: %s\n", h.Hint())
@@ -180,4 +181,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// syscallOp finds the system call Go names in a path error ("open
+// x.json: no such file or directory").
+var syscallOp = regexp.MustCompile(`(^|: )(?:open|stat|lstat|read|readdirent|openat|mkdir|rename|remove) (\S+): `)
+
+// userMessage is err as a user reads it: the file and what is wrong with
+// it, without the name of the system call that found it out.
+func userMessage(err error) string {
+	return syscallOp.ReplaceAllString(err.Error(), "$1$2: ")
 }

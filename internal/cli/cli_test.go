@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -242,5 +243,18 @@ func TestSourceCheckCPython(t *testing.T) {
 	out, code = run("source", "check", "-C", tree, "--manifest", filepath.Join(dir, "m.toml"), "--ntia=false")
 	if code != ExitFindings || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "expat") {
 		t.Errorf("check --ntia=false: exit %d\n%s", code, out)
+	}
+}
+
+func TestUserMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		"open nosuch.json: no such file or directory":      "nosuch.json: no such file or directory",
+		"--product: stat /x/y.json: permission denied":     "--product: /x/y.json: permission denied",
+		"refusing to write a/b.json: the path leaves proj": "refusing to write a/b.json: the path leaves proj",
+		"x.toml:3: [scan] open: not a flag of pysbom scan": "x.toml:3: [scan] open: not a flag of pysbom scan",
+	} {
+		if got := userMessage(errors.New(in)); got != want {
+			t.Errorf("userMessage(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -175,7 +175,7 @@ func summarize(w io.Writer, inv *inventory.Inventory) {
 		return strings.Join(kinds, ", ")
 	}
 	if len(real) > 0 {
-		fmt.Fprintf(w, "pysbom: warning: %d problems (%s)\n", len(real), list(counts))
+		fmt.Fprintf(w, "pysbom: warning: %s (%s)\n", output.Count(len(real), "problem"), list(counts))
 	}
 	const max = 10
 	for i, p := range real {
@@ -193,7 +193,7 @@ func summarize(w io.Writer, inv *inventory.Inventory) {
 		fmt.Fprintf(w, "pysbom: %s: %s: %s\n", p.Kind, where, p.Message)
 	}
 	if n := len(inv.Problems) - len(real); n > 0 {
-		fmt.Fprintf(w, "pysbom: note: %d informational findings (%s); -o table lists them\n", n, list(notes))
+		fmt.Fprintf(w, "pysbom: note: %s (%s); -o table lists them\n", output.Count(n, "informational finding"), list(notes))
 	}
 }
 

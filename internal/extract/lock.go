@@ -121,7 +121,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 		root.Name = displayPath(l.File)
 	}
 	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
-	root.Summary = fmt.Sprintf("%s with %d packages", l.Format, len(l.Packages))
+	root.Summary = fmt.Sprintf("%s with %s", l.Format, plural(len(l.Packages), "package", "packages"))
 	root.PURL = packageurl.NewPackageURL("generic", "", strings.ReplaceAll(root.Name, "/", "_"), root.Version, nil, "").ToString()
 	root.Supplier = opt.Supplier // the owner of the file is not a supplier
 	unknownSuppliers(inv)
@@ -172,3 +172,11 @@ func lockSupplier(lp lockfile.Package, project inventory.Party) inventory.Party 
 }
 
 var forgeHosts = map[string]bool{"github.com": true, "gitlab.com": true, "codeberg.org": true, "bitbucket.org": true}
+
+// plural is "1 package" or "2 packages".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

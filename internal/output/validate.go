@@ -60,10 +60,10 @@ func printReport(w io.Writer, r *validate.Report, verbose bool) {
 	case !r.SchemaChecked:
 		fmt.Fprintf(tw, "  schema\tnot checked\tno official JSON schema for %s %s is embedded\n", t(r.Format), t(r.Version))
 	default:
-		fmt.Fprintf(tw, "  schema\t%s\t%d errors\n", verdict(r.SchemaValid()), len(r.Schema))
+		fmt.Fprintf(tw, "  schema\t%s\t%s\n", verdict(r.SchemaValid()), Count(len(r.Schema), "error"))
 	}
 	warnings := len(r.Semantic) - r.SemanticErrors()
-	fmt.Fprintf(tw, "  semantic\t%s\t%d errors, %d warnings\n", verdict(r.SemanticErrors() == 0), r.SemanticErrors(), warnings)
+	fmt.Fprintf(tw, "  semantic\t%s\t%s, %s\n", verdict(r.SemanticErrors() == 0), Count(r.SemanticErrors(), "error"), Count(warnings, "warning"))
 	n := r.NTIA
 	var missing []string
 	for _, el := range []string{"supplier", "name", "version", "unique identifier"} {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/glob"
 	"github.com/pysbom/pysbom/internal/native/audit"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/output"
@@ -35,15 +36,22 @@ the C libraries found in it. Checks:
 			outs := newOutputs(fs, output.Audits, output.Audits.Default)
 			failOn := fs.String("fail-on", "", "exit 3 when a binary with C/C++ code fails one of these `CHECKS` (comma-separated check IDs, or \"core\" for "+strings.Join(audit.CoreChecks, ",")+"); a binary that cannot be parsed always counts")
 			execInterp := execFlags(fs)
+			var exclude listFlag
+			fs.Var(&exclude, "exclude", "do not examine paths matching `GLOB`, relative to a folder audited (repeatable; ** matches any number of folders: **/tests/**)")
 			allPlatforms := fs.Bool("all-platforms", false, "with --fail-on, count binaries for another platform than this one too (the Windows launchers pip and setuptools ship in a Linux environment)")
 			return func(ctx context.Context, pos []string) error {
-				return runAudit(ctx, e, pos, outs, *failOn, *execInterp, *allPlatforms)
+				for _, g := range exclude {
+					if !glob.Valid(g) {
+						return &usageError{msg: fmt.Sprintf("--exclude %q: not a glob", g)}
+					}
+				}
+				return runAudit(ctx, e, pos, outs, *failOn, *execInterp, *allPlatforms, exclude)
 			}
 		},
 	}
 }
 
-func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, failOn string, execInterp, allPlatforms bool) error {
+func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, failOn string, execInterp, allPlatforms bool, exclude []string) error {
 	failChecks, err := parseFailChecks(failOn)
 	if err != nil {
 		return err
@@ -51,7 +59,7 @@ func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, fail
 	if _, err := outs.outputs(); err != nil {
 		return err
 	}
-	rep, err := auditTarget(ctx, e, pos, execInterp)
+	rep, err := auditTarget(ctx, e, pos, execInterp, exclude)
 	if err != nil {
 		return err
 	}
@@ -81,12 +89,12 @@ func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, fail
 	return nil
 }
 
-func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool) (*audit.Report, error) {
+func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exclude []string) (*audit.Report, error) {
 	if len(pos) > 0 {
 		rep := &audit.Report{Target: strings.Join(pos, " ")}
 		for _, p := range pos {
 			prog := newProgress(e.progressOut, "examining files in "+p)
-			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update})
+			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude})
 			prog.done()
 			if err != nil {
 				return nil, err
@@ -105,7 +113,7 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool) (*a
 			continue
 		}
 		prog := newProgress(e.progressOut, "examining files in "+dir)
-		r, err := audit.Audit(ctx, dir, audit.Options{Progress: prog.update})
+		r, err := audit.Audit(ctx, dir, audit.Options{Progress: prog.update, Exclude: exclude})
 		prog.done()
 		if err != nil {
 			return nil, err

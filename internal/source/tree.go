@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/glob"
 	"io/fs"
 	"os"
 	"path"
@@ -15,36 +16,8 @@ import (
 	"strings"
 )
 
-// Match reports whether the slash path p matches glob g: "*" and "?" and
-// classes within one path segment (path.Match), "**" for any number of
-// segments, including none.
-func Match(g, p string) bool {
-	return matchSegs(strings.Split(g, "/"), strings.Split(p, "/"))
-}
-
-func matchSegs(g, p []string) bool {
-	for len(g) > 0 {
-		if g[0] == "**" {
-			if len(g) == 1 {
-				return true
-			}
-			for i := 0; i <= len(p); i++ {
-				if matchSegs(g[1:], p[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(p) == 0 {
-			return false
-		}
-		if ok, err := path.Match(g[0], p[0]); err != nil || !ok {
-			return false
-		}
-		g, p = g[1:], p[1:]
-	}
-	return len(p) == 0
-}
+// Match reports whether path p matches glob g (package glob).
+func Match(g, p string) bool { return glob.Match(g, p) }
 
 // staticDir is the folder a glob starts in: its segments before the
 // first wildcard ("Modules/expat/**" is in "Modules/expat").

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pysbom/pysbom/internal/glob"
 	"io"
 	"io/fs"
 	"os"
@@ -38,6 +39,20 @@ type Options struct {
 	// Progress, when set, is called after each file examined with the
 	// count of files done and the count to examine.
 	Progress func(done, total int64)
+	// Exclude are globs of paths, relative to a folder audited, that are
+	// not examined ("**/tests/**").
+	Exclude []string
+}
+
+// excluded reports whether rel (slash-separated, relative to the folder
+// audited) matches one of the globs.
+func (o Options) excluded(rel string) bool {
+	for _, g := range o.Exclude {
+		if glob.Match(g, rel) {
+			return true
+		}
+	}
+	return false
 }
 
 // skipExt are extensions of files that are never native binaries; the
@@ -113,6 +128,12 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if rel, err := filepath.Rel(root, p); err == nil && rel != "." && opt.excluded(filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			if strings.HasSuffix(d.Name(), ".dist-info") {

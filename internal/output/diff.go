@@ -28,6 +28,7 @@ var Diffs = &Registry[*Diff]{
 		}},
 		{"json", "the same, every field and file", func(w io.Writer, d *Diff) error { return writeJSON(w, d.Result) }},
 		{"markdown", "a summary for a pull-request comment", diffMarkdown},
+		{"html", "one self-contained page of the changes", diffHTML},
 	},
 }
 

@@ -54,6 +54,7 @@ var Scans = &Registry[*Scan]{
 			return err
 		}},
 		{"markdown", "a summary for a pull-request comment", scanMarkdown},
+		{"html", "one self-contained page: charts, sortable tables, no requests", scanHTML},
 		{"sarif", "SARIF 2.1.0, for code scanning", func(w io.Writer, s *Scan) error {
 			return report.SARIF(w, s.Result, s.Inventory, s.Target, s.Tool.Version)
 		}},

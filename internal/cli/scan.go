@@ -32,26 +32,34 @@ func scanCommand() *command {
 sbom reads (PyPI packages, Rust crates, Go modules, known C libraries) against the local OSV
 database, offline.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
-			o := &scanOptions{}
-			fs.StringVar(&o.db, "db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
+			o := scanFlags(fs, e)
 			o.outs = newOutputs(fs, output.Scans, output.Scans.Default)
 			fs.StringVar(&o.namespace, "vex-namespace", "urn:pysbom:publisher:unknown", "the publisher's `URI` -o csaf names")
 			fs.StringVar(&o.author, "vex-author", "unknown", "the `AUTHOR` -o openvex and csaf name")
-			fs.BoolVar(&o.cpe, "cpe", false, "also match components by their CPEs against CPE records (NVD CVE JSON 2.0 feeds imported with db import); prone to false positives, labelled confidence=cpe")
-			fs.StringVar(&o.failOn, "fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings a distro package's changelog shows fixed, or VEX suppresses, do not count")
-			fs.BoolVar(&o.failUnknown, "fail-on-unknown", false, "with --fail-on, count findings of unknown severity too (no record of the vulnerability gives one)")
-			fs.BoolVar(&o.failUnscanned, "fail-on-unscanned", false, "exit 3 when any component could not be scanned (no version, a version that is not PEP 440, an ecosystem pysbom does not scan)")
 			fs.StringVar(&o.explain, "explain", "", "show the record, the range and the comparison behind the findings of vulnerability `ID`")
-			o.in = inputFlagsOf(fs)
-			o.maxAge = ageFlag{d: staleAfter}
-			fs.Var(&o.maxAge, "max-db-age", "fail (exit 1) when a source of the database was imported longer than `AGE` ago (7d, 36h); without it, a source older than 7 days is a warning")
-			fs.Var(&o.vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
-			fs.StringVar(&o.vexProduct, "vex-product", "", "the `PURL` VEX statements name the scanned SBOM or target by, when its root has none or another")
 			fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "list the findings VEX suppresses in the table too")
-			fs.Var(&o.ignores, "ignore", "ignore the findings of vulnerability `ID[=REASON]` (repeatable); [[ignore]] rules in the configuration file do the same with a package, a reason and an end date")
 			return func(ctx context.Context, pos []string) error { return runScan(ctx, e, pos, o) }
 		},
 	}
+}
+
+// scanFlags registers what decides a scan's findings: the database, the
+// matching, VEX and ignore rules, and what fails it. scan and report
+// share them.
+func scanFlags(fs *flag.FlagSet, e *env) *scanOptions {
+	o := &scanOptions{}
+	fs.StringVar(&o.db, "db", defaultDB(e), "vulnerability database `FILE` (pysbom db import creates it)")
+	fs.BoolVar(&o.cpe, "cpe", false, "also match components by their CPEs against CPE records (NVD CVE JSON 2.0 feeds imported with db import); prone to false positives, labelled confidence=cpe")
+	fs.StringVar(&o.failOn, "fail-on", "", "exit 3 when a finding is at or above `SEVERITY` (LOW, MEDIUM, HIGH, CRITICAL); findings a distro package's changelog shows fixed, or VEX suppresses, do not count")
+	fs.BoolVar(&o.failUnknown, "fail-on-unknown", false, "with --fail-on, count findings of unknown severity too (no record of the vulnerability gives one)")
+	fs.BoolVar(&o.failUnscanned, "fail-on-unscanned", false, "exit 3 when any component could not be scanned (no version, a version that is not PEP 440, an ecosystem pysbom does not scan)")
+	o.in = inputFlagsOf(fs)
+	o.maxAge = ageFlag{d: staleAfter}
+	fs.Var(&o.maxAge, "max-db-age", "fail (exit 1) when a source of the database was imported longer than `AGE` ago (7d, 36h); without it, a source older than 7 days is a warning")
+	fs.Var(&o.vexFiles, "vex", "apply the statements of VEX document `FILE`, OpenVEX or CycloneDX (repeatable); findings it shows not_affected or fixed are suppressed")
+	fs.StringVar(&o.vexProduct, "vex-product", "", "the `PURL` VEX statements name the scanned SBOM or target by, when its root has none or another")
+	fs.Var(&o.ignores, "ignore", "ignore the findings of vulnerability `ID[=REASON]` (repeatable); [[ignore]] rules in the configuration file do the same with a package, a reason and an end date")
+	return o
 }
 
 type scanOptions struct {
@@ -61,55 +69,50 @@ type scanOptions struct {
 	in                                                 inputFlags
 	maxAge                                             ageFlag
 	vexFiles, ignores                                  listFlag
+	threshold                                          severity.Rating
 }
 
-func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
-	// A scan allocates many short-lived records; a less eager collector
-	// saves a tenth of a large scan's time and stays far under 150 MB.
-	defer debug.SetGCPercent(debug.SetGCPercent(250))
-	if len(pos) > 1 {
-		return &usageError{msg: "scan takes one SBOM or TARGET"}
-	}
-	if _, err := o.outs.outputs(); err != nil {
-		return err
-	}
-	var threshold severity.Rating
+// check reads the flags that need more than the flag package's parsing.
+func (o *scanOptions) check() error {
 	if o.failOn != "" {
 		var err error
-		if threshold, err = severity.ParseRating(o.failOn); err != nil || threshold < severity.Low {
+		if o.threshold, err = severity.ParseRating(o.failOn); err != nil || o.threshold < severity.Low {
 			return &usageError{msg: fmt.Sprintf("--fail-on %q: want LOW, MEDIUM, HIGH or CRITICAL", o.failOn)}
 		}
 	}
 	if o.vexProduct != "" && !vex.ValidPURL(o.vexProduct) {
 		return &usageError{msg: fmt.Sprintf("--vex-product %q: not a purl", o.vexProduct)}
 	}
+	return nil
+}
+
+// openDB opens the database and checks it holds advisories recent enough.
+func (o *scanOptions) openDB(ctx context.Context, e *env) (*vulndb.DB, *vulndb.Status, error) {
 	db, err := vulndb.Open(o.db)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer db.Close()
 	st, err := db.Status(ctx)
+	if err == nil {
+		err = checkAge(e.stderr, st, o.maxAge, time.Now())
+	}
 	if err != nil {
-		return err
+		db.Close()
+		return nil, nil, err
 	}
-	if err := checkAge(e.stderr, st, o.maxAge, time.Now()); err != nil {
-		return err
-	}
-	arg := ""
-	if len(pos) == 1 {
-		arg = pos[0]
-	}
-	inv, embedded, err := scanInput(ctx, e, arg, o.in)
-	if err != nil {
-		return err
-	}
+	return db, st, nil
+}
+
+// scan matches inv against db and applies VEX (the documents given, the
+// statements the SBOM carried, the ignore rules).
+func (o *scanOptions) scan(ctx context.Context, e *env, db *vulndb.DB, inv *inventory.Inventory, embedded []vex.Statement, arg string) (*scan.Result, error) {
 	res, err := scan.ScanWith(ctx, inv, db, scan.Options{Changelog: localChangelog, CPE: o.cpe})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if o.vexProduct != "" {
 		if inv.Root == nil {
-			return fmt.Errorf("--vex-product: %s has no root component to name", arg)
+			return nil, fmt.Errorf("--vex-product: %s has no root component to name", arg)
 		}
 		inv.Root.PURL = o.vexProduct
 	}
@@ -127,38 +130,77 @@ func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
 	ignored = append(ignored, ignoreStatements(flagRules, "--ignore", res, rootPURL(inv), time.Now())...)
 	if len(embedded) > 0 || len(o.vexFiles) > 0 || len(ignored) > 0 {
 		if err := applyVEX(e.stderr, o.vexFiles, append(embedded, ignored...), res, inv); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if o.explain != "" {
-		if err := writeAtomic("", e.stdout, func(w io.Writer) error { return output.Explain(w, res, o.explain) }); err != nil {
-			return err
-		}
-	} else {
-		created, err := creationTime(e.getenv)
-		if err != nil {
-			return err
-		}
-		doc := &output.Scan{DB: st, Result: res, Inventory: inv, Target: arg, Created: created, Tool: tool(),
-			ShowSuppressed: o.showSuppressed, VEXAuthor: o.author, VEXNamespace: o.namespace,
-			Warn: func(format string, args ...any) { fmt.Fprintf(e.stderr, "pysbom: "+format+"\n", args...) }}
-		if err := o.outs.write(e.stdout, func(w io.Writer, format string) error { return output.Scans.Write(w, format, doc) }); err != nil {
-			return err
-		}
-	}
+	return res, nil
+}
+
+// gate is the exit the findings ask for: exit 3 when --fail-on or
+// --fail-on-unscanned holds.
+func (o *scanOptions) gate(res *scan.Result) error {
 	if o.failOn != "" {
-		if n := res.Failing(threshold, o.failUnknown); n > 0 {
+		if n := res.Failing(o.threshold, o.failUnknown); n > 0 {
 			also := ""
 			if o.failUnknown {
 				also = " (or of unknown severity)"
 			}
-			return &findingsError{fmt.Sprintf("%s at or above %s%s", output.Count(n, "finding"), threshold, also)}
+			return &findingsError{fmt.Sprintf("%s at or above %s%s", output.Count(n, "finding"), o.threshold, also)}
 		}
 	}
 	if o.failUnscanned && len(res.Unscanned) > 0 {
 		return &findingsError{fmt.Sprintf("%s not scanned (--fail-on-unscanned)", output.Count(len(res.Unscanned), "component"))}
 	}
 	return nil
+}
+
+func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
+	// A scan allocates many short-lived records; a less eager collector
+	// saves a tenth of a large scan's time and stays far under 150 MB.
+	defer debug.SetGCPercent(debug.SetGCPercent(250))
+	if len(pos) > 1 {
+		return &usageError{msg: "scan takes one SBOM or TARGET"}
+	}
+	if _, err := o.outs.outputs(); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	db, st, err := o.openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	arg := ""
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	inv, embedded, err := scanInput(ctx, e, arg, o.in)
+	if err != nil {
+		return err
+	}
+	res, err := o.scan(ctx, e, db, inv, embedded, arg)
+	if err != nil {
+		return err
+	}
+	if o.explain != "" {
+		if err := writeAtomic("", e.stdout, func(w io.Writer) error { return output.Explain(w, res, o.explain) }); err != nil {
+			return err
+		}
+		return o.gate(res)
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	doc := &output.Scan{DB: st, Result: res, Inventory: inv, Target: arg, Created: created, Tool: tool(),
+		ShowSuppressed: o.showSuppressed, VEXAuthor: o.author, VEXNamespace: o.namespace,
+		Warn: func(format string, args ...any) { fmt.Fprintf(e.stderr, "pysbom: "+format+"\n", args...) }}
+	if err := o.outs.write(e.stdout, func(w io.Writer, format string) error { return output.Scans.Write(w, format, doc) }); err != nil {
+		return err
+	}
+	return o.gate(res)
 }
 
 func rootPURL(inv *inventory.Inventory) string {

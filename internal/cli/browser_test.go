@@ -222,6 +222,18 @@ func TestPagesInBrowser(t *testing.T) {
 			t.Errorf("%s audit: the page shows %v binaries; the JSON %d", name, afacts["native binaries"], arep.Summary.Binaries)
 		}
 	}
+	// The report of the real installation: SBOM, scan and audit at once.
+	if _, ok := targets["pyenv"]; ok {
+		rpage := filepath.Join(dir, "report.html")
+		run(t, "report", "-q", "--db", db, "-o", "html="+rpage, realdata.PyenvPrefix(t, "3.11.7"))
+		facts := checkInBrowser(t, ctx, "pyenv-report", rpage)
+		if facts["components"] == "" || facts["native binaries"] == "" || facts["findings"] == "" {
+			t.Errorf("report facts: %v", facts)
+		}
+		if fi, err := os.Stat(rpage); err != nil || fi.Size() > 3<<20 {
+			t.Errorf("report page: %v, %d bytes (limit 3 MB)", err, fi.Size())
+		}
+	}
 	// Sort and filter by keyboard on the real page's findings.
 	if _, ok := targets["pyenv"]; ok {
 		keyboard(t, ctx, filepath.Join(dir, "pyenv-scan.html"))

@@ -61,6 +61,7 @@ func commands() []*command {
 		dbCommand(),
 		sourceCommand(),
 		auditCommand(),
+		reportCommand(),
 		vexCommand(),
 		versionCommand(),
 		helpCommand(),

@@ -33,6 +33,9 @@ func auditParts(r *audit.Report) ([]htmlFact, []*htmlSection) {
 	facts := []htmlFact{{"native binaries", strconv.Itoa(total.Binaries)}, {"with C/C++ code", strconv.Itoa(total.CBinaries)},
 		{"C/C++ fully hardened", fmt.Sprintf("%d/%d", total.Hardened, total.CBinaries)},
 		{"memory-safe code", pctOf(total.SafeBytes, total.CodeBytes)}, {"unreadable", strconv.Itoa(total.Errors)}}
+	if len(r.Binaries) == 0 {
+		return facts, []*htmlSection{{ID: "native", Title: "Native code", Note: "No native binary was found: nothing to audit."}}
+	}
 	var rows []stack
 	data := &htmlTable{ID: "languages-data", Caption: "native code by package", Sortable: true,
 		Head: []htmlHead{{Text: "package"}, {Text: "binaries", Num: true}, {Text: "memory-safe bytes", Num: true}, {Text: "other bytes", Num: true},

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"runtime/debug"
+
+	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/native/audit"
+	"github.com/pysbom/pysbom/internal/output"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+func reportCommand() *command {
+	return &command{
+		name: "report", args: "[TARGET]",
+		summary: "SBOM, scan and audit of a target on one HTML page",
+		help: `The SBOM of TARGET (as pysbom sbom reads it), its scan against the local database (with the
+flags of pysbom scan for the database, VEX and ignore rules) and the audit of its native binaries,
+written as one self-contained HTML page (-o html=FILE), or as Markdown for a pull-request comment.`,
+		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
+			o := scanFlags(fs, e)
+			outs := newOutputs(fs, output.Reports, output.Reports.Default)
+			files := fs.String("files", "count", "`count` the files of each component, or list them all")
+			return func(ctx context.Context, pos []string) error { return runReport(ctx, e, pos, o, outs, *files) }
+		},
+	}
+}
+
+func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *outputsFlag, files string) error {
+	defer debug.SetGCPercent(debug.SetGCPercent(250))
+	if len(pos) > 1 {
+		return &usageError{msg: "report takes one TARGET"}
+	}
+	if files != "count" && files != "all" {
+		return &usageError{msg: fmt.Sprintf("--files %q: want count or all", files)}
+	}
+	if _, err := outs.outputs(); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	db, st, err := o.openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	arg := ""
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	created, err := creationTime(e.getenv)
+	if err != nil {
+		return err
+	}
+	inv, err := buildInventory(ctx, e, arg, extract.Options{}, o.in)
+	if err != nil {
+		return err
+	}
+	res, err := o.scan(ctx, e, db, inv, nil, arg)
+	if err != nil {
+		return err
+	}
+	rep, err := reportAudit(ctx, e, arg, o)
+	if err != nil {
+		return err
+	}
+	doc := &output.Report{SBOM: &output.SBOM{Inventory: inv, Created: created, Tool: tool()},
+		Scan:     &output.Scan{DB: st, Result: res, Inventory: inv, Target: arg, Created: created, Tool: tool()},
+		FilesAll: files == "all"}
+	if rep != nil {
+		doc.Audit = &output.Audit{Report: rep, Tool: tool()}
+	}
+	gate := o.gate(res)
+	if o.failOn != "" || o.failUnscanned {
+		doc.Verdict, doc.Failed = "passes the gate asked for (--fail-on "+o.failOn+")", gate != nil
+		if gate != nil {
+			doc.Verdict = "fails: " + gate.Error()
+		}
+	}
+	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.Reports.Write(w, format, doc) }); err != nil {
+		return err
+	}
+	return gate
+}
+
+// reportAudit audits the native binaries of what arg names: the
+// environment's site directories, a wheel or folder of wheels; nothing for
+// a lock file.
+func reportAudit(ctx context.Context, e *env, arg string, o *scanOptions) (*audit.Report, error) {
+	if isFile(arg) && !isWheel(arg) {
+		return nil, nil // a lock or requirements file: no binaries
+	}
+	if _, _, ok := target.Artifacts(arg); ok && arg != "" {
+		return auditTarget(ctx, e, []string{arg}, false, nil)
+	}
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: *o.in.exec})
+	if err != nil {
+		return nil, err
+	}
+	dirs := envr.SiteDirs
+	if v := strings.Split(envr.Interpreter.Version, "."); envr.Kind == "prefix" && len(v) >= 2 {
+		// A prefix's own extension modules are native code too.
+		dirs = append([]string{filepath.Join(envr.Path, "lib", "python"+v[0]+"."+v[1], "lib-dynload")}, dirs...)
+	}
+	var found []string
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err == nil {
+			found = append(found, d)
+		}
+	}
+	if len(found) == 0 {
+		return &audit.Report{Target: envr.Path}, nil
+	}
+	rep, err := auditTarget(ctx, e, found, false, nil)
+	if rep != nil {
+		rep.Target = envr.Path
+	}
+	return rep, err
+}
+
+func isWheel(arg string) bool {
+	return len(arg) > 4 && arg[len(arg)-4:] == ".whl"
+}

@@ -312,3 +312,58 @@ func TestHostilePageInBrowser(t *testing.T) {
 		t.Errorf("javascript: links %v, images %d, markup shown as text %v", js, imgs, text)
 	}
 }
+
+// BenchmarkPageRender opens the pages $PYSBOM_BENCH_PAGES names (a list
+// separated by the OS's path list separator) in headless Chromium and
+// reports the browser's own navigation timing: the time to the first
+// contentful paint and to the load event, and, when the page has a
+// findings table, the time a filter takes. bench/report.sh runs it.
+func BenchmarkPageRender(b *testing.B) {
+	pages := filepath.SplitList(os.Getenv("PYSBOM_BENCH_PAGES"))
+	if len(pages) == 0 {
+		b.Skip("set PYSBOM_BENCH_PAGES to the pages to open (bench/report.sh does)")
+	}
+	var path string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		b.Skip("no Chromium installed")
+	}
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU)...)
+	defer cancel()
+	ctx, cancel2 := chromedp.NewContext(alloc)
+	defer cancel2()
+	for _, p := range pages {
+		b.Run(filepath.Base(p), func(b *testing.B) {
+			var paint, load, filter float64
+			for range b.N {
+				tab, cancel := chromedp.NewContext(ctx)
+				if err := chromedp.Do(tab, chromedp.Navigate("file://"+p), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+					b.Fatal(err)
+				}
+				m, err := chromedp.Run(tab, chromedp.Evaluate[map[string]float64](`(() => {
+  const n = performance.getEntriesByType('navigation')[0];
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+  const r = {load: n.loadEventEnd, paint: fcp ? fcp.startTime : n.domContentLoadedEventEnd, filter: -1};
+  const q = document.querySelector('#findings-q');
+  if (q) { const t0 = performance.now(); q.value = 'a'; q.dispatchEvent(new Event('input')); r.filter = performance.now() - t0; }
+  return r;
+})()`))
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+				paint, load, filter = m["paint"], m["load"], m["filter"]
+			}
+			b.ReportMetric(paint, "ms-first-paint")
+			b.ReportMetric(load, "ms-load")
+			if filter >= 0 {
+				b.ReportMetric(filter, "ms-filter")
+			}
+		})
+	}
+}

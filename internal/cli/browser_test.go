@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -84,6 +86,13 @@ func (v *visit) listen(ctx context.Context, self string) error {
 				}
 				v.errors = append(v.errors, "console: "+strings.Join(args, " "))
 			}
+		case *cdplog.EventEntryAdded:
+			// The browser's own messages: a Content-Security-Policy
+			// violation (a style or script the page's hashes do not allow)
+			// is one.
+			if e.Entry != nil && (e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning) {
+				v.errors = append(v.errors, "browser: "+string(e.Entry.Source)+": "+e.Entry.Text)
+			}
 		case *runtime.EventExceptionThrown:
 			v.errors = append(v.errors, "exception: "+e.ExceptionDetails.Text+" "+fmt.Sprint(e.ExceptionDetails.Exception))
 		case *page.EventJavascriptDialogOpening:
@@ -123,6 +132,9 @@ func checkInBrowser(t *testing.T, ctx context.Context, name, file string) map[st
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(tab, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tab, cdplog.Enable, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}
 	var facts map[string]string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func checkPage(t *testing.T, name string, page []byte) {
 	if csp == nil {
 		t.Fatalf("%s: no CSP", name)
 	}
-	policy := strings.ReplaceAll(csp[1], "&#39;", "'")
+	policy := html.UnescapeString(csp[1])
 	if !strings.HasPrefix(policy, "default-src 'none';") {
 		t.Errorf("%s: CSP %s", name, policy)
 	}

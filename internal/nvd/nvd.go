@@ -164,6 +164,9 @@ func Convert(data []byte, name string) ([]*osv.Record, error) {
 			r.Affected = append(r.Affected, *byProduct[p])
 		}
 		if len(r.Affected) > 0 {
+			if r.Check() != nil { // an ID or a time no OSV record may have ("0", "../x"): not a CVE to import
+				continue
+			}
 			out = append(out, r)
 		}
 	}

@@ -57,6 +57,7 @@ func commands() []*command {
 		sbomCommand(),
 		validateCommand(),
 		diffCommand(),
+		convertCommand(),
 		scanCommand(),
 		dbCommand(),
 		sourceCommand(),

@@ -53,6 +53,10 @@ const (
 	PropWheelTags               = "pysbom:wheel:tags"
 	PropWheelVersion            = "pysbom:wheel:version"
 
+	// PropRelationship keeps a relationship a format has no place for:
+	// "GENERATED_FROM pkg:...".
+	PropRelationship = "pysbom:relationship"
+
 	// PropCPythonPrefix starts a CPython build variable ("pysbom:cpython:CC").
 	PropCPythonPrefix = "pysbom:cpython:"
 )

@@ -63,6 +63,7 @@ func commands() []*command {
 		sourceCommand(),
 		auditCommand(),
 		reportCommand(),
+		uploadCommand(),
 		vexCommand(),
 		versionCommand(),
 		helpCommand(),

@@ -9,16 +9,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pysbom/pysbom/internal/testutil/dtrackserver"
 )
 
 const key = "odt_s3cr3t-key"
 
 var bom = []byte(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": []}`)
 
-func setup(t *testing.T, perms ...string) (*contract, *Client) {
-	c := newContract()
-	c.keys[key] = perms
-	c.projects["app@1.0"] = true
+func setup(t *testing.T, perms ...string) (*dtrackserver.Server, *Client) {
+	c := dtrackserver.New()
+	c.Keys[key] = perms
+	c.Projects["app@1.0"] = true
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
 	var slept []time.Duration
@@ -41,11 +43,11 @@ func TestUploadPUT(t *testing.T) {
 	if err != nil || tok == "" {
 		t.Fatalf("%q %v", tok, err)
 	}
-	if len(c.uploads) != 1 || c.uploads[0] != "PUT /api/v1/bom" || string(c.boms[0]) != string(bom) {
-		t.Errorf("uploads %v", c.uploads)
+	if len(c.Uploads) != 1 || c.Uploads[0] != "PUT /api/v1/bom" || string(c.BOMs[0]) != string(bom) {
+		t.Errorf("uploads %v", c.Uploads)
 	}
-	if strings.Join(c.lastTags, ",") != "ci,python" || !c.lastLatest {
-		t.Errorf("tags %v latest %v", c.lastTags, c.lastLatest)
+	if strings.Join(c.LastTags, ",") != "ci,python" || !c.LastLatest {
+		t.Errorf("tags %v latest %v", c.LastTags, c.LastLatest)
 	}
 	// --wait: processing twice, then done.
 	polls := 0
@@ -56,13 +58,13 @@ func TestUploadPUT(t *testing.T) {
 
 func TestUploadMultipartAboveCap(t *testing.T) {
 	c, cl := setup(t, "BOM_UPLOAD")
-	defer func(n int) { maxBase64 = n }(maxBase64)
-	maxBase64 = 16
+	defer func(n, m int) { maxBase64, dtrackserver.MaxBase64 = n, m }(maxBase64, dtrackserver.MaxBase64)
+	maxBase64, dtrackserver.MaxBase64 = 16, 16
 	if _, err := cl.UploadBOM(context.Background(), Project{Name: "app", Version: "1.0"}, bom); err != nil {
 		t.Fatal(err)
 	}
-	if c.uploads[0] != "POST /api/v1/bom" || string(c.boms[0]) != string(bom) {
-		t.Errorf("uploads %v", c.uploads)
+	if c.Uploads[0] != "POST /api/v1/bom" || string(c.BOMs[0]) != string(bom) {
+		t.Errorf("uploads %v", c.Uploads)
 	}
 	if _, err := cl.UploadVEX(context.Background(), Project{Name: "app", Version: "1.0"}, bom); err == nil || !strings.Contains(err.Error(), "VULNERABILITY_ANALYSIS") {
 		t.Errorf("VEX without the permission: %v", err)
@@ -91,30 +93,30 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}
 		noKey(t, err)
-		if c.requests != 1 {
-			t.Errorf("%s: %d requests; a 4xx is not retried", tt.name, c.requests)
+		if c.Requests != 1 {
+			t.Errorf("%s: %d requests; a 4xx is not retried", tt.name, c.Requests)
 		}
 	}
 	// Auto-create with the permission, under an existing parent.
 	c, cl := setup(t, "BOM_UPLOAD", "PROJECT_CREATION_UPLOAD")
-	if _, err := cl.UploadBOM(context.Background(), Project{Name: "new", Version: "2", AutoCreate: true, ParentName: "app", ParentVersion: "1.0"}, bom); err != nil || !c.projects["new@2"] || c.lastParent != "app@1.0" {
-		t.Errorf("auto-create: %v %v %q", err, c.projects, c.lastParent)
+	if _, err := cl.UploadBOM(context.Background(), Project{Name: "new", Version: "2", AutoCreate: true, ParentName: "app", ParentVersion: "1.0"}, bom); err != nil || !c.Projects["new@2"] || c.LastParent != "app@1.0" {
+		t.Errorf("auto-create: %v %v %q", err, c.Projects, c.LastParent)
 	}
 }
 
 func TestRetries(t *testing.T) {
 	c, cl := setup(t, "BOM_UPLOAD")
-	c.failFirst = 2
+	c.FailFirst = 2
 	var waits []time.Duration
 	cl.Backoff = time.Second
 	cl.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	if _, err := cl.UploadBOM(context.Background(), Project{Name: "app", Version: "1.0"}, bom); err != nil {
 		t.Fatal(err)
 	}
-	if len(waits) != 2 || waits[0] != time.Second || waits[1] != 2*time.Second || c.requests != 3 {
-		t.Errorf("waits %v, requests %d", waits, c.requests)
+	if len(waits) != 2 || waits[0] != time.Second || waits[1] != 2*time.Second || c.Requests != 3 {
+		t.Errorf("waits %v, requests %d", waits, c.Requests)
 	}
-	c.failFirst = 10
+	c.FailFirst = 10
 	_, err := cl.UploadBOM(context.Background(), Project{Name: "app", Version: "1.0"}, bom)
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Errorf("after the retries: %v", err)
@@ -130,7 +132,7 @@ func TestRetries(t *testing.T) {
 
 func TestOlderServerToken(t *testing.T) {
 	c, cl := setup(t, "BOM_UPLOAD")
-	c.oldServer = true
+	c.OldServer = true
 	tok, _ := cl.UploadBOM(context.Background(), Project{Name: "app", Version: "1.0"}, bom)
 	busy, err := cl.Processing(context.Background(), tok)
 	if err != nil || !busy {
@@ -143,9 +145,9 @@ func TestOlderServerToken(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	c := newContract()
-	c.keys[key] = []string{"BOM_UPLOAD"}
-	c.projects["app@1.0"] = true
+	c := dtrackserver.New()
+	c.Keys[key] = []string{"BOM_UPLOAD"}
+	c.Projects["app@1.0"] = true
 	srv := httptest.NewTLSServer(c)
 	defer srv.Close()
 	cl := &Client{URL: srv.URL, APIKey: key, HTTP: &http.Client{}}

@@ -56,7 +56,7 @@ func writeCycloneDX(w io.Writer, res *scan.Result, inv *inventory.Inventory, cre
 		}
 		v.Ratings = &[]cdx.VulnerabilityRating{rating}
 		if f.VEX != nil {
-			v.Analysis = analysis(f.VEX)
+			v.Analysis = Analysis(f.VEX)
 		} else if triage {
 			v.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASInTriage}
 		}
@@ -139,8 +139,8 @@ func method(vector string) cdx.ScoringMethod {
 	return cdx.ScoringMethodCVSSv2
 }
 
-// analysis maps a VEX status to CycloneDX's impact analysis.
-func analysis(v *scan.VEXStatus) *cdx.VulnerabilityAnalysis {
+// Analysis maps a VEX status to CycloneDX's impact analysis.
+func Analysis(v *scan.VEXStatus) *cdx.VulnerabilityAnalysis {
 	a := &cdx.VulnerabilityAnalysis{Detail: strings.TrimSpace(v.ImpactStatement + " (" + v.Source + ")")}
 	switch v.Status {
 	case "not_affected":

@@ -1,4 +1,8 @@
-package dtrack
+// Package dtrackserver is a local server that keeps to Dependency-Track's
+// v1 contract as the corpus's resource classes and their tests define it
+// (paths, fields, status codes, messages, the base64 cap) and refuses
+// anything else. It is a contract test, not a running Dependency-Track.
+package dtrackserver
 
 import (
 	"encoding/base64"
@@ -11,33 +15,35 @@ import (
 	"sync"
 )
 
-// contract is a local server that keeps to Dependency-Track's v1 contract
-// as the corpus's resource classes and their tests define it (paths,
-// fields, status codes, messages, the base64 cap) and refuses anything
-// else. It is a contract test, not a running Dependency-Track.
-type contract struct {
-	mu          sync.Mutex
-	keys        map[string][]string // API key -> permissions
-	projects    map[string]bool     // "name@version"
-	boms        [][]byte            // what was uploaded, decoded
-	vexes       [][]byte
-	uploads     []string // "PUT /api/v1/bom", "POST /api/v1/bom"
-	processing  map[string]int      // token -> polls still to answer true
-	oldServer   bool                // no /api/v1/event/token (answers 404)
-	failFirst   int                 // answer 503 to the first requests
-	requests    int
-	lastTags    []string
-	lastParent  string
-	lastLatest  bool
+// Server is the contract. Fields are read and set under Mu.
+type Server struct {
+	Mu         sync.Mutex
+	Keys       map[string][]string // API key -> permissions
+	Projects   map[string]bool     // "name@version"
+	BOMs       [][]byte            // what was uploaded, decoded
+	VEXes      [][]byte
+	Uploads    []string       // "PUT /api/v1/bom", "POST /api/v1/bom"
+	Processing map[string]int // token -> polls still to answer true
+	OldServer  bool           // no /api/v1/event/token (answers 404)
+	FailFirst  int            // answer 503 to the first requests
+	Requests   int
+	LastTags   []string
+	LastParent string
+	LastLatest bool
 }
+
+// MaxBase64 is the longest base64 value accepted in JSON (the server's
+// StreamReadConstraints' maximum string length); tests may lower it.
+var MaxBase64 = 20_000_000
 
 var (
 	base64RE = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
 	tokenRE  = regexp.MustCompile(`^/api/v1/(event|bom)/token/([0-9a-f-]{36})$`)
 )
 
-func newContract() *contract {
-	return &contract{keys: map[string][]string{}, projects: map[string]bool{}, processing: map[string]int{}}
+// New is an empty server: no keys, no projects.
+func New() *Server {
+	return &Server{Keys: map[string][]string{}, Projects: map[string]bool{}, Processing: map[string]int{}}
 }
 
 func problem(w http.ResponseWriter, status int, title, detail string) {
@@ -46,8 +52,8 @@ func problem(w http.ResponseWriter, status int, title, detail string) {
 	json.NewEncoder(w).Encode(map[string]any{"status": status, "title": title, "detail": detail})
 }
 
-func (c *contract) has(key, perm string) bool {
-	for _, p := range c.keys[key] {
+func (c *Server) has(key, perm string) bool {
+	for _, p := range c.Keys[key] {
 		if p == perm {
 			return true
 		}
@@ -55,28 +61,28 @@ func (c *contract) has(key, perm string) bool {
 	return false
 }
 
-func (c *contract) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.requests++
-	if c.failFirst > 0 {
-		c.failFirst--
+func (c *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.Mu.Lock()
+	defer c.Mu.Unlock()
+	c.Requests++
+	if c.FailFirst > 0 {
+		c.FailFirst--
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
 	key := r.Header.Get("X-Api-Key")
-	if _, ok := c.keys[key]; !ok {
+	if _, ok := c.Keys[key]; !ok {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
 	if m := tokenRE.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
-		if m[1] == "event" && c.oldServer {
+		if m[1] == "event" && c.OldServer {
 			http.NotFound(w, r)
 			return
 		}
-		busy := c.processing[m[2]] > 0
+		busy := c.Processing[m[2]] > 0
 		if busy {
-			c.processing[m[2]]--
+			c.Processing[m[2]]--
 		}
 		json.NewEncoder(w).Encode(map[string]bool{"processing": busy})
 		return
@@ -91,7 +97,7 @@ func (c *contract) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (c *contract) upload(w http.ResponseWriter, r *http.Request, key, perm, field string) {
+func (c *Server) upload(w http.ResponseWriter, r *http.Request, key, perm, field string) {
 	if !c.has(key, perm) {
 		problem(w, http.StatusForbidden, "Forbidden", "The principal lacks "+perm)
 		return
@@ -133,7 +139,7 @@ func (c *contract) upload(w http.ResponseWriter, r *http.Request, key, perm, fie
 			}
 		}
 		enc := f[field]
-		if len(enc) > maxBase64 {
+		if len(enc) > MaxBase64 {
 			problem(w, 400, "The provided JSON payload could not be mapped", fmt.Sprintf("The BOM is too large to be transmitted safely via Base64 encoded JSON value. Please use the \"POST /api/v1/%s\" endpoint with Content-Type \"multipart/form-data\" instead.", field))
 			return
 		}
@@ -166,7 +172,7 @@ func (c *contract) upload(w http.ResponseWriter, r *http.Request, key, perm, fie
 		return
 	}
 	name := f["projectName"] + "@" + f["projectVersion"]
-	if !c.projects[name] {
+	if !c.Projects[name] {
 		if f["autoCreate"] != "true" || field != "bom" {
 			http.Error(w, "The project could not be found.", http.StatusNotFound)
 			return
@@ -175,22 +181,22 @@ func (c *contract) upload(w http.ResponseWriter, r *http.Request, key, perm, fie
 			http.Error(w, "The principal does not have permission to create project.", http.StatusUnauthorized)
 			return
 		}
-		if f["parentName"] != "" && !c.projects[f["parentName"]+"@"+f["parentVersion"]] {
+		if f["parentName"] != "" && !c.Projects[f["parentName"]+"@"+f["parentVersion"]] {
 			http.Error(w, "The parent project could not be found.", http.StatusNotFound)
 			return
 		}
-		c.projects[name] = true
+		c.Projects[name] = true
 	}
-	c.uploads = append(c.uploads, r.Method+" "+r.URL.Path)
-	c.lastTags = strings.Split(f["projectTags"], ",")
-	c.lastParent = f["parentName"] + "@" + f["parentVersion"]
-	c.lastLatest = f["isLatest"] == "true"
+	c.Uploads = append(c.Uploads, r.Method+" "+r.URL.Path)
+	c.LastTags = strings.Split(f["projectTags"], ",")
+	c.LastParent = f["parentName"] + "@" + f["parentVersion"]
+	c.LastLatest = f["isLatest"] == "true"
 	if field == "bom" {
-		c.boms = append(c.boms, doc)
+		c.BOMs = append(c.BOMs, doc)
 	} else {
-		c.vexes = append(c.vexes, doc)
+		c.VEXes = append(c.VEXes, doc)
 	}
-	token := fmt.Sprintf("00000000-0000-4000-8000-%012d", len(c.uploads))
-	c.processing[token] = 2
+	token := fmt.Sprintf("00000000-0000-4000-8000-%012d", len(c.Uploads))
+	c.Processing[token] = 2
 	json.NewEncoder(w).Encode(map[string]string{"token": token})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pysbom/pysbom/internal/config"
+	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -26,11 +27,12 @@ import (
 
 func scanCommand() *command {
 	return &command{
-		name: "scan", args: "[SBOM|TARGET]",
+		name: "scan", args: "[SBOM|TARGET...]",
 		summary: "known vulnerabilities of an SBOM's or a target's components, offline",
 		help: `Matches the components of an SBOM (SPDX or CycloneDX, any tool's) or of a target pysbom
 sbom reads (PyPI packages, Rust crates, Go modules, known C libraries) against the local OSV
-database, offline.`,
+database, offline. Several targets (the lock files a commit changed) are each reported as a table or
+Markdown.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			o := scanFlags(fs, e)
 			o.outs = newOutputs(fs, output.Scans, output.Scans.Default)
@@ -158,11 +160,18 @@ func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
 	// A scan allocates many short-lived records; a less eager collector
 	// saves a tenth of a large scan's time and stays far under 150 MB.
 	defer debug.SetGCPercent(debug.SetGCPercent(250))
-	if len(pos) > 1 {
-		return &usageError{msg: "scan takes one SBOM or TARGET"}
-	}
-	if _, err := o.outs.outputs(); err != nil {
+	outs, err := o.outs.outputs()
+	if err != nil {
 		return err
+	}
+	if len(pos) > 1 {
+		// Several targets (the lock files a commit changed): a report
+		// each, for people; machine formats take one target at a time.
+		for _, x := range outs {
+			if x.file != "" || (x.format != "table" && x.format != "markdown") || o.explain != "" {
+				return &usageError{msg: "several targets are scanned only to a table or markdown on standard output; scan one target per -o " + x.format}
+			}
+		}
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -172,10 +181,33 @@ func runScan(ctx context.Context, e *env, pos []string, o *scanOptions) error {
 		return err
 	}
 	defer db.Close()
+	if len(pos) > 1 {
+		var failed []string
+		for _, arg := range pos {
+			fmt.Fprintf(e.stdout, "== %s\n", display.Text(arg))
+			if err := o.scanOne(ctx, e, db, st, arg); err != nil {
+				var fe *findingsError
+				if !errors.As(err, &fe) {
+					return err
+				}
+				failed = append(failed, arg+": "+fe.msg)
+			}
+			fmt.Fprintln(e.stdout)
+		}
+		if len(failed) > 0 {
+			return &findingsError{strings.Join(failed, "; ")}
+		}
+		return nil
+	}
 	arg := ""
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
+	return o.scanOne(ctx, e, db, st, arg)
+}
+
+// scanOne scans one SBOM or target and writes its outputs.
+func (o *scanOptions) scanOne(ctx context.Context, e *env, db *vulndb.DB, st *vulndb.Status, arg string) error {
 	inv, embedded, err := scanInput(ctx, e, arg, o.in)
 	if err != nil {
 		return err

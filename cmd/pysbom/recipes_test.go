@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
 )
 
@@ -161,5 +163,50 @@ include = "third_party/zlib/**"
 	if err == nil || !strings.Contains(out, "pysbom source check") || !strings.Contains(out, "third_party/zlib/zlib.h") ||
 		!strings.Contains(out, "PYSEC-2099-3") {
 		t.Errorf("drift and a vulnerable pin pass: %v\n%s", err, out)
+	}
+}
+
+// TestGitLabTemplate runs the template's job script in bash, as a GitLab
+// runner would, with the binary given instead of installed.
+func TestGitLabTemplate(t *testing.T) {
+	bin := buildPysbom(t)
+	db := vulnDB(t, bin)
+	data, err := os.ReadFile("../../ci/gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Variables map[string]string `yaml:"variables"`
+		Job       struct {
+			Script    []string `yaml:"script"`
+			Artifacts struct {
+				Paths   []string          `yaml:"paths"`
+				Reports map[string]string `yaml:"reports"`
+			} `yaml:"artifacts"`
+		} `yaml:"pysbom"`
+	}
+	if err := yaml.Unmarshal(data, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	venv := fixture.Venv(t, filepath.Join(ws, "venv"))
+	cmd := exec.Command("bash", "-c", strings.Join(tmpl.Job.Script, "\n"))
+	cmd.Dir = ws
+	env := append(os.Environ(), "PYSBOM="+bin, "PYSBOM_DB="+db, "PYSBOM_DB_UPDATE=false", "PYSBOM_TARGET="+venv)
+	for k, v := range tmpl.Variables {
+		if k != "PYSBOM_TARGET" {
+			env = append(env, k+"="+v)
+		}
+	}
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || !strings.Contains(string(out), "PYSEC-2099-3") {
+		t.Fatalf("want the pipeline to fail with exit 3 on the HIGH finding: %v\n%s", err, out)
+	}
+	for _, f := range append(tmpl.Job.Artifacts.Paths, tmpl.Job.Artifacts.Reports["cyclonedx"]) {
+		if _, err := os.Stat(filepath.Join(ws, f)); err != nil {
+			t.Errorf("artifact %s: %v", f, err)
+		}
 	}
 }

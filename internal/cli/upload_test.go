@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -94,5 +95,32 @@ func TestUpload(t *testing.T) {
 	_, errs, code = run("--url", hs.URL, "--project", "app", "--project-version", "1", venv)
 	if code != ExitUsage || !strings.Contains(errs, "PYSBOM_DT_API_KEY") {
 		t.Errorf("no key: exit %d %s", code, errs)
+	}
+}
+
+// TestUploadCACert: a server whose certificate the system does not trust
+// is refused with a hint, and trusted with --ca-cert.
+func TestUploadCACert(t *testing.T) {
+	srv := dtrackserver.New()
+	srv.Keys["k"] = []string{"BOM_UPLOAD"}
+	srv.Projects["app@1"] = true
+	hs := httptest.NewTLSServer(srv)
+	defer hs.Close()
+	dir := t.TempDir()
+	venv := fixture.Venv(t, filepath.Join(dir, "venv"))
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o644)
+	run := func(args ...string) (string, int) {
+		var out, errb bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, progressOut: &errb,
+			getenv: func(k string) string { return map[string]string{"PYSBOM_DT_API_KEY": "k"}[k] }}
+		code := finish(&errb, findCommand("upload").run(context.Background(), e, args))
+		return out.String() + errb.String(), code
+	}
+	if out, code := run("--url", hs.URL, "--project", "app", "--project-version", "1", venv); code != ExitError || !strings.Contains(out, "--ca-cert") {
+		t.Errorf("untrusted: exit %d %s", code, out)
+	}
+	if out, code := run("--url", hs.URL, "--project", "app", "--project-version", "1", "--ca-cert", ca, venv); code != ExitOK {
+		t.Errorf("with --ca-cert: exit %d %s", code, out)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"time"
+
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // maxReadAt bounds the bytes held in memory to read one file at random
@@ -123,7 +125,7 @@ func (f *FS) ReadFile(name string, max int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
 	}
 	if fi.Size() > max {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%d bytes, more than the %d read", fi.Size(), max)}
+		return nil, &fs.PathError{Op: "read", Path: name, Err: &rootfs.TooLargeError{Max: max}}
 	}
 	b := make([]byte, fi.Size())
 	if _, err := io.ReadFull(file, b); err != nil {
@@ -131,6 +133,22 @@ func (f *FS) ReadFile(name string, max int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// OpenReader is rootfs.Tree's: it opens a regular file, links followed.
+func (f *FS) OpenReader(name string) (rootfs.Reader, int64, error) {
+	file, err := f.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	r, ok := file.(*File)
+	if !ok {
+		file.Close()
+		return nil, 0, &fs.PathError{Op: "open", Path: name, Err: errors.New("is a directory")}
+	}
+	return r, r.entry.Size, nil
+}
+
+var _ rootfs.Tree = (*FS)(nil)
 
 // File is an open regular file of the image.
 type File struct {

@@ -18,13 +18,15 @@
 package imagefs
 
 import (
-	"errors"
 	"io/fs"
 	"sort"
+
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
-// ErrOutside is returned for a name that leaves the image root.
-var ErrOutside = errors.New("leaves the image root through a symbolic link or ..")
+// ErrOutside is returned for a name that leaves the image root: the
+// error a directory tree gives, so that extractors tell it alike.
+var ErrOutside = rootfs.ErrOutside
 
 // Kind is what a name in the image is.
 type Kind uint8

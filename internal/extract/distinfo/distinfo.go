@@ -62,7 +62,7 @@ func IsMetadataName(name string) bool {
 
 // Site is a site directory as the tree it is read through sees it.
 type Site struct {
-	FS   *rootfs.FS
+	FS   rootfs.Tree
 	Name string // the site directory's name in FS ("lib/python3.11/site-packages")
 	Path string // its path on disk, which packages record as their location
 }

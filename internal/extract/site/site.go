@@ -42,7 +42,7 @@ type Options struct {
 	// Tree is what the site directory is read through, and Name the
 	// site directory's name in it; when Tree is nil, Scan opens the
 	// tree Tree(dir) gives.
-	Tree *rootfs.FS
+	Tree rootfs.Tree
 	Name string
 }
 

@@ -273,3 +273,34 @@ func TestFSConformance(t *testing.T) {
 		t.Errorf("a file whited out and added again in one layer: added %d, want 1", e.Added)
 	}
 }
+
+func TestVersions(t *testing.T) {
+	tars := [][]byte{
+		layerTar(t, file("var/lib/dpkg/status", "one")),
+		layerTar(t, file("etc/x", "x")),
+		layerTar(t, file("var/lib/dpkg/status", "one two")),
+	}
+	var lists []*List
+	for i, b := range tars {
+		lists = append(lists, ReadLayer(i, bytes.NewReader(b)))
+	}
+	f := Stack(lists, &memLayers{tars: tars, zipped: true}, "var/lib/dpkg/status")
+	v := f.Versions("var/lib/dpkg/status")
+	if len(v) != 2 || v[0].Layer != 0 || v[1].Layer != 2 {
+		t.Fatalf("versions %+v", v)
+	}
+	for i, want := range []string{"one", "one two"} {
+		rc, err := f.OpenEntry(v[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if string(b) != want {
+			t.Errorf("version %d: %q", i, b)
+		}
+	}
+	if f.Versions("etc/x") != nil {
+		t.Error("an untracked name has versions")
+	}
+}

@@ -1,7 +1,9 @@
 package imagefs
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 )
@@ -19,12 +21,19 @@ type FS struct {
 	// Problems are what was wrong with the layers; each was skipped or
 	// read as a container runtime reads it.
 	Problems []Problem
+	versions map[string][]Entry // tracked name -> what each layer wrote there
 }
 
 // Stack stacks the layers' lists, lowest first. layers opens their bytes
 // for reading files; nil gives an index whose files cannot be opened.
-func Stack(lists []*List, layers Layers) *FS {
-	f := &FS{root: newDir(0), layers: len(lists), open: layers, pool: newStreams(layers)}
+// For each tracked name, the file every layer wrote there is kept (see
+// [FS.Versions]): package databases, whose history tells which layer
+// installed a package.
+func Stack(lists []*List, layers Layers, track ...string) *FS {
+	f := &FS{root: newDir(0), layers: len(lists), open: layers, pool: newStreams(layers), versions: map[string][]Entry{}}
+	for _, n := range track {
+		f.versions[n] = nil
+	}
 	for i, l := range lists {
 		f.Problems = append(f.Problems, l.Problems...)
 		if l.Err != nil {
@@ -53,8 +62,23 @@ func (f *FS) apply(layer int, recs []record) {
 	for _, r := range recs {
 		if !r.whiteout && !r.opaque {
 			f.add(layer, r)
+			if v, ok := f.versions[r.name]; ok && r.kind == Regular && !r.hard {
+				f.versions[r.name] = append(v, Entry{Kind: Regular, Perm: r.perm, Size: r.size, Layer: layer, Offset: r.offset, Added: layer, Changed: layer})
+			}
 		}
 	}
+}
+
+// Versions gives the regular files the layers wrote at a tracked name
+// (exactly that name, written by a tar member), lowest layer first.
+func (f *FS) Versions(name string) []Entry { return f.versions[name] }
+
+// OpenEntry opens the bytes of one version of a file.
+func (f *FS) OpenEntry(e Entry) (io.ReadCloser, error) {
+	if e.Kind != Regular {
+		return nil, errors.New("not a regular file")
+	}
+	return f.openContents(&e)
 }
 
 func (f *FS) whiteout(layer int, r record) {

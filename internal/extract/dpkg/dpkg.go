@@ -9,11 +9,17 @@ package dpkg
 import (
 	"bufio"
 	"bytes"
-	"github.com/pysbom/pysbom/internal/inventory"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/pysbom/pysbom/internal/inventory"
 
 	packageurl "github.com/package-url/packageurl-go"
 )
@@ -23,7 +29,8 @@ const DefaultRoot = "/var/lib/dpkg"
 
 // Package is an installed Debian package.
 type Package struct {
-	Name, Version, Arch, Source string
+	Name, Version, Arch, Source  string
+	Maintainer, Homepage, Status string
 	// Distro and DistroVersion come from os-release ("debian", "12").
 	Distro, DistroVersion string
 	listName              string // base name of the .list file
@@ -58,40 +65,94 @@ func (p Package) PURL() string {
 
 // DB answers ownership questions for files under some directories.
 type DB struct {
-	root   string
+	fsys   fs.FS               // the database directory
+	sums   string              // where PKG.md5sums files are: "info", or "status.d" (distroless)
 	owners map[string]*Package // absolute path -> owner
 	mu     sync.Mutex
 	md5    map[string]map[string]string // list name -> path -> md5 hex
+	pkgs   []*Package                   // installed packages, in status order
 }
 
-// Open reads the database at root for files under the given directories.
-// It returns nil and no error when there is no dpkg database.
+// Open reads the database at root on this machine for files under the
+// given directories. It returns nil and no error when there is no dpkg
+// database.
 func Open(root string, dirs []string, osRelease string) (*DB, error) {
-	info := filepath.Join(root, "info")
-	if _, err := os.Stat(info); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "info")); err != nil {
 		return nil, nil
 	}
-	pkgs, err := readStatus(filepath.Join(root, "status"))
+	distro, distroVersion := readOSRelease(osRelease)
+	db, err := read(os.DirFS(root), dirs, distro, distroVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", root, err)
+	}
+	return db, nil
+}
+
+// OpenTree reads the database of a root file system (an image): dir is
+// var/lib/dpkg, whose status and info lists dpkg writes, or whose
+// status.d distroless images write instead (a status paragraph and an
+// md5sums file per package). Every file's owner is kept. It returns nil
+// and no error when there is no database.
+func OpenTree(fsys fs.FS, dir, distro, distroVersion string) (*DB, error) {
+	sub, err := fs.Sub(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	distro, distroVersion := readOSRelease(osRelease)
-	db := &DB{root: root, owners: map[string]*Package{}, md5: map[string]map[string]string{}}
-	lists, _ := filepath.Glob(filepath.Join(info, "*.list"))
+	if _, err := fs.Stat(sub, "status"); err != nil {
+		if _, err := fs.Stat(sub, "status.d"); err != nil {
+			return nil, nil
+		}
+	}
+	db, err := read(sub, nil, distro, distroVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// read reads the database in fsys; nil dirs keeps every file's owner.
+func read(fsys fs.FS, dirs []string, distro, distroVersion string) (*DB, error) {
+	db := &DB{fsys: fsys, sums: "info", owners: map[string]*Package{}, md5: map[string]map[string]string{}}
+	pkgs, order, err := readStatus(fsys, "status")
+	if err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		if pkgs, order, err = readStatusD(fsys); err != nil {
+			return nil, err
+		}
+		db.sums = "status.d"
+	}
+	for _, p := range order {
+		p.Distro, p.DistroVersion = distro, distroVersion
+		db.pkgs = append(db.pkgs, p)
+	}
 	prefixes := make([]string, len(dirs))
 	for i, d := range dirs {
 		prefixes[i] = strings.TrimSuffix(d, "/") + "/"
 	}
+	if db.sums == "status.d" {
+		// No lists: a package's md5sums name its files.
+		for _, p := range order {
+			for f := range db.sumsOf(p.listName) {
+				if dirs == nil || hasAnyPrefix([]byte(f), prefixes) {
+					db.owners[f] = p
+				}
+			}
+		}
+		return db, nil
+	}
+	lists, _ := fs.Glob(fsys, "info/*.list")
 	for _, l := range lists {
-		base := strings.TrimSuffix(filepath.Base(l), ".list")
+		base := strings.TrimSuffix(path.Base(l), ".list")
 		name, arch, _ := strings.Cut(base, ":")
-		data, err := os.ReadFile(l)
+		data, err := readFile(fsys, l, maxList)
 		if err != nil {
 			continue
 		}
 		var owner *Package
 		for _, line := range bytes.Split(data, []byte("\n")) {
-			if !hasAnyPrefix(line, prefixes) {
+			if len(line) == 0 || dirs != nil && !hasAnyPrefix(line, prefixes) {
 				continue
 			}
 			if owner == nil {
@@ -112,6 +173,29 @@ func Open(root string, dirs []string, osRelease string) (*DB, error) {
 	return db, nil
 }
 
+// Limits on the database's files.
+const (
+	maxStatus = 256 << 20
+	maxList   = 64 << 20
+)
+
+// readFile reads a file of fsys, at most max bytes.
+func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: more than %d MiB", name, max>>20)
+	}
+	return data, nil
+}
+
 func hasAnyPrefix(line []byte, prefixes []string) bool {
 	for _, p := range prefixes {
 		if bytes.HasPrefix(line, []byte(p)) {
@@ -119,6 +203,18 @@ func hasAnyPrefix(line []byte, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// Packages are the installed packages, in the order the database lists them.
+func (db *DB) Packages() []Package {
+	if db == nil {
+		return nil
+	}
+	out := make([]Package, len(db.pkgs))
+	for i, p := range db.pkgs {
+		out[i] = *p
+	}
+	return out
 }
 
 // Owner returns the package that installed the file at the absolute path.
@@ -143,21 +239,26 @@ func (db *DB) MD5(path string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	sums, ok := db.md5[p.listName]
-	if !ok {
-		sums = readMD5Sums(filepath.Join(db.root, "info", p.listName+".md5sums"))
-		db.md5[p.listName] = sums
-	}
-	v, ok := sums[path]
+	v, ok := db.sumsOf(p.listName)[path]
 	return v, ok
 }
 
+// sumsOf reads (once) the md5sums file of a package.
+func (db *DB) sumsOf(list string) map[string]string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	sums, ok := db.md5[list]
+	if !ok {
+		sums = readMD5Sums(db.fsys, db.sums+"/"+list+".md5sums")
+		db.md5[list] = sums
+	}
+	return sums
+}
+
 // readMD5Sums reads "<md5>  <path relative to />" lines.
-func readMD5Sums(file string) map[string]string {
+func readMD5Sums(fsys fs.FS, file string) map[string]string {
 	out := map[string]string{}
-	f, err := os.Open(file)
+	f, err := fsys.Open(file)
 	if err != nil {
 		return out
 	}
@@ -173,22 +274,72 @@ func readMD5Sums(file string) map[string]string {
 	return out
 }
 
-// readStatus reads the installed packages from dpkg's status file.
-func readStatus(file string) (map[string]*Package, error) {
-	data, err := os.ReadFile(file)
+// readStatus reads the installed packages from a status file: by
+// "name:arch" and by name, and in the file's order.
+func readStatus(fsys fs.FS, file string) (map[string]*Package, []*Package, error) {
+	data, err := readFile(fsys, file, maxStatus)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return map[string]*Package{}, nil
+		if errors.Is(err, fs.ErrNotExist) {
+			return map[string]*Package{}, nil, nil
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string]*Package{}
-	for _, para := range strings.Split(string(data), "\n\n") {
+	var order []*Package
+	for _, p := range parseStatus(data) {
+		if p.Status == "" {
+			continue
+		}
+		out[p.Name+":"+p.Arch] = p
+		if _, ok := out[p.Name]; !ok || p.Arch != "all" {
+			out[p.Name] = p
+		}
+		order = append(order, p)
+	}
+	return out, order, nil
+}
+
+// readStatusD reads a distroless status.d: one status paragraph per file,
+// the package's md5sums beside it.
+func readStatusD(fsys fs.FS) (map[string]*Package, []*Package, error) {
+	entries, err := fs.ReadDir(fsys, "status.d")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return map[string]*Package{}, nil, nil
+		}
+		return nil, nil, err
+	}
+	out := map[string]*Package{}
+	var order []*Package
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".md5sums") || e.IsDir() {
+			continue
+		}
+		data, err := readFile(fsys, "status.d/"+e.Name(), maxList)
+		if err != nil {
+			continue
+		}
+		for _, p := range parseStatus(data) {
+			if p.Status == "" {
+				p.Status = "install ok installed" // status.d lists what is installed
+			}
+			p.listName = e.Name()
+			out[p.Name] = p
+			order = append(order, p)
+		}
+	}
+	return out, order, nil
+}
+
+// parseStatus reads the paragraphs of installed packages.
+func parseStatus(data []byte) []*Package {
+	var out []*Package
+	for _, para := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n\n") {
 		var p Package
-		installed := false
+		installed := true
 		for _, line := range strings.Split(para, "\n") {
 			k, v, ok := strings.Cut(line, ":")
-			if !ok || strings.HasPrefix(line, " ") {
+			if !ok || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
 				continue
 			}
 			v = strings.TrimSpace(v)
@@ -201,7 +352,12 @@ func readStatus(file string) (map[string]*Package, error) {
 				p.Arch = v
 			case "Source":
 				p.Source = strings.Fields(v + " ")[0]
+			case "Maintainer":
+				p.Maintainer = v
+			case "Homepage":
+				p.Homepage = v
 			case "Status":
+				p.Status = v
 				installed = strings.HasSuffix(v, " installed")
 			}
 		}
@@ -209,12 +365,9 @@ func readStatus(file string) (map[string]*Package, error) {
 			continue
 		}
 		cp := p
-		out[p.Name+":"+p.Arch] = &cp
-		if _, ok := out[p.Name]; !ok || p.Arch != "all" {
-			out[p.Name] = &cp
-		}
+		out = append(out, &cp)
 	}
-	return out, nil
+	return out
 }
 
 // readOSRelease returns ID and VERSION_ID from an os-release file.

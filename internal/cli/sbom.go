@@ -26,7 +26,16 @@ func sbomCommand() *command {
 		help: `TARGET is a virtualenv, a site-packages or dist-packages folder, a Python prefix, a python
 executable, a wheel or sdist or a folder of them, or a lock file (requirements*.txt,
 constraints*.txt, *.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock for
-another name); without it, $VIRTUAL_ENV or else the python3 on PATH. Output is reproducible:
+another name); without it, $VIRTUAL_ENV or else the python3 on PATH.
+A container image or root file system is named as
+  docker-archive:FILE       docker save output (also gzip-compressed)
+  oci-dir:DIR[:TAG]         an OCI image layout; TAG is its org.opencontainers.image.ref.name
+  oci-archive:FILE[:TAG]    a tar of an OCI image layout
+  registry:HOST/REPO:TAG    pulled with your docker credentials (~/.docker/config.json)
+  dir:DIR                   an unpacked root file system
+and a docker archive, OCI layout or OCI archive is also recognised without its scheme. Its
+SBOM holds the distribution's packages (dpkg, apk) and every Python installation in it, each
+component with the layer that added it. Output is reproducible:
 the creation time comes from SOURCE_DATE_EPOCH when it is set.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			outs := newOutputs(fs, output.SBOMs, output.SBOMs.Default)
@@ -95,7 +104,7 @@ func tool() output.Tool { return output.Tool{Name: "pysbom", Version: Version} }
 func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, in inputFlags) (*inventory.Inventory, error) {
 	prog := newProgress(e.progressOut, "hashing files")
 	opts.Progress = prog.update
-	inv, err := extract.Read(ctx, extract.Target{Arg: arg, Lock: *in.lock, Exec: *in.exec, Getenv: e.getenv}, opts)
+	inv, err := extract.Read(ctx, extract.Target{Arg: arg, Lock: *in.lock, Exec: *in.exec, Getenv: e.getenv, Platform: *in.platform}, opts)
 	prog.done()
 	if errors.Is(err, extract.ErrLockNotFile) {
 		return nil, &usageError{msg: "--lock: " + err.Error()}
@@ -113,12 +122,14 @@ func isFile(arg string) bool {
 // inputFlags are how sbom and scan are told what their TARGET is.
 type inputFlags struct {
 	exec, lock *bool
+	platform   *string
 }
 
 func inputFlagsOf(fs *flag.FlagSet) inputFlags {
 	return inputFlags{
-		exec: execFlags(fs),
-		lock: fs.Bool("lock", false, "read TARGET as a lock file, and as a requirements file when neither its name nor its content says which format it is"),
+		exec:     execFlags(fs),
+		lock:     fs.Bool("lock", false, "read TARGET as a lock file, and as a requirements file when neither its name nor its content says which format it is"),
+		platform: fs.String("platform", "", "the image to read of a multi-platform image index, as `OS/ARCH[/VARIANT]` (default: linux and the host's architecture)"),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/pysbom/pysbom/internal/image"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/lockfile"
 	"github.com/pysbom/pysbom/internal/sbom"
@@ -25,6 +26,8 @@ type Target struct {
 	// Exec runs the target's interpreter to ask it where it is (opt-in).
 	Exec   bool
 	Getenv func(string) string
+	// Platform chooses an image of a multi-platform index.
+	Platform string
 }
 
 // ErrLockNotFile is returned when Lock is set and Arg is no regular file.
@@ -34,6 +37,12 @@ var ErrLockNotFile = errors.New("not a regular file")
 // folder of them, a lock file, or an environment. A plain file that is
 // none of these is an error that says what pysbom reads.
 func Read(ctx context.Context, t Target, opts Options) (*inventory.Inventory, error) {
+	if ref, ok, err := image.ParseRef(t.Arg); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return Image(ctx, ref, t.Platform, opts)
+	}
 	file := isFile(t.Arg)
 	if t.Lock && !file {
 		return nil, fmt.Errorf("%s: %w", t.Arg, ErrLockNotFile)
@@ -51,6 +60,9 @@ func Read(ctx context.Context, t Target, opts Options) (*inventory.Inventory, er
 			return nil, err
 		}
 		return Lock(l, opts), nil
+	}
+	if ref, ok := image.Detect(t.Arg); ok && t.Arg != "" && !t.Lock {
+		return Image(ctx, ref, t.Platform, opts)
 	}
 	if file {
 		return nil, notTarget(t.Arg)

@@ -491,6 +491,5 @@ func (img *Image) ReaderAt(i int) (io.ReaderAt, bool) {
 	return ra, true
 }
 
-
 // refName is the OCI annotation that tags an image of a layout.
 const refName = "org.opencontainers.image.ref.name"

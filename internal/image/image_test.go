@@ -117,14 +117,14 @@ func TestParseRef(t *testing.T) {
 	layout := filepath.Join(dir, "lay")
 	os.Mkdir(layout, 0o755)
 	for arg, want := range map[string]Ref{
-		"docker-archive:app.tar":            {Scheme: DockerArchive, Path: "app.tar"},
-		"oci-dir:" + layout + ":v1":         {Scheme: OCIDir, Path: layout, Tag: "v1"},
-		"oci-dir:" + layout:                 {Scheme: OCIDir, Path: layout},
-		"registry:ghcr.io/org/app:1.2":      {Scheme: Registry, Path: "ghcr.io/org/app:1.2"},
-		"dir:/mnt/rootfs":                   {Scheme: Dir, Path: "/mnt/rootfs"},
-		"oci-archive:image.oci.tar":         {Scheme: OCIArchive, Path: "image.oci.tar"},
-		"localhost:5000/app":                {},
-		"requirements.txt":                  {},
+		"docker-archive:app.tar":       {Scheme: DockerArchive, Path: "app.tar"},
+		"oci-dir:" + layout + ":v1":    {Scheme: OCIDir, Path: layout, Tag: "v1"},
+		"oci-dir:" + layout:            {Scheme: OCIDir, Path: layout},
+		"registry:ghcr.io/org/app:1.2": {Scheme: Registry, Path: "ghcr.io/org/app:1.2"},
+		"dir:/mnt/rootfs":              {Scheme: Dir, Path: "/mnt/rootfs"},
+		"oci-archive:image.oci.tar":    {Scheme: OCIArchive, Path: "image.oci.tar"},
+		"localhost:5000/app":           {},
+		"requirements.txt":             {},
 	} {
 		got, ok, err := ParseRef(arg)
 		if err != nil || ok != (want.Scheme != "") || got != want {

@@ -68,7 +68,9 @@ func (b both) Close() error {
 // layer whose content does not match the diff ID the config names is
 // still read and named among the image's Problems, as is a layer that
 // cannot be read to its end.
-func (img *Image) FS(ctx context.Context, workers int) (*imagefs.FS, error) {
+// The files every layer wrote at the tracked names are kept (see
+// imagefs.Stack).
+func (img *Image) FS(ctx context.Context, workers int, track ...string) (*imagefs.FS, error) {
 	lists := make([]*imagefs.List, len(img.Layers))
 	problems := make([]string, len(img.Layers))
 	parallel.For(ctx, len(img.Layers), workers, func(i int) {
@@ -82,7 +84,7 @@ func (img *Image) FS(ctx context.Context, workers int) (*imagefs.FS, error) {
 			img.Problems = append(img.Problems, p)
 		}
 	}
-	return imagefs.Stack(lists, img), nil
+	return imagefs.Stack(lists, img, track...), nil
 }
 
 // readLayer lists layer i and checks its diff ID.

@@ -353,3 +353,12 @@ func openRegular(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// LinuxMarkers are the PEP 508 marker values of a CPython on Linux known
+// only from its files (an interpreter inside an image): version and
+// machine ("x86_64"); the kernel's are left empty, being the host's at run time.
+func LinuxMarkers(version, machine string) pep508.Env {
+	env := markers("cpython", version, "", Platform{Machine: machine, System: "Linux", Sys: "linux", OSName: "posix"})
+	env["platform_release"], env["platform_version"] = "", ""
+	return env
+}

@@ -205,6 +205,9 @@ func hasAnyPrefix(line []byte, prefixes []string) bool {
 	return false
 }
 
+// StatusD reports whether the database is a distroless status.d.
+func (db *DB) StatusD() bool { return db != nil && db.sums == "status.d" }
+
 // Packages are the installed packages, in the order the database lists them.
 func (db *DB) Packages() []Package {
 	if db == nil {
@@ -286,7 +289,7 @@ func readStatus(fsys fs.FS, file string) (map[string]*Package, []*Package, error
 	}
 	out := map[string]*Package{}
 	var order []*Package
-	for _, p := range parseStatus(data) {
+	for _, p := range ParseStatus(data) {
 		if p.Status == "" {
 			continue
 		}
@@ -319,7 +322,7 @@ func readStatusD(fsys fs.FS) (map[string]*Package, []*Package, error) {
 		if err != nil {
 			continue
 		}
-		for _, p := range parseStatus(data) {
+		for _, p := range ParseStatus(data) {
 			if p.Status == "" {
 				p.Status = "install ok installed" // status.d lists what is installed
 			}
@@ -331,8 +334,8 @@ func readStatusD(fsys fs.FS) (map[string]*Package, []*Package, error) {
 	return out, order, nil
 }
 
-// parseStatus reads the paragraphs of installed packages.
-func parseStatus(data []byte) []*Package {
+// ParseStatus reads the paragraphs of installed packages of a status file.
+func ParseStatus(data []byte) []*Package {
 	var out []*Package
 	for _, para := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n\n") {
 		var p Package

@@ -548,6 +548,8 @@ func componentType(k inventory.Kind) cdx.ComponentType {
 		return cdx.ComponentTypePlatform
 	case inventory.KindEnvironment:
 		return cdx.ComponentTypeApplication
+	case inventory.KindImage:
+		return cdx.ComponentTypeContainer
 	}
 	return cdx.ComponentTypeLibrary
 }

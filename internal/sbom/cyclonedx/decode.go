@@ -375,6 +375,8 @@ func kindOf(t string) inventory.Kind {
 		return inventory.KindOSPackage
 	case cdx.ComponentTypePlatform:
 		return inventory.KindInterpreter
+	case cdx.ComponentTypeContainer:
+		return inventory.KindImage
 	}
 	return inventory.KindLibrary
 }

@@ -221,6 +221,8 @@ func kindOfPurpose(p string) inventory.Kind {
 		return inventory.KindOSPackage
 	case "FILE":
 		return inventory.KindFile
+	case "CONTAINER":
+		return inventory.KindImage
 	}
 	return inventory.KindLibrary
 }

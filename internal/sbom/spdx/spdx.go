@@ -451,6 +451,8 @@ func purpose(k inventory.Kind) string {
 		return "LIBRARY"
 	case inventory.KindFile:
 		return "FILE"
+	case inventory.KindImage:
+		return "CONTAINER"
 	}
 	return "OTHER"
 }

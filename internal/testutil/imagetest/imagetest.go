@@ -10,8 +10,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log"
 	"io/fs"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -272,4 +272,40 @@ func Push(t testing.TB, ref string, img v1.Image, user, password string) {
 	if err := remote.Write(r, img, remote.WithAuth(&authn.Basic{Username: user, Password: password})); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Dir lists a directory's files, directories and symbolic links as
+// layer members, in a sorted walk.
+func Dir(t testing.TB, dir string) []Member {
+	t.Helper()
+	var out []Member
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		name := filepath.ToSlash(rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			out = append(out, Member{Name: name, Link: target})
+		case d.IsDir():
+			out = append(out, Member{Name: name + "/"})
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			fi, _ := d.Info()
+			out = append(out, Member{Name: name, Body: string(data), Mode: int64(fi.Mode().Perm())})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -1,0 +1,486 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/extract/embedded"
+	"github.com/pysbom/pysbom/internal/extract/osrelease"
+	"github.com/pysbom/pysbom/internal/extract/site"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/pydeps"
+	"github.com/pysbom/pysbom/internal/target"
+)
+
+// Kinds of Python installation in a root file system.
+const (
+	instDistro     = "distro"                  // the distribution's python3 package
+	instSource     = "source-built"            // built from source into a prefix (/usr/local in the official images)
+	instStandalone = "python-build-standalone" // uv python install, and many base images
+	instVenv       = "venv"
+	instConda      = "conda"
+	instLoose      = "site-packages" // a folder of distributions with no interpreter beside it
+)
+
+// installation is one Python installation of a root file system. Names
+// are the tree's (no leading slash).
+type installation struct {
+	prefix      string
+	kind        string
+	minor       string // "3.12"
+	version     string // "3.12.7", "" when no file tells
+	versionFrom string
+	exe         string // the interpreter, "" when none
+	home        string // a venv's: the prefix of the interpreter it runs on
+	owner       *dpkg.Package
+	sites       []string
+	interp      *inventory.Package
+}
+
+// siteRE splits a site directory into its prefix and its pythonX.Y.
+var siteRE = regexp.MustCompile(`^(?:(.*)/)?lib(?:64)?/(python3(?:\.\d+)?|pypy[^/]*)/(?:site|dist)-packages$`)
+
+// skipDirs are never walked for Python installations.
+var skipDirs = map[string]bool{"proc": true, "sys": true, "dev": true}
+
+// findSites walks the tree for site directories: */lib/pythonX.Y/
+// site-packages and dist-packages, and any other folder holding a
+// .dist-info directory (pip install --target).
+func findSites(ctx context.Context, tree fs.FS) []string {
+	var sites []string
+	loose := map[string]bool{}
+	fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		base := path.Base(p)
+		switch {
+		case skipDirs[p]:
+			return fs.SkipDir
+		case base == "site-packages" || base == "dist-packages":
+			sites = append(sites, p)
+			return fs.SkipDir
+		case strings.HasSuffix(base, ".dist-info"):
+			loose[path.Dir(p)] = true
+			return fs.SkipDir
+		}
+		return nil
+	})
+	for dir := range loose {
+		inside := slices.ContainsFunc(sites, func(s string) bool { return strings.HasPrefix(dir, s+"/") })
+		for other := range loose {
+			inside = inside || other != dir && strings.HasPrefix(dir, other+"/")
+		}
+		if !inside {
+			sites = append(sites, dir)
+		}
+	}
+	slices.Sort(sites)
+	return sites
+}
+
+// installations groups site directories by the installation they belong to.
+func (r Root) installations(sites []string, db *dpkg.DB) []*installation {
+	byPrefix := map[string]*installation{}
+	var out []*installation
+	for _, s := range sites {
+		prefix, minor := s, ""
+		if m := siteRE.FindStringSubmatch(s); m != nil {
+			prefix, minor = m[1], strings.TrimPrefix(m[2], "python")
+		}
+		in := byPrefix[prefix]
+		if in == nil {
+			in = &installation{prefix: prefix}
+			byPrefix[prefix] = in
+			out = append(out, in)
+		}
+		if minor != "" && strings.Contains(minor, ".") && in.minor == "" {
+			in.minor = minor
+		}
+		in.sites = append(in.sites, s)
+	}
+	for _, in := range out {
+		r.classify(in, db)
+	}
+	// Debian's /usr/local/lib/python3.X/dist-packages belongs to the
+	// distro's Python, which puts it on its path.
+	var kept []*installation
+	for _, in := range out {
+		if in.kind == instLoose && in.minor != "" {
+			if d := byPrefix["usr"]; d != nil && d.kind == instDistro && d.minor == in.minor && in.prefix == "usr/local" {
+				d.sites = append(d.sites, in.sites...)
+				continue
+			}
+		}
+		kept = append(kept, in)
+	}
+	return kept
+}
+
+var patchLevelRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
+
+// classify tells what kind of installation in is, from its files alone.
+func (r Root) classify(in *installation, db *dpkg.DB) {
+	join := func(p string) string { return path.Join(in.prefix, p) }
+	if data, err := r.Tree.ReadFile(join("pyvenv.cfg"), 64<<10); err == nil {
+		in.kind = instVenv
+		cfg := parseVenvCfg(data)
+		if h := cfg["home"]; h != "" {
+			in.home = strings.TrimPrefix(path.Clean(path.Dir(h)), "/")
+		}
+		for _, k := range []string{"version", "version_info"} {
+			if v := cfg[k]; v != "" && in.version == "" {
+				in.version = strings.TrimSuffix(strings.TrimSuffix(v, ".final.0"), ".final")
+				in.versionFrom = "/" + join("pyvenv.cfg")
+			}
+		}
+		return
+	}
+	if fi, err := r.Tree.Stat(join("conda-meta")); err == nil && fi.IsDir() {
+		in.kind = instConda
+	}
+	if in.minor == "" {
+		in.minor = r.binMinor(in.prefix)
+	}
+	if in.minor == "" {
+		if in.kind == "" {
+			in.kind = instLoose
+		}
+		return
+	}
+	for _, exe := range []string{"bin/python" + in.minor, "bin/python3"} {
+		if fi, err := r.Tree.Stat(join(exe)); err == nil && fi.Mode().IsRegular() {
+			in.exe = join(exe)
+			break
+		}
+	}
+	if h := join("include/python" + in.minor + "/patchlevel.h"); in.version == "" {
+		if data, err := r.Tree.ReadFile(h, 1<<20); err == nil {
+			if m := patchLevelRE.FindSubmatch(data); m != nil {
+				in.version, in.versionFrom = string(m[1]), "/"+h
+			}
+		}
+	}
+	if in.kind == instConda {
+		return
+	}
+	if in.exe != "" {
+		if real := r.realName(in.exe); real != "" {
+			if o, ok := db.Owner("/" + real); ok {
+				in.kind, in.owner = instDistro, &o
+				if in.version == "" {
+					in.version, in.versionFrom = debianUpstream(o.Version), "dpkg: "+o.Name+" "+o.Version
+				}
+				return
+			}
+		}
+	}
+	switch {
+	case r.standalone(in):
+		in.kind = instStandalone
+	case in.exe != "" && in.version != "":
+		in.kind = instSource
+	default:
+		in.kind = instLoose
+	}
+}
+
+var binRE = regexp.MustCompile(`^python(3\.\d+)$`)
+
+// binMinor is the highest X.Y of the bin/pythonX.Y files of a prefix
+// (lib/python3/dist-packages names no minor version).
+func (r Root) binMinor(prefix string) string {
+	entries, err := r.Tree.ReadDir(path.Join(prefix, "bin"))
+	if err != nil {
+		return ""
+	}
+	best := ""
+	for _, e := range entries {
+		if m := binRE.FindStringSubmatch(e.Name()); m != nil && (best == "" || versionLess(best, m[1])) {
+			best = m[1]
+		}
+	}
+	return best
+}
+
+// versionLess compares X.Y strings numerically.
+func versionLess(a, b string) bool {
+	var am, an, bm, bn int
+	fmt.Sscanf(a, "%d.%d", &am, &an)
+	fmt.Sscanf(b, "%d.%d", &bm, &bn)
+	return am < bm || am == bm && an < bn
+}
+
+// realName is the name a tree name resolves to, links followed; "" when
+// it does not resolve.
+func (r Root) realName(name string) string {
+	if r.Layers != nil {
+		if _, real, err := r.Layers.Lookup(name); err == nil {
+			return real
+		}
+		return ""
+	}
+	return name
+}
+
+// standalone tells a python-build-standalone installation by the build
+// prefix ("/install") its _sysconfigdata records.
+func (r Root) standalone(in *installation) bool {
+	dir := path.Join(in.prefix, "lib", "python"+in.minor)
+	entries, err := r.Tree.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_sysconfigdata_") && strings.HasSuffix(e.Name(), ".py") {
+			data, err := r.Tree.ReadFile(path.Join(dir, e.Name()), 4<<20)
+			return err == nil && strings.Contains(string(data), "'prefix': '/install'")
+		}
+	}
+	return false
+}
+
+// debianUpstream is the upstream part of a Debian version: 3.11.2-6+deb12u6 -> 3.11.2.
+func debianUpstream(v string) string {
+	if _, rest, ok := strings.Cut(v, ":"); ok {
+		v = rest
+	}
+	if i := strings.LastIndex(v, "-"); i > 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+func parseVenvCfg(data []byte) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok {
+			out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+// machine is platform_machine for an image architecture.
+func machine(arch string) string {
+	switch arch {
+	case "amd64":
+		return "x86_64"
+	case "arm64":
+		return "aarch64"
+	case "386":
+		return "i686"
+	case "arm":
+		return "armv7l"
+	}
+	return arch
+}
+
+// pythons adds every Python installation of the root: its interpreter,
+// its distributions with what they carry, and their dependencies.
+func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) error {
+	insts := r.installations(findSites(ctx, r.Tree), db)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	byPrefix := map[string]*installation{}
+	for _, in := range insts {
+		byPrefix[in.prefix] = in
+	}
+	arch := ""
+	if r.Image != nil && r.Image.Config != nil {
+		arch = r.Image.Config.Architecture
+	}
+	seen := map[string]string{} // ID -> site directory
+	for _, in := range insts {
+		if in.kind != instVenv && in.kind != instLoose {
+			r.interpreterOf(inv, in)
+		}
+	}
+	for _, in := range insts {
+		runs := in.interp
+		if in.kind == instVenv {
+			if h := byPrefix[in.home]; h != nil {
+				runs = h.interp
+				if in.version == "" {
+					in.version = h.version
+				}
+			}
+		}
+		var dists []*inventory.Package
+		for _, dir := range in.sites {
+			res, err := site.Scan(ctx, "/"+dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db, Tree: r.Tree, Name: dir})
+			if err != nil {
+				return err
+			}
+			inv.Problems = append(inv.Problems, res.Problems...)
+			sub, err := fs.Sub(r.Tree, dir)
+			if err != nil {
+				return err
+			}
+			carried := carriedAll(ctx, sub, res.Packages, opt.Workers)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for j, p := range res.Packages {
+				if first, dup := seen[p.ID]; dup {
+					old := p.ID
+					p.ID = fmt.Sprintf("%s#/%s", p.ID, dir)
+					retag(inv.Problems, old, p.ID, dir)
+					retag(res.Problems, old, p.ID, dir)
+					_ = first
+				}
+				seen[p.ID] = dir
+				p.Python.Location = "/" + dir
+				p.Properties = append(p.Properties,
+					inventory.Property{Name: inventory.PropInstallation, Value: "/" + in.prefix},
+					inventory.Property{Name: inventory.PropInstallationKind, Value: in.kind})
+				r.layerProps(p, r.layersOf(path.Join(dir, p.Python.MetadataDir)))
+				c := carried[j]
+				for _, cp := range c.Packages {
+					r.layerProps(cp, r.layersOf(path.Join(dir, p.Python.MetadataDir)))
+				}
+				inv.Packages = append(inv.Packages, c.Packages...)
+				inv.Relationships = append(inv.Relationships, c.Relationships...)
+				inv.Problems = append(inv.Problems, c.Problems...)
+				dists = append(dists, p)
+			}
+		}
+		for _, d := range dists {
+			inv.Packages = append(inv.Packages, d)
+			inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: d.ID})
+			if runs != nil {
+				inv.Relationships = append(inv.Relationships, inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: runs.ID})
+			}
+		}
+		shadowed(dists, inv)
+		version := in.version
+		if version == "" {
+			version = in.minor
+		}
+		rels, problems := pydeps.Resolve(dists, target.LinuxMarkers(version, machine(arch)))
+		inv.Relationships = append(inv.Relationships, rels...)
+		inv.Problems = append(inv.Problems, problems...)
+		linkDistro(inv, dists)
+	}
+	return nil
+}
+
+// interpreterOf adds the interpreter of an installation, with the native
+// components its libpython and extension modules show.
+func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
+	version := in.version
+	if version == "" {
+		version = in.minor
+	}
+	if version == "" {
+		return
+	}
+	p := &inventory.Package{
+		ID: "python/cpython@" + version + "#/" + in.prefix, Kind: inventory.KindInterpreter, Name: "CPython", Version: version,
+		PURL: "pkg:generic/cpython@" + version, FoundBy: "python/interpreter",
+		Summary:  "The Python programming language interpreter",
+		Supplier: inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"},
+		License:  inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"},
+		Homepage: "https://www.python.org/",
+	}
+	prop := func(k, v string) {
+		if v != "" {
+			p.Properties = append(p.Properties, inventory.Property{Name: k, Value: v})
+		}
+	}
+	prop(inventory.PropInstallation, "/"+in.prefix)
+	prop(inventory.PropInstallationKind, in.kind)
+	if in.exe != "" {
+		prop(inventory.PropInterpreterPath, "/"+in.exe)
+	}
+	prop(inventory.PropInterpreterVersionFrom, in.versionFrom)
+	if in.owner != nil {
+		// The distribution's package, patched and versioned by it, is
+		// what advisories for it name: no upstream CPE.
+		p.Distro = in.owner.Inventory()
+	} else if strings.Count(version, ".") == 2 {
+		p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
+	}
+	if in.exe != "" {
+		r.layerProps(p, r.layersOf(in.exe))
+	}
+	in.interp = p
+	inv.Packages = append(inv.Packages, p)
+	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
+	if in.owner != nil {
+		linkDistro(inv, []*inventory.Package{p})
+	}
+	// What is compiled into libpython and the extension modules.
+	files := r.coreFiles(in)
+	if len(files) == 0 {
+		return
+	}
+	sub, err := fs.Sub(r.Tree, in.prefix)
+	if in.prefix == "" {
+		sub, err = r.Tree, nil
+	}
+	if err != nil {
+		return
+	}
+	holder := &inventory.Package{ID: p.ID, Name: p.Name, Version: p.Version, Files: files}
+	res := embedded.Extract(sub, holder)
+	for _, c := range res.Packages {
+		r.layerProps(c, r.layersOf(path.Join(in.prefix, files[0].Path)))
+	}
+	inv.Packages = append(inv.Packages, res.Packages...)
+	inv.Relationships = append(inv.Relationships, res.Relationships...)
+	inv.Problems = append(inv.Problems, res.Problems...)
+}
+
+// coreFiles are libpython and the lib-dynload modules of an installation,
+// relative to its prefix.
+func (r Root) coreFiles(in *installation) []inventory.File {
+	var out []inventory.File
+	for _, dir := range []string{"lib", "lib/python" + in.minor + "/lib-dynload"} {
+		entries, err := r.Tree.ReadDir(path.Join(in.prefix, dir))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			n := e.Name()
+			if dir == "lib" && !strings.HasPrefix(n, "libpython"+in.minor) || !strings.Contains(n, ".so") || e.IsDir() {
+				continue
+			}
+			if e.Type()&fs.ModeSymlink != 0 {
+				continue // the file it names is read under its own name
+			}
+			out = append(out, inventory.File{Path: dir + "/" + n})
+		}
+	}
+	return out
+}
+
+// linkDistro adds the OS packages that installed components: the Debian
+// package CONTAINS the Python distribution or interpreter it ships.
+func linkDistro(inv *inventory.Inventory, pkgs []*inventory.Package) {
+	ids := map[string]string{}
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindOSPackage {
+			ids[p.PURL] = p.ID
+		}
+	}
+	for _, p := range pkgs {
+		if p.Distro == nil {
+			continue
+		}
+		if id, ok := ids[p.Distro.PURL]; ok {
+			inv.Relationships = append(inv.Relationships, inventory.Relationship{From: id, Type: inventory.Contains, To: p.ID})
+		}
+	}
+}

@@ -1,0 +1,314 @@
+package extract
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/extract/apk"
+	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/extract/osrelease"
+	"github.com/pysbom/pysbom/internal/image"
+	"github.com/pysbom/pysbom/internal/imagefs"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/rootfs"
+)
+
+// Root is a root file system to describe: an image's layers, or an
+// unpacked root file system on disk.
+type Root struct {
+	Tree rootfs.Tree
+	// Image and Layers are the image and the file system its layers make;
+	// nil for a directory.
+	Image  *image.Image
+	Layers *imagefs.FS
+	// Dir is the unpacked root's path, for a directory.
+	Dir string
+}
+
+// trackedDBs are the package databases whose every layer's version is
+// kept, to tell which layer installed each package.
+var trackedDBs = []string{"var/lib/dpkg/status", apk.DBPath}
+
+// TrackedFiles are the names an image's file system must track for
+// [RootFS] to attribute OS packages to layers (see imagefs.Stack).
+func TrackedFiles() []string { return slices.Clone(trackedDBs) }
+
+// RootFS describes a root file system: the distribution and its packages,
+// every Python installation with its distributions, and, for an image,
+// the layer that added each component.
+func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, error) {
+	inv := &inventory.Inventory{}
+	rel, hasRelease := osrelease.Read(r.Tree)
+	root := rootOf(r, rel, opt)
+	inv.Root = root
+	if r.Image != nil {
+		for _, p := range r.Image.Problems {
+			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.BadArchive, Package: root.ID, Message: p})
+		}
+	}
+	if r.Layers != nil {
+		for _, p := range r.Layers.Problems {
+			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.BadArchive, Package: root.ID, Path: p.Name, Message: p.String()})
+		}
+	}
+	if !hasRelease {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID,
+			Message: "no etc/os-release or usr/lib/os-release: the distribution is unknown, and OS package purls have no distro qualifier"})
+	}
+	db, err := dpkg.OpenTree(r.Tree, "var/lib/dpkg", rel.ID, rel.VersionID)
+	if err != nil {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "dpkg database: " + err.Error()})
+	}
+	osPkgs := r.dpkgPackages(db, rel)
+	apkPkgs, err := r.apkPackages(rel)
+	if err != nil {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "apk database: " + err.Error()})
+	}
+	osPkgs = append(osPkgs, apkPkgs...)
+	if rpmdb := r.rpmDB(); rpmdb != "" {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Path: rpmdb,
+			Message: "an rpm database is not read yet: the image's rpm packages are missing from this SBOM"})
+	}
+	ids := map[string]bool{}
+	for _, p := range osPkgs {
+		for ids[p.ID] {
+			p.ID += "+"
+		}
+		ids[p.ID] = true
+		inv.Packages = append(inv.Packages, p)
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: p.ID})
+	}
+	if err := r.pythons(ctx, inv, db, rel, opt); err != nil {
+		return nil, err
+	}
+	unknownSuppliers(inv)
+	inv.Sort()
+	return inv, nil
+}
+
+// rpmDB names an rpm database of the root, "" when there is none.
+func (r Root) rpmDB() string {
+	for _, n := range []string{"var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/Packages.db"} {
+		if fi, err := r.Tree.Stat(n); err == nil && fi.Mode().IsRegular() {
+			return n
+		}
+	}
+	return ""
+}
+
+// distroParty is the supplier of a distribution's packages.
+func distroParty(rel osrelease.Release, fallback string) inventory.Party {
+	name := rel.Name
+	if name == "" {
+		name = fallback
+	}
+	if name == "" {
+		return inventory.Party{}
+	}
+	return inventory.Party{Kind: inventory.Organization, Name: name}
+}
+
+// dpkgPackages are the Debian packages, each with the layers that added
+// and last changed it.
+func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release) []*inventory.Package {
+	pkgs := db.Packages()
+	if len(pkgs) == 0 {
+		return nil
+	}
+	hist := r.history("var/lib/dpkg/status", func(data []byte) map[string]string {
+		out := map[string]string{}
+		for _, p := range dpkg.ParseStatus(data) {
+			out[p.Name+":"+p.Arch] = p.Version
+		}
+		return out
+	})
+	var out []*inventory.Package
+	for _, p := range pkgs {
+		ip := &inventory.Package{
+			ID: "deb/" + p.Name + "@" + p.Version, Kind: inventory.KindOSPackage, Name: p.Name, Version: p.Version,
+			PURL: p.PURL(), Supplier: distroParty(rel, "Debian"), FoundBy: "dpkg", Homepage: p.Homepage,
+		}
+		if p.Arch != "" && p.Arch != "all" {
+			ip.ID = "deb/" + p.Name + ":" + p.Arch + "@" + p.Version
+		}
+		if p.Maintainer != "" {
+			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:maintainer", Value: p.Maintainer})
+		}
+		if p.Source != "" && p.Source != p.Name {
+			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:source", Value: p.Source})
+		}
+		if hist != nil {
+			r.layerProps(ip, hist.added(p.Name+":"+p.Arch, p.Version))
+		} else if db.StatusD() {
+			r.layerProps(ip, r.layersOf("var/lib/dpkg/status.d/"+p.Name))
+		}
+		out = append(out, ip)
+	}
+	return out
+}
+
+// apkPackages are Alpine's packages, with their files and layers.
+func (r Root) apkPackages(rel osrelease.Release) ([]*inventory.Package, error) {
+	pkgs, ok, err := apk.Read(r.Tree)
+	if !ok {
+		return nil, nil
+	}
+	hist := r.history(apk.DBPath, func(data []byte) map[string]string {
+		ps, _ := apk.Parse(strings.NewReader(string(data)))
+		out := map[string]string{}
+		for _, p := range ps {
+			out[p.Name] = p.Version
+		}
+		return out
+	})
+	var out []*inventory.Package
+	for _, p := range pkgs {
+		ip := &inventory.Package{
+			ID: "apk/" + p.Name + "@" + p.Version, Kind: inventory.KindOSPackage, Name: p.Name, Version: p.Version,
+			PURL: p.PURL(rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Homepage: p.URL, Summary: p.Description,
+		}
+		if p.License != "" {
+			ip.License = inventory.License{Declared: p.License, Source: "apk"}
+		}
+		if p.Origin != "" && p.Origin != p.Name {
+			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:source", Value: p.Origin})
+		}
+		for _, f := range p.Files {
+			file := inventory.File{Path: f.Path}
+			if f.SHA1 != "" {
+				file.Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: f.SHA1}}
+			}
+			ip.Files = append(ip.Files, file)
+		}
+		if hist != nil {
+			r.layerProps(ip, hist.added(p.Name, p.Version))
+		}
+		out = append(out, ip)
+	}
+	return out, err
+}
+
+// layerSpan is the layers that added and last changed something; -1
+// when unknown.
+type layerSpan struct{ added, changed int }
+
+var noLayers = layerSpan{-1, -1}
+
+// layersOf is the span of one name of the image.
+func (r Root) layersOf(name string) layerSpan {
+	if r.Layers == nil {
+		return noLayers
+	}
+	e, _, err := r.Layers.Lookup(name)
+	if err != nil {
+		return noLayers
+	}
+	return layerSpan{e.Added, e.Changed}
+}
+
+// layerProps records on p the layers of span.
+func (r Root) layerProps(p *inventory.Package, s layerSpan) {
+	if r.Image == nil || s.added < 0 || s.added >= len(r.Image.Layers) {
+		return
+	}
+	add := func(name, by string, i int) {
+		l := r.Image.Layers[i]
+		p.Properties = append(p.Properties, inventory.Property{Name: name, Value: l.DiffID})
+		if l.CreatedBy != "" {
+			p.Properties = append(p.Properties, inventory.Property{Name: by, Value: l.CreatedBy})
+		}
+	}
+	add(inventory.PropLayerAdded, inventory.PropLayerAddedBy, s.added)
+	if s.changed >= 0 && s.changed != s.added && s.changed < len(r.Image.Layers) {
+		add(inventory.PropLayerChanged, inventory.PropLayerChangedBy, s.changed)
+	}
+}
+
+// dbHistory is a package database as each layer that wrote it left it.
+type dbHistory struct {
+	layers []int
+	states []map[string]string // key -> version
+}
+
+// maxDBVersion bounds one layer's copy of a package database.
+const maxDBVersion = 256 << 20
+
+// history reads every layer's version of a tracked database file; nil
+// when the root is no image or the file was never written.
+func (r Root) history(name string, parse func([]byte) map[string]string) *dbHistory {
+	if r.Layers == nil {
+		return nil
+	}
+	vs := r.Layers.Versions(name)
+	if len(vs) == 0 {
+		return nil
+	}
+	h := &dbHistory{}
+	for _, v := range vs {
+		if v.Size > maxDBVersion {
+			continue
+		}
+		rc, err := r.Layers.OpenEntry(v)
+		if err != nil {
+			continue
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			continue
+		}
+		h.layers = append(h.layers, v.Layer)
+		h.states = append(h.states, parse(data))
+	}
+	return h
+}
+
+// added finds the layer from which key has been installed without a
+// break (added), and the one from which it has had this version
+// (changed: where an upgrade brought it).
+func (h *dbHistory) added(key, version string) layerSpan {
+	s := noLayers
+	same := true
+	for i := len(h.states) - 1; i >= 0; i-- {
+		v, ok := h.states[i][key]
+		if !ok {
+			break
+		}
+		s.added = h.layers[i]
+		if same = same && v == version; same {
+			s.changed = h.layers[i]
+		}
+	}
+	return s
+}
+
+// rootOf is the root component: the image, or the unpacked root.
+func rootOf(r Root, rel osrelease.Release, opt Options) *inventory.Package {
+	if r.Image == nil {
+		name := opt.Name
+		if name == "" {
+			name = displayPath(r.Dir)
+		}
+		p := &inventory.Package{ID: "rootfs", Kind: inventory.KindEnvironment, Name: name, FoundBy: "pysbom",
+			Summary: "root file system", Supplier: opt.Supplier}
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropEnvironmentKind, Value: "rootfs"})
+		if rel.PrettyName != "" {
+			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropImageDistro, Value: rel.PrettyName})
+		}
+		return p
+	}
+	return imageRoot(r.Image, rel, opt)
+}
+
+// describeDistro says which distribution a root holds, for summaries.
+func describeDistro(rel osrelease.Release) string {
+	if rel.PrettyName != "" {
+		return rel.PrettyName
+	}
+	if rel.ID != "" {
+		return strings.TrimSpace(rel.ID + " " + rel.VersionID)
+	}
+	return "an unknown distribution"
+}

@@ -15,7 +15,7 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 	dw := display.NewWriter(out)
 	defer dw.Flush()
 	w := io.Writer(dw)
-	fmt.Fprintf(w, "Scanned %s (%d matchable: PyPI, crates, Go modules, known C libraries) against %s: %d records, newest modified %s\n\n",
+	fmt.Fprintf(w, "Scanned %s (%d matchable: PyPI, crates, Go modules, known C libraries, Debian packages) against %s: %d records, newest modified %s\n\n",
 		Count(res.Components, "component"), res.Scanned, st.Path, st.Records, st.Newest)
 	findings := res.Findings
 	if !showSuppressed {
@@ -30,16 +30,20 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 		printUnscanned(w, res.Unscanned)
 		return
 	}
-	withVEX := false
+	withVEX, withLayer := false, false
 	for _, f := range findings {
 		withVEX = withVEX || f.VEX != nil
+		withLayer = withLayer || f.Layer != nil
 	}
 	tw := display.NewTable(w)
+	head := []any{"PACKAGE", "VERSION", "VULNERABILITY", "SEVERITY", "ADVICE", "ALIASES"}
 	if withVEX {
-		tw.Row("PACKAGE", "VERSION", "VULNERABILITY", "SEVERITY", "VEX", "ADVICE", "ALIASES")
-	} else {
-		tw.Row("PACKAGE", "VERSION", "VULNERABILITY", "SEVERITY", "ADVICE", "ALIASES")
+		head = slices.Insert(head, 4, any("VEX"))
 	}
+	if withLayer {
+		head = append(head, "LAYER")
+	}
+	tw.Row(head...)
 	pkgs := map[string]bool{}
 	for _, f := range findings {
 		pkgs[f.Component] = true
@@ -51,11 +55,14 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 		if f.Score > 0 {
 			sev = fmt.Sprintf("%s %.1f", f.Severity, f.Score)
 		}
+		row := []any{name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", ")}
 		if withVEX {
-			tw.Row(name, f.Version, f.ID, sev, vexCell(f), f.Advice, strings.Join(f.Aliases, ", "))
-		} else {
-			tw.Row(name, f.Version, f.ID, sev, f.Advice, strings.Join(f.Aliases, ", "))
+			row = slices.Insert(row, 4, any(vexCell(f)))
 		}
+		if withLayer {
+			row = append(row, layerCell(f.Layer))
+		}
+		tw.Row(row...)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s in %s.\n", Count(len(findings), "finding"), Count(len(pkgs), "component"))
@@ -67,6 +74,22 @@ func printScan(out io.Writer, st *vulndb.Status, res *scan.Result, showSuppresse
 		fmt.Fprintf(w, "%s suppressed by VEX (--show-suppressed lists them).\n", Count(hidden, "finding"))
 	}
 	printUnscanned(w, res.Unscanned)
+}
+
+// layerCell names a layer by the history line that made it, cut short.
+func layerCell(l *scan.Layer) string {
+	if l == nil {
+		return "-"
+	}
+	s := l.CreatedBy
+	if s == "" {
+		s = l.DiffID
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return s
 }
 
 // printUnscanned lists the components no advisory could match: a table

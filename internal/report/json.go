@@ -207,5 +207,20 @@ func appendFinding(b []byte, f *scan.Finding) []byte {
 		b = strconv.AppendBool(b, v.Suppressed)
 		b = append(b, "\n      }"...)
 	}
+	if f.Location != "" {
+		b = appendField(b, false, "location")
+		b = jsonstr.Append(b, f.Location)
+	}
+	if l := f.Layer; l != nil {
+		const li = "\n        "
+		b = appendField(b, false, "layer")
+		b = append(b, "{"+li+"\"diffID\": "...)
+		b = jsonstr.Append(b, l.DiffID)
+		if l.CreatedBy != "" {
+			b = append(b, ","+li+"\"createdBy\": "...)
+			b = jsonstr.Append(b, l.CreatedBy)
+		}
+		b = append(b, "\n      }"...)
+	}
 	return append(b, "\n    }"...)
 }

@@ -48,6 +48,10 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 				Carrier: &scan.Carrier{Component: "c<1>", Name: tricky[1], Version: "1", Through: []string{tricky[2], "pip 23"}},
 				VEX:     &scan.VEXStatus{Status: "affected", Source: "s"}},
 			{Component: "c5", Name: "n", Version: "v", ID: "Z", Severity: "LOW", How: "x", Carrier: &scan.Carrier{Component: "c", Name: "pip", PURL: "pkg:pypi/pip@1"}},
+			{Component: "c6", Name: "n", Version: "v", ID: "W", Severity: "LOW", How: "x", Location: tricky[1],
+				Layer: &scan.Layer{DiffID: "sha256:ab", CreatedBy: "RUN pip install <x> && echo \"ok\""}},
+			{Component: "c7", Name: "n", Version: "v", ID: "V", Severity: "LOW", How: "x", Layer: &scan.Layer{DiffID: "sha256:cd"},
+				VEX: &scan.VEXStatus{Status: "affected", Source: "s"}},
 		}, Unscanned: []scan.Unscanned{{Component: "u", Name: tricky[3], Reason: "no version"}, {Component: "v", Name: "n", Version: "1", PURL: "pkg:x/n@1", Reason: tricky[1]}}},
 		{Findings: []*scan.Finding{}, Unscanned: []scan.Unscanned{}},
 	} {

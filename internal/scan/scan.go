@@ -87,9 +87,54 @@ type Finding struct {
 	// advice is then to upgrade it.
 	Carrier *Carrier `json:"carrier,omitempty"`
 	// VEX is the VEX statement that applies, if any.
-	VEX          *VEXStatus `json:"vex,omitempty"`
+	VEX *VEXStatus `json:"vex,omitempty"`
+	// Location is where the component is installed (a site directory, an
+	// interpreter's path), when the SBOM says.
+	Location string `json:"location,omitempty"`
+	// Layer is the image layer that brought the component's version
+	// (the Dockerfile line to change), for a component of an image.
+	Layer        *Layer `json:"layer,omitempty"`
 	record       *osv.Record
 	lastAffected string
+}
+
+// Layer is an image layer, by its diff ID and the history line that made it.
+type Layer struct {
+	DiffID    string `json:"diffID"`
+	CreatedBy string `json:"createdBy,omitempty"`
+}
+
+// placeOf finds where component p is: its location, and the layer that
+// brought its version (the last that changed it, else the one that added it).
+func placeOf(p *inventory.Package) (string, *Layer) {
+	loc := ""
+	if p.Python != nil {
+		loc = p.Python.Location
+	}
+	var added, changed Layer
+	for _, pr := range p.Properties {
+		switch pr.Name {
+		case inventory.PropLayerAdded:
+			added.DiffID = pr.Value
+		case inventory.PropLayerAddedBy:
+			added.CreatedBy = pr.Value
+		case inventory.PropLayerChanged:
+			changed.DiffID = pr.Value
+		case inventory.PropLayerChangedBy:
+			changed.CreatedBy = pr.Value
+		case inventory.PropInterpreterPath:
+			if loc == "" {
+				loc = pr.Value
+			}
+		}
+	}
+	switch {
+	case changed.DiffID != "":
+		return loc, &changed
+	case added.DiffID != "":
+		return loc, &added
+	}
+	return loc, nil
 }
 
 // VEXStatus is what a VEX statement says of a finding.
@@ -244,6 +289,13 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		case s.matchable(p):
 			res.Scanned++
 			found, err = s.native(p)
+		case isDebian(p) && s.shipsPython[p.ID]:
+			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
+				Reason: "pkg:deb: the Python packages it ships are matched, with Debian's advisories, in its stead"})
+		case isDebian(p):
+			res.Scanned++
+			d, _ := debianPackage(p)
+			found, err = s.debian(p, d)
 		case inv.Root == nil || p.ID != inv.Root.ID: // the root is the subject, not a component to match
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
 				Reason: notScanned(p, opt.CPE)})
@@ -272,11 +324,13 @@ type scanner struct {
 	nativeCache map[string][]*osv.Record
 	distroOwned map[string]*inventory.Package   // component -> the distro package containing it
 	carried     map[string][]*inventory.Package // component -> its carriers, innermost first
+	shipsPython map[string]bool                 // distro package -> it CONTAINS a PyPI component
 }
 
 func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.Package, src Source, opt Options) *scanner {
 	s := &scanner{ctx: ctx, src: src, opt: opt, cache: map[string][]*match.Compiled{}, debCache: map[string][]*osv.Record{},
-		nativeCache: map[string][]*osv.Record{}, distroOwned: map[string]*inventory.Package{}, carried: carriers(inv)}
+		nativeCache: map[string][]*osv.Record{}, distroOwned: map[string]*inventory.Package{}, carried: carriers(inv),
+		shipsPython: map[string]bool{}}
 	byID := map[string]*inventory.Package{}
 	for _, p := range all {
 		byID[p.ID] = p
@@ -284,6 +338,11 @@ func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.
 	for _, r := range inv.Relationships {
 		if from := byID[r.From]; r.Type == inventory.Contains && from != nil && isDistro(from) {
 			s.distroOwned[r.To] = from
+			if to := byID[r.To]; to != nil {
+				if _, _, ok := pypiIdentity(to); ok {
+					s.shipsPython[from.ID] = true
+				}
+			}
 		}
 	}
 	return s
@@ -423,8 +482,10 @@ func notScanned(p *inventory.Package, cpe bool) string {
 	switch u.Type {
 	case "generic":
 		return "pkg:generic/" + u.Name + ": not a library pysbom maps to an upstream repository's advisories" + more
-	case "deb", "rpm", "apk":
-		return "pkg:" + u.Type + ": distro packages are not matched by themselves (the Python packages they ship are, with the distro's advisories)" + more
+	case "deb":
+		return "pkg:deb: a Debian package is matched only with its distro qualifier (debian-N)" + more
+	case "rpm", "apk":
+		return "pkg:" + u.Type + ": distro packages of this kind are not matched by themselves yet (the Python packages they ship are)" + more
 	}
 	return "pkg:" + u.Type + ": not an ecosystem pysbom scans" + more
 }
@@ -482,6 +543,7 @@ func newFinding(p *inventory.Package, version string, rec *osv.Record, m match.R
 	f := &Finding{Component: p.ID, Name: p.Name, Version: version, PURL: p.PURL, ID: rec.ID, Aliases: rec.Aliases,
 		Summary: summary(rec), How: m.How, Fixed: m.Fixed, Diagnostics: m.Diagnostics, record: rec, lastAffected: m.LastAffected}
 	rate(f, rec, name)
+	f.Location, f.Layer = placeOf(p)
 	switch {
 	case strings.HasPrefix(m.Fixed, "commit "): // a GIT range fixed by a commit no release tag names
 		f.Advice = "upgrade to a release that contains " + m.Fixed

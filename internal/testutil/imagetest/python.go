@@ -24,12 +24,17 @@ func status(pkgs ...string) string {
 	var b strings.Builder
 	for _, p := range pkgs {
 		name, version, _ := strings.Cut(p, "=")
+		version, source, _ := strings.Cut(version, "=")
 		arch := "amd64"
 		if strings.HasPrefix(name, "python3-") {
 			arch = "all"
 		}
 		b.WriteString("Package: " + name + "\nStatus: install ok installed\nArchitecture: " + arch + "\nVersion: " + version +
-			"\nMaintainer: Debian Python Team <team+python@tracker.debian.org>\n\n")
+			"\nMaintainer: Debian Python Team <team+python@tracker.debian.org>\n")
+		if source != "" {
+			b.WriteString("Source: " + source + "\n")
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -73,10 +78,10 @@ func PythonImage(t testing.TB, gzip bool) v1.Image {
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/python3-six.list"), list(t, l1, "usr/lib/python3/dist-packages"))
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/python3.11-minimal.list"), "/usr/bin/python3.11\n")
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/libc6:amd64.list"), "/lib/x86_64-linux-gnu/libc.so.6\n")
-	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/status"), status("libc6=2.36-9", "python3.11-minimal=3.11.2-6+deb12u6", "python3-six=1.16.0-4"))
+	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/status"), status("libc6=2.36-9=glibc", "python3.11-minimal=3.11.2-6+deb12u6", "python3-six=1.16.0-4"))
 
 	l2 := dir("2")
-	fixture.WriteFile(t, filepath.Join(l2, "var/lib/dpkg/status"), status("libc6=2.36-9+deb12u7", "python3.11-minimal=3.11.2-6+deb12u6", "python3-six=1.16.0-4"))
+	fixture.WriteFile(t, filepath.Join(l2, "var/lib/dpkg/status"), status("libc6=2.36-9+deb12u7=glibc", "python3.11-minimal=3.11.2-6+deb12u6", "python3-six=1.16.0-4"))
 
 	l3 := dir("3")
 	fixture.WriteFile(t, filepath.Join(l3, "usr/local/bin/python3.12"), "\x7fELF not really\n")

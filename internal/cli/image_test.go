@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/testutil/imagetest"
+	"github.com/pysbom/pysbom/internal/testutil/ntia"
+	"github.com/pysbom/pysbom/internal/testutil/schema"
+)
+
+// runErr runs pysbom and gives its exit code, stdout and stderr.
+func runErr(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestImageCommands: sbom and scan of an image in each form give valid,
+// complete, reproducible documents, and a scan names the layer to change.
+func TestImageCommands(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	dir := t.TempDir()
+	img := imagetest.PythonImage(t, true)
+	archive := imagetest.DockerArchive(t, filepath.Join(dir, "app.tar"), "example.com/team/app:1.0", img)
+	layout := imagetest.OCIDir(t, filepath.Join(dir, "layout"), "1.0", img)
+	ociTar := imagetest.Tarred(t, layout, filepath.Join(dir, "app.oci.tar"))
+	host := imagetest.Registry(t, "ci", "token")
+	imagetest.Push(t, host+"/team/app:1.0", img, "ci", "token")
+	for _, ref := range []string{"docker-archive:" + archive, archive, "oci-dir:" + layout + ":1.0", layout, "oci-archive:" + ociTar, "registry:" + host + "/team/app:1.0"} {
+		spdxFile, cdxFile := filepath.Join(dir, "a.spdx.json"), filepath.Join(dir, "a.cdx.json")
+		run(t, "sbom", "-q", "--supplier", "Organization: Example", ref, "-o", "spdx-json="+spdxFile, "-o", "cyclonedx-json="+cdxFile)
+		s, _ := os.ReadFile(spdxFile)
+		c, _ := os.ReadFile(cdxFile)
+		schema.Validate(t, schema.SPDX23, s)
+		schema.Validate(t, schema.CycloneDX16, c)
+		if fails, _ := ntia.SPDX(s); len(fails) > 0 {
+			t.Errorf("%s: NTIA: %v", ref, fails)
+		}
+		if fails, _ := ntia.CycloneDX(c); len(fails) > 0 {
+			t.Errorf("%s: NTIA: %v", ref, fails)
+		}
+		for _, want := range []string{`"primaryPackagePurpose": "CONTAINER"`, "pkg:oci/", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc", "RUN ./configure --prefix=/usr/local && make install"} {
+			if !bytes.Contains(s, []byte(want)) {
+				t.Errorf("%s: the SPDX document has no %s", ref, want)
+			}
+		}
+		again := run(t, "sbom", "-q", "--supplier", "Organization: Example", ref, "-o", "spdx-json")
+		if again != string(s) {
+			t.Errorf("%s: two runs differ", ref)
+		}
+	}
+	table := run(t, "sbom", "-q", "-o", "table", archive)
+	for _, want := range []string{"container image for linux/amd64: Debian GNU/Linux 12 (bookworm), 5 layers", "requests", "/app/.venv/lib/python3.12/site-packages"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "attrs") {
+		t.Errorf("a removed distribution is listed:\n%s", table)
+	}
+
+	osv := filepath.Join(dir, "osv")
+	os.Mkdir(osv, 0o755)
+	os.WriteFile(filepath.Join(osv, "PYSEC-2099-7.json"), []byte(`{"id":"PYSEC-2099-7","modified":"2025-01-01T00:00:00Z","summary":"requests leaks",
+"affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.32.4"}]}]}]}`), 0o644)
+	os.WriteFile(filepath.Join(osv, "DSA-9999-1.json"), []byte(`{"id":"DSA-9999-1","modified":"2025-01-01T00:00:00Z","summary":"glibc overflow",
+"affected":[{"package":{"ecosystem":"Debian:12","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.36-9+deb12u8"}]}]}]}`), 0o644)
+	db := filepath.Join(dir, "v.db")
+	run(t, "db", "import", "-q", "--db", db, osv)
+	out := run(t, "scan", "-q", "--db", db, archive)
+	for _, want := range []string{"LAYER", "RUN /app/.venv/bin/pip install -U requests", "DSA-9999-1", "upgrade the distro package to 2.36-9+deb12u8", "RUN apt-get update && apt-get upgrade -y"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("scan table lacks %q:\n%s", want, out)
+		}
+	}
+	js := run(t, "scan", "-q", "--db", db, "-o", "json", archive)
+	if !strings.Contains(js, `"location": "/app/.venv/lib/python3.12/site-packages"`) || !strings.Contains(js, `"diffID": "sha256:`) {
+		t.Errorf("scan JSON names no location or layer:\n%s", js)
+	}
+}
+
+// TestImageErrors: a bad reference or image is one line naming it.
+func TestImageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for args, want := range map[string]string{
+		"sbom docker-archive:" + filepath.Join(dir, "none.tar"): "none.tar: no such file or directory",
+		"sbom oci-dir:" + dir:                                   "no OCI image layout",
+		"sbom registry:":                                        "no image after",
+		"sbom --platform linux sbom.tar":                        "",
+	} {
+		if want == "" {
+			continue
+		}
+		code, _, stderr := runErr(strings.Fields(args)...)
+		if code == ExitOK || !strings.Contains(stderr, want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%s: exit %d, stderr %q; want one line with %q", args, code, stderr, want)
+		}
+	}
+}

@@ -89,9 +89,9 @@ func TestImageErrors(t *testing.T) {
 	dir := t.TempDir()
 	for args, want := range map[string]string{
 		"sbom docker-archive:" + filepath.Join(dir, "none.tar"): "none.tar: no such file or directory",
-		"sbom oci-dir:" + dir:                                   "no OCI image layout",
-		"sbom registry:":                                        "no image after",
-		"sbom --platform linux sbom.tar":                        "",
+		"sbom oci-dir:" + dir:            "no OCI image layout",
+		"sbom registry:":                 "no image after",
+		"sbom --platform linux sbom.tar": "",
 	} {
 		if want == "" {
 			continue

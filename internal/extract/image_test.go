@@ -76,7 +76,7 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		t.Errorf("root %+v", root)
 	}
 	libc := byName(inv, inventory.KindOSPackage, "libc6")
-	if libc == nil || libc.Version != "2.36-9+deb12u7" || libc.PURL != "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12" ||
+	if libc == nil || libc.Version != "2.36-9+deb12u7" || libc.PURL != "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc" ||
 		prop(libc, inventory.PropLayerAdded) != layer(1) || prop(libc, inventory.PropLayerChanged) != layer(2) ||
 		prop(libc, inventory.PropLayerChangedBy) != "RUN apt-get update && apt-get upgrade -y" {
 		t.Errorf("libc6: %+v", libc)

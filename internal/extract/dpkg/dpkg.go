@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pysbom/pysbom/internal/extract/osrelease"
 	"github.com/pysbom/pysbom/internal/inventory"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -373,27 +374,13 @@ func ParseStatus(data []byte) []*Package {
 	return out
 }
 
-// readOSRelease returns ID and VERSION_ID from an os-release file.
+// readOSRelease returns ID and VERSION_ID from an os-release file on this
+// machine; a dpkg database without one is Debian's.
 func readOSRelease(file string) (id, version string) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "debian", ""
+	data, _ := os.ReadFile(file)
+	r := osrelease.Parse(data)
+	if r.ID == "" {
+		r.ID = "debian"
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(strings.TrimSpace(v), `"'`)
-		switch k {
-		case "ID":
-			id = v
-		case "VERSION_ID":
-			version = v
-		}
-	}
-	if id == "" {
-		id = "debian"
-	}
-	return id, version
+	return r.ID, r.VersionID
 }

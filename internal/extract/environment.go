@@ -67,6 +67,10 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 		if err != nil {
 			return nil, err
 		}
+		for _, c := range renameCopies(res, seen, dir, fmt.Sprintf("#%d", i+1)) {
+			res.Problems = append(res.Problems, inventory.Problem{Kind: inventory.DuplicateMetadata, Package: c.pkg.ID,
+				Message: fmt.Sprintf("%s %s is installed both in %s and in %s", c.pkg.Name, c.pkg.Version, c.first, dir)})
+		}
 		inv.Problems = append(inv.Problems, res.Problems...)
 		siteFS, err := fs.Sub(tree, name)
 		if err != nil {
@@ -77,15 +81,6 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			return nil, err
 		}
 		for j, p := range res.Packages {
-			if first, dup := seen[p.ID]; dup {
-				// The same distribution and version in two site directories.
-				old := p.ID
-				p.ID = fmt.Sprintf("%s#%d", p.ID, i+1)
-				retag(inv.Problems, old, p.ID, dir)
-				inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.DuplicateMetadata, Package: p.ID,
-					Message: fmt.Sprintf("%s %s is installed both in %s and in %s", p.Name, p.Version, first, dir)})
-			}
-			seen[p.ID] = dir
 			carried := carriedBy[j]
 			carriedPkgs = append(carriedPkgs, carried.Packages...)
 			inv.Relationships = append(inv.Relationships, carried.Relationships...)
@@ -261,13 +256,32 @@ func osPackages(inv *inventory.Inventory, pkgs []*inventory.Package) {
 	}
 }
 
-// retag moves problems just recorded for a site directory to a new ID.
-func retag(ps []inventory.Problem, old, id, dir string) {
-	for i := range ps {
-		if ps[i].Package == old {
-			ps[i].Package = id
+// sameDist is a distribution found again in another site directory.
+type sameDist struct {
+	pkg   *inventory.Package
+	first string // the site directory of the copy found first
+}
+
+// renameCopies gives each distribution of res that an earlier site
+// directory also holds (the same name and version) an ID of its own, its
+// ID with suffix, before anything refers to it, and moves the scan's
+// problems about it there. seen maps IDs to the directory that has them.
+func renameCopies(res *site.Result, seen map[string]string, dir, suffix string) []sameDist {
+	var out []sameDist
+	for _, p := range res.Packages {
+		if first, dup := seen[p.ID]; dup {
+			old := p.ID
+			p.ID += suffix
+			for i := range res.Problems {
+				if res.Problems[i].Package == old {
+					res.Problems[i].Package = p.ID
+				}
+			}
+			out = append(out, sameDist{p, first})
 		}
+		seen[p.ID] = dir
 	}
+	return out
 }
 
 // shadowed reports distributions hidden by another of the same name that
@@ -320,26 +334,7 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 	if version == "" {
 		version = "unknown"
 	}
-	p := &inventory.Package{
-		ID:      "python/" + impl + "@" + version,
-		Kind:    inventory.KindInterpreter,
-		Name:    map[string]string{"cpython": "CPython", "pypy": "PyPy"}[impl],
-		Version: version,
-		FoundBy: "python/interpreter",
-	}
-	if p.Name == "" {
-		p.Name = impl
-	}
-	p.PURL = "pkg:generic/" + impl + "@" + version
-	if impl == "cpython" {
-		p.Summary = "The Python programming language interpreter"
-		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
-		p.License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
-		p.Homepage = "https://www.python.org/"
-		if strings.Count(version, ".") == 2 {
-			p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
-		}
-	}
+	p := interpreterComponent(impl, version)
 	if in.Path != "" {
 		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPath, Value: relTo(env.Path, in.Path)})
 		if real, err := filepath.EvalSymlinks(in.Path); err == nil {
@@ -356,6 +351,33 @@ func interpreter(env *target.Environment, db *dpkg.DB) *inventory.Package {
 	}
 	if in.PlatformFrom != "" {
 		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPlatformFrom, Value: relTo(env.Path, in.PlatformFrom)})
+	}
+	return p
+}
+
+// interpreterComponent is a Python interpreter as a component: for
+// CPython, with its supplier, licence, homepage and, for an X.Y.Z
+// version, its CPE.
+func interpreterComponent(impl, version string) *inventory.Package {
+	p := &inventory.Package{
+		ID:      "python/" + impl + "@" + version,
+		Kind:    inventory.KindInterpreter,
+		Name:    map[string]string{"cpython": "CPython", "pypy": "PyPy"}[impl],
+		Version: version,
+		PURL:    "pkg:generic/" + impl + "@" + version,
+		FoundBy: "python/interpreter",
+	}
+	if p.Name == "" {
+		p.Name = impl
+	}
+	if impl == "cpython" {
+		p.Summary = "The Python programming language interpreter"
+		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
+		p.License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
+		p.Homepage = "https://www.python.org/"
+		if strings.Count(version, ".") == 2 {
+			p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
+		}
 	}
 	return p
 }

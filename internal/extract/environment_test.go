@@ -8,6 +8,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/target"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
@@ -69,5 +70,45 @@ func TestPyenv3117(t *testing.T) {
 				t.Errorf("unexpected RECORD mismatch: %+v", p)
 			}
 		}
+	}
+}
+
+// TestSameDistributionTwice: a distribution installed in two site
+// directories is two components; each keeps its own problems and what
+// it carries.
+func TestSameDistributionTwice(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	demo := fixture.Dist{Name: "demo", Version: "1.0", Metadata: "Author: Demo",
+		Files: map[string]string{"demo/__init__.py": "x = 1\n", "demo/_vendor/vendor.txt": "six==1.16.0\n", "demo/_vendor/six.py": "__version__ = '1.16.0'\n"}}
+	tampered := demo
+	tampered.Tamper = map[string]string{"demo/__init__.py": "x = 2\n"}
+	fixture.Write(t, a, tampered)
+	fixture.Write(t, b, demo)
+	env := &target.Environment{Kind: "site-packages", Path: root, SiteDirs: []string{a, b}}
+	inv, err := Environment(context.Background(), env, Options{DpkgRoot: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, p := range inv.Packages {
+		if ids[p.ID] {
+			t.Errorf("two components are %s", p.ID)
+		}
+		ids[p.ID] = true
+	}
+	for _, p := range inv.Problems {
+		if p.Kind == inventory.HashMismatch && p.Package != "pypi/demo@1.0" {
+			t.Errorf("the first copy's changed file is put on %s", p.Package)
+		}
+	}
+	carries := map[string]int{}
+	for _, r := range inv.Relationships {
+		if r.Type == inventory.Contains && strings.HasPrefix(r.From, "pypi/demo@1.0") {
+			carries[r.From]++
+		}
+	}
+	if carries["pypi/demo@1.0"] != 1 || carries["pypi/demo@1.0#2"] != 1 {
+		t.Errorf("what each copy carries: %v", carries)
 	}
 }

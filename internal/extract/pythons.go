@@ -13,6 +13,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/osrelease"
 	"github.com/pysbom/pysbom/internal/extract/site"
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/pydeps"
 	"github.com/pysbom/pysbom/internal/target"
@@ -178,7 +179,7 @@ func (r Root) classify(in *installation, db *dpkg.DB) {
 			if o, ok := db.Owner("/" + real); ok {
 				in.kind, in.owner = instDistro, &o
 				if in.version == "" {
-					in.version, in.versionFrom = debianUpstream(o.Version), "dpkg: "+o.Name+" "+o.Version
+					in.version, in.versionFrom = syslib.UpstreamOf(o.Version), "dpkg: "+o.Name+" "+o.Version
 				}
 				return
 			}
@@ -249,17 +250,6 @@ func (r Root) standalone(in *installation) bool {
 	return false
 }
 
-// debianUpstream is the upstream part of a Debian version: 3.11.2-6+deb12u6 -> 3.11.2.
-func debianUpstream(v string) string {
-	if _, rest, ok := strings.Cut(v, ":"); ok {
-		v = rest
-	}
-	if i := strings.LastIndex(v, "-"); i > 0 {
-		v = v[:i]
-	}
-	return v
-}
-
 func parseVenvCfg(data []byte) map[string]string {
 	out := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
@@ -323,6 +313,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 			if err != nil {
 				return err
 			}
+			renameCopies(res, seen, "/"+dir, "#/"+dir) // pip in /usr/local and in a venv: two components, no problem
 			inv.Problems = append(inv.Problems, res.Problems...)
 			sub, err := fs.Sub(r.Tree, dir)
 			if err != nil {
@@ -333,14 +324,6 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 				return err
 			}
 			for j, p := range res.Packages {
-				if first, dup := seen[p.ID]; dup {
-					old := p.ID
-					p.ID = fmt.Sprintf("%s#/%s", p.ID, dir)
-					retag(inv.Problems, old, p.ID, dir)
-					retag(res.Problems, old, p.ID, dir)
-					_ = first
-				}
-				seen[p.ID] = dir
 				p.Python.Location = "/" + dir
 				p.Properties = append(p.Properties,
 					inventory.Property{Name: inventory.PropInstallation, Value: "/" + in.prefix},
@@ -386,14 +369,8 @@ func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
 	if version == "" {
 		return
 	}
-	p := &inventory.Package{
-		ID: "python/cpython@" + version + "#/" + in.prefix, Kind: inventory.KindInterpreter, Name: "CPython", Version: version,
-		PURL: "pkg:generic/cpython@" + version, FoundBy: "python/interpreter",
-		Summary:  "The Python programming language interpreter",
-		Supplier: inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"},
-		License:  inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"},
-		Homepage: "https://www.python.org/",
-	}
+	p := interpreterComponent("cpython", version)
+	p.ID += "#/" + in.prefix // an image may hold several of one version
 	prop := func(k, v string) {
 		if v != "" {
 			p.Properties = append(p.Properties, inventory.Property{Name: k, Value: v})
@@ -408,9 +385,7 @@ func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
 	if in.owner != nil {
 		// The distribution's package, patched and versioned by it, is
 		// what advisories for it name: no upstream CPE.
-		p.Distro = in.owner.Inventory()
-	} else if strings.Count(version, ".") == 2 {
-		p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
+		p.Distro, p.CPEs = in.owner.Inventory(), nil
 	}
 	if in.exe != "" {
 		r.layerProps(p, r.layersOf(in.exe))

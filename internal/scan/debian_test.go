@@ -143,3 +143,50 @@ func TestDebianAdvisory(t *testing.T) {
 		t.Errorf("unpatched: %+v", f)
 	}
 }
+
+// TestDebianPackages: a Debian package is matched by Debian's advisories
+// for its source package, and the finding names the layer that brought
+// its version; a package shipping Python is matched through what it
+// ships; one without a distro qualifier is named as not scanned.
+func TestDebianPackages(t *testing.T) {
+	dsa := &osv.Record{ID: "DSA-9999-1", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Debian:12", Name: "glibc"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "2.36-9+deb12u8"}}}}}}}
+	crypto := &osv.Record{ID: "DSA-5599-1", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Debian:12", Name: "python-cryptography"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "38.0.4-3+deb12u1"}}}}}}}
+	src := ecoSource{"Debian/glibc": {dsa}, "Debian/python-cryptography": {crypto}}
+	libc := func(id, version, distro string) *inventory.Package {
+		return &inventory.Package{ID: id, Kind: inventory.KindOSPackage, Name: "libc6", Version: version,
+			PURL: "pkg:deb/debian/libc6@" + version + "?arch=amd64" + distro + "&upstream=glibc",
+			Properties: []inventory.Property{{Name: inventory.PropLayerAdded, Value: "sha256:1"}, {Name: inventory.PropLayerAddedBy, Value: "FROM debian"},
+				{Name: inventory.PropLayerChanged, Value: "sha256:2"}, {Name: inventory.PropLayerChangedBy, Value: "RUN apt-get upgrade"}}}
+	}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		libc("old", "2.36-9+deb12u7", "&distro=debian-12"),
+		libc("new", "2.36-9+deb12u8", "&distro=debian-12"),
+		libc("nodistro", "2.36-9+deb12u7", ""),
+		{ID: "deb", Kind: inventory.KindOSPackage, Name: "python3-cryptography", Version: "38.0.4-3",
+			PURL: "pkg:deb/debian/python3-cryptography@38.0.4-3?arch=amd64&distro=debian-12&upstream=python-cryptography"},
+		{ID: "c", Kind: inventory.KindDistribution, Name: "cryptography", Version: "38.0.4", PURL: "pkg:pypi/cryptography@38.0.4"},
+	}, Relationships: []inventory.Relationship{{From: "deb", Type: inventory.Contains, To: "c"}}}
+	res, err := Scan(context.Background(), inv, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Component != "old" || f.ID != "DSA-9999-1" || !strings.Contains(f.Advice, "upgrade the distro package to 2.36-9+deb12u8") ||
+		f.Layer == nil || f.Layer.DiffID != "sha256:2" || f.Layer.CreatedBy != "RUN apt-get upgrade" {
+		t.Errorf("finding %+v, layer %+v", f, f.Layer)
+	}
+	reasons := map[string]string{}
+	for _, u := range res.Unscanned {
+		reasons[u.Component] = u.Reason
+	}
+	if !strings.Contains(reasons["deb"], "in its stead") || !strings.Contains(reasons["nodistro"], "distro qualifier") {
+		t.Errorf("unscanned %v", reasons)
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 // debianPackage is the Debian package a pkg:deb component names, with the
 // release its distro qualifier gives ("debian-12" -> "12"); ok is false
-// for any other component.
+// for any other component and for one whose release is not known.
 func debianPackage(p *inventory.Package) (distroPkg, bool) {
 	if p.Kind != inventory.KindOSPackage || !strings.HasPrefix(p.PURL, "pkg:deb/") {
 		return distroPkg{}, false
@@ -25,7 +25,12 @@ func debianPackage(p *inventory.Package) (distroPkg, bool) {
 	if d.source == "" {
 		d.source = d.name
 	}
-	d.release, _ = strings.CutPrefix(q["distro"], "debian-")
+	// Without the release, which Debian fix applies is unknown.
+	release, ok := strings.CutPrefix(q["distro"], "debian-")
+	if !ok || release == "" {
+		return distroPkg{}, false
+	}
+	d.release = release
 	return d, true
 }
 
@@ -58,5 +63,3 @@ func (s *scanner) debian(p *inventory.Package, d distroPkg) ([]*Finding, error) 
 	}
 	return found, nil
 }
-
-func isDebian(p *inventory.Package) bool { _, ok := debianPackage(p); return ok }

@@ -278,6 +278,7 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		res.Components++
 		var found []*Finding
 		var err error
+		deb, isDeb := debianPackage(p)
 		switch {
 		case keys[i] != "":
 			res.Scanned++
@@ -289,13 +290,12 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		case s.matchable(p):
 			res.Scanned++
 			found, err = s.native(p)
-		case isDebian(p) && s.shipsPython[p.ID]:
+		case isDeb && s.shipsPython[p.ID]:
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
 				Reason: "pkg:deb: the Python packages it ships are matched, with Debian's advisories, in its stead"})
-		case isDebian(p):
+		case isDeb:
 			res.Scanned++
-			d, _ := debianPackage(p)
-			found, err = s.debian(p, d)
+			found, err = s.debian(p, deb)
 		case inv.Root == nil || p.ID != inv.Root.ID: // the root is the subject, not a component to match
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
 				Reason: notScanned(p, opt.CPE)})

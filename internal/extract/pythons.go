@@ -354,7 +354,6 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		rels, problems := pydeps.Resolve(dists, target.LinuxMarkers(version, machine(arch)))
 		inv.Relationships = append(inv.Relationships, rels...)
 		inv.Problems = append(inv.Problems, problems...)
-		linkDistro(inv, dists)
 	}
 	return nil
 }
@@ -393,9 +392,6 @@ func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
 	in.interp = p
 	inv.Packages = append(inv.Packages, p)
 	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
-	if in.owner != nil {
-		linkDistro(inv, []*inventory.Package{p})
-	}
 	// What is compiled into libpython and the extension modules.
 	files := r.coreFiles(in)
 	if len(files) == 0 {
@@ -441,16 +437,17 @@ func (r Root) coreFiles(in *installation) []inventory.File {
 	return out
 }
 
-// linkDistro adds the OS packages that installed components: the Debian
-// package CONTAINS the Python distribution or interpreter it ships.
-func linkDistro(inv *inventory.Inventory, pkgs []*inventory.Package) {
-	ids := map[string]string{}
+// linkDistro records that the OS packages installed the components
+// whose files they own: the Debian package CONTAINS the Python
+// distribution or interpreter it ships.
+func linkDistro(inv *inventory.Inventory) {
+	ids := map[string]string{} // purl -> OS package
 	for _, p := range inv.Packages {
 		if p.Kind == inventory.KindOSPackage {
 			ids[p.PURL] = p.ID
 		}
 	}
-	for _, p := range pkgs {
+	for _, p := range inv.Packages {
 		if p.Distro == nil {
 			continue
 		}

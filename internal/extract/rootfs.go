@@ -83,6 +83,7 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	if err := r.pythons(ctx, inv, db, rel, opt); err != nil {
 		return nil, err
 	}
+	linkDistro(inv)
 	unknownSuppliers(inv)
 	inv.Sort()
 	return inv, nil

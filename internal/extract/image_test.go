@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
 	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 )
 
@@ -121,5 +122,110 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		if p.Kind != inventory.NoSupplier {
 			t.Errorf("problem: %+v", p)
 		}
+	}
+}
+
+// alpineLayers: Alpine's apk database (musl upgraded and libssl3 added in
+// layer 2), a python-build-standalone interpreter in /opt/python, and a
+// folder of distributions with no interpreter (pip install --target).
+func alpineLayers(t *testing.T) [][]imagetest.Member {
+	apkdb := func(pkgs ...string) string {
+		var b strings.Builder
+		for _, p := range pkgs {
+			name, version, _ := strings.Cut(p, "=")
+			b.WriteString("P:" + name + "\nV:" + version + "\nA:x86_64\nL:MIT\no:" + name + "\nF:lib\nR:" + name + ".so\nZ:Q1KbXKSKtqBSPcuK4L5lc6lmRObs0=\n\n")
+		}
+		return b.String()
+	}
+	dir := t.TempDir()
+	fixture.Write(t, filepath.Join(dir, "opt/python/lib/python3.12/site-packages"), fixture.Dist{Name: "pip", Version: "24.3.1", Metadata: "Author-email: pip <pip@example.org>"})
+	fixture.Write(t, filepath.Join(dir, "app/deps"), fixture.Dist{Name: "click", Version: "8.1.7", Metadata: "Author-email: Pallets <contact@palletsprojects.com>"})
+	files := imagetest.Dir(t, dir)
+	return [][]imagetest.Member{
+		{imagetest.File("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\nNAME=\"Alpine Linux\"\nPRETTY_NAME=\"Alpine Linux v3.20\"\n"),
+			imagetest.File("lib/apk/db/installed", apkdb("musl=1.2.5-r0"))},
+		append([]imagetest.Member{imagetest.File("lib/apk/db/installed", apkdb("musl=1.2.5-r1", "libssl3=3.3.2-r0")),
+			imagetest.File("opt/python/bin/python3.12", "\x7fELF"),
+			imagetest.File("opt/python/include/python3.12/patchlevel.h", "#define PY_VERSION \"3.12.8\"\n"),
+			imagetest.File("opt/python/lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py", "build_time_vars = {'prefix': '/install', 'VERSION': '3.12'}\n")},
+			files...),
+	}
+}
+
+// TestRootFSKinds: apk packages with the layers that added and upgraded
+// them, a python-build-standalone installation, a loose folder of
+// distributions, and distroless's dpkg status.d; then the same root
+// unpacked on disk, read as dir:.
+func TestRootFSKinds(t *testing.T) {
+	layers := alpineLayers(t)
+	img := imagetest.Image(t, true, imagetest.Step{CreatedBy: "FROM alpine", Members: layers[0]}, imagetest.Step{CreatedBy: "RUN setup", Members: layers[1]})
+	cfg, _ := img.ConfigFile()
+	file := imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "alpine.tar"), "alpine-app:1", img)
+	inv, err := Read(context.Background(), Target{Arg: file}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	musl, ssl := byName(inv, inventory.KindOSPackage, "musl"), byName(inv, inventory.KindOSPackage, "libssl3")
+	if musl == nil || musl.PURL != "pkg:apk/alpine/musl@1.2.5-r1?arch=x86_64&distro=alpine-3.20.3" || musl.License.Declared != "MIT" ||
+		len(musl.Files) != 1 || musl.Files[0].Path != "/lib/musl.so" || len(musl.Files[0].Hashes) != 1 ||
+		prop(musl, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() || prop(musl, inventory.PropLayerChanged) != cfg.RootFS.DiffIDs[1].String() {
+		t.Errorf("musl: %+v", musl)
+	}
+	if ssl == nil || prop(ssl, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[1].String() || prop(ssl, inventory.PropLayerChanged) != "" {
+		t.Errorf("libssl3: %+v", ssl)
+	}
+	checkKinds := func(inv *inventory.Inventory) {
+		t.Helper()
+		py := byName(inv, inventory.KindInterpreter, "CPython")
+		if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "python-build-standalone" || len(py.CPEs) != 1 {
+			t.Errorf("standalone python: %+v", py)
+			return
+		}
+		pip := byName(inv, inventory.KindDistribution, "pip")
+		if pip == nil || !hasRel(inv, pip.ID, inventory.DependsOn, py.ID) {
+			t.Errorf("pip: %+v", pip)
+		}
+		click := byName(inv, inventory.KindDistribution, "click")
+		if click == nil || prop(click, inventory.PropInstallationKind) != "site-packages" || click.Python.Location != "/app/deps" ||
+			slices.ContainsFunc(inv.Relationships, func(r inventory.Relationship) bool { return r.From == click.ID && r.Type == inventory.DependsOn }) {
+			t.Errorf("click: %+v", click)
+		}
+	}
+	checkKinds(inv)
+
+	// The same root unpacked: no layers, the same installations.
+	root := t.TempDir()
+	for _, l := range layers {
+		for _, m := range l {
+			if !strings.HasSuffix(m.Name, "/") {
+				fixture.WriteFile(t, filepath.Join(root, m.Name), m.Body)
+			}
+		}
+	}
+	inv, err = Read(context.Background(), Target{Arg: "dir:" + root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Root.Kind != inventory.KindEnvironment || prop(inv.Root, inventory.PropImageDistro) != "Alpine Linux v3.20" {
+		t.Errorf("root %+v", inv.Root)
+	}
+	if m := byName(inv, inventory.KindOSPackage, "musl"); m == nil || m.Version != "1.2.5-r1" || prop(m, inventory.PropLayerAdded) != "" {
+		t.Errorf("musl on disk: %+v", m)
+	}
+	checkKinds(inv)
+
+	// distroless: dpkg's status.d, one file per package.
+	img = imagetest.Image(t, false, imagetest.Step{CreatedBy: "distroless", Members: []imagetest.Member{
+		imagetest.File("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"),
+		imagetest.File("var/lib/dpkg/status.d/libssl3", "Package: libssl3\nVersion: 3.0.15-1~deb12u1\nArchitecture: amd64\nSource: openssl\n"),
+		imagetest.File("var/lib/dpkg/status.d/libssl3.md5sums", "11111111111111111111111111111111  usr/lib/x86_64-linux-gnu/libssl.so.3\n"),
+	}})
+	inv, err = Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := byName(inv, inventory.KindOSPackage, "libssl3"); p == nil || p.PURL != "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12&upstream=openssl" ||
+		prop(p, inventory.PropLayerAddedBy) != "distroless" {
+		t.Errorf("distroless libssl3: %+v", p)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,11 +88,25 @@ func TestImageCommands(t *testing.T) {
 // TestImageErrors: a bad reference or image is one line naming it.
 func TestImageErrors(t *testing.T) {
 	dir := t.TempDir()
+	notTar := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notTar, []byte(strings.Repeat("not a tar\n", 100)), 0o644)
+	archive := imagetest.DockerArchive(t, filepath.Join(dir, "app.tar"), "example.com/app:1", imagetest.Image(t, true))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
 	for args, want := range map[string]string{
+		"sbom docker-archive:" + notTar:                         "notes.txt: not a tar archive (docker save output, or a tar of an OCI image layout)",
+		"sbom registry:" + closed + "/app:1":                    "the connection was refused",
+		"sbom --platform linux/arm64 " + archive:                "the image is for linux/amd64, not linux/arm64",
+		"sbom --platform bogus " + archive:                      `--platform "bogus": want OS/ARCH[/VARIANT]`,
+		"sbom oci-dir:" + filepath.Join(dir, "none"):            "none: no such file or directory",
 		"sbom docker-archive:" + filepath.Join(dir, "none.tar"): "none.tar: no such file or directory",
-		"sbom oci-dir:" + dir:            "no OCI image layout",
-		"sbom registry:":                 "no image after",
-		"sbom --platform linux sbom.tar": "",
+		"sbom oci-dir:" + dir:                                   "no OCI image layout",
+		"sbom registry:":                                        "no image after",
+		"sbom --platform linux sbom.tar":                        "",
 	} {
 		if want == "" {
 			continue

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,7 +93,28 @@ func Open(ctx context.Context, r Ref, opt Options) (*Image, error) {
 		return nil, err
 	}
 	img.Ref = r
+	if err := img.checkPlatform(opt.Platform); err != nil {
+		img.Close()
+		return nil, err
+	}
 	return img, nil
+}
+
+// checkPlatform refuses an image that is not for the platform asked for
+// (an index was already chosen from by it; a single image is not).
+func (img *Image) checkPlatform(want string) error {
+	if want == "" {
+		return nil
+	}
+	p, err := wantPlatform(want)
+	if err != nil {
+		return err
+	}
+	c := img.Config
+	if c.OS != p.OS || c.Architecture != p.Architecture || p.Variant != "" && c.Variant != p.Variant {
+		return fmt.Errorf("%s: the image is for %s, not %s (--platform chooses among the images of a multi-platform index)", img.Ref, img.Platform, p.String())
+	}
+	return nil
 }
 
 // Close releases the image's files and removes pulled layers.
@@ -193,7 +215,10 @@ func openLayout(st store, r Ref, opt Options) (img *Image, err error) {
 	}()
 	data, err := readAll(st, "index.json", maxManifest)
 	if err != nil {
-		return nil, fmt.Errorf("%s: no OCI image layout: %v", r, unwrap(err))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no OCI image layout: it has no index.json", r)
+		}
+		return nil, fmt.Errorf("%s: index.json: %v", r, unwrap(err))
 	}
 	idx, err := v1.ParseIndexManifest(bytes.NewReader(data))
 	if err != nil {

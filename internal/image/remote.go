@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -150,6 +153,23 @@ func registryError(r Ref, err error) error {
 			return fmt.Errorf("%s: the registry has no such image", r)
 		}
 		return fmt.Errorf("%s: the registry answered %d %s", r, te.StatusCode, http.StatusText(te.StatusCode))
+	}
+	host := "the registry"
+	if ref, perr := name.ParseReference(r.Path); perr == nil {
+		host = ref.Context().RegistryStr()
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("%s: the registry host %s is not known (DNS lookup of %s failed)", r, host, dnsErr.Name)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("%s: cannot reach %s: the connection was refused (is the registry running, on that port?)", r, host)
+	case errors.As(err, &certErr):
+		return fmt.Errorf("%s: the TLS certificate of %s is not trusted: %v", r, host, certErr.Err)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Errorf("%s: %s did not answer in time", r, host)
 	}
 	return fmt.Errorf("%s: %s", r, oneLine(err))
 }

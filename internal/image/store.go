@@ -135,7 +135,7 @@ func openTar(p string) (*tarStore, error) {
 	t := &tarStore{file: f, members: map[string]member{}}
 	if err := t.index(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", p, err)
+		return nil, err
 	}
 	return t, nil
 }
@@ -186,7 +186,7 @@ func (t *tarStore) index() error {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return errors.New("truncated archive")
 			}
-			return fmt.Errorf("not a readable tar archive: %v", err)
+			return errors.New("not a tar archive (docker save output, or a tar of an OCI image layout)")
 		}
 		if len(t.members) >= maxMembers {
 			return fmt.Errorf("more than %d members", maxMembers)

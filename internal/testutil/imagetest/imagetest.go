@@ -180,6 +180,16 @@ func OCIIndex(t testing.TB, dir string, imgs map[string]v1.Image) string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The image's config says the platform the index names.
+		cfg, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg = cfg.DeepCopy()
+		cfg.OS, cfg.Architecture, cfg.Variant = pl.OS, pl.Architecture, pl.Variant
+		if img, err = mutate.ConfigFile(img, cfg); err != nil {
+			t.Fatal(err)
+		}
 		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: pl}})
 	}
 	if err := p.AppendIndex(idx); err != nil {

@@ -28,15 +28,16 @@ executable, a wheel or sdist or a folder of them, or a lock file (requirements*.
 constraints*.txt, *.in, poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml; --lock for
 another name); without it, $VIRTUAL_ENV or else the python3 on PATH.
 A container image or root file system is named as
-  docker-archive:FILE       docker save output (also gzip-compressed)
+  docker-archive:FILE[:TAG] docker save output (also gzip-compressed); TAG picks one of its RepoTags
   oci-dir:DIR[:TAG]         an OCI image layout; TAG is its org.opencontainers.image.ref.name
   oci-archive:FILE[:TAG]    a tar of an OCI image layout
   registry:HOST/REPO:TAG    pulled with your docker credentials (~/.docker/config.json)
   dir:DIR                   an unpacked root file system
 and a docker archive, OCI layout or OCI archive is also recognised without its scheme. Its
 SBOM holds the distribution's packages (dpkg, apk) and every Python installation in it, each
-component with the layer that added it. Output is reproducible:
-the creation time comes from SOURCE_DATE_EPOCH when it is set.`,
+component with the layer that added it; --platform picks from a multi-platform index.
+
+Output is reproducible: the creation time comes from SOURCE_DATE_EPOCH when it is set.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			outs := newOutputs(fs, output.SBOMs, output.SBOMs.Default)
 			strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")

@@ -140,6 +140,9 @@ func alpineLayers(t *testing.T) [][]imagetest.Member {
 	dir := t.TempDir()
 	fixture.Write(t, filepath.Join(dir, "opt/python/lib/python3.12/site-packages"), fixture.Dist{Name: "pip", Version: "24.3.1", Metadata: "Author-email: pip <pip@example.org>"})
 	fixture.Write(t, filepath.Join(dir, "app/deps"), fixture.Dist{Name: "click", Version: "8.1.7", Metadata: "Author-email: Pallets <contact@palletsprojects.com>"})
+	fixture.Write(t, filepath.Join(dir, "opt/conda/lib/python3.11/site-packages"), fixture.Dist{Name: "numpy", Version: "1.26.4", Metadata: "Author: NumPy Developers"})
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/conda-meta/python-3.11.9-h955ad1f_0.json"), "{}")
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/include/python3.11/patchlevel.h"), "#define PY_VERSION \"3.11.9\"\n")
 	files := imagetest.Dir(t, dir)
 	return [][]imagetest.Member{
 		{imagetest.File("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\nNAME=\"Alpine Linux\"\nPRETTY_NAME=\"Alpine Linux v3.20\"\n"),
@@ -176,7 +179,22 @@ func TestRootFSKinds(t *testing.T) {
 	}
 	checkKinds := func(inv *inventory.Inventory) {
 		t.Helper()
-		py := byName(inv, inventory.KindInterpreter, "CPython")
+		var py, conda *inventory.Package
+		for _, p := range inv.Packages {
+			if p.Kind == inventory.KindInterpreter {
+				switch prop(p, inventory.PropInstallation) {
+				case "/opt/python":
+					py = p
+				case "/opt/conda":
+					conda = p
+				}
+			}
+		}
+		numpy := byName(inv, inventory.KindDistribution, "numpy")
+		if conda == nil || conda.Version != "3.11.9" || prop(conda, inventory.PropInstallationKind) != "conda" ||
+			numpy == nil || !hasRel(inv, numpy.ID, inventory.DependsOn, conda.ID) {
+			t.Errorf("conda: %+v, numpy %+v", conda, numpy)
+		}
 		if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "python-build-standalone" || len(py.CPEs) != 1 {
 			t.Errorf("standalone python: %+v", py)
 			return

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
@@ -46,6 +47,9 @@ type Image struct {
 	blobs  []string // each layer's file in st
 	spool  string   // temporary directory of pulled layers, removed by Close
 	closed bool
+
+	rasOnce sync.Once
+	ras     []io.ReaderAt // each layer stored as plain tar, else nil
 }
 
 // Layer is one layer of an image.
@@ -504,16 +508,23 @@ func (img *Image) Open(i int) (io.ReadCloser, error) {
 }
 
 // ReaderAt is imagefs.RandomAccess: a layer stored as plain tar.
+// Which layers allow it is found once: every file read asks.
 func (img *Image) ReaderAt(i int) (io.ReaderAt, bool) {
-	ra, _, ok := img.st.readerAt(img.blobs[i])
-	if !ok {
-		return nil, false
-	}
-	var magic [4]byte
-	if n, _ := ra.ReadAt(magic[:], 0); n == 4 && compression(magic[:]) != "" {
-		return nil, false
-	}
-	return ra, true
+	img.rasOnce.Do(func() {
+		img.ras = make([]io.ReaderAt, len(img.blobs))
+		for j, b := range img.blobs {
+			ra, _, ok := img.st.readerAt(b)
+			if !ok {
+				continue
+			}
+			var magic [4]byte
+			if n, _ := ra.ReadAt(magic[:], 0); n == 4 && compression(magic[:]) != "" {
+				continue
+			}
+			img.ras[j] = ra
+		}
+	})
+	return img.ras[i], img.ras[i] != nil
 }
 
 // refName is the OCI annotation that tags an image of a layout.

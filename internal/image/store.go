@@ -20,7 +20,7 @@ type store interface {
 	// open opens the named file and gives its size.
 	open(name string) (io.ReadCloser, int64, error)
 	// readerAt gives random access to the named file when the store
-	// keeps it uncompressed on disk.
+	// keeps it on disk as it is.
 	readerAt(name string) (io.ReaderAt, int64, bool)
 	has(name string) bool
 	close() error

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -89,35 +90,70 @@ func findSites(ctx context.Context, tree fs.FS) []string {
 	return sites
 }
 
-// installations groups site directories by the installation they belong to.
+// installations groups site directories by the installation they belong
+// to: one per prefix and Python version, so /usr/local's empty
+// python3.11/dist-packages that Debian's python3 creates does not swallow
+// a CPython 3.12 built into /usr/local.
 func (r Root) installations(sites []string, db *dpkg.DB) []*installation {
-	byPrefix := map[string]*installation{}
 	var out []*installation
+	find := func(prefix, minor string) *installation {
+		for _, in := range out {
+			if in.prefix == prefix && in.minor == minor {
+				return in
+			}
+		}
+		return nil
+	}
+	var unversioned []string
 	for _, s := range sites {
-		prefix, minor := s, ""
-		if m := siteRE.FindStringSubmatch(s); m != nil {
-			prefix, minor = m[1], strings.TrimPrefix(m[2], "python")
+		m := siteRE.FindStringSubmatch(s)
+		if m == nil || !strings.Contains(m[2], ".") || !strings.HasPrefix(m[2], "python") {
+			unversioned = append(unversioned, s)
+			continue
 		}
-		in := byPrefix[prefix]
+		minor := strings.TrimPrefix(m[2], "python")
+		in := find(m[1], minor)
 		if in == nil {
-			in = &installation{prefix: prefix}
-			byPrefix[prefix] = in
+			in = &installation{prefix: m[1], minor: minor}
 			out = append(out, in)
-		}
-		if minor != "" && strings.Contains(minor, ".") && in.minor == "" {
-			in.minor = minor
 		}
 		in.sites = append(in.sites, s)
 	}
+	// lib/python3/dist-packages, pypy's and loose folders join the
+	// installation of their prefix whose interpreter is there.
+	for _, s := range unversioned {
+		prefix := s
+		if m := siteRE.FindStringSubmatch(s); m != nil {
+			prefix = m[1]
+		}
+		in := find(prefix, r.binMinor(prefix))
+		if in == nil {
+			for _, o := range out {
+				if o.prefix == prefix {
+					in = o
+					break
+				}
+			}
+		}
+		if in == nil {
+			in = &installation{prefix: prefix}
+			out = append(out, in)
+		}
+		in.sites = append(in.sites, s)
+	}
+	slices.SortFunc(out, func(a, b *installation) int {
+		return cmp.Or(strings.Compare(a.prefix, b.prefix), strings.Compare(a.minor, b.minor))
+	})
 	for _, in := range out {
+		slices.Sort(in.sites)
 		r.classify(in, db)
 	}
 	// Debian's /usr/local/lib/python3.X/dist-packages belongs to the
 	// distro's Python, which puts it on its path.
 	var kept []*installation
 	for _, in := range out {
-		if in.kind == instLoose && in.minor != "" {
-			if d := byPrefix["usr"]; d != nil && d.kind == instDistro && d.minor == in.minor && in.prefix == "usr/local" {
+		if in.kind == instLoose && in.prefix == "usr/local" && in.minor != "" {
+			if d := find("usr", in.minor); d != nil && d.kind == instDistro {
 				d.sites = append(d.sites, in.sites...)
 				continue
 			}
@@ -125,6 +161,24 @@ func (r Root) installations(sites []string, db *dpkg.DB) []*installation {
 		kept = append(kept, in)
 	}
 	return kept
+}
+
+// homeOf is the installation a venv runs on: the one in its home prefix
+// of its Python version (or the only one there).
+func homeOf(insts []*installation, venv *installation) *installation {
+	var found *installation
+	for _, in := range insts {
+		if in == venv || in.prefix != venv.home || in.kind == instVenv {
+			continue
+		}
+		if venv.minor != "" && in.minor == venv.minor {
+			return in
+		}
+		if found == nil {
+			found = in
+		}
+	}
+	return found
 }
 
 var patchLevelRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
@@ -283,10 +337,6 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	byPrefix := map[string]*installation{}
-	for _, in := range insts {
-		byPrefix[in.prefix] = in
-	}
 	arch := ""
 	if r.Image != nil && r.Image.Config != nil {
 		arch = r.Image.Config.Architecture
@@ -300,7 +350,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 	for _, in := range insts {
 		runs := in.interp
 		if in.kind == instVenv {
-			if h := byPrefix[in.home]; h != nil {
+			if h := homeOf(insts, in); h != nil {
 				runs = h.interp
 				if in.version == "" {
 					in.version = h.version

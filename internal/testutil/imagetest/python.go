@@ -75,6 +75,11 @@ func PythonImage(t testing.TB, gzip bool) v1.Image {
 	fixture.Write(t, filepath.Join(l1, "usr/lib/python3/dist-packages"),
 		fixture.Dist{Name: "six", Version: "1.16.0", Metadata: "Summary: Python 2 and 3 compatibility utilities\nAuthor: Benjamin Peterson",
 			Files: map[string]string{"six.py": "__version__ = '1.16.0'\n"}, MetaFiles: map[string]string{"INSTALLER": "debian\n"}})
+	// Debian's python3 makes /usr/local/lib/python3.11/dist-packages, empty:
+	// it must not hide the CPython 3.12 that layer 3 builds into /usr/local.
+	if err := os.MkdirAll(filepath.Join(l1, "usr/local/lib/python3.11/dist-packages"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/python3-six.list"), list(t, l1, "usr/lib/python3/dist-packages"))
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/python3.11-minimal.list"), "/usr/bin/python3.11\n")
 	fixture.WriteFile(t, filepath.Join(l1, "var/lib/dpkg/info/libc6:amd64.list"), "/lib/x86_64-linux-gnu/libc.so.6\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/pysbom/pysbom/internal/display"
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
+	"github.com/pysbom/pysbom/internal/image"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/lockfile"
 	"github.com/pysbom/pysbom/internal/output"
@@ -310,8 +311,8 @@ func scanInput(ctx context.Context, e *env, arg string, in inputFlags) (inv *inv
 	// A regular file is an SBOM when it decodes as one (read once); a JSON
 	// or XML file that is neither an SBOM nor a lock file is an error that
 	// says so; a lock file, requirements file or anything else goes to
-	// buildInventory.
-	if isFile(arg) && !*in.lock && !lockfile.IsLockFile(arg) {
+	// buildInventory, as does an image archive.
+	if _, isImage := image.Detect(arg); isFile(arg) && !isImage && !*in.lock && !lockfile.IsLockFile(arg) {
 		data, err := readSBOM(arg)
 		if err != nil {
 			return nil, nil, err

@@ -132,10 +132,13 @@ const maxDetectMembers = 4096
 
 // archiveKind reads a tar's member names (through gzip when compressed)
 // until they tell a docker archive from an OCI layout.
-func archiveKind(r io.Reader) Scheme {
+// A plain tar is read through its Seeker, so member bodies (layers of
+// hundreds of megabytes before a docker archive's manifest.json) are
+// skipped, not read.
+func archiveKind(r io.ReadSeeker) Scheme {
 	var head [512]byte
 	n, _ := io.ReadFull(r, head[:])
-	br := io.MultiReader(bytes.NewReader(head[:n]), r)
+	var br io.Reader = io.MultiReader(bytes.NewReader(head[:n]), r)
 	if n >= 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -144,6 +147,8 @@ func archiveKind(r io.Reader) Scheme {
 		br = zr
 	} else if n < 512 || !isTarHeader(head[:]) {
 		return ""
+	} else if _, err := r.Seek(0, io.SeekStart); err == nil {
+		br = r
 	}
 	tr := tar.NewReader(br)
 	oci := false

@@ -190,3 +190,32 @@ func TestDebianPackages(t *testing.T) {
 		t.Errorf("unscanned %v", reasons)
 	}
 }
+
+// TestDebianWithoutAdvisories: a database that holds no Debian advisory
+// cannot clear a Debian package; it is named as not scanned.
+func TestDebianWithoutAdvisories(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "PYSEC-2099-1.json"), []byte(`{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}`), 0o644)
+	dbPath := filepath.Join(dir, "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vulndb.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		{ID: "libc", Kind: inventory.KindOSPackage, Name: "libc6", Version: "2.36-9", PURL: "pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12&upstream=glibc"},
+		{ID: "demo", Kind: inventory.KindDistribution, Name: "demo", Version: "1.0", PURL: "pkg:pypi/demo@1.0"},
+	}}
+	res, err := Scan(context.Background(), inv, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scanned != 1 || len(res.Findings) != 1 || len(res.Unscanned) != 1 || res.Unscanned[0].Component != "libc" ||
+		!strings.Contains(res.Unscanned[0].Reason, "no Debian advisories") {
+		t.Errorf("scanned %d, findings %d, unscanned %+v", res.Scanned, len(res.Findings), res.Unscanned)
+	}
+}

@@ -274,6 +274,16 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		}
 	}
 	hits := matchAll(ctx, queries, s.cache)
+	// A database without Debian's advisories cannot clear a Debian
+	// package: those are said to be not scanned, not counted as clean.
+	noDebian := false
+	if nl, lists := src.(nameLister); lists && slices.ContainsFunc(all, func(p *inventory.Package) bool { _, ok := debianPackage(p); return ok }) {
+		names, err := nl.Names(ctx, "Debian")
+		if err != nil {
+			return nil, err
+		}
+		noDebian = len(names) == 0
+	}
 	for i, p := range all {
 		res.Components++
 		var found []*Finding
@@ -293,6 +303,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		case isDeb && s.shipsPython[p.ID]:
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
 				Reason: "pkg:deb: the Python packages it ships are matched, with Debian's advisories, in its stead"})
+		case isDeb && noDebian:
+			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
+				Reason: "pkg:deb: the database holds no Debian advisories (pysbom db update --ecosystem Debian)"})
 		case isDeb:
 			res.Scanned++
 			found, err = s.debian(p, deb)

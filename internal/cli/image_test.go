@@ -11,6 +11,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 	"github.com/pysbom/pysbom/internal/testutil/ntia"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 )
 
@@ -114,6 +115,59 @@ func TestImageErrors(t *testing.T) {
 		code, _, stderr := runErr(strings.Fields(args)...)
 		if code == ExitOK || !strings.Contains(stderr, want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 			t.Errorf("%s: exit %d, stderr %q; want one line with %q", args, code, stderr, want)
+		}
+	}
+}
+
+// TestRealDebianImageCommands: sbom and scan of the real Debian 12 image
+// bench/debian-image.sh builds: schema-valid, NTIA-complete, reproducible
+// documents; the PyPA advisories for the pip copied into /usr/local name
+// its layer; Debian packages without Debian advisories are said to be
+// not scanned.
+func TestRealDebianImageCommands(t *testing.T) {
+	image, _ := realdata.DebianImage(t)
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	dir := t.TempDir()
+	spdxFile, cdxFile := filepath.Join(dir, "a.spdx.json"), filepath.Join(dir, "a.cdx.json")
+	run(t, "sbom", "-q", "--supplier", "Organization: Example", image, "-o", "spdx-json="+spdxFile, "-o", "cyclonedx-json="+cdxFile)
+	s, _ := os.ReadFile(spdxFile)
+	c, _ := os.ReadFile(cdxFile)
+	schema.Validate(t, schema.SPDX23, s)
+	schema.Validate(t, schema.CycloneDX16, c)
+	// Vendored crates and libraries name no supplier of their own: each is
+	// NOASSERTION with a no-supplier problem in the document, nothing else.
+	explained := bytes.Count(s, []byte(`"pysbom problem no-supplier`))
+	if explained == 0 {
+		t.Error("no no-supplier problem in the SPDX document")
+	}
+	if fails, _ := ntia.SPDX(s); len(ntia.Unexplained(fails, explained)) > 0 {
+		t.Errorf("NTIA: %v", ntia.Unexplained(fails, explained))
+	}
+	if fails, _ := ntia.CycloneDX(c); len(ntia.Unexplained(fails, explained)) > 0 {
+		t.Errorf("NTIA: %v", ntia.Unexplained(fails, explained))
+	}
+	if again := run(t, "sbom", "-q", "--supplier", "Organization: Example", image, "-o", "spdx-json"); again != string(s) {
+		t.Error("two runs differ")
+	}
+	for _, want := range []string{"pkg:deb/debian/libc6@", "distro=debian-12", "pkg:pypi/cryptography@", "cpe:2.3:a:python:python:3.12.1", "COPY pyenv 3.12.1 /usr/local"} {
+		if !bytes.Contains(s, []byte(want)) {
+			t.Errorf("the SPDX document has no %s", want)
+		}
+	}
+
+	osvDir := filepath.Join(schema.CorpusDir(), "osv", "pypa-advisory-database", "vulns", "pip")
+	if _, err := os.Stat(osvDir); err != nil {
+		t.Skip("PyPA advisory database not present in ../shared/corpus/osv")
+	}
+	db := filepath.Join(dir, "v.db")
+	run(t, "db", "import", "-q", "--db", db, osvDir)
+	code, out, errs := runErr("scan", "-q", "--db", db, image)
+	if code != ExitOK {
+		t.Errorf("scan exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"PYSEC-2023-228", "COPY pyenv 3.12.1 /usr/local", "no Debian advisories"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("scan table lacks %q:\n%s", want, out)
 		}
 	}
 }

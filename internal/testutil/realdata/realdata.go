@@ -44,3 +44,27 @@ func PyenvSite(t testing.TB, version string) string {
 	}
 	return dir
 }
+
+// DebianImage returns the real Debian 12 image that bench/debian-image.sh
+// builds (a docker archive) and its oracle: "NAME VERSION ARCH" of every
+// installed Debian package, as dpkg-query printed it. The test skips when
+// the image has not been built on this machine.
+func DebianImage(t testing.TB) (image, packages string) {
+	t.Helper()
+	cache := os.Getenv("PYSBOM_TEST_CACHE")
+	if cache == "" {
+		base := os.Getenv("XDG_CACHE_HOME")
+		if base == "" {
+			home, _ := os.UserHomeDir()
+			base = filepath.Join(home, ".cache")
+		}
+		cache = filepath.Join(base, "pysbom-test")
+	}
+	image, packages = filepath.Join(cache, "debian12-python.tar"), filepath.Join(cache, "debian12-python.packages")
+	for _, f := range []string{image, packages} {
+		if _, err := os.Stat(f); err != nil {
+			t.Skipf("no real Debian image at %s: bench/debian-image.sh builds it (needs root, mmdebstrap and Debian's mirror)", f)
+		}
+	}
+	return image, packages
+}

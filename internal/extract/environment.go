@@ -46,7 +46,7 @@ type Options struct {
 // Environment reads every site directory of env into one inventory.
 func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
-	libs := syslib.New("/")
+	libs := syslib.New(syslib.Host)
 	build := inspectCPython(ctx, env, libs)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -168,11 +168,12 @@ func inspectCPython(ctx context.Context, env *target.Environment, libs *syslib.S
 	if minor == "" {
 		return nil
 	}
-	return cpython.Inspect(ctx, prefix, exe, minor, libs)
+	return cpython.Inspect(ctx, syslib.Host, prefix, exe, minor, libs)
 }
 
 // linkSystem resolves the shared libraries that the binaries of
-// distribution d (in the site directory dir) link on this system, adds
+// distribution d (in the site directory dir) link on the system libs
+// reads (the host's, or an image's), adds
 // them to libs, and returns d's DEPENDS_ON them. A library among d's own
 // files is its bundled copy, which its observed components describe. A version the binaries show only from the headers
 // they were compiled against is recorded on d, not made a component: the
@@ -182,7 +183,7 @@ func linkSystem(libs *syslib.Set, dir string, d *inventory.Package, links []bina
 		return nil
 	}
 	own := map[string]bool{}
-	realDir, err := filepath.EvalSymlinks(dir)
+	realDir, err := libs.Files().Real(dir)
 	if err != nil {
 		realDir = dir
 	}

@@ -119,7 +119,9 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		t.Error("attrs, removed by layer 5, is reported")
 	}
 	for _, p := range inv.Problems {
-		if p.Kind != inventory.NoSupplier {
+		// The fixture's interpreters are a few bytes, not ELF files: read
+		// as binaries, they are named as such.
+		if p.Kind != inventory.NoSupplier && (p.Kind != inventory.BadBinary || !strings.HasSuffix(p.Path, "/bin/python3.11") && !strings.HasSuffix(p.Path, "/bin/python3.12")) {
 			t.Errorf("problem: %+v", p)
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/extract/cpython"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
-	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/osrelease"
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/extract/syslib"
@@ -278,13 +278,11 @@ func versionLess(a, b string) bool {
 // realName is the name a tree name resolves to, links followed; "" when
 // it does not resolve.
 func (r Root) realName(name string) string {
-	if r.Layers != nil {
-		if _, real, err := r.Layers.Lookup(name); err == nil {
-			return real
-		}
+	real, err := r.Tree.Real(name)
+	if err != nil {
 		return ""
 	}
-	return name
+	return real
 }
 
 // standalone tells a python-build-standalone installation by the build
@@ -342,9 +340,10 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		arch = r.Image.Config.Architecture
 	}
 	seen := map[string]string{} // ID -> site directory
+	libs := syslib.New(syslib.InTree(r.Tree))
 	for _, in := range insts {
 		if in.kind != instVenv && in.kind != instLoose {
-			r.interpreterOf(inv, in)
+			r.interpreterOf(ctx, inv, in, libs)
 		}
 	}
 	for _, in := range insts {
@@ -385,6 +384,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 				}
 				inv.Packages = append(inv.Packages, c.Packages...)
 				inv.Relationships = append(inv.Relationships, c.Relationships...)
+				inv.Relationships = append(inv.Relationships, linkSystem(libs, "/"+dir, p, c.Links)...)
 				inv.Problems = append(inv.Problems, c.Problems...)
 				dists = append(dists, p)
 			}
@@ -405,16 +405,22 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		inv.Relationships = append(inv.Relationships, rels...)
 		inv.Problems = append(inv.Problems, problems...)
 	}
+	r.sharedLibraries(ctx, inv, libs, db)
 	return nil
 }
 
-// interpreterOf adds the interpreter of an installation, with the native
-// components its libpython and extension modules show.
-func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
-	version := in.version
-	if version == "" {
-		version = in.minor
+// interpreterOf adds the interpreter of an installation, with what its
+// files show as in a directory SBOM (package cpython): the build's
+// version and configuration, the lib-dynload modules, the libraries
+// vendored and compiled in, ensurepip's wheels, and the shared libraries
+// its binaries link, resolved as the image's dynamic loader would (libs).
+func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *installation, libs *syslib.Set) {
+	exe := ""
+	if in.exe != "" {
+		exe = "/" + in.exe
 	}
+	build := cpython.Inspect(ctx, libs.Files(), "/"+in.prefix, exe, in.minor, libs)
+	version := cmp.Or(in.version, build.Version, in.minor)
 	if version == "" {
 		return
 	}
@@ -431,60 +437,46 @@ func (r Root) interpreterOf(inv *inventory.Inventory, in *installation) {
 		prop(inventory.PropInterpreterPath, "/"+in.exe)
 	}
 	prop(inventory.PropInterpreterVersionFrom, in.versionFrom)
+	if in.exe != "" {
+		r.layerProps(p, r.layersOf(in.exe))
+	}
+	parts := build.Components(p, func(name string) string { return name })
 	if in.owner != nil {
 		// The distribution's package, patched and versioned by it, is
 		// what advisories for it name: no upstream CPE.
 		p.Distro, p.CPEs = in.owner.Inventory(), nil
 	}
-	if in.exe != "" {
-		r.layerProps(p, r.layersOf(in.exe))
-	}
 	in.interp = p
-	inv.Packages = append(inv.Packages, p)
+	for _, c := range parts.Packages {
+		for _, f := range c.Files {
+			r.layerProps(c, r.layersOf(strings.TrimPrefix(f.Path, "/")))
+			break
+		}
+		if len(c.Files) == 0 && in.exe != "" {
+			r.layerProps(c, r.layersOf(in.exe))
+		}
+	}
+	inv.Packages = append(append(inv.Packages, p), parts.Packages...)
 	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
-	// What is compiled into libpython and the extension modules.
-	files := r.coreFiles(in)
-	if len(files) == 0 {
-		return
-	}
-	sub, err := fs.Sub(r.Tree, in.prefix)
-	if in.prefix == "" {
-		sub, err = r.Tree, nil
-	}
-	if err != nil {
-		return
-	}
-	holder := &inventory.Package{ID: p.ID, Name: p.Name, Version: p.Version, Files: files}
-	res := embedded.Extract(sub, holder)
-	for _, c := range res.Packages {
-		r.layerProps(c, r.layersOf(path.Join(in.prefix, files[0].Path)))
-	}
-	inv.Packages = append(inv.Packages, res.Packages...)
-	inv.Relationships = append(inv.Relationships, res.Relationships...)
-	inv.Problems = append(inv.Problems, res.Problems...)
+	inv.Relationships = append(inv.Relationships, parts.Relationships...)
+	inv.Problems = append(inv.Problems, parts.Problems...)
 }
 
-// coreFiles are libpython and the lib-dynload modules of an installation,
-// relative to its prefix.
-func (r Root) coreFiles(in *installation) []inventory.File {
-	var out []inventory.File
-	for _, dir := range []string{"lib", "lib/python" + in.minor + "/lib-dynload"} {
-		entries, err := r.Tree.ReadDir(path.Join(in.prefix, dir))
-		if err != nil {
-			continue
+// sharedLibraries adds the shared libraries the root's binaries link, each
+// identified from its bytes and by the OS package that installed it.
+func (r Root) sharedLibraries(ctx context.Context, inv *inventory.Inventory, libs *syslib.Set, db *dpkg.DB) {
+	libs.Identify(ctx)
+	pkgs, rels := libs.Components(func(name string) string { return name }, distroOwner(db))
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			r.layerProps(p, r.layersOf(strings.TrimPrefix(f.Path, "/")))
+			break
 		}
-		for _, e := range entries {
-			n := e.Name()
-			if dir == "lib" && !strings.HasPrefix(n, "libpython"+in.minor) || !strings.Contains(n, ".so") || e.IsDir() {
-				continue
-			}
-			if e.Type()&fs.ModeSymlink != 0 {
-				continue // the file it names is read under its own name
-			}
-			out = append(out, inventory.File{Path: dir + "/" + n})
-		}
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
 	}
-	return out
+	inv.Packages = append(inv.Packages, pkgs...)
+	inv.Relationships = append(inv.Relationships, rels...)
+	inv.Problems = append(inv.Problems, libs.Problems...)
 }
 
 // linkDistro records that the OS packages installed the components

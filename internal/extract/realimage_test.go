@@ -132,6 +132,26 @@ func TestRealDebianImage(t *testing.T) {
 		}
 	}
 	samePackage(t, byName(onDisk, inventory.KindDistribution, "pip"), byNameAt(inv, "pip", "/usr/local/lib/python3.12/site-packages"))
+	modules := 0
+	for _, d := range onDisk.Packages {
+		if !strings.HasPrefix(d.Name, "CPython module ") {
+			continue
+		}
+		modules++
+		var in *inventory.Package
+		for _, p := range inv.Packages {
+			if p.Name == d.Name && hasRel(inv, localPy.ID, inventory.Contains, p.ID) {
+				in = p
+			}
+		}
+		if in == nil || in.Version != d.Version || len(in.Files) != 1 || in.Files[0].Hash(inventory.SHA256) != d.Files[0].Hash(inventory.SHA256) ||
+			in.Files[0].Path != "/usr/local/"+d.Files[0].Path || prop(in, inventory.PropLayerAdded) != layer(2) {
+			t.Errorf("%s: on disk %+v, in the image %+v", d.Name, d.Files, in)
+		}
+	}
+	if modules < 50 {
+		t.Errorf("the prefix on disk has %d lib-dynload modules", modules)
+	}
 
 	// /app/.venv: the distributions the builder copied, on the /usr/local
 	// interpreter, added by layer 3, their files as on the host.
@@ -156,14 +176,45 @@ func TestRealDebianImage(t *testing.T) {
 		t.Error("requests does not depend on the venv's urllib3")
 	}
 
-	// Problems: only what the directory SBOMs of the same files name.
+	// The libraries CPython links are the image's, resolved by its
+	// loader and owned by its packages: _ssl uses Debian's libssl3.
+	ssl := byName(inv, inventory.KindLibrary, "CPython module _ssl")
+	libssl := inv.Find("shared-library/libssl.so.3")
+	if ssl == nil || libssl == nil || !hasRel(inv, ssl.ID, inventory.DependsOn, libssl.ID) {
+		t.Fatalf("_ssl %v does not depend on the image's libssl.so.3 %v", ssl, libssl)
+	}
+	deb := debs["libssl3"]
+	if up, _, _ := strings.Cut(deb.Version, "-"); libssl.Version != up || libssl.Distro == nil || libssl.Distro.Name != "libssl3" ||
+		!hasRel(inv, deb.ID, inventory.Contains, libssl.ID) || len(libssl.Files) != 1 || libssl.Files[0].Path != "/usr/lib/x86_64-linux-gnu/libssl.so.3" {
+		t.Errorf("libssl.so.3 %+v (%+v); Debian's libssl3 %s", libssl, libssl.Distro, deb.Version)
+	}
+
+	// A wheel's extension links the image's C library, not the host's.
+	crypto, libc := byNameAt(inv, "cryptography", venv), inv.Find("shared-library/libc.so.6")
+	if libc == nil || libc.Distro == nil || libc.Distro.Name != "libc6" || libc.Distro.Version != debs["libc6"].Version ||
+		!hasRel(inv, crypto.ID, inventory.DependsOn, libc.ID) {
+		t.Errorf("cryptography does not depend on the image's libc.so.6 %+v", libc)
+	}
+
+	// Problems: only what the directory SBOMs of the same files name
+	// (the prefix's paths in /usr/local), and libraries CPython
+	// was built to link that the image does not have.
 	known := map[string]bool{}
 	for _, src := range []*inventory.Inventory{onDisk, host} {
 		for _, p := range src.Problems {
+			// The prefix's SBOM names its files relative to the prefix.
 			known[string(p.Kind)+" "+p.Path] = true
+			known[string(p.Kind)+" /usr/local/"+p.Path] = true
 		}
 	}
+	missing := regexp.MustCompile(`needs (lib[^ ]+)\.so, which the dynamic loader would not find`)
 	for _, p := range inv.Problems {
+		if m := missing.FindStringSubmatch(p.Message); p.Kind == inventory.MissingDependency && m != nil {
+			if debs[m[1]] != nil {
+				t.Errorf("%s: Debian's %s is installed", p.Message, m[1])
+			}
+			continue
+		}
 		if !known[string(p.Kind)+" "+p.Path] {
 			t.Errorf("problem the files on disk do not have: %+v", p)
 		}

@@ -24,6 +24,12 @@ func (f *FS) Lookup(name string) (Entry, string, error) {
 	return f.lookup("lookup", name, true)
 }
 
+// Real is rootfs.Tree's: the name name resolves to.
+func (f *FS) Real(name string) (string, error) {
+	_, real, err := f.Lookup(name)
+	return real, err
+}
+
 // Lstat is fs.ReadLinkFS's: Stat without following a link in name's last element.
 func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	e, real, err := f.lookup("lstat", name, false)

@@ -15,6 +15,9 @@ type Tree interface {
 	ReadFile(name string, max int64) ([]byte, error)
 	// OpenReader opens the regular file name and gives its size.
 	OpenReader(name string) (Reader, int64, error)
+	// Real is the name that name resolves to, every symbolic link in it
+	// followed (inside the tree).
+	Real(name string) (string, error)
 }
 
 // Reader is a regular file opened for reading.
@@ -31,6 +34,19 @@ func (f *FS) OpenReader(name string) (Reader, int64, error) {
 		return nil, 0, err
 	}
 	return file, size, nil
+}
+
+// Real is Tree's: the tree name of Resolve's real path.
+func (f *FS) Real(name string) (string, error) {
+	p, err := f.Resolve(name)
+	if err != nil {
+		return "", err
+	}
+	rel, ok := f.Rel(p)
+	if !ok {
+		return "", &fs.PathError{Op: "open", Path: name, Err: ErrOutside}
+	}
+	return rel, nil
 }
 
 var _ Tree = (*FS)(nil)

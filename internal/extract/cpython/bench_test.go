@@ -24,8 +24,8 @@ func BenchmarkPyenvCPython(b *testing.B) {
 		b.Skipf("pyenv 3.11.7 not installed: %v", err)
 	}
 	for b.Loop() {
-		libs := syslib.New("/")
-		build := Inspect(context.Background(), prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11", libs)
+		libs := syslib.New(syslib.Host)
+		build := Inspect(context.Background(), syslib.Host, prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11", libs)
 		libs.Identify(context.Background())
 		interp := &inventory.Package{ID: "python/cpython@3.11.7", Version: "3.11.7"}
 		parts := build.Components(interp, func(p string) string { return p })

@@ -32,8 +32,12 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 	var out Parts
 	out.Problems = append(out.Problems, b.Problems...)
 	if b.Version != "" && interp.Version != b.Version {
+		_, scope, _ := strings.Cut(interp.ID, "#") // an image's "#/usr/local"
 		interp.Version = b.Version
 		interp.ID = "python/cpython@" + b.Version
+		if scope != "" {
+			interp.ID += "#" + scope
+		}
 		interp.PURL = "pkg:generic/cpython@" + b.Version
 		interp.CPEs = []string{"cpe:2.3:a:python:python:" + b.Version + ":*:*:*:*:*:*:*"}
 	}
@@ -149,7 +153,11 @@ func fileOf(path string, size int64, s1, s256 []byte) inventory.File {
 // with IDs scoped to CPython (pip is often installed beside it too).
 func (b *Build) bundledWheels(interp *inventory.Package, out *Parts) {
 	for _, w := range b.Wheels {
-		res, err := wheel.Read(w, archive.DefaultLimits)
+		data, err := b.files.ReadFile(w)
+		var res *wheel.Result
+		if err == nil {
+			res, err = wheel.ReadBytes(filepath.Base(w), data, archive.DefaultLimits)
+		}
 		if err != nil {
 			out.Problems = append(out.Problems, inventory.Problem{Kind: inventory.Unreadable, Path: w, Message: err.Error()})
 			continue

@@ -19,7 +19,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -50,6 +50,7 @@ type Build struct {
 	Source     map[string]sourcePackage
 	Problems   []inventory.Problem
 	libs       *syslib.Set     // the shared libraries CPython links, shared with the rest of the target
+	files      syslib.Files    // the host's, or an image's
 	ctx        context.Context // stops reading binaries when cancelled
 }
 
@@ -69,18 +70,18 @@ type Binary struct {
 
 var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
 
-// Inspect reads the CPython of prefix (minor "3.11"); exe is its
-// interpreter when known. The shared libraries its binaries link are
-// added to libs. It never fails as a whole: what cannot be read is a
-// problem, and the rest is kept.
-func Inspect(ctx context.Context, prefix, exe, minor string, libs *syslib.Set) *Build {
-	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}, ctx: ctx}
-	if real, err := filepath.EvalSymlinks(prefix); err == nil {
+// Inspect reads the CPython of prefix (minor "3.11") in files (the
+// host's, or an image's); exe is its interpreter when known. The shared
+// libraries its binaries link are added to libs. It never fails as a
+// whole: what cannot be read is a problem, and the rest is kept.
+func Inspect(ctx context.Context, files syslib.Files, prefix, exe, minor string, libs *syslib.Set) *Build {
+	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}, ctx: ctx, files: files}
+	if real, err := files.Real(prefix); err == nil {
 		prefix = real
 	}
 	b.Prefix = prefix
 	if exe != "" {
-		if real, err := filepath.EvalSymlinks(exe); err == nil {
+		if real, err := files.Real(exe); err == nil {
 			b.Exe = real
 		}
 	}
@@ -91,8 +92,7 @@ func Inspect(ctx context.Context, prefix, exe, minor string, libs *syslib.Set) *
 		b.core(b.Exe)
 	}
 	b.modules(filepath.Join(stdlib, "lib-dynload"))
-	b.Wheels, _ = filepath.Glob(filepath.Join(stdlib, "ensurepip", "_bundled", "*.whl"))
-	slices.Sort(b.Wheels)
+	b.Wheels = syslib.Glob(files, filepath.Join(stdlib, "ensurepip", "_bundled", "*.whl"))
 	b.readSource()
 	return b
 }
@@ -103,7 +103,7 @@ func (b *Build) problem(kind inventory.ProblemKind, path, format string, args ..
 
 func (b *Build) readVersion(prefix, stdlib string) {
 	h := filepath.Join(prefix, "include", "python"+b.Minor, "patchlevel.h")
-	if data, err := os.ReadFile(h); err == nil {
+	if data, err := b.files.ReadFile(h); err == nil {
 		if m := patchRE.FindSubmatch(data); m != nil {
 			b.Version, b.VersionFrom = string(m[1]), h
 		}
@@ -111,12 +111,11 @@ func (b *Build) readVersion(prefix, stdlib string) {
 }
 
 func (b *Build) readSysconfig(stdlib string) {
-	files, _ := filepath.Glob(filepath.Join(stdlib, "_sysconfigdata_*.py"))
-	slices.Sort(files)
+	files := syslib.Glob(b.files, filepath.Join(stdlib, "_sysconfigdata_*.py"))
 	if len(files) == 0 {
 		return
 	}
-	data, err := os.ReadFile(files[0])
+	data, err := b.files.ReadFile(files[0])
 	if err != nil {
 		b.problem(inventory.Unreadable, files[0], "cannot read: %v", err)
 		return
@@ -153,9 +152,9 @@ func (b *Build) core(path string) {
 }
 
 func (b *Build) modules(dir string) {
-	entries, err := os.ReadDir(dir)
+	entries, err := b.files.ReadDir(dir)
 	if err != nil {
-		if !os.IsNotExist(err) {
+		if !errors.Is(err, fs.ErrNotExist) {
 			b.problem(inventory.Unreadable, dir, "cannot list lib-dynload: %v", err)
 		}
 		return
@@ -167,7 +166,7 @@ func (b *Build) modules(dir string) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		real, err := filepath.EvalSymlinks(p)
+		real, err := b.files.Real(p)
 		if err != nil {
 			b.problem(inventory.MissingFile, p, "broken symbolic link in lib-dynload: %v", err)
 			continue
@@ -178,7 +177,7 @@ func (b *Build) modules(dir string) {
 	// Reading, hashing and fingerprinting run in parallel; resolving
 	// the links, which shares the library table, runs after, in order.
 	read := make([]*readResult, len(jobs))
-	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = readBinary(jobs[i].path, jobs[i].name) })
+	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = readBinary(b.files, jobs[i].path, jobs[i].name) })
 	for _, r := range read {
 		if bin := b.finish(r); bin != nil {
 			b.Modules = append(b.Modules, bin)
@@ -197,8 +196,8 @@ type readResult struct {
 
 // readBinary reads one of CPython's binaries: hashes, and what is
 // compiled in.
-func readBinary(path, name string) *readResult {
-	data, err := os.ReadFile(path)
+func readBinary(files syslib.Files, path, name string) *readResult {
+	data, err := files.ReadFile(path)
 	if err != nil {
 		return &readResult{err: err, bin: &Binary{Path: path, Name: name}}
 	}
@@ -245,7 +244,7 @@ func (b *Build) finish(r *readResult) *Binary {
 // version, it is PY_VERSION in their strings: a line of its own starting
 // with the minor version.
 func (b *Build) coreBinary(path string) *Binary {
-	r := readBinary(path, filepath.Base(path))
+	r := readBinary(b.files, path, filepath.Base(path))
 	if b.Version == "" && b.Minor != "" && r.f != nil {
 		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
 		if m := re.Find(libver.Strings(r.f)); m != nil {

@@ -3,7 +3,6 @@ package cpython
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -33,7 +32,7 @@ func sourceSBOMs(prefix, version string) []string {
 // readSource reads the first source SBOM found beside the build.
 func (b *Build) readSource() {
 	for _, p := range sourceSBOMs(b.Prefix, b.Version) {
-		data, err := os.ReadFile(p)
+		data, err := b.files.ReadFile(p)
 		if err != nil {
 			continue
 		}

@@ -2,8 +2,8 @@ package syslib
 
 import (
 	"bufio"
-	"os"
-	"path/filepath"
+	"bytes"
+	"path"
 	"strings"
 )
 
@@ -14,12 +14,13 @@ import (
 // process, not to the installation.
 type Loader struct {
 	// Dirs are the configured and trusted directories, in search order.
-	Dirs []string
+	Dirs  []string
+	files Files
 }
 
-// NewLoader reads ld.so.conf under root ("/" for the running system).
-func NewLoader(root string) *Loader {
-	l := &Loader{}
+// NewLoader reads /etc/ld.so.conf of files (the host's, or an image's).
+func NewLoader(files Files) *Loader {
+	l := &Loader{files: files}
 	seen := map[string]bool{}
 	add := func(d string) {
 		if d != "" && !seen[d] {
@@ -32,12 +33,11 @@ func NewLoader(root string) *Loader {
 		if depth > 8 {
 			return
 		}
-		f, err := os.Open(filepath.Join(root, file))
+		data, err := files.ReadFile(file)
 		if err != nil {
 			return
 		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
+		sc := bufio.NewScanner(bytes.NewReader(data))
 		for sc.Scan() {
 			line := strings.TrimSpace(sc.Text())
 			if i := strings.IndexByte(line, '#'); i >= 0 {
@@ -45,13 +45,11 @@ func NewLoader(root string) *Loader {
 			}
 			if inc, ok := strings.CutPrefix(line, "include "); ok {
 				pattern := strings.TrimSpace(inc)
-				if !filepath.IsAbs(pattern) {
-					pattern = filepath.Join(filepath.Dir(file), pattern)
+				if !path.IsAbs(pattern) {
+					pattern = path.Join(path.Dir(file), pattern)
 				}
-				matches, _ := filepath.Glob(filepath.Join(root, pattern))
-				for _, m := range matches {
-					rel, _ := filepath.Rel(root, m)
-					read("/"+rel, depth+1)
+				for _, m := range Glob(files, pattern) {
+					read(m, depth+1)
 				}
 				continue
 			}
@@ -68,12 +66,12 @@ func NewLoader(root string) *Loader {
 }
 
 // Resolve finds the file the loader would map for needed, loaded by the
-// object at path with the given DT_RPATH and DT_RUNPATH entries.
-func (l *Loader) Resolve(needed, path string, rpath, runpath []string) (string, bool) {
+// object name with the given DT_RPATH and DT_RUNPATH entries.
+func (l *Loader) Resolve(needed, name string, rpath, runpath []string) (string, bool) {
 	if strings.Contains(needed, "/") {
-		return needed, isFile(needed)
+		return needed, l.files.IsFile(needed)
 	}
-	origin := filepath.Dir(path)
+	origin := path.Dir(name)
 	var dirs []string
 	if len(runpath) == 0 {
 		dirs = append(dirs, rpath...)
@@ -88,14 +86,9 @@ func (l *Loader) Resolve(needed, path string, rpath, runpath []string) (string, 
 		if d == "" {
 			continue
 		}
-		if p := filepath.Join(d, needed); isFile(p) {
+		if p := path.Join(d, needed); l.files.IsFile(p) {
 			return p, true
 		}
 	}
 	return "", false
-}
-
-func isFile(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
 }

@@ -22,7 +22,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -56,11 +55,13 @@ type Set struct {
 	Libs     map[string]*Lib
 	Problems []inventory.Problem
 	loader   *Loader
+	files    Files
 }
 
-// New starts an empty set resolved against the system at root ("/").
-func New(root string) *Set {
-	return &Set{Libs: map[string]*Lib{}, loader: NewLoader(root)}
+// New starts an empty set resolved in files: the host's ([Host]) or an
+// image's ([InTree]).
+func New(files Files) *Set {
+	return &Set{Libs: map[string]*Lib{}, loader: NewLoader(files), files: files}
 }
 
 // sbomParse reads what the SBOM needs of a binary: not its DWARF.
@@ -86,7 +87,7 @@ func (s *Set) link(path, user string, needed, rpath, runpath []string, local fun
 				Message: fmt.Sprintf("%s needs %s, which the dynamic loader would not find", filepath.Base(path), n)})
 			continue
 		}
-		real, err := filepath.EvalSymlinks(loaded)
+		real, err := s.files.Real(loaded)
 		if err != nil {
 			real = loaded
 		}
@@ -108,17 +109,30 @@ func (s *Set) link(path, user string, needed, rpath, runpath []string, local fun
 			lib.Users = []string{user}
 		}
 		s.Libs[real] = lib
-		lf, err := elffile.OpenWith(real, sbomParse)
+		lf, err := s.parse(real)
 		if err != nil {
 			s.Problems = append(s.Problems, inventory.Problem{Kind: inventory.BadBinary, Path: real, Message: fmt.Sprintf("cannot parse: %v", err)})
 			continue
 		}
 		lib.SONAME = lf.Dynamic.SONAME
 		lib.Links = s.link(real, filepath.Base(real), lf.Dynamic.Needed, lf.Dynamic.RPath, lf.Dynamic.RunPath, local, depth+1)
-		lf.Close()
 	}
 	slices.Sort(direct)
 	return slices.Compact(direct)
+}
+
+// Files is the file system the set reads.
+func (s *Set) Files() Files { return s.files }
+
+// parse reads the dynamic section of a library: headers, not its bytes
+// (Identify reads those, in parallel).
+func (s *Set) parse(name string) (*elffile.File, error) {
+	r, size, err := s.files.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return elffile.ParseWith(name, r, size, sbomParse)
 }
 
 // Remove takes a library out of the set (libpython is CPython itself,
@@ -133,7 +147,7 @@ func (s *Set) Identify(ctx context.Context) {
 		if l.SHA256 != nil {
 			return
 		}
-		data, err := os.ReadFile(l.Path) // read once: hashed and fingerprinted
+		data, err := s.files.ReadFile(l.Path) // read once: hashed and fingerprinted
 		if err != nil {
 			return
 		}

@@ -174,8 +174,18 @@ func (t *tarStore) index() error {
 	if err != nil {
 		return err
 	}
-	c := &counting{r: s}
-	tr := tar.NewReader(c)
+	// A plain archive is read through its Seeker: tar skips the layer
+	// bodies instead of reading them (they are read once, when indexed).
+	var tr *tar.Reader
+	var offset func() int64
+	if sr, ok := s.(*io.SectionReader); ok {
+		tr = tar.NewReader(sr)
+		offset = func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
+	} else {
+		c := &counting{r: s}
+		tr = tar.NewReader(c)
+		offset = func() int64 { return c.n }
+	}
 	links := map[string]string{}
 	for {
 		h, err := tr.Next()
@@ -197,7 +207,7 @@ func (t *tarStore) index() error {
 		}
 		switch h.Typeflag {
 		case tar.TypeReg, tar.TypeRegA:
-			t.members[name] = member{offset: c.n, size: h.Size}
+			t.members[name] = member{offset: offset(), size: h.Size}
 		case tar.TypeSymlink:
 			// Older docker archives link a layer shared by two images.
 			links[name] = path.Join(path.Dir(name), h.Linkname)

@@ -178,6 +178,9 @@ func (b *Build) modules(dir string) {
 	// the links, which shares the library table, runs after, in order.
 	read := make([]*readResult, len(jobs))
 	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = readBinary(b.files, jobs[i].path, jobs[i].name) })
+	if b.ctx.Err() != nil {
+		return // cancelled: some were not read
+	}
 	for _, r := range read {
 		if bin := b.finish(r); bin != nil {
 			b.Modules = append(b.Modules, bin)

@@ -84,6 +84,20 @@ func TestImageCommands(t *testing.T) {
 	if !strings.Contains(js, `"location": "/app/.venv/lib/python3.12/site-packages"`) || !strings.Contains(js, `"diffID": "sha256:`) {
 		t.Errorf("scan JSON names no location or layer:\n%s", js)
 	}
+	// Every format names the layer: a pull request's markdown, code
+	// scanning's SARIF, the HTML page.
+	md := run(t, "scan", "-q", "--db", db, "-o", "markdown", archive)
+	if !strings.Contains(md, "| Layer |") || !strings.Contains(md, "RUN /app/.venv/bin/pip install -U requests") {
+		t.Errorf("markdown names no layer:\n%s", md)
+	}
+	sarif := run(t, "scan", "-q", "--db", db, "-o", "sarif", archive)
+	if !strings.Contains(sarif, `"layer": {`) || !strings.Contains(sarif, "Image layer: RUN /app/.venv/bin/pip install -U requests") {
+		t.Errorf("SARIF names no layer:\n%s", sarif)
+	}
+	page := run(t, "scan", "-q", "--db", db, "-o", "html", archive)
+	if !strings.Contains(page, "image layer") || !strings.Contains(page, "RUN /app/.venv/bin/pip install -U requests") {
+		t.Error("the HTML page names no layer")
+	}
 }
 
 // TestImageErrors: a bad reference or image is one line naming it.

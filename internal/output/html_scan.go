@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,6 +53,10 @@ func scanParts(res *scan.Result, showSuppressed bool) ([]htmlFact, []*htmlSectio
 		Chart:       svgBars("Findings by severity", fmt.Sprintf("%d findings: %s", len(res.Findings)-suppressed, sevSummary(bySev)), bars), ChartTable: chartTable}}
 	t := &htmlTable{ID: "findings", Caption: "findings", Sortable: true, Filter: true,
 		Head: []htmlHead{{Text: "severity"}, {Text: "vulnerability"}, {Text: "package"}, {Text: "version"}, {Text: "fixed"}, {Text: "advice"}, {Text: "VEX"}}}
+	withLayer := slices.ContainsFunc(res.Findings, func(f *scan.Finding) bool { return f.Layer != nil })
+	if withLayer {
+		t.Head = append(t.Head, htmlHead{Text: "image layer"})
+	}
 	for _, f := range res.Findings {
 		if f.Suppressed() && !showSuppressed {
 			continue
@@ -60,7 +65,15 @@ func scanParts(res *scan.Result, showSuppressed bool) ([]htmlFact, []*htmlSectio
 			t.More++
 			continue
 		}
-		t.Rows = append(t.Rows, findingRow(f))
+		row := findingRow(f)
+		if withLayer {
+			cell := htmlCell{Text: "-"}
+			if f.Layer != nil {
+				cell = htmlCell{Text: layerCell(f.Layer), Title: f.Layer.DiffID}
+			}
+			row = append(row, cell)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	sections = append(sections, &htmlSection{ID: "findings", Title: "Findings",
 		Description: "Worst first. A copy a package carries is fixed by upgrading its carrier. Advisory links go to osv.dev and to the advisory's own references.",

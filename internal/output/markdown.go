@@ -56,9 +56,10 @@ func scanMarkdown(w io.Writer, s *Scan) error {
 	}
 	fmt.Fprintf(w, "Scanned %s (%d matchable) of `%s` against %s, newest advisory %s.\n\n",
 		Count(res.Components, "component"), res.Scanned, md(s.Target), Count(s.DB.Records, "record"), md(newest))
-	withVEX := false
+	withVEX, withLayer := false, false
 	for _, f := range findings {
 		withVEX = withVEX || f.VEX != nil
+		withLayer = withLayer || f.Layer != nil
 	}
 	if len(findings) > 0 {
 		var rows [][]string
@@ -75,11 +76,17 @@ func scanMarkdown(w io.Writer, s *Scan) error {
 			if withVEX {
 				row = append(row, md(vexCell(f)))
 			}
+			if withLayer {
+				row = append(row, md(layerCell(f.Layer)))
+			}
 			rows = append(rows, row)
 		}
 		head := []string{"Severity", "Package", "Version", "Vulnerability", "Advice"}
 		if withVEX {
 			head = append(head, "VEX")
+		}
+		if withLayer {
+			head = append(head, "Layer")
 		}
 		mdTable(w, head, rows, "pysbom scan -o json lists all")
 		fmt.Fprintln(w)

@@ -50,11 +50,24 @@ func SARIF(w io.Writer, res *scan.Result, inv *inventory.Inventory, input, toolV
 			sup = []sarif.Suppression{{Kind: "external", Status: "accepted",
 				Justification: strings.TrimSpace(f.VEX.Status + " " + f.VEX.Justification + " " + f.VEX.ImpactStatement + " (" + f.VEX.Source + ")")}}
 		}
+		msg := fmt.Sprintf("%s %s is affected by %s (%s): %s. %s.", f.Name, f.Version, f.ID, f.Severity, nonEmpty(f.Summary, "see the advisory"), f.Advice)
+		var props map[string]any
+		if f.Layer != nil {
+			// In an image: the layer, and so the Dockerfile line, to change.
+			msg += " Image layer: " + nonEmpty(f.Layer.CreatedBy, f.Layer.DiffID) + "."
+			props = map[string]any{"layer": f.Layer}
+		}
+		if f.Location != "" {
+			if props == nil {
+				props = map[string]any{}
+			}
+			props["location"] = f.Location
+		}
 		run.Results = append(run.Results, sarif.Result{
 			Suppressions: sup,
 			RuleID:       f.ID, Level: level(f.Rating()),
-			Message: sarif.Text{Text: fmt.Sprintf("%s %s is affected by %s (%s): %s. %s.", f.Name, f.Version, f.ID,
-				f.Severity, nonEmpty(f.Summary, "see the advisory"), f.Advice)},
+			Message:             sarif.Text{Text: msg},
+			Properties:          props,
 			Locations:           []sarif.Location{loc},
 			PartialFingerprints: map[string]string{"pysbomFinding/v1": fmt.Sprintf("%x", sum[:16])},
 		})

@@ -77,6 +77,7 @@ type Result struct {
 	Locations           []Location        `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Suppressions        []Suppression     `json:"suppressions,omitempty"`
+	Properties          map[string]any    `json:"properties,omitempty"`
 }
 
 // Suppression records why a result is not acted on (a VEX statement).

@@ -143,7 +143,19 @@ func alpineLayers(t *testing.T) [][]imagetest.Member {
 	fixture.Write(t, filepath.Join(dir, "opt/python/lib/python3.12/site-packages"), fixture.Dist{Name: "pip", Version: "24.3.1", Metadata: "Author-email: pip <pip@example.org>"})
 	fixture.Write(t, filepath.Join(dir, "app/deps"), fixture.Dist{Name: "click", Version: "8.1.7", Metadata: "Author-email: Pallets <contact@palletsprojects.com>"})
 	fixture.Write(t, filepath.Join(dir, "opt/conda/lib/python3.11/site-packages"), fixture.Dist{Name: "numpy", Version: "1.26.4", Metadata: "Author: NumPy Developers"})
-	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/conda-meta/python-3.11.9-h955ad1f_0.json"), "{}")
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/conda-meta/python-3.11.9-h955ad1f_0.json"), `{"build": "h955ad1f_0", "build_number": 0,
+ "channel": "https://repo.anaconda.com/pkgs/main/linux-64", "depends": ["bzip2 >=1.0.8,<2.0a0"],
+ "files": ["bin/python3.11", "include/python3.11/patchlevel.h"], "fn": "python-3.11.9-h955ad1f_0.conda", "license": "PSF-2.0",
+ "md5": "0C9B9D2B0B5E4A47D54D30E6E9B1DBA3", "name": "python", "requested_spec": "python=3.11",
+ "sha256": "e6dd6a4ab0b1d3a0b14fcc1a0ba6bbfa0c8ec1b0ad5d1e2f5e8a3bd06e8c6d4b", "size": 33000000, "subdir": "linux-64",
+ "url": "https://repo.anaconda.com/pkgs/main/linux-64/python-3.11.9-h955ad1f_0.conda", "version": "3.11.9"}`)
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/conda-meta/numpy-1.26.4-py311h64a7726_0.json"), `{"build": "py311h64a7726_0",
+ "channel": "https://conda.anaconda.org/conda-forge/linux-64", "files": ["lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA",
+ "lib/python3.11/site-packages/numpy-1.26.4.dist-info/RECORD"], "fn": "numpy-1.26.4-py311h64a7726_0.conda", "license": "BSD-3-Clause",
+ "md5": "a502d7aad449a1206efb366d6a12c52d", "name": "numpy", "sha256": "3f4365e11b28e244c95ba8579942b0802761ba7bb31c026f50d1a9ea9c728149",
+ "subdir": "linux-64", "url": "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda", "version": "1.26.4"}`)
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/conda-meta/broken-1.0-0.json"), `{"name": "broken"`)
+	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/bin/python3.11"), "\x7fELF")
 	fixture.WriteFile(t, filepath.Join(dir, "opt/conda/include/python3.11/patchlevel.h"), "#define PY_VERSION \"3.11.9\"\n")
 	files := imagetest.Dir(t, dir)
 	return [][]imagetest.Member{
@@ -196,6 +208,24 @@ func TestRootFSKinds(t *testing.T) {
 		if conda == nil || conda.Version != "3.11.9" || prop(conda, inventory.PropInstallationKind) != "conda" ||
 			numpy == nil || !hasRel(inv, numpy.ID, inventory.DependsOn, conda.ID) {
 			t.Errorf("conda: %+v, numpy %+v", conda, numpy)
+			return
+		}
+		// conda's packages, each CONTAINS what it installed.
+		cnumpy, cpython := inv.Find("conda/numpy@1.26.4#/opt/conda"), inv.Find("conda/python@3.11.9#/opt/conda")
+		if cnumpy == nil || cnumpy.PURL != "pkg:conda/numpy@1.26.4?build=py311h64a7726_0&channel=conda-forge&subdir=linux-64&type=conda" ||
+			cnumpy.Supplier.Name != "conda-forge" || cnumpy.Hash(inventory.SHA256) != "3f4365e11b28e244c95ba8579942b0802761ba7bb31c026f50d1a9ea9c728149" ||
+			cnumpy.DownloadLocation != "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda" ||
+			cnumpy.License.Declared != "BSD-3-Clause" || !hasRel(inv, cnumpy.ID, inventory.Contains, numpy.ID) {
+			t.Errorf("conda's numpy: %+v", cnumpy)
+		}
+		if cpython == nil || cpython.Supplier.Name != "Anaconda, Inc." || cpython.Hash(inventory.MD5) != "0c9b9d2b0b5e4a47d54d30e6e9b1dba3" ||
+			!hasRel(inv, cpython.ID, inventory.Contains, conda.ID) {
+			t.Errorf("conda's python: %+v", cpython)
+		}
+		if !slices.ContainsFunc(inv.Problems, func(p inventory.Problem) bool {
+			return p.Kind == inventory.Unreadable && strings.Contains(p.Message, "broken-1.0-0.json")
+		}) {
+			t.Errorf("the broken conda-meta record is not named: %+v", inv.Problems)
 		}
 		if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "python-build-standalone" || len(py.CPEs) != 1 {
 			t.Errorf("standalone python: %+v", py)

@@ -397,6 +397,9 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 			}
 		}
 		shadowed(dists, inv)
+		if in.kind == instConda {
+			r.condaPackages(inv, in, dists)
+		}
 		version := in.version
 		if version == "" {
 			version = in.minor

@@ -42,9 +42,17 @@ func carriers(inv *inventory.Inventory) map[string][]*inventory.Package {
 	return out
 }
 
+// isDistro: a package manager's package (an OS distribution's, or
+// conda's). What it holds it installed, not carried.
 func isDistro(p *inventory.Package) bool {
 	return p.Kind == inventory.KindOSPackage || strings.HasPrefix(p.PURL, "pkg:deb/") ||
-		strings.HasPrefix(p.PURL, "pkg:rpm/") || strings.HasPrefix(p.PURL, "pkg:apk/")
+		strings.HasPrefix(p.PURL, "pkg:rpm/") || strings.HasPrefix(p.PURL, "pkg:apk/") || strings.HasPrefix(p.PURL, "pkg:conda/")
+}
+
+// isOSDistro: a package of an operating system's distribution, whose
+// advisories and changelog decide a finding on what it ships.
+func isOSDistro(p *inventory.Package) bool {
+	return isDistro(p) && !strings.HasPrefix(p.PURL, "pkg:conda/")
 }
 
 // carry says of f that its component p is carried in chain (innermost

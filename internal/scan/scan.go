@@ -349,12 +349,16 @@ func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.
 		byID[p.ID] = p
 	}
 	for _, r := range inv.Relationships {
-		if from := byID[r.From]; r.Type == inventory.Contains && from != nil && isDistro(from) {
+		from := byID[r.From]
+		if r.Type != inventory.Contains || from == nil || !isDistro(from) {
+			continue
+		}
+		if isOSDistro(from) {
 			s.distroOwned[r.To] = from
-			if to := byID[r.To]; to != nil {
-				if _, _, ok := pypiIdentity(to); ok {
-					s.shipsPython[from.ID] = true
-				}
+		}
+		if to := byID[r.To]; to != nil {
+			if _, _, ok := pypiIdentity(to); ok {
+				s.shipsPython[from.ID] = true
 			}
 		}
 	}
@@ -497,6 +501,8 @@ func notScanned(p *inventory.Package, cpe bool) string {
 		return "pkg:generic/" + u.Name + ": not a library pysbom maps to an upstream repository's advisories" + more
 	case "deb":
 		return "pkg:deb: a Debian package is matched only with its distro qualifier (debian-N)" + more
+	case "conda":
+		return "pkg:conda: no advisory database covers conda packages; the Python distributions they install are matched as PyPI packages" + more
 	case "rpm", "apk":
 		return "pkg:" + u.Type + ": distro packages of this kind are not matched by themselves yet (the Python packages they ship are)" + more
 	}

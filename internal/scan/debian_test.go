@@ -219,3 +219,62 @@ func TestDebianWithoutAdvisories(t *testing.T) {
 		t.Errorf("scanned %d, findings %d, unscanned %+v", res.Scanned, len(res.Findings), res.Unscanned)
 	}
 }
+
+// TestAlpinePackages: an apk package is matched against Alpine's
+// advisories for its origin and release, with apk's version order; one
+// without a distro qualifier, or scanned with a database that holds no
+// Alpine advisory, is named as not scanned.
+func TestAlpinePackages(t *testing.T) {
+	rec := &osv.Record{ID: "ALPINE-CVE-2099-2", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Alpine:v3.20", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "3.3.2-r0"}}}}}}}
+	apk := func(id, version, distro string) *inventory.Package {
+		return &inventory.Package{ID: id, Kind: inventory.KindOSPackage, Name: "libssl3", Version: version,
+			PURL: "pkg:apk/alpine/libssl3@" + version + "?arch=x86_64" + distro + "&upstream=openssl"}
+	}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		apk("old", "3.3.1-r3", "&distro=alpine-3.20.3"),
+		apk("rc", "3.3.2_rc1-r0", "&distro=alpine-3.20.3"),
+		apk("new", "3.3.2-r0", "&distro=alpine-3.20.3"),
+		apk("other-release", "3.3.1-r3", "&distro=alpine-3.19.1"),
+		apk("nodistro", "3.3.1-r3", ""),
+	}}
+	res, err := Scan(context.Background(), inv, ecoSource{"Alpine/openssl": {rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hit []string
+	for _, f := range res.Findings {
+		hit = append(hit, f.Component)
+		if !strings.Contains(f.Advice, "upgrade the distro package to 3.3.2-r0") {
+			t.Errorf("advice %q", f.Advice)
+		}
+	}
+	if strings.Join(hit, " ") != "old rc" && strings.Join(hit, " ") != "rc old" {
+		t.Errorf("findings on %v, want old and rc", hit)
+	}
+	if len(res.Unscanned) != 1 || res.Unscanned[0].Component != "nodistro" || !strings.Contains(res.Unscanned[0].Reason, "distro qualifier (alpine-X.Y)") {
+		t.Errorf("unscanned %+v", res.Unscanned)
+	}
+
+	// A database of PyPI advisories alone cannot clear Alpine packages.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "PYSEC-2099-1.json"), []byte(`{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}`), 0o644)
+	dbPath := filepath.Join(dir, "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vulndb.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err = Scan(context.Background(), &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{apk("old", "3.3.1-r3", "&distro=alpine-3.20.3")}}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scanned != 0 || len(res.Unscanned) != 1 || !strings.Contains(res.Unscanned[0].Reason, "no Alpine advisories") {
+		t.Errorf("scanned %d, unscanned %+v", res.Scanned, res.Unscanned)
+	}
+}

@@ -7,44 +7,104 @@ import (
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/match"
+	"github.com/pysbom/pysbom/internal/osv"
 )
 
-// debianPackage is the Debian package a pkg:deb component names, with the
-// release its distro qualifier gives ("debian-12" -> "12"); ok is false
-// for any other component and for one whose release is not known.
-func debianPackage(p *inventory.Package) (distroPkg, bool) {
-	if p.Kind != inventory.KindOSPackage || !strings.HasPrefix(p.PURL, "pkg:deb/") {
+// osPackage is the package of an OS distribution a component names
+// (pkg:deb/debian or pkg:apk/alpine), with the release its distro
+// qualifier gives ("debian-12" -> "12", "alpine-3.20.3" -> "v3.20"); ok is
+// false for any other component and for one whose release is not known:
+// without it, which fix applies is unknown.
+func osPackage(p *inventory.Package) (distroPkg, bool) {
+	if p.Kind != inventory.KindOSPackage {
 		return distroPkg{}, false
 	}
 	u, err := packageurl.FromString(p.PURL)
-	if err != nil || u.Version == "" || u.Namespace != "debian" {
+	if err != nil || u.Version == "" {
 		return distroPkg{}, false
 	}
 	q := u.Qualifiers.Map()
-	d := distroPkg{name: u.Name, source: q["upstream"], version: u.Version}
+	d := distroPkg{name: u.Name, source: q["upstream"], version: u.Version, purlType: u.Type}
 	if d.source == "" {
 		d.source = d.name
 	}
-	// Without the release, which Debian fix applies is unknown.
-	release, ok := strings.CutPrefix(q["distro"], "debian-")
-	if !ok || release == "" {
+	switch {
+	case u.Type == "deb" && u.Namespace == "debian":
+		d.ecosystem = "Debian"
+		d.release, _ = strings.CutPrefix(q["distro"], "debian-")
+		if d.release == q["distro"] {
+			d.release = ""
+		}
+	case u.Type == "apk" && u.Namespace == "alpine":
+		d.ecosystem = "Alpine"
+		// Alpine's advisories name a release as "v3.20".
+		if v, ok := strings.CutPrefix(q["distro"], "alpine-"); ok {
+			if parts := strings.Split(v, "."); len(parts) >= 2 && parts[0] != "" && parts[1] != "" {
+				d.release = "v" + parts[0] + "." + parts[1]
+			}
+		}
+	default:
 		return distroPkg{}, false
 	}
-	d.release = release
-	return d, true
+	return d, d.release != ""
+}
+
+// distroPackage matches an OS package against its distribution's
+// advisories for its source package.
+func (s *scanner) distroPackage(p *inventory.Package, d distroPkg) ([]*Finding, error) {
+	if d.ecosystem == "Alpine" {
+		return s.alpine(p, d)
+	}
+	return s.debian(p, d)
+}
+
+// alpine matches an Alpine package against Alpine's advisories for its
+// origin (source) package, the release its purl names.
+func (s *scanner) alpine(p *inventory.Package, d distroPkg) ([]*Finding, error) {
+	recs, err := s.distroRecords("Alpine", d.source)
+	if err != nil {
+		return nil, err
+	}
+	var found []*Finding
+	for _, rec := range recs {
+		m := match.Alpine(rec, d.release, d.source, d.version)
+		if !m.Affected {
+			continue
+		}
+		f := newFinding(p, d.version, rec, m, d.source)
+		f.Labels = append(f.Labels, "distro-package")
+		if m.Fixed != "" {
+			f.Advice = "upgrade the distro package to " + m.Fixed + " or later (apk upgrade)"
+		} else {
+			f.Advice = "no fix in Alpine yet"
+		}
+		found = append(found, f)
+	}
+	return found, nil
+}
+
+// distroRecords are a distribution's records for a source package,
+// looked up once per scan.
+func (s *scanner) distroRecords(ecosystem, source string) ([]*osv.Record, error) {
+	key := ecosystem + "/" + source
+	recs, ok := s.debCache[key]
+	if !ok {
+		var err error
+		if recs, err = s.src.Lookup(s.ctx, ecosystem, source); err != nil {
+			return nil, err
+		}
+		s.debCache[key] = recs
+	}
+	return recs, nil
 }
 
 // debian matches a Debian package against Debian's advisories for its
 // source package (a DSA, DLA or DTSA names the source, and the fixed
 // binary version).
 func (s *scanner) debian(p *inventory.Package, d distroPkg) ([]*Finding, error) {
-	recs, ok := s.debCache[d.source]
-	if !ok {
-		var err error
-		if recs, err = s.src.Lookup(s.ctx, "Debian", d.source); err != nil {
-			return nil, err
-		}
-		s.debCache[d.source] = recs
+	recs, err := s.distroRecords("Debian", d.source)
+	if err != nil {
+		return nil, err
 	}
 	var found []*Finding
 	for _, rec := range recs {

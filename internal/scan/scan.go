@@ -274,21 +274,27 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		}
 	}
 	hits := matchAll(ctx, queries, s.cache)
-	// A database without Debian's advisories cannot clear a Debian
-	// package: those are said to be not scanned, not counted as clean.
-	noDebian := false
-	if nl, lists := src.(nameLister); lists && slices.ContainsFunc(all, func(p *inventory.Package) bool { _, ok := debianPackage(p); return ok }) {
-		names, err := nl.Names(ctx, "Debian")
-		if err != nil {
-			return nil, err
+	// A database without a distribution's advisories cannot clear its
+	// packages: those are said to be not scanned, not counted as clean.
+	noAdvisories := map[string]bool{}
+	if nl, lists := src.(nameLister); lists {
+		for _, p := range all {
+			dp, ok := osPackage(p)
+			if _, asked := noAdvisories[dp.ecosystem]; !ok || asked {
+				continue
+			}
+			names, err := nl.Names(ctx, dp.ecosystem)
+			if err != nil {
+				return nil, err
+			}
+			noAdvisories[dp.ecosystem] = len(names) == 0
 		}
-		noDebian = len(names) == 0
 	}
 	for i, p := range all {
 		res.Components++
 		var found []*Finding
 		var err error
-		deb, isDeb := debianPackage(p)
+		dp, isOS := osPackage(p)
 		switch {
 		case keys[i] != "":
 			res.Scanned++
@@ -300,15 +306,15 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		case s.matchable(p):
 			res.Scanned++
 			found, err = s.native(p)
-		case isDeb && s.shipsPython[p.ID]:
+		case isOS && s.shipsPython[p.ID]:
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
-				Reason: "pkg:deb: the Python packages it ships are matched, with Debian's advisories, in its stead"})
-		case isDeb && noDebian:
+				Reason: fmt.Sprintf("pkg:%s: the Python packages it ships are matched, with %s's advisories, in its stead", dp.purlType, dp.ecosystem)})
+		case isOS && noAdvisories[dp.ecosystem]:
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
-				Reason: "pkg:deb: the database holds no Debian advisories (pysbom db update --ecosystem Debian)"})
-		case isDeb:
+				Reason: fmt.Sprintf("pkg:%s: the database holds no %s advisories (pysbom db update --ecosystem %s)", dp.purlType, dp.ecosystem, dp.ecosystem)})
+		case isOS:
 			res.Scanned++
-			found, err = s.debian(p, deb)
+			found, err = s.distroPackage(p, dp)
 		case inv.Root == nil || p.ID != inv.Root.ID: // the root is the subject, not a component to match
 			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
 				Reason: notScanned(p, opt.CPE)})
@@ -333,7 +339,7 @@ type scanner struct {
 	src         Source
 	opt         Options
 	cache       map[string][]*match.Compiled // PyPI name -> compiled records
-	debCache    map[string][]*osv.Record     // Debian source package -> records
+	debCache    map[string][]*osv.Record     // "Debian/SOURCE", "Alpine/ORIGIN" -> records
 	nativeCache map[string][]*osv.Record
 	distroOwned map[string]*inventory.Package   // component -> the distro package containing it
 	carried     map[string][]*inventory.Package // component -> its carriers, innermost first
@@ -503,8 +509,10 @@ func notScanned(p *inventory.Package, cpe bool) string {
 		return "pkg:deb: a Debian package is matched only with its distro qualifier (debian-N)" + more
 	case "conda":
 		return "pkg:conda: no advisory database covers conda packages; the Python distributions they install are matched as PyPI packages" + more
-	case "rpm", "apk":
-		return "pkg:" + u.Type + ": distro packages of this kind are not matched by themselves yet (the Python packages they ship are)" + more
+	case "apk":
+		return "pkg:apk: an Alpine package is matched only with its distro qualifier (alpine-X.Y)" + more
+	case "rpm":
+		return "pkg:rpm: rpm packages are not matched by themselves yet (the Python packages they ship are)" + more
 	}
 	return "pkg:" + u.Type + ": not an ecosystem pysbom scans" + more
 }
@@ -824,6 +832,7 @@ func idRank(id string) int {
 // distroPkg is the distro package a component came in.
 type distroPkg struct {
 	name, source, version, release string
+	ecosystem, purlType            string // "Debian", "deb"; "Alpine", "apk"
 }
 
 // distroOf finds the distro package of p, from its own record or from the
@@ -866,13 +875,13 @@ func debianVerdict(ctx context.Context, src Source, cache map[string][]*osv.Reco
 	if d.source == "" || d.version == "" {
 		return "", nil
 	}
-	recs, ok := cache[d.source]
+	recs, ok := cache["Debian/"+d.source]
 	if !ok {
 		var err error
 		if recs, err = src.Lookup(ctx, "Debian", d.source); err != nil {
 			return "", err
 		}
-		cache[d.source] = recs
+		cache["Debian/"+d.source] = recs
 	}
 	ids := map[string]bool{}
 	for _, id := range rec.IDs() {

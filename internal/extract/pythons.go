@@ -38,9 +38,9 @@ type installation struct {
 	minor       string // "3.12"
 	version     string // "3.12.7", "" when no file tells
 	versionFrom string
-	exe         string // the interpreter, "" when none
-	home        string // a venv's: the prefix of the interpreter it runs on
-	owner       *dpkg.Package
+	exe         string                   // the interpreter, "" when none
+	home        string                   // a venv's: the prefix of the interpreter it runs on
+	owner       *inventory.DistroPackage // the OS package that installed the interpreter
 	sites       []string
 	interp      *inventory.Package
 }
@@ -94,7 +94,7 @@ func findSites(ctx context.Context, tree fs.FS) []string {
 // to: one per prefix and Python version, so /usr/local's empty
 // python3.11/dist-packages that Debian's python3 creates does not swallow
 // a CPython 3.12 built into /usr/local.
-func (r Root) installations(sites []string, db *dpkg.DB) []*installation {
+func (r Root) installations(sites []string, owner syslib.Owner) []*installation {
 	var out []*installation
 	find := func(prefix, minor string) *installation {
 		for _, in := range out {
@@ -146,7 +146,7 @@ func (r Root) installations(sites []string, db *dpkg.DB) []*installation {
 	})
 	for _, in := range out {
 		slices.Sort(in.sites)
-		r.classify(in, db)
+		r.classify(in, owner)
 	}
 	// Debian's /usr/local/lib/python3.X/dist-packages belongs to the
 	// distro's Python, which puts it on its path.
@@ -184,7 +184,7 @@ func homeOf(insts []*installation, venv *installation) *installation {
 var patchLevelRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
 
 // classify tells what kind of installation in is, from its files alone.
-func (r Root) classify(in *installation, db *dpkg.DB) {
+func (r Root) classify(in *installation, owner syslib.Owner) {
 	join := func(p string) string { return path.Join(in.prefix, p) }
 	if data, err := r.Tree.ReadFile(join("pyvenv.cfg"), 64<<10); err == nil {
 		in.kind = instVenv
@@ -230,10 +230,10 @@ func (r Root) classify(in *installation, db *dpkg.DB) {
 	}
 	if in.exe != "" {
 		if real := r.realName(in.exe); real != "" {
-			if o, ok := db.Owner("/" + real); ok {
-				in.kind, in.owner = instDistro, &o
+			if o, ok := owner("/" + real); ok {
+				in.kind, in.owner = instDistro, o
 				if in.version == "" {
-					in.version, in.versionFrom = syslib.UpstreamOf(o.Version), "dpkg: "+o.Name+" "+o.Version
+					in.version, in.versionFrom = syslib.UpstreamOf(o.Version), o.Manager+": "+o.Name+" "+o.Version
 				}
 				return
 			}
@@ -331,7 +331,8 @@ func machine(arch string) string {
 // pythons adds every Python installation of the root: its interpreter,
 // its distributions with what they carry, and their dependencies.
 func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) error {
-	insts := r.installations(findSites(ctx, r.Tree), db)
+	owner := r.owner(db)
+	insts := r.installations(findSites(ctx, r.Tree), owner)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -373,6 +374,10 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 				return err
 			}
 			for j, p := range res.Packages {
+				if p.Distro == nil {
+					// dpkg's are known to site.Scan; rpm's are looked up here.
+					p.Distro, _ = owner("/" + path.Join(dir, p.Python.MetadataDir, "METADATA"))
+				}
 				p.Python.Location = "/" + dir
 				p.Properties = append(p.Properties,
 					inventory.Property{Name: inventory.PropInstallation, Value: "/" + in.prefix},
@@ -447,7 +452,7 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	if in.owner != nil {
 		// The distribution's package, patched and versioned by it, is
 		// what advisories for it name: no upstream CPE.
-		p.Distro, p.CPEs = in.owner.Inventory(), nil
+		p.Distro, p.CPEs = in.owner, nil
 	}
 	in.interp = p
 	for _, c := range parts.Packages {
@@ -469,7 +474,7 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 // identified from its bytes and by the OS package that installed it.
 func (r Root) sharedLibraries(ctx context.Context, inv *inventory.Inventory, libs *syslib.Set, db *dpkg.DB) {
 	libs.Identify(ctx)
-	pkgs, rels := libs.Components(func(name string) string { return name }, distroOwner(db))
+	pkgs, rels := libs.Components(func(name string) string { return name }, r.owner(db))
 	for _, p := range pkgs {
 		for _, f := range p.Files {
 			r.layerProps(p, r.layersOf(strings.TrimPrefix(f.Path, "/")))

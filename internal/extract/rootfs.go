@@ -9,6 +9,8 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/apk"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/extract/osrelease"
+	"github.com/pysbom/pysbom/internal/extract/rpm"
+	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/image"
 	"github.com/pysbom/pysbom/internal/imagefs"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -25,11 +27,26 @@ type Root struct {
 	Layers *imagefs.FS
 	// Dir is the unpacked root's path, for a directory.
 	Dir string
+	// rpmFiles are the files the rpm database says its packages installed.
+	rpmFiles map[string]*inventory.DistroPackage
+}
+
+// owner finds the OS package that installed a file (an absolute name in
+// the root): dpkg's, else rpm's.
+func (r Root) owner(db *dpkg.DB) syslib.Owner {
+	dpkgOwner := distroOwner(db)
+	return func(name string) (*inventory.DistroPackage, bool) {
+		if d, ok := dpkgOwner(name); ok {
+			return d, true
+		}
+		d, ok := r.rpmFiles[name]
+		return d, ok
+	}
 }
 
 // trackedDBs are the package databases whose every layer's version is
 // kept, to tell which layer installed each package.
-var trackedDBs = []string{"var/lib/dpkg/status", apk.DBPath}
+var trackedDBs = append([]string{"var/lib/dpkg/status", apk.DBPath}, rpm.SQLiteDBs...)
 
 // TrackedFiles are the names an image's file system must track for
 // [RootFS] to attribute OS packages to layers (see imagefs.Stack).
@@ -67,10 +84,9 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "apk database: " + err.Error()})
 	}
 	osPkgs = append(osPkgs, apkPkgs...)
-	if rpmdb := r.rpmDB(); rpmdb != "" {
-		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Path: rpmdb,
-			Message: "an rpm database is not read yet: the image's rpm packages are missing from this SBOM"})
-	}
+	rpmPkgs, rpmFiles := r.rpmPackages(ctx, inv, rel)
+	osPkgs = append(osPkgs, rpmPkgs...)
+	r.rpmFiles = rpmFiles
 	ids := map[string]bool{}
 	for _, p := range osPkgs {
 		for ids[p.ID] {
@@ -87,16 +103,6 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	unknownSuppliers(inv)
 	inv.Sort()
 	return inv, nil
-}
-
-// rpmDB names an rpm database of the root, "" when there is none.
-func (r Root) rpmDB() string {
-	for _, n := range []string{"var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/Packages.db"} {
-		if fi, err := r.Tree.Stat(n); err == nil && fi.Mode().IsRegular() {
-			return n
-		}
-	}
-	return ""
 }
 
 // distroParty is the supplier of a distribution's packages.

@@ -278,3 +278,27 @@ func TestAlpinePackages(t *testing.T) {
 		t.Errorf("scanned %d, unscanned %+v", res.Scanned, res.Unscanned)
 	}
 }
+
+// TestRPMOwnedDistribution: a distribution an rpm package installed is not
+// decided by Debian's advisories, even for a source package of the same
+// name: the finding says the fix may be backported.
+func TestRPMOwnedDistribution(t *testing.T) {
+	pypi := &osv.Record{ID: "PYSEC-2023-254", Modified: "m", Aliases: []string{"CVE-2023-49083"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "PyPI", Name: "cryptography"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "41.0.6"}}}}}}}
+	dsa := &osv.Record{ID: "DSA-9999-9", Modified: "m", Aliases: []string{"CVE-2023-49083"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Debian:12", Name: "python-cryptography"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "36.0.0-1"}}}}}}}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		{ID: "rpm", Kind: inventory.KindOSPackage, Name: "python3-cryptography", Version: "36.0.1-4.el9",
+			PURL: "pkg:rpm/redhat/python3-cryptography@36.0.1-4.el9?arch=x86_64&distro=rhel-9.3&upstream=python-cryptography"},
+		{ID: "c", Kind: inventory.KindDistribution, Name: "cryptography", Version: "36.0.1", PURL: "pkg:pypi/cryptography@36.0.1"},
+	}, Relationships: []inventory.Relationship{{From: "rpm", Type: inventory.Contains, To: "c"}}}
+	res, err := Scan(context.Background(), inv, ecoSource{"PyPI/cryptography": {pypi}, "Debian/python-cryptography": {dsa}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].FixedByDistro() || !strings.Contains(res.Findings[0].Advice, "distro package (rpm python3-cryptography 36.0.1-4.el9): the upstream fix may be backported") {
+		t.Errorf("findings %+v", res.Findings)
+	}
+}

@@ -438,6 +438,12 @@ func (s *scanner) pypi(p *inventory.Package, q *match.Query, hits []hit) ([]*Fin
 func (s *scanner) distroAdvice(f *Finding, p *inventory.Package, rec *osv.Record) error {
 	f.Labels = append(f.Labels, "distro-package")
 	dp := distroOf(p, s.distroOwned[p.ID])
+	if dp.purlType != "" && dp.purlType != "deb" {
+		// Only Debian's advisories and changelogs are read: another
+		// distribution's package is not decided by them.
+		f.Advice = "distro package (" + dp.purlType + " " + dp.name + " " + dp.version + "): the upstream fix may be backported; see the distribution's advisory; " + f.Advice
+		return nil
+	}
 	verdict, err := debianVerdict(s.ctx, s.src, s.debCache, dp, rec)
 	if err != nil {
 		return err
@@ -850,6 +856,7 @@ func distroOf(p, owner *inventory.Package) distroPkg {
 		purl = owner.PURL
 	}
 	if u, err := packageurl.FromString(purl); err == nil {
+		d.purlType = u.Type
 		if d.name == "" || owner != nil && p.Distro == nil {
 			d.name, d.version = u.Name, u.Version
 		}

@@ -1,0 +1,89 @@
+package extract
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/imagetest"
+	"github.com/pysbom/pysbom/internal/testutil/rpmroot"
+)
+
+// TestImageRPM: an image of a RHEL-like distribution whose rpm database
+// real rpm wrote: its packages with rpm purls (namespace, epoch, distro,
+// source package), the vendor as supplier and the layer that added each;
+// the interpreter and the distribution they installed are the distro's,
+// CONTAINED by their rpm packages.
+func TestImageRPM(t *testing.T) {
+	rpmroot.Skip(t)
+	root := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "NAME=\"Red Hat Enterprise Linux\"\nID=\"rhel\"\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.3 (Plow)\"\n")
+	rpmroot.Install(t, root, rpmroot.PythonSpec, false)
+	layer1 := imagetest.Dir(t, root)
+	rpmroot.Install(t, root, rpmroot.DemoSpec, false)
+	var layer2 []imagetest.Member
+	for _, m := range imagetest.Dir(t, root) {
+		if strings.HasPrefix(m.Name, "var/lib/rpm/") || strings.Contains(m.Name, "demo-1.2.3") {
+			layer2 = append(layer2, m)
+		}
+	}
+	img := imagetest.Image(t, true, imagetest.Step{CreatedBy: "FROM ubi9", Members: layer1}, imagetest.Step{CreatedBy: "RUN dnf install -y python3-demo", Members: layer2})
+	cfg, _ := img.ConfigFile()
+	inv, err := Read(context.Background(), Target{Arg: imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "ubi.tar"), "ubi-app:1", img)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	py, demo := byName(inv, inventory.KindOSPackage, "python3.9"), byName(inv, inventory.KindOSPackage, "python3-demo")
+	if py == nil || py.PURL != "pkg:rpm/redhat/python3.9@3.9.18-1.el9_3?arch=x86_64&distro=rhel-9.3" || py.Supplier.Name != "Red Hat, Inc." ||
+		py.License.Declared != "Python" || prop(py, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() {
+		t.Errorf("python3.9: %+v", py)
+	}
+	if demo == nil || demo.Version != "1:1.2.3-4.el9" || demo.PURL != "pkg:rpm/redhat/python3-demo@1.2.3-4.el9?arch=noarch&distro=rhel-9.3&epoch=1" ||
+		prop(demo, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[1].String() {
+		t.Fatalf("python3-demo: %+v", demo)
+	}
+	var interp *inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter {
+			interp = p
+		}
+	}
+	if interp == nil || interp.Version != "3.9.18" || prop(interp, inventory.PropInstallationKind) != "distro" || len(interp.CPEs) != 0 ||
+		interp.Distro == nil || interp.Distro.Manager != "rpm" || !hasRel(inv, py.ID, inventory.Contains, interp.ID) {
+		t.Errorf("interpreter: %+v (%+v)", interp, interp.Distro)
+	}
+	dist := byName(inv, inventory.KindDistribution, "demo")
+	if dist == nil || dist.Distro == nil || dist.Distro.Name != "python3-demo" || !hasRel(inv, demo.ID, inventory.Contains, dist.ID) ||
+		!hasRel(inv, dist.ID, inventory.DependsOn, interp.ID) {
+		t.Errorf("demo: %+v", dist)
+	}
+	for _, p := range inv.Problems {
+		// the spec's interpreter is four bytes, not an ELF file
+		if p.Kind == inventory.Unreadable && p.Path != "/usr/bin/python3.9" {
+			t.Errorf("problem: %+v", p)
+		}
+	}
+}
+
+// TestImageRPMOtherFormats: an rpm database in a format not read yet is
+// named as a problem, not silently left out.
+func TestImageRPMOtherFormats(t *testing.T) {
+	for name, format := range map[string]string{"var/lib/rpm/Packages": "Berkeley DB", "usr/lib/sysimage/rpm/Packages.db": "NDB"} {
+		img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM centos:7", Members: []imagetest.Member{
+			imagetest.File("etc/os-release", "ID=\"centos\"\nVERSION_ID=\"7\"\n"), imagetest.File(name, "\x00\x06\x15\x61 not read")}})
+		inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range inv.Problems {
+			found = found || p.Kind == inventory.Unreadable && p.Path == "/"+name && strings.Contains(p.Message, format+" format is not read yet")
+		}
+		if !found {
+			t.Errorf("%s: no problem names it: %+v", name, inv.Problems)
+		}
+	}
+}

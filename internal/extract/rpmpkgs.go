@@ -1,0 +1,72 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pysbom/pysbom/internal/extract/osrelease"
+	"github.com/pysbom/pysbom/internal/extract/rpm"
+	"github.com/pysbom/pysbom/internal/inventory"
+)
+
+// rpmPackages are the packages of the root's rpm database, each with the
+// layers that added and last changed it, and the files they installed
+// (absolute names) by package. A database in a format not read yet
+// (Berkeley DB, NDB) is named as a problem.
+func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release) ([]*inventory.Package, map[string]*inventory.DistroPackage) {
+	name, format := rpm.Find(r.Tree)
+	switch format {
+	case "":
+		return nil, nil
+	case "sqlite":
+	default:
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
+			Message: fmt.Sprintf("an rpm database in %s format is not read yet (rpmdb.sqlite is): the rpm packages are missing from this SBOM", format)})
+		return nil, nil
+	}
+	pkgs, problems, err := rpm.ReadSQLite(ctx, r.Tree, name)
+	if err != nil {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
+			Message: "rpm database: " + unwrapPath(err).Error()})
+		return nil, nil
+	}
+	for _, p := range problems {
+		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
+			Message: "rpm database: " + p.Error()})
+	}
+	hist := r.history(name, func(data []byte) map[string]string {
+		ps, _, _ := rpm.ParseSQLite(ctx, data, nil)
+		out := map[string]string{}
+		for _, p := range ps {
+			out[p.Name+"."+p.Arch] = p.EVR()
+		}
+		return out
+	})
+	ns, distro := rpm.Namespace(rel.ID), rel.Distro()
+	files := map[string]*inventory.DistroPackage{}
+	var out []*inventory.Package
+	for _, p := range pkgs {
+		ip := &inventory.Package{
+			ID: "rpm/" + p.Name + "." + p.Arch + "@" + p.EVR(), Kind: inventory.KindOSPackage, Name: p.Name, Version: p.EVR(),
+			PURL: p.PURL(ns, distro), FoundBy: "rpm", Homepage: p.URL, Summary: p.Summary,
+		}
+		if p.Vendor != "" {
+			ip.Supplier = inventory.Party{Kind: inventory.Organization, Name: p.Vendor}
+		}
+		if p.License != "" {
+			ip.License = inventory.License{Declared: p.License, Source: "rpm"}
+		}
+		if src := p.SourceName(); src != "" && src != p.Name {
+			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:source", Value: src})
+		}
+		if hist != nil {
+			r.layerProps(ip, hist.added(p.Name+"."+p.Arch, p.EVR()))
+		}
+		d := p.Inventory(ns, rel.ID, distro)
+		for _, f := range p.Files {
+			files[f] = d
+		}
+		out = append(out, ip)
+	}
+	return out, files
+}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,12 +19,32 @@ import (
 // the interpreter and the distribution they installed are the distro's,
 // CONTAINED by their rpm packages.
 func TestImageRPM(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { checkImageRPM(t, false) })
+	t.Run("berkeley-db", func(t *testing.T) { checkImageRPM(t, true) })
+}
+
+// checkImageRPM builds the image with the database rpm writes, or with it
+// rewritten as Berkeley DB.
+func checkImageRPM(t *testing.T, bdb bool) {
 	rpmroot.Skip(t)
 	root := t.TempDir()
 	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "NAME=\"Red Hat Enterprise Linux\"\nID=\"rhel\"\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.3 (Plow)\"\n")
 	rpmroot.Install(t, root, rpmroot.PythonSpec, false)
+	stage := t.TempDir()
+	if bdb {
+		// each layer's database, rewritten: db_load needs the SQLite one
+		os.CopyFS(stage, os.DirFS(filepath.Join(root, "var/lib/rpm")))
+		rpmroot.ToBerkeleyDB(t, root)
+	}
 	layer1 := imagetest.Dir(t, root)
+	if bdb {
+		os.RemoveAll(filepath.Join(root, "var/lib/rpm"))
+		os.CopyFS(filepath.Join(root, "var/lib/rpm"), os.DirFS(stage))
+	}
 	rpmroot.Install(t, root, rpmroot.DemoSpec, false)
+	if bdb {
+		rpmroot.ToBerkeleyDB(t, root)
+	}
 	var layer2 []imagetest.Member
 	for _, m := range imagetest.Dir(t, root) {
 		if strings.HasPrefix(m.Name, "var/lib/rpm/") || strings.Contains(m.Name, "demo-1.2.3") {
@@ -68,10 +89,10 @@ func TestImageRPM(t *testing.T) {
 	}
 }
 
-// TestImageRPMOtherFormats: an rpm database in a format not read yet is
-// named as a problem, not silently left out.
+// TestImageRPMOtherFormats: an rpm database in a format not read yet, or
+// one that does not read, is named as a problem, not silently left out.
 func TestImageRPMOtherFormats(t *testing.T) {
-	for name, format := range map[string]string{"var/lib/rpm/Packages": "Berkeley DB", "usr/lib/sysimage/rpm/Packages.db": "NDB"} {
+	for name, format := range map[string]string{"var/lib/rpm/Packages": "rpm database: not a Berkeley DB hash database", "usr/lib/sysimage/rpm/Packages.db": "NDB format is not read yet"} {
 		img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM centos:7", Members: []imagetest.Member{
 			imagetest.File("etc/os-release", "ID=\"centos\"\nVERSION_ID=\"7\"\n"), imagetest.File(name, "\x00\x06\x15\x61 not read")}})
 		inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
@@ -80,7 +101,7 @@ func TestImageRPMOtherFormats(t *testing.T) {
 		}
 		found := false
 		for _, p := range inv.Problems {
-			found = found || p.Kind == inventory.Unreadable && p.Path == "/"+name && strings.Contains(p.Message, format+" format is not read yet")
+			found = found || p.Kind == inventory.Unreadable && p.Path == "/"+name && strings.Contains(p.Message, format)
 		}
 		if !found {
 			t.Errorf("%s: no problem names it: %+v", name, inv.Problems)

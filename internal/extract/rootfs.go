@@ -46,7 +46,7 @@ func (r Root) owner(db *dpkg.DB) syslib.Owner {
 
 // trackedDBs are the package databases whose every layer's version is
 // kept, to tell which layer installed each package.
-var trackedDBs = append([]string{"var/lib/dpkg/status", apk.DBPath}, rpm.SQLiteDBs...)
+var trackedDBs = append([]string{"var/lib/dpkg/status", apk.DBPath}, rpm.TrackedDBs...)
 
 // TrackedFiles are the names an image's file system must track for
 // [RootFS] to attribute OS packages to layers (see imagefs.Stack).

@@ -12,19 +12,33 @@ import (
 // rpmPackages are the packages of the root's rpm database, each with the
 // layers that added and last changed it, and the files they installed
 // (absolute names) by package. A database in a format not read yet
-// (Berkeley DB, NDB) is named as a problem.
+// (NDB) is named as a problem.
 func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release) ([]*inventory.Package, map[string]*inventory.DistroPackage) {
 	name, format := rpm.Find(r.Tree)
+	var parse func(data []byte) ([]rpm.Package, []error, error)
 	switch format {
 	case "":
 		return nil, nil
 	case "sqlite":
+		parse = func(data []byte) ([]rpm.Package, []error, error) { return rpm.ParseSQLite(ctx, data, nil) }
+	case "Berkeley DB":
+		parse = rpm.ParseBDB
 	default:
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
-			Message: fmt.Sprintf("an rpm database in %s format is not read yet (rpmdb.sqlite is): the rpm packages are missing from this SBOM", format)})
+			Message: fmt.Sprintf("an rpm database in %s format is not read yet (rpmdb.sqlite and Berkeley DB are): the rpm packages are missing from this SBOM", format)})
 		return nil, nil
 	}
-	pkgs, problems, err := rpm.ReadSQLite(ctx, r.Tree, name)
+	var pkgs []rpm.Package
+	var problems []error
+	var err error
+	if format == "sqlite" {
+		pkgs, problems, err = rpm.ReadSQLite(ctx, r.Tree, name)
+	} else {
+		var data []byte
+		if data, err = r.Tree.ReadFile(name, rpm.MaxDB); err == nil {
+			pkgs, problems, err = parse(data)
+		}
+	}
 	if err != nil {
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
 			Message: "rpm database: " + unwrapPath(err).Error()})
@@ -35,7 +49,7 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 			Message: "rpm database: " + p.Error()})
 	}
 	hist := r.history(name, func(data []byte) map[string]string {
-		ps, _, _ := rpm.ParseSQLite(ctx, data, nil)
+		ps, _, _ := parse(data)
 		out := map[string]string{}
 		for _, p := range ps {
 			out[p.Name+"."+p.Arch] = p.EVR()

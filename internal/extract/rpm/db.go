@@ -7,30 +7,33 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver the vulnerability database uses
 
 	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
-// Where rpm keeps its database in a root file system (SQLiteDBs: the
-// names whose every layer's version an image reader keeps). Fedora 36+ and
+// Where rpm keeps its database in a root file system. Fedora 36+ and
 // openSUSE moved it to /usr/lib/sysimage/rpm (/var/lib/rpm may link there).
 var (
-	SQLiteDBs = []string{"usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite"}
+	sqliteDBs = []string{"usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite"}
 	otherDBs  = []struct{ name, format string }{
 		{"usr/lib/sysimage/rpm/Packages.db", "NDB"}, {"var/lib/rpm/Packages.db", "NDB"},
 		{"usr/lib/sysimage/rpm/Packages", "Berkeley DB"}, {"var/lib/rpm/Packages", "Berkeley DB"},
 	}
+	// TrackedDBs are the databases read (SQLite and Berkeley DB), whose
+	// every layer's version an image reader keeps.
+	TrackedDBs = append(slices.Clone(sqliteDBs), "usr/lib/sysimage/rpm/Packages", "var/lib/rpm/Packages")
 )
 
-// maxDB bounds the database read.
-const maxDB = 1 << 30
+// MaxDB bounds the database read.
+const MaxDB = 1 << 30
 
 // Find names the rpm database of a root and its format ("sqlite", "NDB",
 // "Berkeley DB"); "" when the root has none.
 func Find(t fs.StatFS) (name, format string) {
-	for _, n := range SQLiteDBs {
+	for _, n := range sqliteDBs {
 		if fi, err := t.Stat(n); err == nil && fi.Mode().IsRegular() {
 			return n, "sqlite"
 		}
@@ -46,11 +49,11 @@ func Find(t fs.StatFS) (name, format string) {
 // ReadSQLite reads the packages of the rpmdb.sqlite name in t, with its
 // write-ahead log when there is one.
 func ReadSQLite(ctx context.Context, t rootfs.Tree, name string) (pkgs []Package, problems []error, err error) {
-	db, err := t.ReadFile(name, maxDB)
+	db, err := t.ReadFile(name, MaxDB)
 	if err != nil {
 		return nil, nil, err
 	}
-	wal, _ := t.ReadFile(name+"-wal", maxDB) // none: all is in the database
+	wal, _ := t.ReadFile(name+"-wal", MaxDB) // none: all is in the database
 	return ParseSQLite(ctx, db, wal)
 }
 

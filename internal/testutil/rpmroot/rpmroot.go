@@ -6,9 +6,12 @@ package rpmroot
 
 import (
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "modernc.org/sqlite" // to checkpoint the database rpm wrote
@@ -108,3 +111,53 @@ printf 'Metadata-Version: 2.1\nName: demo\nVersion: 1.2.3\nAuthor: Demo\n' > %{b
 %files
 /usr/lib/python3.9/site-packages/demo-1.2.3.dist-info/METADATA
 `
+
+// ToBerkeleyDB rewrites root's rpm database in the Berkeley DB format of
+// RHEL 8, CentOS 7 and Amazon Linux 2 (var/lib/rpm/Packages, a hash
+// database keyed by native 4-byte header numbers, record 0 holding the
+// count), with Berkeley DB's own db_load; the SQLite database is removed.
+// The test skips when db_load is not installed.
+func ToBerkeleyDB(t testing.TB, root string) {
+	t.Helper()
+	load, err := exec.LookPath("db5.3_load")
+	if err != nil {
+		if load, err = exec.LookPath("db_load"); err != nil {
+			t.Skip("db_load not installed (apt-get install db5.3-util)")
+		}
+	}
+	dir := filepath.Join(root, "var/lib/rpm")
+	db, err := sql.Open("sqlite", filepath.Join(dir, "rpmdb.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT hnum, blob FROM Packages ORDER BY hnum`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dump strings.Builder
+	dump.WriteString("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END\n")
+	key := func(n uint32) string { return hex.EncodeToString(binary.LittleEndian.AppendUint32(nil, n)) }
+	var last uint32
+	for rows.Next() {
+		var n uint32
+		var blob []byte
+		if err := rows.Scan(&n, &blob); err != nil {
+			t.Fatal(err)
+		}
+		dump.WriteString(" " + key(n) + "\n " + hex.EncodeToString(blob) + "\n")
+		last = n
+	}
+	rows.Close()
+	db.Close()
+	dump.WriteString(" " + key(0) + "\n " + key(last+1) + "\nDATA=END\n")
+	input := filepath.Join(t.TempDir(), "dump")
+	if err := os.WriteFile(input, []byte(dump.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(load, "-f", input, filepath.Join(dir, "Packages")).CombinedOutput(); err != nil {
+		t.Fatalf("db_load: %v\n%s", err, out)
+	}
+	for _, f := range []string{"rpmdb.sqlite", "rpmdb.sqlite-wal", "rpmdb.sqlite-shm"} {
+		os.Remove(filepath.Join(dir, f))
+	}
+}

@@ -56,6 +56,18 @@ func TestImageCommands(t *testing.T) {
 			t.Errorf("%s: two runs differ", ref)
 		}
 	}
+	// --files: none lists no file; all lists more than python, the default.
+	count := func(files string) int {
+		doc := run(t, "sbom", "-q", "--files", files, "-o", "spdx-json", archive)
+		schema.Validate(t, schema.SPDX23, []byte(doc))
+		return strings.Count(doc, `"fileName"`)
+	}
+	if none, python, all := count("none"), count("python"), count("all"); none != 0 || python == 0 || all <= python {
+		t.Errorf("files listed: none %d, python %d, all %d", none, python, all)
+	}
+	if code, _, errs := runErr("sbom", "--files", "some", archive); code != ExitUsage || !strings.Contains(errs, `--files: "some" is none of none, python, all`) {
+		t.Errorf("--files some: exit %d, %s", code, errs)
+	}
 	table := run(t, "sbom", "-q", "-o", "table", archive)
 	for _, want := range []string{"container image for linux/amd64: Debian GNU/Linux 12 (bookworm), 5 layers", "requests", "/app/.venv/lib/python3.12/site-packages"} {
 		if !strings.Contains(table, want) {

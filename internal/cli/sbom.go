@@ -43,15 +43,21 @@ Output is reproducible: the creation time comes from SOURCE_DATE_EPOCH when it i
 			strict := fs.Bool("strict", false, "exit with code 3 when problems are found (modified, missing or unlisted files, unmet dependencies)")
 			supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: NOASSERTION; the owner of a folder is not its supplier)")
 			name := fs.String("name", "", "`name` of the root component (default: the target path)")
+			files := fs.String("files", "python", "which files the SBOM lists, each with SHA-1 and SHA-256: `none`, python (those of every\nPython installation and distribution), or all (every file of an image or root file system too)")
 			in := inputFlagsOf(fs)
 			return func(ctx context.Context, pos []string) error {
-				return runSBOM(ctx, e, pos, outs, *strict, *supplier, *name, in)
+				switch *files {
+				case "none", "python", extract.FilesAll:
+				default:
+					return &usageError{msg: fmt.Sprintf("--files: %q is none of none, python, all", *files)}
+				}
+				return runSBOM(ctx, e, pos, outs, *strict, *supplier, *name, *files, in)
 			}
 		},
 	}
 }
 
-func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, strict bool, supplier, name string, in inputFlags) error {
+func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, strict bool, supplier, name, files string, in inputFlags) error {
 	if len(pos) > 1 {
 		return &usageError{msg: fmt.Sprintf("sbom takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
 	}
@@ -72,9 +78,14 @@ func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, stric
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: name}, in)
+	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: name, Files: files}, in)
 	if err != nil {
 		return err
+	}
+	if files == "none" {
+		for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
+			p.Files = nil
+		}
 	}
 	doc := &output.SBOM{Inventory: inv, Created: created, Tool: tool()}
 	if err := outs.write(e.stdout, func(w io.Writer, format string) error { return output.SBOMs.Write(w, format, doc) }); err != nil {

@@ -41,6 +41,9 @@ type Options struct {
 	Supplier inventory.Party
 	// Name of the root component; when "", derived from the target path.
 	Name string
+	// Files is FilesAll to list every file of an image or root file
+	// system; else only those of its Python installations.
+	Files string
 }
 
 // Environment reads every site directory of env into one inventory.

@@ -99,6 +99,11 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	if err := r.pythons(ctx, inv, db, rel, opt); err != nil {
 		return nil, err
 	}
+	if opt.Files == FilesAll {
+		if err := r.allFiles(ctx, inv, r.owner(db), opt.Workers); err != nil {
+			return nil, err
+		}
+	}
 	linkDistro(inv)
 	unknownSuppliers(inv)
 	inv.Sort()

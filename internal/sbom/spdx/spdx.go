@@ -327,7 +327,7 @@ func build(inv *inventory.Inventory, opt Options) (*document, error) {
 				sp.files = append(sp.files, len(doc.Files))
 				doc.Files = append(doc.Files, file{
 					SPDXID:   fid,
-					FileName: "./" + f.Path,
+					FileName: "./" + strings.TrimPrefix(f.Path, "/"), // an image's absolute names are relative to its root
 					Checksums: []checksum{
 						{"SHA1", s1}, {"SHA256", f.Hash(inventory.SHA256)},
 					},

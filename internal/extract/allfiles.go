@@ -1,0 +1,118 @@
+package extract
+
+import (
+	"context"
+	"encoding/hex"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/pysbom/pysbom/internal/digest"
+	"github.com/pysbom/pysbom/internal/extract/syslib"
+	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/parallel"
+)
+
+// FilesAll, as Options.Files, lists every regular file of a root file
+// system or image, not only those of its Python installations.
+const FilesAll = "all"
+
+// allFiles adds every regular file of the root that no component lists
+// yet, hashed (SHA-1, SHA-256), to the OS package that installed it, else
+// to the root component: --files all.
+func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner syslib.Owner, workers int) error {
+	listed := map[string]bool{}
+	for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
+		for _, f := range p.Files {
+			name := f.Path
+			if p.Python != nil && p.Python.Location != "" && !path.IsAbs(name) {
+				name = path.Join(p.Python.Location, name)
+			}
+			listed[path.Clean("/"+name)] = true
+		}
+	}
+	var names []string
+	err := fs.WalkDir(r.Tree, ".", func(name string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			return nil // an unreadable directory: what it holds is not listed
+		}
+		if d.IsDir() && skipDirs[name] {
+			return fs.SkipDir
+		}
+		if d.Type().IsRegular() && !listed["/"+name] {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	files := make([]inventory.File, len(names))
+	parallel.For(ctx, len(names), workers, func(i int) {
+		files[i] = inventory.File{Path: "/" + names[i]}
+		rd, size, err := r.Tree.OpenReader(names[i])
+		if err != nil {
+			return
+		}
+		d := digest.Read(rd, size, digest.Want{RecordSize: -1})
+		rd.Close()
+		if d.Err == nil {
+			files[i].Size = d.Size
+			files[i].Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: hex.EncodeToString(d.SHA1)},
+				{Algorithm: inventory.SHA256, Value: hex.EncodeToString(d.SHA256)}}
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	byPURL := map[string]*inventory.Package{}
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindOSPackage {
+			byPURL[p.PURL] = p
+		}
+	}
+	// A CPython built into a prefix (not a distro's) holds what is in it:
+	// its standard library, headers, scripts.
+	var prefixes []*inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter && p.Distro == nil && propOf(p, inventory.PropInstallation) != "" {
+			prefixes = append(prefixes, p)
+		}
+	}
+	for _, f := range files {
+		holder := inv.Root
+		for _, p := range prefixes {
+			if strings.HasPrefix(f.Path, propOf(p, inventory.PropInstallation)+"/") {
+				holder = p
+			}
+		}
+		// Debian's merged /usr: dpkg may list /lib/x for /usr/lib/x.
+		for _, name := range []string{f.Path, strings.TrimPrefix(f.Path, "/usr")} {
+			if d, ok := owner(name); ok && byPURL[d.PURL] != nil {
+				holder = byPURL[d.PURL]
+				break
+			}
+		}
+		holder.Files = append(holder.Files, f)
+	}
+	for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
+		if p.Kind == inventory.KindOSPackage || p.Kind == inventory.KindInterpreter || p == inv.Root {
+			slices.SortFunc(p.Files, func(a, b inventory.File) int { return strings.Compare(a.Path, b.Path) })
+		}
+	}
+	return nil
+}
+
+// propOf is the value of a package's property, "" when it has none.
+func propOf(p *inventory.Package, name string) string {
+	for _, pr := range p.Properties {
+		if pr.Name == name {
+			return pr.Value
+		}
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -91,6 +92,39 @@ func TestImageCommands(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("scan table lacks %q:\n%s", want, out)
 		}
+	}
+	// --layers all: what layer 5 removed is reported, valid, and not
+	// scanned as if the image held it.
+	allLayers := filepath.Join(dir, "all.cdx.json")
+	run(t, "sbom", "-q", "--layers", "all", archive, "-o", "cyclonedx-json="+allLayers)
+	c, _ := os.ReadFile(allLayers)
+	schema.Validate(t, schema.CycloneDX16, c)
+	if !bytes.Contains(c, []byte(`"pysbom:layer:removed-by"`)) {
+		t.Error("--layers all reports nothing removed")
+	}
+	var res struct {
+		Findings  []struct{ Component string }
+		Unscanned []struct{ Component, Reason string }
+	}
+	if err := json.Unmarshal([]byte(run(t, "scan", "-q", "--db", db, "-o", "json", allLayers)), &res); err != nil {
+		t.Fatal(err)
+	}
+	removedSkipped := 0
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Component, "removed/") {
+			t.Errorf("a removed component is scanned: %s", f.Component)
+		}
+	}
+	for _, u := range res.Unscanned {
+		if strings.HasPrefix(u.Component, "removed/") && strings.Contains(u.Reason, "an earlier layer held it and a later one removed it") {
+			removedSkipped++
+		}
+	}
+	if removedSkipped != 3 {
+		t.Errorf("%d removed components named as not scanned: %+v", removedSkipped, res.Unscanned)
+	}
+	if code, _, errs := runErr("sbom", "--layers", "some", archive); code != ExitUsage || !strings.Contains(errs, "--layers") {
+		t.Errorf("--layers some: exit %d, %s", code, errs)
 	}
 	js := run(t, "scan", "-q", "--db", db, "-o", "json", archive)
 	if !strings.Contains(js, `"location": "/app/.venv/lib/python3.12/site-packages"`) || !strings.Contains(js, `"diffID": "sha256:`) {

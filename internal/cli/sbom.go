@@ -44,6 +44,7 @@ Output is reproducible: the creation time comes from SOURCE_DATE_EPOCH when it i
 			supplier := fs.String("supplier", "", "supplier of the environment, as `\"Organization: Name (email)\"` or \"Person: ...\" (default: NOASSERTION; the owner of a folder is not its supplier)")
 			name := fs.String("name", "", "`name` of the root component (default: the target path)")
 			files := fs.String("files", "python", "which files the SBOM lists, each with SHA-1 and SHA-256: `none`, python (those of every\nPython installation and distribution), or all (every file of an image or root file system too)")
+			layers := fs.String("layers", "squashed", "of an image, `squashed`: what the final image holds, or all: also what earlier layers held and later\nones removed or replaced, each marked with the layer that removed it and not contained by the image")
 			in := inputFlagsOf(fs)
 			return func(ctx context.Context, pos []string) error {
 				switch *files {
@@ -51,13 +52,17 @@ Output is reproducible: the creation time comes from SOURCE_DATE_EPOCH when it i
 				default:
 					return &usageError{msg: fmt.Sprintf("--files: %q is none of none, python, all", *files)}
 				}
-				return runSBOM(ctx, e, pos, outs, *strict, *supplier, *name, *files, in)
+				if *layers != "squashed" && *layers != extract.LayersAll {
+					return &usageError{msg: fmt.Sprintf("--layers: %q is neither squashed nor all", *layers)}
+				}
+				opts := extract.Options{Files: *files, Layers: *layers}
+				return runSBOM(ctx, e, pos, outs, *strict, *supplier, *name, opts, in)
 			}
 		},
 	}
 }
 
-func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, strict bool, supplier, name, files string, in inputFlags) error {
+func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, strict bool, supplier, name string, opts extract.Options, in inputFlags) error {
 	if len(pos) > 1 {
 		return &usageError{msg: fmt.Sprintf("sbom takes one TARGET, got %d: %s", len(pos), strings.Join(pos, " "))}
 	}
@@ -78,11 +83,12 @@ func runSBOM(ctx context.Context, e *env, pos []string, outs *outputsFlag, stric
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{Supplier: sup, Name: name, Files: files}, in)
+	opts.Supplier, opts.Name = sup, name
+	inv, err := buildInventory(ctx, e, arg, opts, in)
 	if err != nil {
 		return err
 	}
-	if files == "none" {
+	if opts.Files == "none" {
 		for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
 			p.Files = nil
 		}

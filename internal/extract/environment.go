@@ -44,6 +44,9 @@ type Options struct {
 	// Files is FilesAll to list every file of an image or root file
 	// system; else only those of its Python installations.
 	Files string
+	// Layers is LayersAll to report, of an image, what earlier layers held
+	// and later ones removed.
+	Layers string
 }
 
 // Environment reads every site directory of env into one inventory.

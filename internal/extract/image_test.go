@@ -279,3 +279,50 @@ func TestRootFSKinds(t *testing.T) {
 		t.Errorf("distroless libssl3: %+v", p)
 	}
 }
+
+// TestImageLayersAll: --layers all reports what earlier layers held and
+// later ones removed or replaced: the libc6 that layer 2 upgraded, the
+// requests and attrs that layer 5 took out; each with the layer that
+// added and the one that removed it, none contained by the image.
+func TestImageLayersAll(t *testing.T) {
+	img := imagetest.PythonImage(t, true)
+	cfg, _ := img.ConfigFile()
+	layer := func(i int) string { return cfg.RootFS.DiffIDs[i-1].String() }
+	arg := "docker-archive:" + imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "app.tar"), "app:1", img)
+	squashed, err := Read(context.Background(), Target{Arg: arg}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Read(context.Background(), Target{Arg: arg}, Options{Layers: LayersAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := map[string]*inventory.Package{}
+	for _, p := range inv.Packages {
+		if prop(p, inventory.PropLayerRemoved) != "" {
+			removed[p.Name+" "+p.Version] = p
+			if slices.ContainsFunc(inv.Relationships, func(r inventory.Relationship) bool { return r.To == p.ID || r.From == p.ID }) {
+				t.Errorf("%s %s, removed, is in a relationship", p.Name, p.Version)
+			}
+		}
+	}
+	for key, want := range map[string][3]string{
+		"libc6 2.36-9":    {layer(1), layer(2), "RUN apt-get update && apt-get upgrade -y"},
+		"requests 2.31.0": {layer(4), layer(5), "RUN /app/.venv/bin/pip install -U requests && /app/.venv/bin/pip uninstall -y attrs"},
+		"attrs 23.1.0":    {layer(4), layer(5), "RUN /app/.venv/bin/pip install -U requests && /app/.venv/bin/pip uninstall -y attrs"},
+	} {
+		p := removed[key]
+		if p == nil || prop(p, inventory.PropLayerAdded) != want[0] || prop(p, inventory.PropLayerRemoved) != want[1] || prop(p, inventory.PropLayerRemovedBy) != want[2] {
+			t.Errorf("%s: %+v", key, p)
+		}
+	}
+	if removed["requests 2.31.0"] != nil && (removed["requests 2.31.0"].PURL != "pkg:pypi/requests@2.31.0" || removed["requests 2.31.0"].Python.Location != "/app/.venv/lib/python3.12/site-packages") {
+		t.Errorf("requests: %+v", removed["requests 2.31.0"])
+	}
+	if removed["libc6 2.36-9"] != nil && removed["libc6 2.36-9"].PURL != "pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12" {
+		t.Errorf("libc6: %s", removed["libc6 2.36-9"].PURL)
+	}
+	if len(removed) != 3 || len(inv.Packages) != len(squashed.Packages)+3 {
+		t.Errorf("%d removed, %d components (squashed: %d)", len(removed), len(inv.Packages), len(squashed.Packages))
+	}
+}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -99,6 +100,9 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	if err := r.pythons(ctx, inv, db, rel, opt); err != nil {
 		return nil, err
 	}
+	if opt.Layers == LayersAll {
+		r.removed(ctx, inv, rel)
+	}
 	if opt.Files == FilesAll {
 		if err := r.allFiles(ctx, inv, r.owner(db), opt.Workers); err != nil {
 			return nil, err
@@ -129,13 +133,7 @@ func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release) []*inventory.Pack
 	if len(pkgs) == 0 {
 		return nil
 	}
-	hist := r.history("var/lib/dpkg/status", func(data []byte) map[string]string {
-		out := map[string]string{}
-		for _, p := range dpkg.ParseStatus(data) {
-			out[p.Name+":"+p.Arch] = p.Version
-		}
-		return out
-	})
+	hist := r.history("var/lib/dpkg/status", dpkgState)
 	var out []*inventory.Package
 	for _, p := range pkgs {
 		ip := &inventory.Package{
@@ -167,14 +165,7 @@ func (r Root) apkPackages(rel osrelease.Release) ([]*inventory.Package, error) {
 	if !ok {
 		return nil, nil
 	}
-	hist := r.history(apk.DBPath, func(data []byte) map[string]string {
-		ps, _ := apk.Parse(strings.NewReader(string(data)))
-		out := map[string]string{}
-		for _, p := range ps {
-			out[p.Name] = p.Version
-		}
-		return out
-	})
+	hist := r.history(apk.DBPath, apkState)
 	var out []*inventory.Package
 	for _, p := range pkgs {
 		ip := &inventory.Package{
@@ -236,6 +227,26 @@ func (r Root) layerProps(p *inventory.Package, s layerSpan) {
 	if s.changed >= 0 && s.changed != s.added && s.changed < len(r.Image.Layers) {
 		add(inventory.PropLayerChanged, inventory.PropLayerChangedBy, s.changed)
 	}
+}
+
+// dpkgState is what one version of dpkg's status file lists: "NAME:ARCH"
+// -> version.
+func dpkgState(data []byte) map[string]string {
+	out := map[string]string{}
+	for _, p := range dpkg.ParseStatus(data) {
+		out[p.Name+":"+p.Arch] = p.Version
+	}
+	return out
+}
+
+// apkState is what one version of apk's database lists: name -> version.
+func apkState(data []byte) map[string]string {
+	ps, _ := apk.Parse(bytes.NewReader(data))
+	out := map[string]string{}
+	for _, p := range ps {
+		out[p.Name] = p.Version
+	}
+	return out
 }
 
 // dbHistory is a package database as each layer that wrote it left it.

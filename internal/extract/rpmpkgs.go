@@ -15,15 +15,11 @@ import (
 // (NDB) is named as a problem.
 func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release) ([]*inventory.Package, map[string]*inventory.DistroPackage) {
 	name, format := rpm.Find(r.Tree)
-	var parse func(data []byte) ([]rpm.Package, []error, error)
-	switch format {
-	case "":
+	parse := rpmParser(ctx, format)
+	switch {
+	case format == "":
 		return nil, nil
-	case "sqlite":
-		parse = func(data []byte) ([]rpm.Package, []error, error) { return rpm.ParseSQLite(ctx, data, nil) }
-	case "Berkeley DB":
-		parse = rpm.ParseBDB
-	default:
+	case parse == nil:
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
 			Message: fmt.Sprintf("an rpm database in %s format is not read yet (rpmdb.sqlite and Berkeley DB are): the rpm packages are missing from this SBOM", format)})
 		return nil, nil
@@ -48,14 +44,7 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
 			Message: "rpm database: " + p.Error()})
 	}
-	hist := r.history(name, func(data []byte) map[string]string {
-		ps, _, _ := parse(data)
-		out := map[string]string{}
-		for _, p := range ps {
-			out[p.Name+"."+p.Arch] = p.EVR()
-		}
-		return out
-	})
+	hist := r.history(name, rpmState(parse))
 	ns, distro := rpm.Namespace(rel.ID), rel.Distro()
 	files := map[string]*inventory.DistroPackage{}
 	var out []*inventory.Package
@@ -83,4 +72,29 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 		out = append(out, ip)
 	}
 	return out, files
+}
+
+// rpmState is what one version of an rpm database lists: "NAME.ARCH" ->
+// epoch:version-release.
+func rpmState(parse func([]byte) ([]rpm.Package, []error, error)) func([]byte) map[string]string {
+	return func(data []byte) map[string]string {
+		ps, _, _ := parse(data)
+		out := map[string]string{}
+		for _, p := range ps {
+			out[p.Name+"."+p.Arch] = p.EVR()
+		}
+		return out
+	}
+}
+
+// rpmParser reads a database of format held in memory; nil for a format
+// not read.
+func rpmParser(ctx context.Context, format string) func([]byte) ([]rpm.Package, []error, error) {
+	switch format {
+	case "sqlite":
+		return func(data []byte) ([]rpm.Package, []error, error) { return rpm.ParseSQLite(ctx, data, nil) }
+	case "Berkeley DB":
+		return rpm.ParseBDB
+	}
+	return nil
 }

@@ -24,6 +24,11 @@ const (
 	PropLayerAddedBy   = "pysbom:layer:added-by"
 	PropLayerChanged   = "pysbom:layer:changed"
 	PropLayerChangedBy = "pysbom:layer:changed-by"
+	// PropLayerRemoved and PropLayerRemovedBy name the layer that removed
+	// (or replaced) a component an earlier layer held: with --layers all,
+	// such components are reported, and the image does not contain them.
+	PropLayerRemoved   = "pysbom:layer:removed"
+	PropLayerRemovedBy = "pysbom:layer:removed-by"
 
 	// PropInstallation tells which Python installation of a root file
 	// system a component belongs to: its prefix ("/usr/local").

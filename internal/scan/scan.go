@@ -296,6 +296,9 @@ func ScanWith(ctx context.Context, inv *inventory.Inventory, src Source, opt Opt
 		var err error
 		dp, isOS := osPackage(p)
 		switch {
+		case removedBy(p) != "":
+			res.Unscanned = append(res.Unscanned, Unscanned{Component: p.ID, Name: p.Name, Version: p.Version, PURL: p.PURL,
+				Reason: "an earlier layer held it and a later one removed it (" + removedBy(p) + "): the image does not"})
 		case keys[i] != "":
 			res.Scanned++
 			if q := queries[i]; q != nil && q.Unparseable() {
@@ -975,4 +978,23 @@ func prefetch(ctx context.Context, src Source, componentKeys []string, nameOf fu
 		cache[k] = out[i]
 	}
 	return nil
+}
+
+// removedBy names the image layer that removed component p (an SBOM
+// written with --layers all reports such components); "" for a component
+// the image holds.
+func removedBy(p *inventory.Package) string {
+	var id, by string
+	for _, pr := range p.Properties {
+		switch pr.Name {
+		case inventory.PropLayerRemoved:
+			id = pr.Value
+		case inventory.PropLayerRemovedBy:
+			by = pr.Value
+		}
+	}
+	if by != "" {
+		return by
+	}
+	return id
 }

@@ -34,8 +34,9 @@ A container image or root file system is named as
   registry:HOST/REPO:TAG    pulled with your docker credentials (~/.docker/config.json)
   dir:DIR                   an unpacked root file system
 and a docker archive, OCI layout or OCI archive is also recognised without its scheme. Its
-SBOM holds the distribution's packages (dpkg, apk) and every Python installation in it, each
-component with the layer that added it; --platform picks from a multi-platform index.
+SBOM holds the distribution's packages (dpkg, apk, rpm) and every Python installation in it
+(conda environments with their packages), each component with the layer that added it;
+--platform picks from a multi-platform index, --layers all adds what later layers removed.
 
 Output is reproducible: the creation time comes from SOURCE_DATE_EPOCH when it is set.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,17 +20,20 @@ import (
 // the interpreter and the distribution they installed are the distro's,
 // CONTAINED by their rpm packages.
 func TestImageRPM(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { checkImageRPM(t, false) })
-	t.Run("berkeley-db", func(t *testing.T) { checkImageRPM(t, true) })
+	for _, mode := range []string{"sqlite", "sqlite-wal", "berkeley-db"} {
+		t.Run(mode, func(t *testing.T) { checkImageRPM(t, mode) })
+	}
 }
 
-// checkImageRPM builds the image with the database rpm writes, or with it
+// checkImageRPM builds the image with the database rpm writes (as one
+// file, or with the write-ahead log rpm leaves in each layer), or with it
 // rewritten as Berkeley DB.
-func checkImageRPM(t *testing.T, bdb bool) {
+func checkImageRPM(t *testing.T, mode string) {
+	bdb, wal := mode == "berkeley-db", mode == "sqlite-wal"
 	rpmroot.Skip(t)
 	root := t.TempDir()
 	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "NAME=\"Red Hat Enterprise Linux\"\nID=\"rhel\"\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.3 (Plow)\"\n")
-	rpmroot.Install(t, root, rpmroot.PythonSpec, false)
+	rpmroot.Install(t, root, rpmroot.PythonSpec, wal)
 	stage := t.TempDir()
 	if bdb {
 		// each layer's database, rewritten: db_load needs the SQLite one
@@ -41,7 +45,7 @@ func checkImageRPM(t *testing.T, bdb bool) {
 		os.RemoveAll(filepath.Join(root, "var/lib/rpm"))
 		os.CopyFS(filepath.Join(root, "var/lib/rpm"), os.DirFS(stage))
 	}
-	rpmroot.Install(t, root, rpmroot.DemoSpec, false)
+	rpmroot.Install(t, root, rpmroot.DemoSpec, wal)
 	if bdb {
 		rpmroot.ToBerkeleyDB(t, root)
 	}
@@ -106,5 +110,60 @@ func TestImageRPMOtherFormats(t *testing.T) {
 		if !found {
 			t.Errorf("%s: no problem names it: %+v", name, inv.Problems)
 		}
+	}
+}
+
+// TestImageRPMWALLayer: a layer that writes only the database's
+// write-ahead log (its packages not yet checkpointed into the database a
+// lower layer holds) is the layer that added them.
+func TestImageRPMWALLayer(t *testing.T) {
+	rpmroot.Skip(t)
+	root, other := t.TempDir(), t.TempDir()
+	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "ID=\"fedora\"\nVERSION_ID=\"40\"\n")
+	rpmroot.Install(t, root, rpmroot.PythonSpec, false)
+	rpmroot.Install(t, other, rpmroot.DemoSpec, false)
+	blob := func() []byte {
+		db, err := sql.Open("sqlite", filepath.Join(other, "var/lib/rpm/rpmdb.sqlite"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var b []byte
+		if err := db.QueryRow(`SELECT blob FROM Packages`).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}()
+	layer1 := imagetest.Dir(t, root)
+	// The log, written while the database stays as layer 1 has it.
+	work := t.TempDir()
+	dbFile := filepath.Join(work, "rpmdb.sqlite")
+	data, _ := os.ReadFile(filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
+	os.WriteFile(dbFile, data, 0o644)
+	conn, err := sql.Open("sqlite", dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	for _, q := range []string{`PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`} {
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(`INSERT INTO Packages (hnum, blob) VALUES (1000, ?)`, blob); err != nil {
+		t.Fatal(err)
+	}
+	wal, _ := os.ReadFile(dbFile + "-wal")
+	img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM fedora", Members: layer1},
+		imagetest.Step{CreatedBy: "RUN dnf install python3-demo", Members: []imagetest.Member{imagetest.File("var/lib/rpm/rpmdb.sqlite-wal", string(wal))}})
+	cfg, _ := img.ConfigFile()
+	inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, py := byName(inv, inventory.KindOSPackage, "python3-demo"), byName(inv, inventory.KindOSPackage, "python3.9")
+	if demo == nil || prop(demo, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[1].String() || py == nil || prop(py, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() {
+		t.Errorf("python3-demo %+v, python3.9 %+v", demo, py)
 	}
 }

@@ -35,19 +35,19 @@ func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelea
 		return
 	}
 	type database struct {
-		name, manager string
-		state         func([]byte) map[string]string
-		purl          func(key, version string) string
+		manager string
+		hist    *dbHistory
+		purl    func(key, version string) string
 	}
 	dbs := []database{
-		{"var/lib/dpkg/status", "deb", dpkgState, func(key, version string) string {
+		{"deb", r.history("var/lib/dpkg/status", dpkgState), func(key, version string) string {
 			name, arch, _ := strings.Cut(key, ":")
 			return dpkg.Package{Name: name, Version: version, Arch: arch, Distro: rel.ID, DistroVersion: rel.VersionID}.PURL()
 		}},
-		{apk.DBPath, "apk", apkState, func(key, version string) string { return apk.Package{Name: key, Version: version}.PURL(rel.Distro()) }},
+		{"apk", r.history(apk.DBPath, apkState), func(key, version string) string { return apk.Package{Name: key, Version: version}.PURL(rel.Distro()) }},
 	}
 	if name, format := rpm.Find(r.Tree); rpmParser(ctx, format) != nil {
-		dbs = append(dbs, database{name, "rpm", rpmState(rpmParser(ctx, format)), func(key, evr string) string {
+		dbs = append(dbs, database{"rpm", r.rpmHistory(ctx, name, format), func(key, evr string) string {
 			name, arch := key, ""
 			if i := strings.LastIndexByte(key, '.'); i > 0 {
 				name, arch = key[:i], key[i+1:]
@@ -65,11 +65,10 @@ func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelea
 		}})
 	}
 	for _, db := range dbs {
-		h := r.history(db.name, db.state)
-		if h == nil {
+		if db.hist == nil {
 			continue
 		}
-		for _, g := range h.gone() {
+		for _, g := range db.hist.gone() {
 			name := g.key
 			if i := strings.IndexAny(name, ":"); i > 0 && db.manager == "deb" {
 				name = name[:i]

@@ -270,20 +270,74 @@ func (r Root) history(name string, parse func([]byte) map[string]string) *dbHist
 	}
 	h := &dbHistory{}
 	for _, v := range vs {
-		if v.Size > maxDBVersion {
-			continue
-		}
-		rc, err := r.Layers.OpenEntry(v)
-		if err != nil {
-			continue
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
+		data := r.readVersion(v)
+		if data == nil {
 			continue
 		}
 		h.layers = append(h.layers, v.Layer)
 		h.states = append(h.states, parse(data))
+	}
+	return h
+}
+
+// readVersion reads one layer's version of a tracked file; nil when it
+// cannot be read or is too large.
+func (r Root) readVersion(v imagefs.Entry) []byte {
+	if v.Size > maxDBVersion {
+		return nil
+	}
+	rc, err := r.Layers.OpenEntry(v)
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// historyWAL is history for an SQLite database whose layers may write its
+// write-ahead log (name-wal) too: at each layer that wrote either, the
+// state is the latest database at or below it with the latest log
+// written since.
+func (r Root) historyWAL(name string, parse func(db, wal []byte) map[string]string) *dbHistory {
+	if r.Layers == nil {
+		return nil
+	}
+	dbs, wals := r.Layers.Versions(name), r.Layers.Versions(name+"-wal")
+	var layers []int
+	for _, v := range append(slices.Clone(dbs), wals...) {
+		layers = append(layers, v.Layer)
+	}
+	slices.Sort(layers)
+	h := &dbHistory{}
+	for _, l := range slices.Compact(layers) {
+		var db, wal *imagefs.Entry
+		for i := range dbs {
+			if dbs[i].Layer <= l {
+				db = &dbs[i]
+			}
+		}
+		if db == nil {
+			continue
+		}
+		for i := range wals {
+			if wals[i].Layer <= l && wals[i].Layer >= db.Layer {
+				wal = &wals[i]
+			}
+		}
+		data := r.readVersion(*db)
+		if data == nil {
+			continue
+		}
+		var log []byte
+		if wal != nil {
+			log = r.readVersion(*wal)
+		}
+		h.layers = append(h.layers, l)
+		h.states = append(h.states, parse(data, log))
 	}
 	return h
 }

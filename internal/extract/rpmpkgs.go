@@ -44,7 +44,7 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
 			Message: "rpm database: " + p.Error()})
 	}
-	hist := r.history(name, rpmState(parse))
+	hist := r.rpmHistory(ctx, name, format)
 	ns, distro := rpm.Namespace(rel.ID), rel.Distro()
 	files := map[string]*inventory.DistroPackage{}
 	var out []*inventory.Package
@@ -97,4 +97,15 @@ func rpmParser(ctx context.Context, format string) func([]byte) ([]rpm.Package, 
 		return rpm.ParseBDB
 	}
 	return nil
+}
+
+// rpmHistory is every layer's state of the rpm database name (its
+// write-ahead log included, for SQLite).
+func (r Root) rpmHistory(ctx context.Context, name, format string) *dbHistory {
+	if format != "sqlite" {
+		return r.history(name, rpmState(rpmParser(ctx, format)))
+	}
+	return r.historyWAL(name, func(db, wal []byte) map[string]string {
+		return rpmState(func(data []byte) ([]rpm.Package, []error, error) { return rpm.ParseSQLite(ctx, data, wal) })(db)
+	})
 }

@@ -22,9 +22,10 @@ var (
 		{"usr/lib/sysimage/rpm/Packages.db", "NDB"}, {"var/lib/rpm/Packages.db", "NDB"},
 		{"usr/lib/sysimage/rpm/Packages", "Berkeley DB"}, {"var/lib/rpm/Packages", "Berkeley DB"},
 	}
-	// TrackedDBs are the databases read (SQLite and Berkeley DB), whose
-	// every layer's version an image reader keeps.
-	TrackedDBs = append(slices.Clone(sqliteDBs), "usr/lib/sysimage/rpm/Packages", "var/lib/rpm/Packages")
+	// TrackedDBs are the databases read (SQLite with its write-ahead log,
+	// and Berkeley DB), whose every layer's version an image reader keeps.
+	TrackedDBs = append(slices.Clone(sqliteDBs), "usr/lib/sysimage/rpm/rpmdb.sqlite-wal", "var/lib/rpm/rpmdb.sqlite-wal",
+		"usr/lib/sysimage/rpm/Packages", "var/lib/rpm/Packages")
 )
 
 // MaxDB bounds the database read.

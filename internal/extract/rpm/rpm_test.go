@@ -2,6 +2,7 @@ package rpm
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"os"
 	"os/exec"
@@ -151,4 +152,39 @@ func RealRoot(t *testing.T) string {
 	rpmroot.Install(t, root, rpmroot.PythonSpec, true)
 	rpmroot.Install(t, root, rpmroot.DemoSpec, true)
 	return root
+}
+
+// TestSQLiteWAL: a package recorded only in the write-ahead log (not yet
+// checkpointed into the database) is read with the log, and not without.
+func TestSQLiteWAL(t *testing.T) {
+	root := RealRoot(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "rpmdb.sqlite")
+	data, err := os.ReadFile(filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, data, 0o644)
+	conn, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	for _, q := range []string{`PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`} {
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(`INSERT INTO Packages (hnum, blob) VALUES (1000, ?)`, demoHeader()); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := os.ReadFile(file)
+	wal, _ := os.ReadFile(file + "-wal")
+	without, _, err1 := ParseSQLite(context.Background(), db, nil)
+	with, _, err2 := ParseSQLite(context.Background(), db, wal)
+	if err1 != nil || err2 != nil || len(wal) == 0 || len(with) != len(without)+1 ||
+		!slices.ContainsFunc(with, func(p Package) bool { return p.Name == "python3" }) {
+		t.Errorf("without the log %d packages (%v), with it %d (%v); log %d bytes", len(without), err1, len(with), err2, len(wal))
+	}
 }

@@ -8,10 +8,13 @@ import (
 	"os"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/glob"
+	"github.com/pysbom/pysbom/internal/image"
 	"github.com/pysbom/pysbom/internal/native/audit"
 	"github.com/pysbom/pysbom/internal/native/harden"
 	"github.com/pysbom/pysbom/internal/output"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/target"
 )
 
@@ -27,8 +30,10 @@ func auditCommand() *command {
 	return &command{
 		name: "audit", args: "[TARGET...]",
 		summary: "hardening, languages and bundled C libraries of every native binary",
-		help: `A TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree); without
-one, the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its
+		help: `A TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree), or a
+container image or root file system as pysbom sbom names them (docker-archive:, oci-dir:,
+oci-archive:, registry:, dir:), whose Python installations' binaries are audited; without one,
+the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its
 kind, the OpenSSF hardening checks with their evidence, its languages and memory-safe share, and
 the C libraries found in it. Checks:
 ` + checks.String(),
@@ -93,6 +98,14 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exc
 	if len(pos) > 0 {
 		rep := &audit.Report{Target: strings.Join(pos, " ")}
 		for _, p := range pos {
+			if isImage(p) {
+				r, err := auditImage(ctx, e, p, exclude)
+				if err != nil {
+					return nil, err
+				}
+				rep.Binaries = append(rep.Binaries, r.Binaries...)
+				continue
+			}
 			prog := newProgress(e.progressOut, "examining files in "+p)
 			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude})
 			prog.done()
@@ -149,3 +162,34 @@ func parseFailChecks(v string) ([]string, error) {
 
 // countFailures counts the binaries with C/C++ code that fail one of the
 // checks, and those that could not be parsed.
+
+// isImage reports whether arg names a container image or root file
+// system (a scheme, or an image archive or layout without one).
+func isImage(arg string) bool {
+	if _, ok, err := image.ParseRef(arg); ok || err != nil {
+		return true
+	}
+	_, ok := image.Detect(arg)
+	return ok && arg != ""
+}
+
+// auditImage audits the native binaries of every Python installation of
+// an image or root file system, read through its tree as sbom reads it.
+func auditImage(ctx context.Context, e *env, arg string, exclude []string) (*audit.Report, error) {
+	var rep *audit.Report
+	opts := extract.Options{WithTree: func(ctx context.Context, tree rootfs.Tree, native []string) error {
+		prog := newProgress(e.progressOut, "examining files in "+arg)
+		defer prog.done()
+		var err error
+		rep, err = audit.AuditTree(ctx, tree, native, audit.Options{Progress: prog.update, Exclude: exclude})
+		return err
+	}}
+	if _, err := extract.Read(ctx, extract.Target{Arg: arg}, opts); err != nil {
+		return nil, err
+	}
+	if rep == nil {
+		rep = &audit.Report{}
+	}
+	rep.Target = arg
+	return rep, nil
+}

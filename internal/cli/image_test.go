@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
 	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 	"github.com/pysbom/pysbom/internal/testutil/ntia"
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
@@ -215,6 +216,34 @@ func TestRealDebianImageCommands(t *testing.T) {
 		}
 	}
 
+	// The audit reads the image's binaries: both interpreters' modules and
+	// the venv's wheels, each with its distribution.
+	var rep struct {
+		Binaries []struct {
+			Path    string
+			Package *struct{ Name string }
+		}
+	}
+	if err := json.Unmarshal([]byte(run(t, "audit", "-o", "json", image)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, b := range rep.Binaries {
+		if b.Package != nil {
+			seen[b.Path] = b.Package.Name
+		} else {
+			seen[b.Path] = "-"
+		}
+	}
+	for name, owner := range map[string]string{
+		"/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so":               "-",
+		"/usr/local/lib/python3.12/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so":         "-",
+		"/app/.venv/lib/python3.12/site-packages/cryptography/hazmat/bindings/_rust.abi3.so": "cryptography",
+	} {
+		if seen[name] != owner {
+			t.Errorf("audit: %s owned by %q, want %q", name, seen[name], owner)
+		}
+	}
 	osvDir := filepath.Join(schema.CorpusDir(), "osv", "pypa-advisory-database", "vulns", "pip")
 	if _, err := os.Stat(osvDir); err != nil {
 		t.Skip("PyPA advisory database not present in ../shared/corpus/osv")
@@ -228,6 +257,65 @@ func TestRealDebianImageCommands(t *testing.T) {
 	for _, want := range []string{"PYSEC-2023-228", "COPY pyenv 3.12.1 /usr/local", "no Debian advisories"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("scan table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestImageAuditAndReport: audit and report of an image read its native
+// binaries through the image (a CPython module, a wheel's extension with
+// its distribution as owner), never from the host; report takes every
+// reference form sbom takes.
+func TestImageAuditAndReport(t *testing.T) {
+	tmp := t.TempDir()
+	local := filepath.Join(tmp, "usr/local")
+	fixture.WriteFile(t, filepath.Join(tmp, "etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
+	fixture.WriteFile(t, filepath.Join(local, "include/python3.99/patchlevel.h"), "#define PY_VERSION \"3.99.1\"\n")
+	fixture.SharedObject(t, filepath.Join(local, "bin/python3.99"), "int main(void) { return 0; }\n")
+	fixture.SharedObject(t, filepath.Join(local, "lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so"), "int PyInit__demo(void) { return 0; }\n")
+	site := filepath.Join(local, "lib/python3.99/site-packages")
+	fixture.SharedObject(t, filepath.Join(tmp, "speed.so"), "int PyInit__speed(void) { return 1; }\n")
+	speed, _ := os.ReadFile(filepath.Join(tmp, "speed.so"))
+	os.Remove(filepath.Join(tmp, "speed.so"))
+	fixture.Write(t, site, fixture.Dist{Name: "fast", Version: "2.0", Metadata: "Author: Fast", Files: map[string]string{"fast/_speed.so": string(speed)}})
+	img := imagetest.Image(t, true, imagetest.Step{CreatedBy: "FROM scratch", Members: imagetest.Dir(t, tmp)})
+	archive := imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "app.tar"), "app:1", img)
+
+	var rep struct {
+		Binaries []struct {
+			Path    string
+			Package *struct{ Name, Version string }
+		}
+	}
+	if err := json.Unmarshal([]byte(run(t, "audit", "-o", "json", "docker-archive:"+archive)), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, b := range rep.Binaries {
+		owner := ""
+		if b.Package != nil {
+			owner = b.Package.Name + " " + b.Package.Version
+		}
+		got[b.Path] = owner
+	}
+	for name, owner := range map[string]string{
+		"/usr/local/lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so": "",
+		"/usr/local/lib/python3.99/site-packages/fast/_speed.so":                      "fast 2.0",
+		"/usr/local/bin/python3.99":                                                   "",
+	} {
+		if o, ok := got[name]; !ok || o != owner {
+			t.Errorf("%s: audited %v, owner %q; want %q (all: %v)", name, ok, o, owner, got)
+		}
+	}
+	osv := filepath.Join(t.TempDir(), "osv")
+	os.Mkdir(osv, 0o755)
+	os.WriteFile(filepath.Join(osv, "PYSEC-2099-8.json"), []byte(`{"id":"PYSEC-2099-8","modified":"2025-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"PyPI","name":"fast"},"versions":["2.0"]}]}`), 0o644)
+	db := filepath.Join(t.TempDir(), "v.db")
+	run(t, "db", "import", "-q", "--db", db, osv)
+	for _, ref := range []string{archive, "docker-archive:" + archive} {
+		md := run(t, "report", "-q", "--db", db, "-o", "markdown", ref)
+		if !strings.Contains(md, "PYSEC-2099-8") || !strings.Contains(md, "pysbom audit: 3 native binaries") {
+			t.Errorf("%s: report lacks the finding or the audit:\n%s", ref, md)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/native/audit"
 	"github.com/pysbom/pysbom/internal/output"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/target"
 )
 
@@ -59,7 +60,20 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 	if err != nil {
 		return err
 	}
-	inv, err := buildInventory(ctx, e, arg, extract.Options{}, o.in)
+	// An image is audited while it is open for its SBOM, not read again.
+	var rep *audit.Report
+	opts := extract.Options{}
+	if isImage(arg) {
+		opts.WithTree = func(ctx context.Context, tree rootfs.Tree, native []string) error {
+			var err error
+			rep, err = audit.AuditTree(ctx, tree, native, audit.Options{})
+			if rep != nil {
+				rep.Target = arg
+			}
+			return err
+		}
+	}
+	inv, err := buildInventory(ctx, e, arg, opts, o.in)
 	if err != nil {
 		return err
 	}
@@ -67,9 +81,10 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 	if err != nil {
 		return err
 	}
-	rep, err := reportAudit(ctx, e, arg, o)
-	if err != nil {
-		return err
+	if !isImage(arg) {
+		if rep, err = reportAudit(ctx, e, arg, o); err != nil {
+			return err
+		}
 	}
 	doc := &output.Report{SBOM: &output.SBOM{Inventory: inv, Created: created, Tool: tool()},
 		Scan:     &output.Scan{DB: st, Result: res, Inventory: inv, Target: arg, Created: created, Tool: tool()},

@@ -24,6 +24,7 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/pydeps"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/target"
 )
 
@@ -47,6 +48,11 @@ type Options struct {
 	// Layers is LayersAll to report, of an image, what earlier layers held
 	// and later ones removed.
 	Layers string
+	// WithTree, when set, is called with an image's or root file system's
+	// tree while it is open, and the names of its Python installations'
+	// native binaries and the folders that hold them: report audits them
+	// without opening the image again.
+	WithTree func(ctx context.Context, tree rootfs.Tree, native []string) error
 }
 
 // Environment reads every site directory of env into one inventory.

@@ -330,11 +330,11 @@ func machine(arch string) string {
 
 // pythons adds every Python installation of the root: its interpreter,
 // its distributions with what they carry, and their dependencies.
-func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) error {
+func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) (native []string, err error) {
 	owner := r.owner(db)
 	insts := r.installations(findSites(ctx, r.Tree), owner)
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	arch := ""
 	if r.Image != nil && r.Image.Config != nil {
@@ -361,17 +361,17 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		for _, dir := range in.sites {
 			res, err := site.Scan(ctx, "/"+dir, site.Options{Workers: opt.Workers, Progress: opt.Progress, Dpkg: db, Tree: r.Tree, Name: dir})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			renameCopies(res, seen, "/"+dir, "#/"+dir) // pip in /usr/local and in a venv: two components, no problem
 			inv.Problems = append(inv.Problems, res.Problems...)
 			sub, err := fs.Sub(r.Tree, dir)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			carried := carriedAll(ctx, sub, res.Packages, opt.Workers)
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 			for j, p := range res.Packages {
 				if p.Distro == nil {
@@ -414,7 +414,34 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		inv.Problems = append(inv.Problems, problems...)
 	}
 	r.sharedLibraries(ctx, inv, libs, db)
-	return nil
+	return r.nativeNames(insts), nil
+}
+
+// nativeNames are where each installation's native binaries are: its site
+// directories, and for an interpreter its executable, libpython and
+// lib-dynload.
+func (r Root) nativeNames(insts []*installation) []string {
+	var out []string
+	for _, in := range insts {
+		out = append(out, in.sites...)
+		if in.kind == instVenv || in.kind == instLoose || in.minor == "" {
+			continue
+		}
+		if in.exe != "" {
+			out = append(out, in.exe)
+		}
+		lib := path.Join(in.prefix, "lib")
+		if entries, err := r.Tree.ReadDir(lib); err == nil {
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), "libpython"+in.minor) && e.Type().IsRegular() {
+					out = append(out, path.Join(lib, e.Name()))
+				}
+			}
+		}
+		out = append(out, path.Join(lib, "python"+in.minor, "lib-dynload"))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // interpreterOf adds the interpreter of an installation, with what its

@@ -97,7 +97,8 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 		inv.Packages = append(inv.Packages, p)
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: root.ID, Type: inventory.Contains, To: p.ID})
 	}
-	if err := r.pythons(ctx, inv, db, rel, opt); err != nil {
+	native, err := r.pythons(ctx, inv, db, rel, opt)
+	if err != nil {
 		return nil, err
 	}
 	if opt.Layers == LayersAll {
@@ -105,6 +106,11 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	}
 	if opt.Files == FilesAll {
 		if err := r.allFiles(ctx, inv, r.owner(db), opt.Workers); err != nil {
+			return nil, err
+		}
+	}
+	if opt.WithTree != nil {
+		if err := opt.WithTree(ctx, r.Tree, native); err != nil {
 			return nil, err
 		}
 	}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
@@ -151,8 +150,7 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 		return err
 	}
 	bins := make([][]*Binary, len(candidates))
-	var mu sync.Mutex
-	var done int64
+	tick := opt.counter(len(candidates))
 	parallel.For(ctx, len(candidates), 0, func(i int) {
 		p := candidates[i]
 		rel, _ := filepath.Rel(root, p)
@@ -162,12 +160,7 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 			}
 			bins[i] = bs
 		}
-		if opt.Progress != nil {
-			mu.Lock()
-			done++
-			opt.Progress(done, int64(len(candidates)))
-			mu.Unlock()
-		}
+		tick()
 	})
 	if err := ctx.Err(); err != nil {
 		return err

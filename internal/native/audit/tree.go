@@ -1,0 +1,107 @@
+package audit
+
+import (
+	"context"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pysbom/pysbom/internal/extract/distinfo"
+	"github.com/pysbom/pysbom/internal/parallel"
+	"github.com/pysbom/pysbom/internal/rootfs"
+)
+
+// AuditTree examines the native binaries under dirs (names in tree, such
+// as an image's site-packages and lib-dynload folders), read through the
+// tree: nothing of it is opened on the host. Binaries are shown by their
+// absolute names in the tree ("/usr/local/lib/python3.12/...").
+func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []string, opt Options) (*Report, error) {
+	rep := &Report{}
+	owners := map[string]Owner{}
+	var candidates []string
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		err := fs.WalkDir(tree, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // an unreadable or missing folder: nothing to examine
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			rel := strings.TrimPrefix(strings.TrimPrefix(name, dir), "/")
+			if rel != "" && opt.excluded(rel) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if strings.HasSuffix(d.Name(), ".dist-info") {
+					treeOwners(owners, tree, path.Dir(name), d.Name())
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && !skipExt[strings.ToLower(path.Ext(d.Name()))] && !seen[name] {
+				seen[name] = true
+				candidates = append(candidates, name)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	bins := make([][]*Binary, len(candidates))
+	tick := opt.counter(len(candidates))
+	parallel.For(ctx, len(candidates), 0, func(i int) {
+		name := candidates[i]
+		if r, size, err := tree.OpenReader(name); err == nil {
+			if bs, err := examineReader("/"+name, r, size); err == nil {
+				for _, b := range bs {
+					b.Owner = owners[name]
+				}
+				bins[i] = bs
+			}
+			r.Close()
+		}
+		tick()
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, bs := range bins {
+		rep.Binaries = append(rep.Binaries, bs...)
+	}
+	slices.SortFunc(rep.Binaries, func(a, b *Binary) int { return strings.Compare(a.Path, b.Path) })
+	return rep, nil
+}
+
+// treeOwners maps the files a dist-info RECORD lists to its distribution.
+func treeOwners(owners map[string]Owner, tree rootfs.Tree, site, name string) {
+	d, err := distinfo.Read(distinfo.Site{FS: tree, Name: site, Path: "/" + site}, name)
+	if err != nil {
+		return
+	}
+	o := Owner{d.Package.Name, d.Package.Version}
+	for _, e := range d.Expected {
+		owners[path.Join(site, e.Path)] = o
+	}
+}
+
+// counter gives the function each worker calls after a file: it reports
+// progress, when asked for, counting to total.
+func (o Options) counter(total int) func() {
+	if o.Progress == nil {
+		return func() {}
+	}
+	var mu sync.Mutex
+	var done int64
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		o.Progress(done, int64(total))
+	}
+}

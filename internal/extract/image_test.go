@@ -326,3 +326,38 @@ func TestImageLayersAll(t *testing.T) {
 		t.Errorf("%d removed, %d components (squashed: %d)", len(removed), len(inv.Packages), len(squashed.Packages))
 	}
 }
+
+// TestImageAPKPython: Alpine's python3 and py3-six, installed by apk, are
+// the distro's: the interpreter takes apk's version and no upstream CPE,
+// and the apk packages CONTAIN the interpreter and the distribution.
+func TestImageAPKPython(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, filepath.Join(dir, "usr/lib/python3.12/site-packages"), fixture.Dist{Name: "six", Version: "1.16.0", Metadata: "Author: Benjamin Peterson"})
+	db := "P:python3\nV:3.12.8-r1\nA:x86_64\nL:PSF-2.0\no:python3\nF:usr/bin\nR:python3.12\n\n" +
+		"P:py3-six\nV:1.16.0-r9\nA:noarch\nL:MIT\no:py3-six\nF:usr/lib/python3.12/site-packages/six-1.16.0.dist-info\nR:METADATA\n\n"
+	members := append([]imagetest.Member{
+		imagetest.File("etc/os-release", "ID=alpine\nVERSION_ID=3.21.0\n"),
+		imagetest.File("lib/apk/db/installed", db),
+		imagetest.File("usr/bin/python3.12", "\x7fELF"),
+	}, imagetest.Dir(t, dir)...)
+	img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM alpine", Members: members})
+	inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var py *inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter {
+			py = p
+		}
+	}
+	apkPy, apkSix := byName(inv, inventory.KindOSPackage, "python3"), byName(inv, inventory.KindOSPackage, "py3-six")
+	if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "distro" || len(py.CPEs) != 0 || apkPy == nil ||
+		!hasRel(inv, apkPy.ID, inventory.Contains, py.ID) {
+		t.Errorf("interpreter %+v, apk python3 %+v", py, apkPy)
+	}
+	six := byName(inv, inventory.KindDistribution, "six")
+	if six == nil || six.Distro == nil || six.Distro.Manager != "apk" || apkSix == nil || !hasRel(inv, apkSix.ID, inventory.Contains, six.ID) {
+		t.Errorf("six %+v, apk py3-six %+v", six, apkSix)
+	}
+}

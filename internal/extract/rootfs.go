@@ -28,19 +28,20 @@ type Root struct {
 	Layers *imagefs.FS
 	// Dir is the unpacked root's path, for a directory.
 	Dir string
-	// rpmFiles are the files the rpm database says its packages installed.
-	rpmFiles map[string]*inventory.DistroPackage
+	// pkgFiles are the files the rpm and apk databases say their packages
+	// installed (dpkg's are its DB's).
+	pkgFiles map[string]*inventory.DistroPackage
 }
 
 // owner finds the OS package that installed a file (an absolute name in
-// the root): dpkg's, else rpm's.
+// the root): dpkg's, else rpm's or apk's.
 func (r Root) owner(db *dpkg.DB) syslib.Owner {
 	dpkgOwner := distroOwner(db)
 	return func(name string) (*inventory.DistroPackage, bool) {
 		if d, ok := dpkgOwner(name); ok {
 			return d, true
 		}
-		d, ok := r.rpmFiles[name]
+		d, ok := r.pkgFiles[name]
 		return d, ok
 	}
 }
@@ -85,9 +86,18 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "apk database: " + err.Error()})
 	}
 	osPkgs = append(osPkgs, apkPkgs...)
-	rpmPkgs, rpmFiles := r.rpmPackages(ctx, inv, rel)
+	rpmPkgs, files := r.rpmPackages(ctx, inv, rel)
 	osPkgs = append(osPkgs, rpmPkgs...)
-	r.rpmFiles = rpmFiles
+	for _, p := range apkPkgs {
+		d := &inventory.DistroPackage{Manager: "apk", Distro: rel.ID, Name: p.Name, Version: p.Version, PURL: p.PURL, Source: propOf(p, "pysbom:distro:source")}
+		for _, f := range p.Files {
+			if files == nil {
+				files = map[string]*inventory.DistroPackage{}
+			}
+			files[f.Path] = d
+		}
+	}
+	r.pkgFiles = files
 	ids := map[string]bool{}
 	for _, p := range osPkgs {
 		for ids[p.ID] {

@@ -76,6 +76,12 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		prop(root, inventory.PropImageDistro) != "Debian GNU/Linux 12 (bookworm)" {
 		t.Errorf("root %+v", root)
 	}
+	// Every component names the layer that added it.
+	for _, p := range inv.Packages {
+		if prop(p, inventory.PropLayerAdded) == "" {
+			t.Errorf("%s (%s) names no layer that added it", p.ID, p.Kind)
+		}
+	}
 	libc := byName(inv, inventory.KindOSPackage, "libc6")
 	if libc == nil || libc.Version != "2.36-9+deb12u7" || libc.PURL != "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc" ||
 		prop(libc, inventory.PropLayerAdded) != layer(1) || prop(libc, inventory.PropLayerChanged) != layer(2) ||

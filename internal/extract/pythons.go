@@ -483,13 +483,16 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	}
 	in.interp = p
 	for _, c := range parts.Packages {
-		for _, f := range c.Files {
-			r.layerProps(c, r.layersOf(strings.TrimPrefix(f.Path, "/")))
-			break
+		// A binary's layer, else (a vendored library, a bundled wheel,
+		// whose files are inside another) the interpreter's.
+		span := noLayers
+		if len(c.Files) > 0 && path.IsAbs(c.Files[0].Path) {
+			span = r.layersOf(strings.TrimPrefix(c.Files[0].Path, "/"))
 		}
-		if len(c.Files) == 0 && in.exe != "" {
-			r.layerProps(c, r.layersOf(in.exe))
+		if span.added < 0 && in.exe != "" {
+			span = r.layersOf(in.exe)
 		}
+		r.layerProps(c, span)
 	}
 	inv.Packages = append(append(inv.Packages, p), parts.Packages...)
 	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})

@@ -59,6 +59,12 @@ func TestRealDebianImage(t *testing.T) {
 		t.Errorf("image distro %q", prop(root, inventory.PropImageDistro))
 	}
 
+	// Every component names the layer that added it.
+	for _, p := range inv.Packages {
+		if prop(p, inventory.PropLayerAdded) == "" {
+			t.Errorf("%s (%s) names no layer that added it", p.ID, p.Kind)
+		}
+	}
 	// Every package dpkg-query lists, no other, each added by layer 1.
 	oracle, err := os.ReadFile(packages)
 	if err != nil {

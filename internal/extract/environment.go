@@ -134,6 +134,9 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 			inventory.Relationship{From: d.ID, Type: inventory.DependsOn, To: interp.ID})
 	}
 	osPackages(inv, append(append(slices.Clone(dists), interp), parts.Packages...))
+	if err := envConda(inv, env, dists, interp); err != nil {
+		return nil, err
+	}
 	rels, problems := pydeps.Resolve(dists, env.Interpreter.Markers)
 	inv.Relationships = append(inv.Relationships, rels...)
 	inv.Problems = append(inv.Problems, problems...)
@@ -450,4 +453,33 @@ func relTo(base, p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(p)
+}
+
+// envConda adds the conda packages of a prefix that is a conda
+// environment (it has conda-meta/).
+func envConda(inv *inventory.Inventory, env *target.Environment, dists []*inventory.Package, interp *inventory.Package) error {
+	if env.Kind != "prefix" {
+		return nil
+	}
+	if fi, err := os.Stat(filepath.Join(env.Path, "conda-meta")); err != nil || !fi.IsDir() {
+		return nil
+	}
+	tree, err := rootfs.New(env.Path)
+	if err != nil {
+		return err
+	}
+	exe := ""
+	if real, err := filepath.EvalSymlinks(env.Interpreter.Path); err == nil {
+		if rel, ok := tree.Rel(real); ok {
+			exe = rel
+		}
+	}
+	pkgs, rels, problems := condaPackages(condaEnv{tree: tree, dists: dists, interp: interp, exe: exe})
+	for _, p := range pkgs {
+		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
+	}
+	inv.Packages = append(inv.Packages, pkgs...)
+	inv.Relationships = append(inv.Relationships, rels...)
+	inv.Problems = append(inv.Problems, problems...)
+	return nil
 }

@@ -112,3 +112,37 @@ func TestSameDistributionTwice(t *testing.T) {
 		t.Errorf("what each copy carries: %v", carries)
 	}
 }
+
+// TestCondaPrefix: a conda environment read as a prefix on disk has its
+// conda packages too, each CONTAINING what it installed.
+func TestCondaPrefix(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "lib/python3.11/site-packages")
+	fixture.Write(t, site, fixture.Dist{Name: "numpy", Version: "1.26.4", Metadata: "Author: NumPy Developers"})
+	fixture.WriteFile(t, filepath.Join(root, "bin/python3.11"), "\x7fELF")
+	fixture.WriteFile(t, filepath.Join(root, "conda-meta/numpy-1.26.4-py311h64a7726_0.json"), `{"name": "numpy", "version": "1.26.4",
+ "build": "py311h64a7726_0", "channel": "https://conda.anaconda.org/conda-forge/linux-64", "subdir": "linux-64",
+ "fn": "numpy-1.26.4-py311h64a7726_0.conda", "files": ["lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA"]}`)
+	fixture.WriteFile(t, filepath.Join(root, "conda-meta/python-3.11.9-h955ad1f_0.json"), `{"name": "python", "version": "3.11.9",
+ "build": "h955ad1f_0", "channel": "https://repo.anaconda.com/pkgs/main/linux-64", "subdir": "linux-64", "files": ["bin/python3.11"]}`)
+	env := &target.Environment{Kind: "prefix", Path: root, SiteDirs: []string{site},
+		Interpreter: target.Interpreter{Path: filepath.Join(root, "bin/python3.11"), Implementation: "cpython", Version: "3.11.9"}}
+	inv, err := Environment(context.Background(), env, Options{DpkgRoot: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	numpy, cnumpy, cpython := inv.Find("pypi/numpy@1.26.4"), inv.Find("conda/numpy@1.26.4"), inv.Find("conda/python@3.11.9")
+	var interp *inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter {
+			interp = p
+		}
+	}
+	if numpy == nil || cnumpy == nil || cnumpy.PURL != "pkg:conda/numpy@1.26.4?build=py311h64a7726_0&channel=conda-forge&subdir=linux-64&type=conda" ||
+		!hasRel(inv, cnumpy.ID, inventory.Contains, numpy.ID) || !hasRel(inv, inv.Root.ID, inventory.Contains, cnumpy.ID) {
+		t.Errorf("numpy %+v, conda numpy %+v", numpy, cnumpy)
+	}
+	if cpython == nil || interp == nil || !hasRel(inv, cpython.ID, inventory.Contains, interp.ID) {
+		t.Errorf("conda python %+v, interpreter %+v", cpython, interp)
+	}
+}

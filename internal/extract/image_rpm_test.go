@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,39 +121,9 @@ func TestImageRPMWALLayer(t *testing.T) {
 	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "ID=\"fedora\"\nVERSION_ID=\"40\"\n")
 	rpmroot.Install(t, root, rpmroot.PythonSpec, false)
 	rpmroot.Install(t, other, rpmroot.DemoSpec, false)
-	blob := func() []byte {
-		db, err := sql.Open("sqlite", filepath.Join(other, "var/lib/rpm/rpmdb.sqlite"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		var b []byte
-		if err := db.QueryRow(`SELECT blob FROM Packages`).Scan(&b); err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}()
 	layer1 := imagetest.Dir(t, root)
 	// The log, written while the database stays as layer 1 has it.
-	work := t.TempDir()
-	dbFile := filepath.Join(work, "rpmdb.sqlite")
-	data, _ := os.ReadFile(filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
-	os.WriteFile(dbFile, data, 0o644)
-	conn, err := sql.Open("sqlite", dbFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetMaxOpenConns(1)
-	for _, q := range []string{`PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`} {
-		if _, err := conn.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := conn.Exec(`INSERT INTO Packages (hnum, blob) VALUES (1000, ?)`, blob); err != nil {
-		t.Fatal(err)
-	}
-	wal, _ := os.ReadFile(dbFile + "-wal")
+	_, wal := rpmroot.PendingInLog(t, root, rpmroot.Header(t, other))
 	img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM fedora", Members: layer1},
 		imagetest.Step{CreatedBy: "RUN dnf install python3-demo", Members: []imagetest.Member{imagetest.File("var/lib/rpm/rpmdb.sqlite-wal", string(wal))}})
 	cfg, _ := img.ConfigFile()

@@ -76,12 +76,7 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		prop(root, inventory.PropImageDistro) != "Debian GNU/Linux 12 (bookworm)" {
 		t.Errorf("root %+v", root)
 	}
-	// Every component names the layer that added it.
-	for _, p := range inv.Packages {
-		if prop(p, inventory.PropLayerAdded) == "" {
-			t.Errorf("%s (%s) names no layer that added it", p.ID, p.Kind)
-		}
-	}
+	everyLayerNamed(t, inv)
 	libc := byName(inv, inventory.KindOSPackage, "libc6")
 	if libc == nil || libc.Version != "2.36-9+deb12u7" || libc.PURL != "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12&upstream=glibc" ||
 		prop(libc, inventory.PropLayerAdded) != layer(1) || prop(libc, inventory.PropLayerChanged) != layer(2) ||
@@ -93,17 +88,7 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		prop(six, inventory.PropInstallationKind) != "distro" {
 		t.Fatalf("six: %+v", six)
 	}
-	var distroPy, localPy *inventory.Package
-	for _, p := range inv.Packages {
-		if p.Kind == inventory.KindInterpreter {
-			switch prop(p, inventory.PropInstallation) {
-			case "/usr":
-				distroPy = p
-			case "/usr/local":
-				localPy = p
-			}
-		}
-	}
+	distroPy, localPy := interpreterAt(inv, "/usr"), interpreterAt(inv, "/usr/local")
 	if distroPy == nil || distroPy.Version != "3.11.2" || distroPy.Distro == nil || len(distroPy.CPEs) != 0 ||
 		!hasRel(inv, "deb/python3.11-minimal:amd64@3.11.2-6+deb12u6", inventory.Contains, distroPy.ID) || !hasRel(inv, six.ID, inventory.DependsOn, distroPy.ID) {
 		t.Errorf("distro python: %+v", distroPy)
@@ -366,4 +351,25 @@ func TestImageAPKPython(t *testing.T) {
 	if six == nil || six.Distro == nil || six.Distro.Manager != "apk" || apkSix == nil || !hasRel(inv, apkSix.ID, inventory.Contains, six.ID) {
 		t.Errorf("six %+v, apk py3-six %+v", six, apkSix)
 	}
+}
+
+// everyLayerNamed: every component of an image names the layer that
+// added it.
+func everyLayerNamed(t *testing.T, inv *inventory.Inventory) {
+	t.Helper()
+	for _, p := range inv.Packages {
+		if prop(p, inventory.PropLayerAdded) == "" {
+			t.Errorf("%s (%s) names no layer that added it", p.ID, p.Kind)
+		}
+	}
+}
+
+// interpreterAt is the interpreter of the installation at prefix.
+func interpreterAt(inv *inventory.Inventory, prefix string) *inventory.Package {
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter && prop(p, inventory.PropInstallation) == prefix {
+			return p
+		}
+	}
+	return nil
 }

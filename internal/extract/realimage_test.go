@@ -59,12 +59,7 @@ func TestRealDebianImage(t *testing.T) {
 		t.Errorf("image distro %q", prop(root, inventory.PropImageDistro))
 	}
 
-	// Every component names the layer that added it.
-	for _, p := range inv.Packages {
-		if prop(p, inventory.PropLayerAdded) == "" {
-			t.Errorf("%s (%s) names no layer that added it", p.ID, p.Kind)
-		}
-	}
+	everyLayerNamed(t, inv)
 	// Every package dpkg-query lists, no other, each added by layer 1.
 	oracle, err := os.ReadFile(packages)
 	if err != nil {
@@ -94,17 +89,7 @@ func TestRealDebianImage(t *testing.T) {
 	}
 
 	// The distro's interpreter: the version of the package that ships it.
-	var distroPy, localPy *inventory.Package
-	for _, p := range inv.Packages {
-		if p.Kind == inventory.KindInterpreter {
-			switch prop(p, inventory.PropInstallation) {
-			case "/usr":
-				distroPy = p
-			case "/usr/local":
-				localPy = p
-			}
-		}
-	}
+	distroPy, localPy := interpreterAt(inv, "/usr"), interpreterAt(inv, "/usr/local")
 	minimal := debs["python3.11-minimal"]
 	if minimal == nil || distroPy == nil {
 		t.Fatalf("no python3.11-minimal (%v) or no distro interpreter (%v)", minimal, distroPy)

@@ -200,39 +200,5 @@ func parseAPK(s string) (version, error) {
 // at version ver of release ("v3.20", or "" for any): the record's
 // ecosystem must be "Alpine" and, when both name one, the same release.
 func Alpine(r *osv.Record, release, name, ver string) Result {
-	var res Result
-	if r.Withdrawn != "" {
-		return res
-	}
-	v, err := parseAPK(ver)
-	if err != nil {
-		return Result{Unparseable: true, Diagnostics: []string{err.Error()}}
-	}
-	for _, a := range r.Affected {
-		base, rel, _ := strings.Cut(a.Package.Ecosystem, ":")
-		if base != "Alpine" || a.Package.Name != name || (rel != "" && release != "" && rel != release) {
-			continue
-		}
-		for _, s := range a.Versions {
-			if compareAPK(s, ver) == 0 {
-				return Result{Affected: true, How: "versions[] lists " + s}
-			}
-		}
-		for _, rg := range a.Ranges {
-			if rg.Type != "ECOSYSTEM" {
-				continue
-			}
-			rr, evs := evaluateRange(rg, parseAPK, v)
-			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
-			if rr.Affected {
-				return merge(res, rr)
-			}
-			for _, e := range evs {
-				if e.kind == 2 && e.against(v) <= 0 {
-					res.Fixed = e.value
-				}
-			}
-		}
-	}
-	return res
+	return distro(r, "Alpine", release, name, ver, parseAPK)
 }

@@ -124,21 +124,29 @@ func debCompare(a, b string) int {
 // version ver of release ("12", or "" for any): the record's ecosystem
 // must be "Debian" and, when both name one, the same release.
 func Debian(r *osv.Record, release, name, ver string) Result {
+	return distro(r, "Debian", release, name, ver, func(s string) (version, error) { return parseDebian(s) })
+}
+
+// distro evaluates record r for the source package name at version ver of
+// a distribution's release, in the distribution's version order: the
+// record's ecosystem must be base ("Debian", "Alpine") and, when both
+// name one, of the same release.
+func distro(r *osv.Record, base, release, name, ver string, parse func(string) (version, error)) Result {
 	var res Result
 	if r.Withdrawn != "" {
 		return res
 	}
-	v, err := parseDebian(ver)
+	v, err := parse(ver)
 	if err != nil {
 		return Result{Unparseable: true, Diagnostics: []string{err.Error()}}
 	}
 	for _, a := range r.Affected {
-		base, rel, _ := strings.Cut(a.Package.Ecosystem, ":")
-		if base != "Debian" || a.Package.Name != name || (rel != "" && release != "" && rel != release) {
+		b, rel, _ := strings.Cut(a.Package.Ecosystem, ":")
+		if b != base || a.Package.Name != name || (rel != "" && release != "" && rel != release) {
 			continue
 		}
 		for _, s := range a.Versions {
-			if w, err := parseDebian(s); err == nil && w.cmp(v) == 0 {
+			if w, err := parse(s); err == nil && w.cmp(v) == 0 {
 				return Result{Affected: true, How: "versions[] lists " + s}
 			}
 		}
@@ -146,7 +154,7 @@ func Debian(r *osv.Record, release, name, ver string) Result {
 			if rg.Type != "ECOSYSTEM" {
 				continue
 			}
-			rr, evs := evaluateRange(rg, func(s string) (version, error) { return parseDebian(s) }, v)
+			rr, evs := evaluateRange(rg, parse, v)
 			res.Diagnostics = append(res.Diagnostics, rr.Diagnostics...)
 			if rr.Affected {
 				return merge(res, rr)

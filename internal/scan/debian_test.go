@@ -194,18 +194,7 @@ func TestDebianPackages(t *testing.T) {
 // TestDebianWithoutAdvisories: a database that holds no Debian advisory
 // cannot clear a Debian package; it is named as not scanned.
 func TestDebianWithoutAdvisories(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "PYSEC-2099-1.json"), []byte(`{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z",
-"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}`), 0o644)
-	dbPath := filepath.Join(dir, "v.db")
-	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := vulndb.Open(dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := pypiOnlyDB(t)
 	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
 		{ID: "libc", Kind: inventory.KindOSPackage, Name: "libc6", Version: "2.36-9", PURL: "pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12&upstream=glibc"},
 		{ID: "demo", Kind: inventory.KindDistribution, Name: "demo", Version: "1.0", PURL: "pkg:pypi/demo@1.0"},
@@ -258,18 +247,7 @@ func TestAlpinePackages(t *testing.T) {
 	}
 
 	// A database of PyPI advisories alone cannot clear Alpine packages.
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "PYSEC-2099-1.json"), []byte(`{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z",
-"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}`), 0o644)
-	dbPath := filepath.Join(dir, "v.db")
-	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := vulndb.Open(dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := pypiOnlyDB(t)
 	res, err = Scan(context.Background(), &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{apk("old", "3.3.1-r3", "&distro=alpine-3.20.3")}}, db)
 	if err != nil {
 		t.Fatal(err)
@@ -301,4 +279,23 @@ func TestRPMOwnedDistribution(t *testing.T) {
 	if len(res.Findings) != 1 || res.Findings[0].FixedByDistro() || !strings.Contains(res.Findings[0].Advice, "distro package (rpm python3-cryptography 36.0.1-4.el9): the upstream fix may be backported") {
 		t.Errorf("findings %+v", res.Findings)
 	}
+}
+
+// pypiOnlyDB is a database of one PyPI advisory (demo 1.0) and nothing
+// of any distribution.
+func pypiOnlyDB(t *testing.T) *vulndb.DB {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "PYSEC-2099-1.json"), []byte(`{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}`), 0o644)
+	dbPath := filepath.Join(dir, "v.db")
+	if _, err := vulndb.Import(context.Background(), dbPath, []string{dir}, vulndb.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vulndb.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

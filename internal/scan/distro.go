@@ -50,33 +50,30 @@ func osPackage(p *inventory.Package) (distroPkg, bool) {
 }
 
 // distroPackage matches an OS package against its distribution's
-// advisories for its source package.
+// advisories for its source package (a DSA, DLA or DTSA, an Alpine
+// record: each names the source and the fixed binary version), with the
+// distribution's version order.
 func (s *scanner) distroPackage(p *inventory.Package, d distroPkg) ([]*Finding, error) {
+	evaluate, upgrade := match.Debian, "apt-get upgrade"
 	if d.ecosystem == "Alpine" {
-		return s.alpine(p, d)
+		evaluate, upgrade = match.Alpine, "apk upgrade"
 	}
-	return s.debian(p, d)
-}
-
-// alpine matches an Alpine package against Alpine's advisories for its
-// origin (source) package, the release its purl names.
-func (s *scanner) alpine(p *inventory.Package, d distroPkg) ([]*Finding, error) {
-	recs, err := s.distroRecords("Alpine", d.source)
+	recs, err := s.distroRecords(d.ecosystem, d.source)
 	if err != nil {
 		return nil, err
 	}
 	var found []*Finding
 	for _, rec := range recs {
-		m := match.Alpine(rec, d.release, d.source, d.version)
+		m := evaluate(rec, d.release, d.source, d.version)
 		if !m.Affected {
 			continue
 		}
 		f := newFinding(p, d.version, rec, m, d.source)
 		f.Labels = append(f.Labels, "distro-package")
 		if m.Fixed != "" {
-			f.Advice = "upgrade the distro package to " + m.Fixed + " or later (apk upgrade)"
+			f.Advice = "upgrade the distro package to " + m.Fixed + " or later (" + upgrade + ")"
 		} else {
-			f.Advice = "no fix in Alpine yet"
+			f.Advice = "no fix in " + d.ecosystem + " yet"
 		}
 		found = append(found, f)
 	}
@@ -96,30 +93,4 @@ func (s *scanner) distroRecords(ecosystem, source string) ([]*osv.Record, error)
 		s.debCache[key] = recs
 	}
 	return recs, nil
-}
-
-// debian matches a Debian package against Debian's advisories for its
-// source package (a DSA, DLA or DTSA names the source, and the fixed
-// binary version).
-func (s *scanner) debian(p *inventory.Package, d distroPkg) ([]*Finding, error) {
-	recs, err := s.distroRecords("Debian", d.source)
-	if err != nil {
-		return nil, err
-	}
-	var found []*Finding
-	for _, rec := range recs {
-		m := match.Debian(rec, d.release, d.source, d.version)
-		if !m.Affected {
-			continue
-		}
-		f := newFinding(p, d.version, rec, m, d.source)
-		f.Labels = append(f.Labels, "distro-package")
-		if m.Fixed != "" {
-			f.Advice = "upgrade the distro package to " + m.Fixed + " or later (apt-get upgrade)"
-		} else {
-			f.Advice = "no fix in Debian yet"
-		}
-		found = append(found, f)
-	}
-	return found, nil
 }

@@ -2,7 +2,6 @@ package rpm
 
 import (
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"os"
 	"os/exec"
@@ -157,30 +156,7 @@ func RealRoot(t *testing.T) string {
 // TestSQLiteWAL: a package recorded only in the write-ahead log (not yet
 // checkpointed into the database) is read with the log, and not without.
 func TestSQLiteWAL(t *testing.T) {
-	root := RealRoot(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "rpmdb.sqlite")
-	data, err := os.ReadFile(filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(file, data, 0o644)
-	conn, err := sql.Open("sqlite", file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetMaxOpenConns(1)
-	for _, q := range []string{`PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`} {
-		if _, err := conn.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := conn.Exec(`INSERT INTO Packages (hnum, blob) VALUES (1000, ?)`, demoHeader()); err != nil {
-		t.Fatal(err)
-	}
-	db, _ := os.ReadFile(file)
-	wal, _ := os.ReadFile(file + "-wal")
+	db, wal := rpmroot.PendingInLog(t, RealRoot(t), demoHeader())
 	without, _, err1 := ParseSQLite(context.Background(), db, nil)
 	with, _, err2 := ParseSQLite(context.Background(), db, wal)
 	if err1 != nil || err2 != nil || len(wal) == 0 || len(with) != len(without)+1 ||

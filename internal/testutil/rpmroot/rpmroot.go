@@ -161,3 +161,51 @@ func ToBerkeleyDB(t testing.TB, root string) {
 		os.Remove(filepath.Join(dir, f))
 	}
 }
+
+// PendingInLog records header as one more package of root's rpm database
+// the way SQLite leaves a write not yet checkpointed: in the write-ahead
+// log only. It returns the database (unchanged) and the log, and leaves
+// root as it was.
+func PendingInLog(t testing.TB, root string, header []byte) (db, wal []byte) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "rpmdb.sqlite")
+	data, err := os.ReadFile(filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	for _, q := range []string{`PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`} {
+		if _, err := conn.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(`INSERT INTO Packages (hnum, blob) VALUES (1000, ?)`, header); err != nil {
+		t.Fatal(err)
+	}
+	db, _ = os.ReadFile(file)
+	wal, _ = os.ReadFile(file + "-wal")
+	return db, wal
+}
+
+// Header is the stored header of the only package of root's database.
+func Header(t testing.TB, root string) []byte {
+	t.Helper()
+	conn, err := sql.Open("sqlite", filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var b []byte
+	if err := conn.QueryRow(`SELECT blob FROM Packages`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

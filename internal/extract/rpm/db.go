@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver the vulnerability database uses
@@ -85,14 +86,14 @@ func ParseSQLite(ctx context.Context, data, wal []byte) (pkgs []Package, problem
 	defer conn.Close()
 	rows, err := conn.QueryContext(ctx, `SELECT hnum, blob FROM Packages ORDER BY hnum`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("not an rpm database: %v", err)
+		return nil, nil, notRPMDB(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var hnum int64
 		var blob []byte
 		if err := rows.Scan(&hnum, &blob); err != nil {
-			return nil, nil, fmt.Errorf("not an rpm database: %v", err)
+			return nil, nil, notRPMDB(err)
 		}
 		p, err := ParseHeader(blob)
 		if err != nil {
@@ -104,7 +105,16 @@ func ParseSQLite(ctx context.Context, data, wal []byte) (pkgs []Package, problem
 		pkgs = append(pkgs, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("not an rpm database: %v", err)
+		return nil, nil, notRPMDB(err)
 	}
 	return pkgs, problems, nil
+}
+
+// sqliteCode is the result code SQLite's messages end with.
+var sqliteCode = regexp.MustCompile(` \(\d+\)$`)
+
+// notRPMDB says a file is no rpm database, in SQLite's words without its
+// result code.
+func notRPMDB(err error) error {
+	return fmt.Errorf("not an rpm database: %s", sqliteCode.ReplaceAllString(err.Error(), ""))
 }

@@ -200,5 +200,5 @@ func parseAPK(s string) (version, error) {
 // at version ver of release ("v3.20", or "" for any): the record's
 // ecosystem must be "Alpine" and, when both name one, the same release.
 func Alpine(r *osv.Record, release, name, ver string) Result {
-	return distro(r, "Alpine", release, name, ver, parseAPK)
+	return distro(r, "Alpine", sameRelease(release), []string{name}, ver, parseAPK)
 }

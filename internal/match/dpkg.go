@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/osv"
@@ -124,14 +125,20 @@ func debCompare(a, b string) int {
 // version ver of release ("12", or "" for any): the record's ecosystem
 // must be "Debian" and, when both name one, the same release.
 func Debian(r *osv.Record, release, name, ver string) Result {
-	return distro(r, "Debian", release, name, ver, func(s string) (version, error) { return parseDebian(s) })
+	return distro(r, "Debian", sameRelease(release), []string{name}, ver, func(s string) (version, error) { return parseDebian(s) })
 }
 
-// distro evaluates record r for the source package name at version ver of
-// a distribution's release, in the distribution's version order: the
-// record's ecosystem must be base ("Debian", "Alpine") and, when both
-// name one, of the same release.
-func distro(r *osv.Record, base, release, name, ver string, parse func(string) (version, error)) Result {
+// sameRelease accepts an ecosystem's release suffix when it is release,
+// or when either names none.
+func sameRelease(release string) func(string) bool {
+	return func(rel string) bool { return rel == "" || release == "" || rel == release }
+}
+
+// distro evaluates record r for a package (any of its names: source,
+// binary) at version ver, in the distribution's version order: the
+// record's ecosystem must be base ("Debian", "Alpine", "Red Hat") with a
+// release suffix inRelease accepts.
+func distro(r *osv.Record, base string, inRelease func(string) bool, names []string, ver string, parse func(string) (version, error)) Result {
 	var res Result
 	if r.Withdrawn != "" {
 		return res
@@ -142,7 +149,7 @@ func distro(r *osv.Record, base, release, name, ver string, parse func(string) (
 	}
 	for _, a := range r.Affected {
 		b, rel, _ := strings.Cut(a.Package.Ecosystem, ":")
-		if b != base || a.Package.Name != name || (rel != "" && release != "" && rel != release) {
+		if b != base || !slices.Contains(names, a.Package.Name) || !inRelease(rel) {
 			continue
 		}
 		for _, s := range a.Versions {

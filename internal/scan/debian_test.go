@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -298,4 +299,47 @@ func pypiOnlyDB(t *testing.T) *vulndb.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestRPMPackages: rpm packages of RHEL and Rocky Linux are matched
+// against their distribution's records, by binary or source name, with
+// rpm's version order and epochs, for their major release only.
+func TestRPMPackages(t *testing.T) {
+	rhsa := &osv.Record{ID: "RHSA-2099:0001", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Red Hat:enterprise_linux:9::baseos", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "1:3.0.7-25.el9_3"}}}}}}}
+	rhsa8 := &osv.Record{ID: "RHSA-2099:0002", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Red Hat:enterprise_linux:8::baseos", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "1:9.9-1.el8"}}}}}}}
+	rlsa := &osv.Record{ID: "RLSA-2099:0003", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Rocky Linux:9", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "1:3.0.7-25.el9_3"}}}}}}}
+	pkg := func(id, ns, version, distro string) *inventory.Package {
+		return &inventory.Package{ID: id, Kind: inventory.KindOSPackage, Name: "openssl-libs", Version: "1:" + version,
+			PURL: "pkg:rpm/" + ns + "/openssl-libs@" + version + "?arch=x86_64&distro=" + distro + "&epoch=1&upstream=openssl"}
+	}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		pkg("old", "redhat", "3.0.7-24.el9", "rhel-9.3"),
+		pkg("new", "redhat", "3.0.7-25.el9_3", "rhel-9.3"),
+		pkg("rocky", "rocky", "3.0.7-24.el9", "rocky-9.3"),
+		pkg("fedora", "fedora", "3.0.7-24.fc40", "fedora-40"),
+	}}
+	res, err := Scan(context.Background(), inv, ecoSource{"Red Hat/openssl": {rhsa, rhsa8}, "Rocky Linux/openssl": {rlsa}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []string
+	for _, f := range res.Findings {
+		hits = append(hits, f.Component+" "+f.ID)
+		if !strings.Contains(f.Advice, "upgrade the distro package to 1:3.0.7-25.el9_3 or later (dnf upgrade)") {
+			t.Errorf("advice %q", f.Advice)
+		}
+	}
+	slices.Sort(hits)
+	if strings.Join(hits, ", ") != "old RHSA-2099:0001, rocky RLSA-2099:0003" {
+		t.Errorf("findings: %v", hits)
+	}
+	if len(res.Unscanned) != 1 || res.Unscanned[0].Component != "fedora" || !strings.Contains(res.Unscanned[0].Reason, "pkg:rpm/fedora") {
+		t.Errorf("unscanned %+v", res.Unscanned)
+	}
 }

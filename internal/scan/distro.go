@@ -11,8 +11,9 @@ import (
 )
 
 // osPackage is the package of an OS distribution a component names
-// (pkg:deb/debian or pkg:apk/alpine), with the release its distro
-// qualifier gives ("debian-12" -> "12", "alpine-3.20.3" -> "v3.20"); ok is
+// (pkg:deb/debian, pkg:apk/alpine, pkg:rpm/redhat, almalinux or rocky),
+// with the release its distro qualifier gives ("debian-12" -> "12",
+// "alpine-3.20.3" -> "v3.20", "rhel-9.3" -> "9"); ok is
 // false for any other component and for one whose release is not known:
 // without it, which fix applies is unknown.
 func osPackage(p *inventory.Package) (distroPkg, bool) {
@@ -43,11 +44,26 @@ func osPackage(p *inventory.Package) (distroPkg, bool) {
 				d.release = "v" + parts[0] + "." + parts[1]
 			}
 		}
+	case u.Type == "rpm" && rpmEcosystems[u.Namespace] != "":
+		// Red Hat's records name a product stream ("Red Hat:
+		// enterprise_linux:9::appstream"), AlmaLinux's and Rocky's a major
+		// release: both from the distro qualifier's major version.
+		d.ecosystem = rpmEcosystems[u.Namespace]
+		if _, v, ok := strings.Cut(q["distro"], "-"); ok {
+			d.release, _, _ = strings.Cut(v, ".")
+		}
+		if e := q["epoch"]; e != "" && e != "0" {
+			d.version = e + ":" + d.version
+		}
 	default:
 		return distroPkg{}, false
 	}
 	return d, d.release != ""
 }
+
+// rpmEcosystems are the OSV ecosystems of rpm distributions, by purl
+// namespace.
+var rpmEcosystems = map[string]string{"redhat": "Red Hat", "almalinux": "AlmaLinux", "rocky": "Rocky Linux"}
 
 // distroPackage matches an OS package against its distribution's
 // advisories for its source package (a DSA, DLA or DTSA, an Alpine
@@ -55,12 +71,36 @@ func osPackage(p *inventory.Package) (distroPkg, bool) {
 // distribution's version order.
 func (s *scanner) distroPackage(p *inventory.Package, d distroPkg) ([]*Finding, error) {
 	evaluate, upgrade := match.Debian, "apt-get upgrade"
-	if d.ecosystem == "Alpine" {
+	names := []string{d.source}
+	switch d.ecosystem {
+	case "Alpine":
 		evaluate, upgrade = match.Alpine, "apk upgrade"
+	case "Red Hat", "AlmaLinux", "Rocky Linux":
+		// Red Hat's records name binary or source packages.
+		names, upgrade = []string{d.name, d.source}, "dnf upgrade"
+		inRelease := func(rel string) bool { return rel == "" || rel == d.release }
+		if d.ecosystem == "Red Hat" {
+			inRelease = func(rel string) bool {
+				return rel == "enterprise_linux:"+d.release || strings.HasPrefix(rel, "enterprise_linux:"+d.release+":")
+			}
+		}
+		evaluate = func(r *osv.Record, _, _, version string) match.Result {
+			return match.RPM(r, d.ecosystem, inRelease, names, version)
+		}
 	}
-	recs, err := s.distroRecords(d.ecosystem, d.source)
-	if err != nil {
-		return nil, err
+	var recs []*osv.Record
+	seen := map[string]bool{}
+	for _, name := range names {
+		rs, err := s.distroRecords(d.ecosystem, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				recs = append(recs, r)
+			}
+		}
 	}
 	var found []*Finding
 	for _, rec := range recs {

@@ -521,7 +521,10 @@ func notScanned(p *inventory.Package, cpe bool) string {
 	case "apk":
 		return "pkg:apk: an Alpine package is matched only with its distro qualifier (alpine-X.Y)" + more
 	case "rpm":
-		return "pkg:rpm: rpm packages are not matched by themselves yet (the Python packages they ship are)" + more
+		if u.Namespace != "" && rpmEcosystems[u.Namespace] != "" {
+			return "pkg:rpm: a " + rpmEcosystems[u.Namespace] + " package is matched only with its distro qualifier (its major release)" + more
+		}
+		return "pkg:rpm/" + u.Namespace + ": this distribution's advisories are not matched (Red Hat's, AlmaLinux's and Rocky Linux's are; the Python packages it ships are)" + more
 	}
 	return "pkg:" + u.Type + ": not an ecosystem pysbom scans" + more
 }

@@ -128,6 +128,16 @@ func Debian(r *osv.Record, release, name, ver string) Result {
 	return distro(r, "Debian", sameRelease(release), []string{name}, ver, func(s string) (version, error) { return parseDebian(s) })
 }
 
+// Ubuntu evaluates record r for the Ubuntu source package name at
+// version ver of release ("22.04"), in Debian's version order: the
+// record's ecosystem must be "Ubuntu:22.04" or "Ubuntu:22.04:LTS". Ubuntu
+// Pro's records ("Ubuntu:Pro:22.04:LTS") are fixes an image without Pro
+// cannot install: they do not decide.
+func Ubuntu(r *osv.Record, release, name, ver string) Result {
+	in := func(rel string) bool { return rel == release || rel == release+":LTS" }
+	return distro(r, "Ubuntu", in, []string{name}, ver, func(s string) (version, error) { return parseDebian(s) })
+}
+
 // sameRelease accepts an ecosystem's release suffix when it is release,
 // or when either names none.
 func sameRelease(release string) func(string) bool {

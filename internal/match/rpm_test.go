@@ -62,7 +62,9 @@ func TestRPM(t *testing.T) {
 	rec := &osv.Record{ID: "RHSA-2024:0001", Modified: "m", Affected: []osv.Affected{{
 		Package: osv.Package{Ecosystem: "Red Hat:enterprise_linux:9::appstream", Name: "python3.11"},
 		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "0:3.11.7-1.el9_3"}}}}}}}
-	rhel9 := func(rel string) bool { return strings.HasPrefix(rel, "enterprise_linux:9:") || rel == "enterprise_linux:9" }
+	rhel9 := func(rel string) bool {
+		return strings.HasPrefix(rel, "enterprise_linux:9:") || rel == "enterprise_linux:9"
+	}
 	for _, c := range []struct {
 		names    []string
 		evr      string

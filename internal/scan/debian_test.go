@@ -277,7 +277,7 @@ func TestRPMOwnedDistribution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].FixedByDistro() || !strings.Contains(res.Findings[0].Advice, "distro package (rpm python3-cryptography 36.0.1-4.el9): the upstream fix may be backported") {
+	if len(res.Findings) != 1 || res.Findings[0].FixedByDistro() || !strings.Contains(res.Findings[0].Advice, "distro package (rpm/redhat python3-cryptography 36.0.1-4.el9): the upstream fix may be backported") {
 		t.Errorf("findings %+v", res.Findings)
 	}
 }
@@ -341,5 +341,31 @@ func TestRPMPackages(t *testing.T) {
 	}
 	if len(res.Unscanned) != 1 || res.Unscanned[0].Component != "fedora" || !strings.Contains(res.Unscanned[0].Reason, "pkg:rpm/fedora") {
 		t.Errorf("unscanned %+v", res.Unscanned)
+	}
+}
+
+// TestUbuntuPackages: an Ubuntu package is matched against Ubuntu's
+// records of its release (LTS or not), never Ubuntu Pro's nor Debian's;
+// a distribution it ships is not decided by Debian's advisories.
+func TestUbuntuPackages(t *testing.T) {
+	usn := &osv.Record{ID: "USN-9999-1", Modified: "m", Aliases: []string{"CVE-2099-9"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Ubuntu:22.04:LTS", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "3.0.2-0ubuntu1.15"}}}}}}}
+	pro := &osv.Record{ID: "USN-9999-2", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Ubuntu:Pro:22.04:LTS", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "9.9"}}}}}}}
+	dsa := &osv.Record{ID: "DSA-9999-2", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Debian:12", Name: "openssl"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "9.9"}}}}}}}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		{ID: "libssl", Kind: inventory.KindOSPackage, Name: "libssl3", Version: "3.0.2-0ubuntu1.14",
+			PURL: "pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.14?arch=amd64&distro=ubuntu-22.04&upstream=openssl"},
+	}}
+	res, err := Scan(context.Background(), inv, ecoSource{"Ubuntu/openssl": {usn, pro}, "Debian/openssl": {dsa}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].ID != "USN-9999-1" || !strings.Contains(res.Findings[0].Advice, "3.0.2-0ubuntu1.15") {
+		t.Errorf("findings %+v", res.Findings)
 	}
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // osPackage is the package of an OS distribution a component names
-// (pkg:deb/debian, pkg:apk/alpine, pkg:rpm/redhat, almalinux or rocky),
-// with the release its distro qualifier gives ("debian-12" -> "12",
+// (pkg:deb/debian or ubuntu, pkg:apk/alpine, pkg:rpm/redhat, almalinux or
+// rocky), with the release its distro qualifier gives ("debian-12" -> "12", "ubuntu-22.04" -> "22.04",
 // "alpine-3.20.3" -> "v3.20", "rhel-9.3" -> "9"); ok is
 // false for any other component and for one whose release is not known:
 // without it, which fix applies is unknown.
@@ -33,6 +33,12 @@ func osPackage(p *inventory.Package) (distroPkg, bool) {
 	case u.Type == "deb" && u.Namespace == "debian":
 		d.ecosystem = "Debian"
 		d.release, _ = strings.CutPrefix(q["distro"], "debian-")
+		if d.release == q["distro"] {
+			d.release = ""
+		}
+	case u.Type == "deb" && u.Namespace == "ubuntu":
+		d.ecosystem = "Ubuntu"
+		d.release, _ = strings.CutPrefix(q["distro"], "ubuntu-")
 		if d.release == q["distro"] {
 			d.release = ""
 		}
@@ -73,6 +79,8 @@ func (s *scanner) distroPackage(p *inventory.Package, d distroPkg) ([]*Finding, 
 	evaluate, upgrade := match.Debian, "apt-get upgrade"
 	names := []string{d.source}
 	switch d.ecosystem {
+	case "Ubuntu":
+		evaluate = match.Ubuntu
 	case "Alpine":
 		evaluate, upgrade = match.Alpine, "apk upgrade"
 	case "Red Hat", "AlmaLinux", "Rocky Linux":

@@ -441,10 +441,10 @@ func (s *scanner) pypi(p *inventory.Package, q *match.Query, hits []hit) ([]*Fin
 func (s *scanner) distroAdvice(f *Finding, p *inventory.Package, rec *osv.Record) error {
 	f.Labels = append(f.Labels, "distro-package")
 	dp := distroOf(p, s.distroOwned[p.ID])
-	if dp.purlType != "" && dp.purlType != "deb" {
+	if dp.purlType != "" && (dp.purlType != "deb" || dp.namespace != "debian") {
 		// Only Debian's advisories and changelogs are read: another
-		// distribution's package is not decided by them.
-		f.Advice = "distro package (" + dp.purlType + " " + dp.name + " " + dp.version + "): the upstream fix may be backported; see the distribution's advisory; " + f.Advice
+		// distribution's package (Ubuntu's too) is not decided by them.
+		f.Advice = "distro package (" + strings.Trim(dp.purlType+"/"+dp.namespace, "/") + " " + dp.name + " " + dp.version + "): the upstream fix may be backported; see the distribution's advisory; " + f.Advice
 		return nil
 	}
 	verdict, err := debianVerdict(s.ctx, s.src, s.debCache, dp, rec)
@@ -844,7 +844,7 @@ func idRank(id string) int {
 // distroPkg is the distro package a component came in.
 type distroPkg struct {
 	name, source, version, release string
-	ecosystem, purlType            string // "Debian", "deb"; "Alpine", "apk"
+	ecosystem, purlType, namespace string // "Debian", "deb", "debian"; "Alpine", "apk", "alpine"
 }
 
 // distroOf finds the distro package of p, from its own record or from the
@@ -862,7 +862,7 @@ func distroOf(p, owner *inventory.Package) distroPkg {
 		purl = owner.PURL
 	}
 	if u, err := packageurl.FromString(purl); err == nil {
-		d.purlType = u.Type
+		d.purlType, d.namespace = u.Type, u.Namespace
 		if d.name == "" || owner != nil && p.Distro == nil {
 			d.name, d.version = u.Name, u.Version
 		}

@@ -186,7 +186,7 @@ func (r Root) apkPackages(rel osrelease.Release) ([]*inventory.Package, error) {
 	for _, p := range pkgs {
 		ip := &inventory.Package{
 			ID: "apk/" + p.Name + "@" + p.Version, Kind: inventory.KindOSPackage, Name: p.Name, Version: p.Version,
-			PURL: p.PURL(rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Homepage: p.URL, Summary: p.Description,
+			PURL: p.PURL(rel.ID, rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Homepage: p.URL, Summary: p.Description,
 		}
 		if p.License != "" {
 			ip.License = inventory.License{Declared: p.License, Source: "apk"}

@@ -202,3 +202,10 @@ func parseAPK(s string) (version, error) {
 func Alpine(r *osv.Record, release, name, ver string) Result {
 	return distro(r, "Alpine", sameRelease(release), []string{name}, ver, parseAPK)
 }
+
+// APK evaluates record r for a package of an apk distribution whose
+// records name no release (Wolfi, Chainguard: ecosystem base), by any of
+// its names, in apk's version order.
+func APK(r *osv.Record, base string, names []string, ver string) Result {
+	return distro(r, base, func(string) bool { return true }, names, ver, parseAPK)
+}

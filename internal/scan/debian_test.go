@@ -369,3 +369,24 @@ func TestUbuntuPackages(t *testing.T) {
 		t.Errorf("findings %+v", res.Findings)
 	}
 }
+
+// TestWolfiPackages: a Wolfi apk package is matched against Wolfi's
+// records, which name no release, by package or origin name.
+func TestWolfiPackages(t *testing.T) {
+	rec := &osv.Record{ID: "CGA-2099-1", Modified: "m", Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "Wolfi", Name: "python-3.12"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "3.12.2-r0"}}}}}}}
+	inv := &inventory.Inventory{Root: &inventory.Package{ID: "root"}, Packages: []*inventory.Package{
+		{ID: "old", Kind: inventory.KindOSPackage, Name: "python-3.12-base", Version: "3.12.1-r3",
+			PURL: "pkg:apk/wolfi/python-3.12-base@3.12.1-r3?arch=x86_64&distro=wolfi-20230201&upstream=python-3.12"},
+		{ID: "new", Kind: inventory.KindOSPackage, Name: "python-3.12-base", Version: "3.12.2-r0",
+			PURL: "pkg:apk/wolfi/python-3.12-base@3.12.2-r0?arch=x86_64&distro=wolfi-20230201&upstream=python-3.12"},
+	}}
+	res, err := Scan(context.Background(), inv, ecoSource{"Wolfi/python-3.12": {rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Component != "old" || !strings.Contains(res.Findings[0].Advice, "3.12.2-r0 or later (apk upgrade)") {
+		t.Errorf("findings %+v", res.Findings)
+	}
+}

@@ -42,6 +42,10 @@ func osPackage(p *inventory.Package) (distroPkg, bool) {
 		if d.release == q["distro"] {
 			d.release = ""
 		}
+	case u.Type == "apk" && (u.Namespace == "wolfi" || u.Namespace == "chainguard"):
+		// rolling distributions: their records name no release
+		d.ecosystem = map[string]string{"wolfi": "Wolfi", "chainguard": "Chainguard"}[u.Namespace]
+		return d, true
 	case u.Type == "apk" && u.Namespace == "alpine":
 		d.ecosystem = "Alpine"
 		// Alpine's advisories name a release as "v3.20".
@@ -83,6 +87,11 @@ func (s *scanner) distroPackage(p *inventory.Package, d distroPkg) ([]*Finding, 
 		evaluate = match.Ubuntu
 	case "Alpine":
 		evaluate, upgrade = match.Alpine, "apk upgrade"
+	case "Wolfi", "Chainguard":
+		names, upgrade = []string{d.name, d.source}, "apk upgrade"
+		evaluate = func(r *osv.Record, _, _, version string) match.Result {
+			return match.APK(r, d.ecosystem, names, version)
+		}
 	case "Red Hat", "AlmaLinux", "Rocky Linux":
 		// Red Hat's records name binary or source packages.
 		names, upgrade = []string{d.name, d.source}, "dnf upgrade"

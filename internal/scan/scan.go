@@ -519,6 +519,9 @@ func notScanned(p *inventory.Package, cpe bool) string {
 	case "conda":
 		return "pkg:conda: no advisory database covers conda packages; the Python distributions they install are matched as PyPI packages" + more
 	case "apk":
+		if u.Namespace != "alpine" {
+			return "pkg:apk/" + u.Namespace + ": this distribution's advisories are not matched (Alpine's, Wolfi's and Chainguard's are)" + more
+		}
 		return "pkg:apk: an Alpine package is matched only with its distro qualifier (alpine-X.Y)" + more
 	case "rpm":
 		if u.Namespace != "" && rpmEcosystems[u.Namespace] != "" {

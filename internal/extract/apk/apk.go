@@ -33,8 +33,10 @@ type File struct {
 	Path, SHA1 string
 }
 
-// PURL is the package URL, with the distro qualifier ("alpine-3.20.1").
-func (p Package) PURL(distro string) string {
+// PURL is the package URL, with the distro qualifier ("alpine-3.20.1");
+// osID, the os-release ID, is its namespace ("alpine", "wolfi",
+// "chainguard"; "alpine" when unknown).
+func (p Package) PURL(osID, distro string) string {
 	q := packageurl.Qualifiers{}
 	if p.Arch != "" {
 		q = append(q, packageurl.Qualifier{Key: "arch", Value: p.Arch})
@@ -45,7 +47,10 @@ func (p Package) PURL(distro string) string {
 	if p.Origin != "" && p.Origin != p.Name {
 		q = append(q, packageurl.Qualifier{Key: "upstream", Value: p.Origin})
 	}
-	return packageurl.NewPackageURL("apk", "alpine", strings.ToLower(p.Name), p.Version, q, "").ToString()
+	if osID == "" {
+		osID = "alpine"
+	}
+	return packageurl.NewPackageURL("apk", osID, strings.ToLower(p.Name), p.Version, q, "").ToString()
 }
 
 // Limits on the database.

@@ -42,7 +42,10 @@ func TestParse(t *testing.T) {
 		m.Files[0].Path != "/lib/ld-musl-x86_64.so.1" || m.Files[0].SHA1 != "29b5ca48ab6a0523dcb8ae0be6573a96644e6ecd" || m.Files[1].SHA1 != "" {
 		t.Errorf("musl: %+v", m)
 	}
-	if got, want := pkgs[1].PURL("alpine-3.20.3"), "pkg:apk/alpine/libssl3@3.3.2-r0?arch=x86_64&distro=alpine-3.20.3&upstream=openssl"; got != want {
+	if got, want := pkgs[1].PURL("wolfi", "wolfi-20230201"), "pkg:apk/wolfi/libssl3@3.3.2-r0?arch=x86_64&distro=wolfi-20230201&upstream=openssl"; got != want {
+		t.Errorf("Wolfi purl %s, want %s", got, want)
+	}
+	if got, want := pkgs[1].PURL("alpine", "alpine-3.20.3"), "pkg:apk/alpine/libssl3@3.3.2-r0?arch=x86_64&distro=alpine-3.20.3&upstream=openssl"; got != want {
 		t.Errorf("purl %s, want %s", got, want)
 	}
 	if _, ok, _ := Read(fstest.MapFS{}); ok {

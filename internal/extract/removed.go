@@ -44,7 +44,9 @@ func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelea
 			name, arch, _ := strings.Cut(key, ":")
 			return dpkg.Package{Name: name, Version: version, Arch: arch, Distro: rel.ID, DistroVersion: rel.VersionID}.PURL()
 		}},
-		{"apk", r.history(apk.DBPath, apkState), func(key, version string) string { return apk.Package{Name: key, Version: version}.PURL(rel.ID, rel.Distro()) }},
+		{"apk", r.history(apk.DBPath, apkState), func(key, version string) string {
+			return apk.Package{Name: key, Version: version}.PURL(rel.ID, rel.Distro())
+		}},
 	}
 	if name, format := rpm.Find(r.Tree); rpmParser(ctx, format) != nil {
 		dbs = append(dbs, database{"rpm", r.rpmHistory(ctx, name, format), func(key, evr string) string {

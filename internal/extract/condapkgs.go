@@ -1,9 +1,16 @@
 package extract
 
 import (
+	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/digest"
+	"github.com/pysbom/pysbom/internal/parallel"
 
 	"github.com/pysbom/pysbom/internal/extract/conda"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -21,18 +28,28 @@ type condaEnv struct {
 	scope string
 	props []inventory.Property
 	dists []*inventory.Package
+	// listed are other components whose files (absolute names, or
+	// relative to the prefix) conda's packages need not list again:
+	// CPython's modules and libraries.
+	listed []*inventory.Package
 	// interp is the interpreter component, exe its executable's tree name.
 	interp *inventory.Package
 	exe    string
 	// layer records on a package the layers of its conda-meta record.
 	layer func(p *inventory.Package, record string)
+	// fileName is how the SBOM names a file of the environment, from its
+	// path relative to the prefix ("/opt/conda/lib/x" in an image).
+	fileName func(rel string) string
+	workers  int
 }
 
 // condaPackages are the packages conda installed into an environment
 // (conda-meta/*.json): each with its pkg:conda purl, the channel that
-// distributed it, the archive it came from and its checksums; each
-// CONTAINS the Python distributions and the interpreter whose files it
-// installed. Records that cannot be read are problems.
+// distributed it, the archive it came from and its checksums, and the
+// files it installed (hashed; those of a Python distribution are listed
+// with the distribution); each CONTAINS the Python distributions and the
+// interpreter whose files it installed. Records that cannot be read are
+// problems.
 func condaPackages(e condaEnv) (pkgs []*inventory.Package, rels []inventory.Relationship, problems []inventory.Problem) {
 	dir := path.Join(e.prefix, conda.Dir)
 	recs, errs := conda.Read(e.tree, dir, e.tree.ReadFile)
@@ -65,6 +82,7 @@ func condaPackages(e condaEnv) (pkgs []*inventory.Package, rels []inventory.Rela
 		}
 		pkgs = append(pkgs, ip)
 	}
+	problems = append(problems, condaFiles(e, recs, pkgs)...)
 	inPrefix := func(name string) string {
 		name = strings.TrimPrefix(name, "/")
 		if e.prefix != "" {
@@ -92,12 +110,89 @@ func condaPackages(e condaEnv) (pkgs []*inventory.Package, rels []inventory.Rela
 func (r Root) condaPackages(inv *inventory.Inventory, in *installation, dists []*inventory.Package) {
 	pkgs, rels, problems := condaPackages(condaEnv{tree: r.Tree, prefix: in.prefix, scope: "#/" + in.prefix,
 		props: []inventory.Property{{Name: inventory.PropInstallation, Value: "/" + in.prefix}, {Name: inventory.PropInstallationKind, Value: in.kind}},
-		dists: dists, interp: in.interp, exe: r.realName(in.exe),
-		layer: func(p *inventory.Package, record string) { r.layerProps(p, r.layersOf(record)) }})
+		dists: dists, listed: inv.Packages, interp: in.interp, exe: r.realName(in.exe),
+		layer:    func(p *inventory.Package, record string) { r.layerProps(p, r.layersOf(record)) },
+		fileName: func(rel string) string { return "/" + path.Join(in.prefix, rel) }})
 	for _, p := range pkgs {
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
 	}
 	inv.Packages = append(inv.Packages, pkgs...)
 	inv.Relationships = append(inv.Relationships, rels...)
 	inv.Problems = append(inv.Problems, problems...)
+}
+
+// condaFiles lists, hashed, the files each conda package installed, but
+// for those a Python distribution of the environment lists; a file the
+// record names and the environment lacks is a problem.
+func condaFiles(e condaEnv, recs []conda.Package, pkgs []*inventory.Package) []inventory.Problem {
+	listed := map[string]bool{} // relative to the prefix
+	for _, d := range e.dists {
+		if d.Python == nil {
+			continue
+		}
+		loc := strings.TrimPrefix(strings.TrimPrefix(d.Python.Location, "/"), e.prefix+"/")
+		if e.prefix == "" {
+			loc = strings.TrimPrefix(d.Python.Location, "/")
+		}
+		for _, f := range d.Files {
+			listed[path.Clean(path.Join(loc, f.Path))] = true
+		}
+	}
+	for _, p := range e.listed {
+		for _, f := range p.Files {
+			name := strings.TrimPrefix(f.Path, "/")
+			if e.prefix != "" {
+				name = strings.TrimPrefix(name, e.prefix+"/")
+			}
+			listed[path.Clean(name)] = true
+		}
+	}
+	type job struct {
+		pkg  int
+		rel  string
+		file inventory.File
+		err  error
+	}
+	var jobs []*job
+	for i, r := range recs {
+		for _, f := range r.Files {
+			if !listed[f] && f != "." && !strings.HasPrefix(f, "../") {
+				jobs = append(jobs, &job{pkg: i, rel: f})
+			}
+		}
+	}
+	parallel.For(context.Background(), len(jobs), e.workers, func(i int) {
+		j := jobs[i]
+		name := e.fileName(j.rel)
+		j.file = inventory.File{Path: name}
+		rd, size, err := e.tree.OpenReader(path.Join(e.prefix, j.rel))
+		if err != nil {
+			j.err = err
+			return
+		}
+		d := digest.Read(rd, size, digest.Want{RecordSize: -1})
+		rd.Close()
+		if d.Err != nil {
+			j.err = d.Err
+			return
+		}
+		j.file.Size = d.Size
+		j.file.Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: hex.EncodeToString(d.SHA1)},
+			{Algorithm: inventory.SHA256, Value: hex.EncodeToString(d.SHA256)}}
+	})
+	var problems []inventory.Problem
+	for _, j := range jobs {
+		p := pkgs[j.pkg]
+		switch {
+		case j.err == nil:
+			p.Files = append(p.Files, j.file)
+		case errors.Is(j.err, fs.ErrNotExist):
+			problems = append(problems, inventory.Problem{Kind: inventory.MissingFile, Package: p.ID, Path: j.file.Path,
+				Message: "listed in conda-meta but missing"})
+		default:
+			problems = append(problems, inventory.Problem{Kind: inventory.Unreadable, Package: p.ID, Path: j.file.Path,
+				Message: "cannot read: " + unwrapPath(j.err).Error()})
+		}
+	}
+	return problems
 }

@@ -474,7 +474,8 @@ func envConda(inv *inventory.Inventory, env *target.Environment, dists []*invent
 			exe = rel
 		}
 	}
-	pkgs, rels, problems := condaPackages(condaEnv{tree: tree, dists: dists, interp: interp, exe: exe})
+	pkgs, rels, problems := condaPackages(condaEnv{tree: tree, dists: dists, listed: inv.Packages, interp: interp, exe: exe,
+		fileName: func(rel string) string { return rel }})
 	for _, p := range pkgs {
 		inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,7 +125,7 @@ func TestCondaPrefix(t *testing.T) {
  "build": "py311h64a7726_0", "channel": "https://conda.anaconda.org/conda-forge/linux-64", "subdir": "linux-64",
  "fn": "numpy-1.26.4-py311h64a7726_0.conda", "files": ["lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA"]}`)
 	fixture.WriteFile(t, filepath.Join(root, "conda-meta/python-3.11.9-h955ad1f_0.json"), `{"name": "python", "version": "3.11.9",
- "build": "h955ad1f_0", "channel": "https://repo.anaconda.com/pkgs/main/linux-64", "subdir": "linux-64", "files": ["bin/python3.11"]}`)
+ "build": "h955ad1f_0", "channel": "https://repo.anaconda.com/pkgs/main/linux-64", "subdir": "linux-64", "files": ["bin/python3.11", "lib/gone.so"]}`)
 	env := &target.Environment{Kind: "prefix", Path: root, SiteDirs: []string{site},
 		Interpreter: target.Interpreter{Path: filepath.Join(root, "bin/python3.11"), Implementation: "cpython", Version: "3.11.9"}}
 	inv, err := Environment(context.Background(), env, Options{DpkgRoot: "-"})
@@ -143,6 +144,14 @@ func TestCondaPrefix(t *testing.T) {
 		t.Errorf("numpy %+v, conda numpy %+v", numpy, cnumpy)
 	}
 	if cpython == nil || interp == nil || !hasRel(inv, cpython.ID, inventory.Contains, interp.ID) {
-		t.Errorf("conda python %+v, interpreter %+v", cpython, interp)
+		t.Fatalf("conda python %+v, interpreter %+v", cpython, interp)
+	}
+	if len(cpython.Files) != 1 || cpython.Files[0].Path != "bin/python3.11" || cpython.Files[0].Hash(inventory.SHA256) == "" {
+		t.Errorf("conda python's files: %+v", cpython.Files)
+	}
+	if !slices.ContainsFunc(inv.Problems, func(p inventory.Problem) bool {
+		return p.Kind == inventory.MissingFile && p.Package == cpython.ID && p.Path == "lib/gone.so"
+	}) {
+		t.Errorf("the missing lib/gone.so is not named: %+v", inv.Problems)
 	}
 }

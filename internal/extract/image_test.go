@@ -212,6 +212,19 @@ func TestRootFSKinds(t *testing.T) {
 		if cpython == nil || cpython.Supplier.Name != "Anaconda, Inc." || cpython.Hash(inventory.MD5) != "0c9b9d2b0b5e4a47d54d30e6e9b1dba3" ||
 			!hasRel(inv, cpython.ID, inventory.Contains, conda.ID) {
 			t.Errorf("conda's python: %+v", cpython)
+			return
+		}
+		// conda's packages list the files they installed, hashed; those a
+		// distribution lists stay with it.
+		var files []string
+		for _, f := range cpython.Files {
+			if f.Hash(inventory.SHA256) != "" {
+				files = append(files, f.Path)
+			}
+		}
+		want := []string{"/opt/conda/bin/python3.11", "/opt/conda/include/python3.11/patchlevel.h"}
+		if !slices.Equal(files, want) || len(cnumpy.Files) != 0 {
+			t.Errorf("conda python's files %v, want %v; conda numpy's %v", files, want, cnumpy.Files)
 		}
 		if !slices.ContainsFunc(inv.Problems, func(p inventory.Problem) bool {
 			return p.Kind == inventory.Unreadable && strings.Contains(p.Message, "broken-1.0-0.json")

@@ -33,7 +33,10 @@ func scanCommand() *command {
 		help: `Matches the components of an SBOM (SPDX or CycloneDX, any tool's) or of a target pysbom
 sbom reads (PyPI packages, Rust crates, Go modules, known C libraries) against the local OSV
 database, offline. Several targets (the lock files a commit changed) are each reported as a table or
-Markdown.`,
+Markdown. A container image or root file system (docker-archive:, oci-dir:, oci-archive:,
+registry:, dir:) has its distro packages matched too (Debian, Ubuntu, Alpine, Wolfi, RHEL,
+AlmaLinux, Rocky Linux: pysbom db update --ecosystem NAME fetches their records), and each
+finding names the image layer that brought it.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			o := scanFlags(fs, e)
 			o.outs = newOutputs(fs, output.Scans, output.Scans.Default)

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -13,6 +14,9 @@ import (
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/parallel"
 )
+
+// maxHashedFile bounds a file --files all hashes.
+var maxHashedFile int64 = 4 << 30 // a variable for the tests
 
 // FilesAll, as Options.Files, lists every regular file of a root file
 // system or image, not only those of its Python installations.
@@ -52,10 +56,17 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 		return err
 	}
 	files := make([]inventory.File, len(names))
+	tooLarge := make([]bool, len(names))
 	parallel.For(ctx, len(names), workers, func(i int) {
 		files[i] = inventory.File{Path: "/" + names[i]}
 		rd, size, err := r.Tree.OpenReader(names[i])
 		if err != nil {
+			return
+		}
+		if size > maxHashedFile {
+			// a sparse member of gigabytes of zeros: listed, not hashed
+			rd.Close()
+			files[i].Size, tooLarge[i] = size, true
 			return
 		}
 		d := digest.Read(rd, size, digest.Want{RecordSize: -1})
@@ -68,6 +79,12 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 	})
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	for i, big := range tooLarge {
+		if big {
+			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: files[i].Path,
+				Message: fmt.Sprintf("%d bytes, more than the %d GiB hashed for --files all: listed without checksums", files[i].Size, maxHashedFile>>30)})
+		}
 	}
 	byPURL := map[string]*inventory.Package{}
 	for _, p := range inv.Packages {

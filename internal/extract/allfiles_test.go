@@ -66,3 +66,24 @@ func TestAllFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAllFilesTooLarge: a file larger than --files all hashes (a sparse
+// member of gigabytes) is listed without checksums and named.
+func TestAllFilesTooLarge(t *testing.T) {
+	defer func(n int64) { maxHashedFile = n }(maxHashedFile)
+	maxHashedFile = 8
+	root := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(root, "etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
+	fixture.WriteFile(t, filepath.Join(root, "var/big"), "more than eight bytes\n")
+	inv, err := Read(context.Background(), Target{Arg: "dir:" + root}, Options{Files: FilesAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(inv.Root.Files, func(f inventory.File) bool { return f.Path == "/var/big" })
+	if i < 0 || len(inv.Root.Files[i].Hashes) != 0 || inv.Root.Files[i].Size != 22 {
+		t.Errorf("files %+v", inv.Root.Files)
+	}
+	if !slices.ContainsFunc(inv.Problems, func(p inventory.Problem) bool { return p.Path == "/var/big" && p.Kind == inventory.Unreadable }) {
+		t.Errorf("problems %+v", inv.Problems)
+	}
+}

@@ -177,11 +177,11 @@ func isImage(arg string) bool {
 // an image or root file system, read through its tree as sbom reads it.
 func auditImage(ctx context.Context, e *env, arg string, exclude []string) (*audit.Report, error) {
 	var rep *audit.Report
-	opts := extract.Options{WithTree: func(ctx context.Context, tree rootfs.Tree, native []string) error {
+	opts := extract.Options{WithTree: func(ctx context.Context, tree rootfs.Tree, native []extract.Native) error {
 		prog := newProgress(e.progressOut, "examining files in "+arg)
 		defer prog.done()
 		var err error
-		rep, err = audit.AuditTree(ctx, tree, native, audit.Options{Progress: prog.update, Exclude: exclude})
+		rep, err = audit.AuditTree(ctx, tree, auditDirs(native), audit.Options{Progress: prog.update, Exclude: exclude})
 		return err
 	}}
 	if _, err := extract.Read(ctx, extract.Target{Arg: arg}, opts); err != nil {
@@ -192,4 +192,13 @@ func auditImage(ctx context.Context, e *env, arg string, exclude []string) (*aud
 	}
 	rep.Target = arg
 	return rep, nil
+}
+
+// auditDirs are an image's native binaries as the audit takes them.
+func auditDirs(native []extract.Native) []audit.Dir {
+	out := make([]audit.Dir, len(native))
+	for i, n := range native {
+		out[i] = audit.Dir{Name: n.Name, Owner: audit.Owner{Name: n.Owner, Version: n.Version}}
+	}
+	return out
 }

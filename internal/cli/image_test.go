@@ -236,8 +236,8 @@ func TestRealDebianImageCommands(t *testing.T) {
 		}
 	}
 	for name, owner := range map[string]string{
-		"/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so":               "-",
-		"/usr/local/lib/python3.12/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so":         "-",
+		"/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so":               "CPython",
+		"/usr/local/lib/python3.12/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so":         "CPython",
 		"/app/.venv/lib/python3.12/site-packages/cryptography/hazmat/bindings/_rust.abi3.so": "cryptography",
 	} {
 		if seen[name] != owner {
@@ -298,9 +298,9 @@ func TestImageAuditAndReport(t *testing.T) {
 		got[b.Path] = owner
 	}
 	for name, owner := range map[string]string{
-		"/usr/local/lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so": "",
+		"/usr/local/lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so": "CPython 3.99.1",
 		"/usr/local/lib/python3.99/site-packages/fast/_speed.so":                      "fast 2.0",
-		"/usr/local/bin/python3.99":                                                   "",
+		"/usr/local/bin/python3.99":                                                   "CPython 3.99.1",
 	} {
 		if o, ok := got[name]; !ok || o != owner {
 			t.Errorf("%s: audited %v, owner %q; want %q (all: %v)", name, ok, o, owner, got)

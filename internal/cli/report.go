@@ -64,9 +64,9 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 	var rep *audit.Report
 	opts := extract.Options{}
 	if isImage(arg) {
-		opts.WithTree = func(ctx context.Context, tree rootfs.Tree, native []string) error {
+		opts.WithTree = func(ctx context.Context, tree rootfs.Tree, native []extract.Native) error {
 			var err error
-			rep, err = audit.AuditTree(ctx, tree, native, audit.Options{})
+			rep, err = audit.AuditTree(ctx, tree, auditDirs(native), audit.Options{})
 			if rep != nil {
 				rep.Target = arg
 			}

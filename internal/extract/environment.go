@@ -52,7 +52,7 @@ type Options struct {
 	// tree while it is open, and the names of its Python installations'
 	// native binaries and the folders that hold them: report audits them
 	// without opening the image again.
-	WithTree func(ctx context.Context, tree rootfs.Tree, native []string) error
+	WithTree func(ctx context.Context, tree rootfs.Tree, native []Native) error
 }
 
 // Environment reads every site directory of env into one inventory.

@@ -330,7 +330,7 @@ func machine(arch string) string {
 
 // pythons adds every Python installation of the root: its interpreter,
 // its distributions with what they carry, and their dependencies.
-func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) (native []string, err error) {
+func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB, rel osrelease.Release, opt Options) (native []Native, err error) {
 	owner := r.owner(db)
 	insts := r.installations(findSites(ctx, r.Tree), owner)
 	if err := ctx.Err(); err != nil {
@@ -417,31 +417,49 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 	return r.nativeNames(insts), nil
 }
 
+// Native is where native binaries of a root are: a file or a folder (a
+// tree name), and, for an interpreter's own, the interpreter they are
+// part of ("" where each distribution's RECORD tells).
+type Native struct {
+	Name           string
+	Owner, Version string
+}
+
 // nativeNames are where each installation's native binaries are: its site
 // directories, and for an interpreter its executable, libpython and
 // lib-dynload.
-func (r Root) nativeNames(insts []*installation) []string {
-	var out []string
+func (r Root) nativeNames(insts []*installation) []Native {
+	var out []Native
+	seen := map[string]bool{}
+	add := func(n Native) {
+		if !seen[n.Name] {
+			seen[n.Name] = true
+			out = append(out, n)
+		}
+	}
 	for _, in := range insts {
-		out = append(out, in.sites...)
-		if in.kind == instVenv || in.kind == instLoose || in.minor == "" {
+		for _, s := range in.sites {
+			add(Native{Name: s})
+		}
+		if in.kind == instVenv || in.kind == instLoose || in.minor == "" || in.interp == nil {
 			continue
 		}
+		own := func(name string) Native { return Native{Name: name, Owner: in.interp.Name, Version: in.interp.Version} }
 		if in.exe != "" {
-			out = append(out, in.exe)
+			add(own(in.exe))
 		}
 		lib := path.Join(in.prefix, "lib")
 		if entries, err := r.Tree.ReadDir(lib); err == nil {
 			for _, e := range entries {
 				if strings.HasPrefix(e.Name(), "libpython"+in.minor) && e.Type().IsRegular() {
-					out = append(out, path.Join(lib, e.Name()))
+					add(own(path.Join(lib, e.Name())))
 				}
 			}
 		}
-		out = append(out, path.Join(lib, "python"+in.minor, "lib-dynload"))
+		add(own(path.Join(lib, "python"+in.minor, "lib-dynload")))
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.SortFunc(out, func(a, b Native) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // interpreterOf adds the interpreter of an installation, with what its

@@ -13,17 +13,25 @@ import (
 	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
+// Dir is a file or folder of a tree to audit, with the owner of what is
+// in it when no distribution's RECORD names one (CPython's own modules).
+type Dir struct {
+	Name  string
+	Owner Owner
+}
+
 // AuditTree examines the native binaries under dirs (names in tree, such
 // as an image's site-packages and lib-dynload folders), read through the
 // tree: nothing of it is opened on the host. Binaries are shown by their
 // absolute names in the tree ("/usr/local/lib/python3.12/...").
-func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []string, opt Options) (*Report, error) {
+func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []Dir, opt Options) (*Report, error) {
 	rep := &Report{}
 	owners := map[string]Owner{}
 	var candidates []string
 	seen := map[string]bool{}
-	for _, dir := range dirs {
-		err := fs.WalkDir(tree, dir, func(name string, d fs.DirEntry, err error) error {
+	for _, d := range dirs {
+		dir := d.Name
+		err := fs.WalkDir(tree, dir, func(name string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return nil // an unreadable or missing folder: nothing to examine
 			}
@@ -32,20 +40,23 @@ func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []string, opt Options
 			}
 			rel := strings.TrimPrefix(strings.TrimPrefix(name, dir), "/")
 			if rel != "" && opt.excluded(rel) {
-				if d.IsDir() {
+				if e.IsDir() {
 					return fs.SkipDir
 				}
 				return nil
 			}
-			if d.IsDir() {
-				if strings.HasSuffix(d.Name(), ".dist-info") {
-					treeOwners(owners, tree, path.Dir(name), d.Name())
+			if e.IsDir() {
+				if strings.HasSuffix(e.Name(), ".dist-info") {
+					treeOwners(owners, tree, path.Dir(name), e.Name())
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && !skipExt[strings.ToLower(path.Ext(d.Name()))] && !seen[name] {
+			if e.Type().IsRegular() && !skipExt[strings.ToLower(path.Ext(e.Name()))] && !seen[name] {
 				seen[name] = true
 				candidates = append(candidates, name)
+				if _, ok := owners[name]; !ok && d.Owner.Name != "" {
+					owners[name] = d.Owner
+				}
 			}
 			return nil
 		})

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -150,4 +152,136 @@ func (s *scanner) distroRecords(ecosystem, source string) ([]*osv.Record, error)
 		s.debCache[key] = recs
 	}
 	return recs, nil
+}
+
+// distroAdvice decides a finding on a distro package's files by the
+// distro's own advisory for the CVE, else by its changelog, else says the
+// fix may be backported.
+func (s *scanner) distroAdvice(f *Finding, p *inventory.Package, rec *osv.Record) error {
+	f.Labels = append(f.Labels, "distro-package")
+	dp := distroOf(p, s.distroOwned[p.ID])
+	if dp.purlType != "" && (dp.purlType != "deb" || dp.namespace != "debian") {
+		// Only Debian's advisories and changelogs are read: another
+		// distribution's package (Ubuntu's too) is not decided by them.
+		f.Advice = "distro package (" + strings.Trim(dp.purlType+"/"+dp.namespace, "/") + " " + dp.name + " " + dp.version + "): the upstream fix may be backported; see the distribution's advisory; " + f.Advice
+		return nil
+	}
+	verdict, err := debianVerdict(s.ctx, s.src, s.debCache, dp, rec)
+	if err != nil {
+		return err
+	}
+	switch {
+	case verdict != "" && strings.HasPrefix(verdict, "fixed"):
+		f.Labels = append(f.Labels, "fixed-by-distro")
+		f.Advice = verdict
+	case verdict != "":
+		f.Labels = append(f.Labels, "distro-affected")
+		f.Advice = verdict
+	default:
+		if by := backport(s.opt, dp, rec); by != "" {
+			f.Labels = append(f.Labels, "fixed-by-distro")
+			f.Advice = by
+		} else {
+			f.Advice = "distro package: the upstream fix may be backported; " + f.Advice
+		}
+	}
+	return nil
+}
+
+// distroPkg is the distro package a component came in.
+type distroPkg struct {
+	name, source, version, release string
+	ecosystem, purlType, namespace string // "Debian", "deb", "debian"; "Alpine", "apk", "alpine"
+}
+
+// distroOf finds the distro package of p, from its own record or from the
+// package that CONTAINS it (its purl: pkg:deb/debian/NAME@VERSION?
+// distro=debian-12&upstream=SOURCE).
+func distroOf(p, owner *inventory.Package) distroPkg {
+	var d distroPkg
+	purl := ""
+	switch {
+	case p.Distro != nil:
+		d = distroPkg{name: p.Distro.Name, source: p.Distro.Source, version: p.Distro.Version}
+		purl = p.Distro.PURL
+	case owner != nil:
+		d = distroPkg{name: owner.Name, version: owner.Version}
+		purl = owner.PURL
+	}
+	if u, err := packageurl.FromString(purl); err == nil {
+		d.purlType, d.namespace = u.Type, u.Namespace
+		if d.name == "" || owner != nil && p.Distro == nil {
+			d.name, d.version = u.Name, u.Version
+		}
+		q := u.Qualifiers.Map()
+		if d.source == "" {
+			d.source = q["upstream"]
+		}
+		if rel, ok := strings.CutPrefix(q["distro"], "debian-"); ok {
+			d.release = rel
+		}
+	}
+	if d.source == "" {
+		d.source = d.name
+	}
+	return d
+}
+
+// debianVerdict looks for a Debian advisory about the same vulnerability
+// as rec for the distro package, and says what it decides: "fixed ..."
+// when the installed version is at or past Debian's fix, else "Debian
+// advisory ... affected ...", or "" when Debian has no such record.
+func debianVerdict(ctx context.Context, src Source, cache map[string][]*osv.Record, d distroPkg, rec *osv.Record) (string, error) {
+	if d.source == "" || d.version == "" {
+		return "", nil
+	}
+	recs, ok := cache["Debian/"+d.source]
+	if !ok {
+		var err error
+		if recs, err = src.Lookup(ctx, "Debian", d.source); err != nil {
+			return "", err
+		}
+		cache["Debian/"+d.source] = recs
+	}
+	ids := map[string]bool{}
+	for _, id := range rec.IDs() {
+		ids[id] = true
+	}
+	for _, dr := range recs {
+		same := false
+		for _, id := range dr.IDs() {
+			same = same || ids[id]
+		}
+		if !same {
+			continue
+		}
+		m := match.Debian(dr, d.release, d.source, d.version)
+		switch {
+		case m.Affected && m.Fixed != "":
+			return fmt.Sprintf("Debian advisory %s: %s %s is affected; the fix is in %s", dr.ID, d.source, d.version, m.Fixed), nil
+		case m.Affected:
+			return fmt.Sprintf("Debian advisory %s: %s %s is affected; no fix yet", dr.ID, d.source, d.version), nil
+		case m.Fixed != "":
+			return fmt.Sprintf("fixed in the distro package %s %s: Debian advisory %s says fixed in %s", d.name, d.version, dr.ID, m.Fixed), nil
+		}
+	}
+	return "", nil
+}
+
+// backport says how the distro fixed rec in its package, or "". The
+// changelog counts only when it is that exact package version's.
+func backport(opt Options, d distroPkg, rec *osv.Record) string {
+	if opt.Changelog == nil || d.name == "" {
+		return ""
+	}
+	installed, fixed, err := opt.Changelog(d.name)
+	if err != nil || installed != d.version {
+		return ""
+	}
+	for _, id := range rec.IDs() {
+		if in, ok := fixed[id]; ok {
+			return fmt.Sprintf("fixed in the distro package %s %s: its changelog names %s (entry %s)", d.name, d.version, id, in)
+		}
+	}
+	return ""
 }

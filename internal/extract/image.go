@@ -72,6 +72,9 @@ func imageRoot(img *image.Image, rel osrelease.Release, opt Options) *inventory.
 		ID: "image", Kind: inventory.KindImage, Name: name, Version: version, FoundBy: "pysbom", Supplier: opt.Supplier,
 		Summary: fmt.Sprintf("container image for %s: %s, %d layers", img.Platform, describeDistro(rel), len(img.Layers)),
 	}
+	if p.Supplier.IsZero() {
+		p.Supplier, p.Properties = vendorLabel(img, p.Properties)
+	}
 	p.PURL = imagePURL(img)
 	if d, ok := strings.CutPrefix(img.ManifestDigest, "sha256:"); ok {
 		p.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: d}}
@@ -120,4 +123,24 @@ func imagePURL(img *image.Image) string {
 		q = append(q, packageurl.Qualifier{Key: "tag", Value: img.Tag})
 	}
 	return packageurl.NewPackageURL("oci", "", strings.ToLower(name), img.ManifestDigest, q, "").ToString()
+}
+
+// vendorLabels are the image labels that name who distributes it, in the
+// order they are believed (the OCI annotation first).
+var vendorLabels = []string{"org.opencontainers.image.vendor", "vendor"}
+
+// vendorLabel is the supplier an image's config labels declare (UBI's
+// "vendor=Red Hat, Inc.", org.opencontainers.image.vendor), with a
+// property saying which label said it; none when no label does.
+func vendorLabel(img *image.Image, props []inventory.Property) (inventory.Party, []inventory.Property) {
+	if img.Config == nil {
+		return inventory.Party{}, props
+	}
+	for _, k := range vendorLabels {
+		if v := strings.TrimSpace(img.Config.Config.Labels[k]); v != "" {
+			return inventory.Party{Kind: inventory.Organization, Name: v},
+				append(props, inventory.Property{Name: inventory.PropImageSupplierFrom, Value: "label " + k})
+		}
+	}
+	return inventory.Party{}, props
 }

@@ -2,12 +2,13 @@ package extract
 
 import (
 	"context"
-
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
@@ -385,4 +386,37 @@ func interpreterAt(inv *inventory.Inventory, prefix string) *inventory.Package {
 		}
 	}
 	return nil
+}
+
+// TestImageVendorLabel: the vendor an image's labels declare is its
+// supplier, with the label named; --supplier wins; without a label the
+// supplier is unknown and said to be.
+func TestImageVendorLabel(t *testing.T) {
+	base := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM ubi9", Members: []imagetest.Member{
+		imagetest.File("etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"9.3\"\n")}})
+	cfg, _ := base.ConfigFile()
+	c := cfg.Config
+	c.Labels = map[string]string{"vendor": "Red Hat, Inc.", "org.opencontainers.image.vendor": "Example Corp"}
+	img, err := mutate.Config(base, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(img v1.Image, opt Options) *inventory.Inventory {
+		inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	inv := read(img, Options{})
+	if inv.Root.Supplier.Name != "Example Corp" || prop(inv.Root, inventory.PropImageSupplierFrom) != "label org.opencontainers.image.vendor" {
+		t.Errorf("supplier %+v (%s)", inv.Root.Supplier, prop(inv.Root, inventory.PropImageSupplierFrom))
+	}
+	if inv := read(img, Options{Supplier: inventory.Party{Kind: inventory.Organization, Name: "Us"}}); inv.Root.Supplier.Name != "Us" || prop(inv.Root, inventory.PropImageSupplierFrom) != "" {
+		t.Errorf("--supplier: %+v", inv.Root.Supplier)
+	}
+	inv = read(base, Options{})
+	if !inv.Root.Supplier.IsZero() || !slices.ContainsFunc(inv.Problems, func(p inventory.Problem) bool { return p.Kind == inventory.NoSupplier && p.Package == inv.Root.ID }) {
+		t.Errorf("no label: supplier %+v, problems %+v", inv.Root.Supplier, inv.Problems)
+	}
 }

@@ -15,6 +15,9 @@ const (
 	PropImageLayerCreatedBy = "pysbom:image:layer-created-by" // "N CREATED_BY"
 	PropImageRef            = "pysbom:image:reference"
 	PropImageDistro         = "pysbom:image:distro" // os-release's PRETTY_NAME
+	// PropImageSupplierFrom names the config label the image's supplier
+	// was read from ("label org.opencontainers.image.vendor").
+	PropImageSupplierFrom = "pysbom:image:supplier-from"
 
 	// PropLayerAdded is the diff ID of the layer that added a component,
 	// PropLayerAddedBy its history line; PropLayerChanged and

@@ -121,9 +121,11 @@ func tool() output.Tool { return output.Tool{Name: "pysbom", Version: Version} }
 // buildInventory reads what the user named, showing progress while an
 // environment's files are hashed.
 func buildInventory(ctx context.Context, e *env, arg string, opts extract.Options, in inputFlags) (*inventory.Inventory, error) {
-	prog := newProgress(e.progressOut, "hashing files")
-	opts.Progress = prog.update
+	prog, layers := newProgress(e.progressOut, "hashing files"), newProgress(e.progressOut, "reading image layers")
+	opts.Progress = func(done, total int64) { layers.done(); prog.update(done, total) }
+	opts.Reading = layers.update
 	inv, err := extract.Read(ctx, extract.Target{Arg: arg, Lock: *in.lock, Exec: *in.exec, Getenv: e.getenv, Platform: *in.platform}, opts)
+	layers.done()
 	prog.done()
 	if errors.Is(err, extract.ErrLockNotFile) {
 		return nil, &usageError{msg: "--lock: " + err.Error()}

@@ -33,6 +33,8 @@ type Options struct {
 	// Workers and Progress are passed to the site scanner.
 	Workers  int
 	Progress func(done, total int64)
+	// Reading, when set, is told of an image's layers read: done of total.
+	Reading func(done, total int64)
 	// DpkgRoot is dpkg's database; "" means dpkg.DefaultRoot, "-" none.
 	DpkgRoot string
 	// OSRelease is the os-release file naming the distribution.

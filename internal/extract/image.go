@@ -35,6 +35,7 @@ func Image(ctx context.Context, ref image.Ref, platform string, opt Options) (*i
 	if workers <= 0 {
 		workers = 4
 	}
+	img.Progress = opt.Reading
 	fsys, err := img.FS(ctx, workers, TrackedFiles()...)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,9 @@ type Image struct {
 	ManifestDigest, ConfigDigest string
 	Platform                     string // "linux/amd64"
 	Config                       *v1.ConfigFile
-	Layers                       []Layer
+	// Progress, when set, is told of each layer FS has read: done of total.
+	Progress func(done, total int64)
+	Layers   []Layer
 	// Problems are what was wrong with the image that did not stop it
 	// from being read.
 	Problems []string

@@ -2,6 +2,7 @@ package image
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,11 +51,21 @@ func check(t *testing.T, ref Ref, wantTag string) *Image {
 			t.Errorf("layer %d: %+v", i+1, l)
 		}
 	}
+	var seen []int64
+	img.Progress = func(done, total int64) {
+		if total != 3 {
+			t.Errorf("progress of %d layers", total)
+		}
+		seen = append(seen, done)
+	}
 	fsys, err := img.FS(context.Background(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fsys.Close()
+	if fmt.Sprint(seen) != "[1 2 3]" {
+		t.Errorf("progress %v, want one call per layer read", seen)
+	}
 	if len(img.Problems) != 0 {
 		t.Errorf("problems: %v", img.Problems)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -73,8 +74,16 @@ func (b both) Close() error {
 func (img *Image) FS(ctx context.Context, workers int, track ...string) (*imagefs.FS, error) {
 	lists := make([]*imagefs.List, len(img.Layers))
 	problems := make([]string, len(img.Layers))
+	var mu sync.Mutex
+	done := 0
 	parallel.For(ctx, len(img.Layers), workers, func(i int) {
 		lists[i], problems[i] = img.readLayer(i)
+		if img.Progress != nil {
+			mu.Lock()
+			done++
+			img.Progress(int64(done), int64(len(img.Layers)))
+			mu.Unlock()
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err

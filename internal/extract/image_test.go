@@ -420,3 +420,34 @@ func TestImageVendorLabel(t *testing.T) {
 		t.Errorf("no label: supplier %+v, problems %+v", inv.Root.Supplier, inv.Problems)
 	}
 }
+
+// TestImagePyPy: a PyPy installation is PyPy at its own version (not a
+// CPython with CPython's CPE), with the Python version it implements, and
+// its distributions' markers are evaluated for PyPy.
+func TestImagePyPy(t *testing.T) {
+	dir := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(dir, "opt/pypy/bin/pypy3.10"), "\x7fELF")
+	fixture.WriteFile(t, filepath.Join(dir, "opt/pypy/include/pypy3.10/patchlevel.h"),
+		"#define PY_VERSION\t\t\"3.10.14\"\n#define PYPY_VERSION \"7.3.17\"\n")
+	fixture.Write(t, filepath.Join(dir, "opt/pypy/lib/pypy3.10/site-packages"),
+		fixture.Dist{Name: "demo", Version: "1.0", Metadata: "Author: Demo\nRequires-Dist: cffi ; implementation_name == \"cpython\""})
+	img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM pypy", Members: imagetest.Dir(t, dir)})
+	inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	py := interpreterAt(inv, "/opt/pypy")
+	if py == nil || py.Name != "PyPy" || py.Version != "7.3.17" || len(py.CPEs) != 0 || prop(py, inventory.PropPythonImplements) != "3.10.14" ||
+		prop(py, inventory.PropInstallationKind) != "pypy" || prop(py, inventory.PropInterpreterPath) != "/opt/pypy/bin/pypy3.10" {
+		t.Fatalf("interpreter %+v", py)
+	}
+	demo := byName(inv, inventory.KindDistribution, "demo")
+	if demo == nil || !hasRel(inv, demo.ID, inventory.DependsOn, py.ID) {
+		t.Errorf("demo %+v", demo)
+	}
+	for _, p := range inv.Problems {
+		if strings.Contains(p.Message, "cffi") {
+			t.Errorf("a CPython-only requirement is asked of PyPy: %+v", p)
+		}
+	}
+}

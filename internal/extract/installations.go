@@ -25,6 +25,7 @@ const (
 	instVenv       = "venv"
 	instConda      = "conda"
 	instLoose      = "site-packages" // a folder of distributions with no interpreter beside it
+	instPyPy       = "pypy"
 )
 
 // installation is one Python installation of a root file system. Names
@@ -40,6 +41,10 @@ type installation struct {
 	owner       *inventory.DistroPackage // the OS package that installed the interpreter
 	sites       []string
 	interp      *inventory.Package
+	// impl is "pypy" for a PyPy installation ("" for CPython): its
+	// version is then the Python it implements, pypy PyPy's own ("7.3.17",
+	// "" when no file tells).
+	impl, pypy string
 }
 
 // siteRE splits a site directory into its prefix and its pythonX.Y.
@@ -104,11 +109,11 @@ func (r Root) installations(sites []string, owner syslib.Owner) []*installation 
 	var unversioned []string
 	for _, s := range sites {
 		m := siteRE.FindStringSubmatch(s)
-		if m == nil || !strings.Contains(m[2], ".") || !strings.HasPrefix(m[2], "python") {
+		if m == nil || !strings.Contains(m[2], ".") {
 			unversioned = append(unversioned, s)
 			continue
 		}
-		minor := strings.TrimPrefix(m[2], "python")
+		minor := strings.TrimPrefix(strings.TrimPrefix(m[2], "python"), "pypy")
 		in := find(m[1], minor)
 		if in == nil {
 			in = &installation{prefix: m[1], minor: minor}
@@ -202,6 +207,9 @@ func (r Root) classify(in *installation, owner syslib.Owner) {
 	}
 	if in.minor == "" {
 		in.minor = r.binMinor(in.prefix)
+	}
+	if r.pypyOf(in, owner) {
+		return
 	}
 	if in.minor == "" {
 		if in.kind == "" {
@@ -308,4 +316,47 @@ func parseVenvCfg(data []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// pypyPatchRE finds PyPy's own version in its patchlevel.h.
+var pypyPatchRE = regexp.MustCompile(`(?m)^#define\s+PYPY_VERSION\s+"([^"]+)"`)
+
+// pypyOf recognises a PyPy installation by its include/pypyX.Y (or
+// lib/pypyX.Y) folder, and reads its versions from include/pypyX.Y/
+// patchlevel.h: the Python it implements and its own. Its interpreter is
+// bin/pypyX.Y (or pypy3), the distribution's when a package owns it.
+func (r Root) pypyOf(in *installation, owner syslib.Owner) bool {
+	if in.minor == "" {
+		return false
+	}
+	join := func(p string) string { return path.Join(in.prefix, p) }
+	inc, lib := join("include/pypy"+in.minor), join("lib/pypy"+in.minor)
+	fi1, err1 := r.Tree.Stat(inc)
+	fi2, err2 := r.Tree.Stat(lib)
+	if !(err1 == nil && fi1.IsDir() || err2 == nil && fi2.IsDir()) {
+		return false
+	}
+	if data, err := r.Tree.ReadFile(path.Join(inc, "patchlevel.h"), 1<<20); err == nil {
+		if m := patchLevelRE.FindSubmatch(data); m != nil {
+			in.version, in.versionFrom = string(m[1]), "/"+path.Join(inc, "patchlevel.h")
+		}
+		if m := pypyPatchRE.FindSubmatch(data); m != nil {
+			in.pypy = string(m[1])
+		}
+	}
+	for _, exe := range []string{"bin/pypy" + in.minor, "bin/pypy3", "bin/pypy"} {
+		if fi, err := r.Tree.Stat(join(exe)); err == nil && fi.Mode().IsRegular() {
+			in.exe = join(exe)
+			break
+		}
+	}
+	in.impl, in.kind = "pypy", instPyPy
+	if in.exe != "" {
+		if real := r.realName(in.exe); real != "" {
+			if o, ok := owner("/" + real); ok {
+				in.kind, in.owner = instDistro, o
+			}
+		}
+	}
+	return true
 }

@@ -57,6 +57,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		if in.kind == instVenv {
 			if h := homeOf(insts, in); h != nil {
 				runs = h.interp
+				in.impl, in.pypy = h.impl, h.pypy
 				if in.version == "" {
 					in.version = h.version
 				}
@@ -114,7 +115,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 		if version == "" {
 			version = in.minor
 		}
-		rels, problems := pydeps.Resolve(dists, target.LinuxMarkers(version, machine(arch)))
+		rels, problems := pydeps.Resolve(dists, target.LinuxMarkersOf(cmp.Or(in.impl, "cpython"), version, in.pypy, machine(arch)))
 		inv.Relationships = append(inv.Relationships, rels...)
 		inv.Problems = append(inv.Problems, problems...)
 	}
@@ -173,6 +174,10 @@ func (r Root) nativeNames(insts []*installation) []Native {
 // vendored and compiled in, ensurepip's wheels, and the shared libraries
 // its binaries link, resolved as the image's dynamic loader would (libs).
 func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *installation, libs *syslib.Set) {
+	if in.impl == "pypy" {
+		r.pypyInterpreter(inv, in)
+		return
+	}
 	exe := ""
 	if in.exe != "" {
 		exe = "/" + in.exe
@@ -221,6 +226,30 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
 	inv.Relationships = append(inv.Relationships, parts.Relationships...)
 	inv.Problems = append(inv.Problems, parts.Problems...)
+}
+
+// pypyInterpreter adds a PyPy installation's interpreter: PyPy at its own
+// version, the Python version it implements as a property. CPython's
+// build facts do not apply to it.
+func (r Root) pypyInterpreter(inv *inventory.Inventory, in *installation) {
+	p := interpreterComponent("pypy", in.pypy)
+	p.ID += "#/" + in.prefix
+	p.Properties = append(p.Properties,
+		inventory.Property{Name: inventory.PropInstallation, Value: "/" + in.prefix},
+		inventory.Property{Name: inventory.PropInstallationKind, Value: in.kind})
+	if in.version != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropPythonImplements, Value: in.version})
+	}
+	if in.exe != "" {
+		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropInterpreterPath, Value: "/" + in.exe})
+		r.layerProps(p, r.layersOf(in.exe))
+	}
+	if in.owner != nil {
+		p.Distro = in.owner
+	}
+	in.interp = p
+	inv.Packages = append(inv.Packages, p)
+	inv.Relationships = append(inv.Relationships, inventory.Relationship{From: inv.Root.ID, Type: inventory.Contains, To: p.ID})
 }
 
 // sharedLibraries adds the shared libraries the root's binaries link, each

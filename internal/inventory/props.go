@@ -37,6 +37,7 @@ const (
 	PropNativeVersionFrom       = "pysbom:native:version-from"
 	PropNote                    = "pysbom:note"
 	PropProblem                 = "pysbom:problem"
+	PropPythonImplements        = "pysbom:python:implements" // the Python version a PyPy implements
 	PropPythonInstaller         = "pysbom:python:installer"
 	PropPythonLocation          = "pysbom:python:location"
 	PropPythonMetadataDir       = "pysbom:python:metadata-dir"

@@ -358,7 +358,13 @@ func openRegular(path string) (*os.File, error) {
 // only from its files (an interpreter inside an image): version and
 // machine ("x86_64"); the kernel's are left empty, being the host's at run time.
 func LinuxMarkers(version, machine string) pep508.Env {
-	env := markers("cpython", version, "", Platform{Machine: machine, System: "Linux", Sys: "linux", OSName: "posix"})
+	return LinuxMarkersOf("cpython", version, "", machine)
+}
+
+// LinuxMarkersOf is LinuxMarkers for an implementation ("cpython",
+// "pypy" with its own version pypyVersion).
+func LinuxMarkersOf(impl, version, pypyVersion, machine string) pep508.Env {
+	env := markers(impl, version, pypyVersion, Platform{Machine: machine, System: "Linux", Sys: "linux", OSName: "posix"})
 	env["platform_release"], env["platform_version"] = "", ""
 	return env
 }

@@ -451,3 +451,32 @@ func TestImagePyPy(t *testing.T) {
 		}
 	}
 }
+
+// TestImagePython2: a legacy image's Python 2.7 is found as the distro's
+// interpreter with its dist-packages, beside its Python 3.
+func TestImagePython2(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, filepath.Join(dir, "usr/lib/python2.7/dist-packages"), fixture.Dist{Name: "six", Version: "1.16.0", Metadata: "Author: Benjamin Peterson"})
+	fixture.WriteFile(t, filepath.Join(dir, "usr/bin/python2.7"), "\x7fELF")
+	fixture.WriteFile(t, filepath.Join(dir, "usr/bin/python3.9"), "\x7fELF")
+	fixture.WriteFile(t, filepath.Join(dir, "etc/os-release"), "ID=debian\nVERSION_ID=\"11\"\n")
+	fixture.WriteFile(t, filepath.Join(dir, "var/lib/dpkg/status"),
+		"Package: python2.7-minimal\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.7.18-8+deb11u1\nSource: python2.7\n\n"+
+			"Package: python3.9-minimal\nStatus: install ok installed\nArchitecture: amd64\nVersion: 3.9.2-1\nSource: python3.9\n\n")
+	fixture.WriteFile(t, filepath.Join(dir, "var/lib/dpkg/info/python2.7-minimal.list"), "/usr/bin/python2.7\n")
+	fixture.WriteFile(t, filepath.Join(dir, "var/lib/dpkg/info/python3.9-minimal.list"), "/usr/bin/python3.9\n")
+	inv, err := Read(context.Background(), Target{Arg: "dir:" + dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var py2 *inventory.Package
+	for _, p := range inv.Packages {
+		if p.Kind == inventory.KindInterpreter && p.Version == "2.7.18" {
+			py2 = p
+		}
+	}
+	six := byName(inv, inventory.KindDistribution, "six")
+	if py2 == nil || prop(py2, inventory.PropInstallationKind) != "distro" || six == nil || !hasRel(inv, six.ID, inventory.DependsOn, py2.ID) {
+		t.Errorf("python 2.7 %+v, six %+v", py2, six)
+	}
+}

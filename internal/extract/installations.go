@@ -48,7 +48,7 @@ type installation struct {
 }
 
 // siteRE splits a site directory into its prefix and its pythonX.Y.
-var siteRE = regexp.MustCompile(`^(?:(.*)/)?lib(?:64)?/(python3(?:\.\d+)?|pypy[^/]*)/(?:site|dist)-packages$`)
+var siteRE = regexp.MustCompile(`^(?:(.*)/)?lib(?:64)?/(python[23](?:\.\d+)?|pypy[^/]*)/(?:site|dist)-packages$`)
 
 // skipDirs are never walked for Python installations.
 var skipDirs = map[string]bool{"proc": true, "sys": true, "dev": true}
@@ -217,7 +217,7 @@ func (r Root) classify(in *installation, owner syslib.Owner) {
 		}
 		return
 	}
-	for _, exe := range []string{"bin/python" + in.minor, "bin/python3"} {
+	for _, exe := range []string{"bin/python" + in.minor, "bin/python" + in.minor[:1]} {
 		if fi, err := r.Tree.Stat(join(exe)); err == nil && fi.Mode().IsRegular() {
 			in.exe = join(exe)
 			break
@@ -254,7 +254,7 @@ func (r Root) classify(in *installation, owner syslib.Owner) {
 	}
 }
 
-var binRE = regexp.MustCompile(`^python(3\.\d+)$`)
+var binRE = regexp.MustCompile(`^python([23]\.\d+)$`)
 
 // binMinor is the highest X.Y of the bin/pythonX.Y files of a prefix
 // (lib/python3/dist-packages names no minor version).

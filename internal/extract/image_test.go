@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"path/filepath"
 	"slices"
@@ -478,5 +480,32 @@ func TestImagePython2(t *testing.T) {
 	six := byName(inv, inventory.KindDistribution, "six")
 	if py2 == nil || prop(py2, inventory.PropInstallationKind) != "distro" || six == nil || !hasRel(inv, six.ID, inventory.DependsOn, py2.ID) {
 		t.Errorf("python 2.7 %+v, six %+v", py2, six)
+	}
+}
+
+// TestImageChangelog: a Debian package that ships a distribution carries
+// what its own changelog in the image says it fixed.
+func TestImageChangelog(t *testing.T) {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("six (1.16.0-4) unstable; urgency=medium\n\n  * Fix CVE-2099-1001 and CVE-2099-1002.\n\n -- Maint <m@example.org>  Mon, 01 Jan 2024 00:00:00 +0000\n\n" +
+		"six (1.16.0-3) unstable; urgency=medium\n\n  * CVE-2098-9009.\n\n -- Maint <m@example.org>  Mon, 01 Jan 2023 00:00:00 +0000\n"))
+	w.Close()
+	inv, err := Read(context.Background(), Target{Arg: "docker-archive:" + imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "a.tar"), "a:1",
+		imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM debian", Members: append(imagetest.Dir(t, func() string {
+			dir := t.TempDir()
+			fixture.Write(t, filepath.Join(dir, "usr/lib/python3/dist-packages"), fixture.Dist{Name: "six", Version: "1.16.0", Metadata: "Author: B",
+				MetaFiles: map[string]string{"INSTALLER": "debian\n"}})
+			return dir
+		}()), imagetest.File("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"),
+			imagetest.File("usr/share/doc/python3-six/changelog.Debian.gz", gz.String()),
+			imagetest.File("var/lib/dpkg/status", "Package: python3-six\nStatus: install ok installed\nArchitecture: all\nVersion: 1.16.0-4\nSource: six\n\n"),
+			imagetest.File("var/lib/dpkg/info/python3-six.list", "/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA\n"))}))}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deb := byName(inv, inventory.KindOSPackage, "python3-six")
+	if deb == nil || prop(deb, inventory.PropDistroChangelog) != "1.16.0-4: CVE-2098-9009=1.16.0-3 CVE-2099-1001=1.16.0-4 CVE-2099-1002=1.16.0-4" {
+		t.Errorf("python3-six %+v", deb)
 	}
 }

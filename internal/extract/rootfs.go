@@ -125,6 +125,7 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 		}
 	}
 	linkDistro(inv)
+	r.changelogs(inv)
 	unknownSuppliers(inv)
 	inv.Sort()
 	return inv, nil

@@ -10,6 +10,7 @@ const (
 	PropCPythonSourceSbom       = "pysbom:cpython:source-sbom"
 	PropCPythonVendored         = "pysbom:cpython:vendored"
 	PropCPythonVersionFrom      = "pysbom:cpython:version-from"
+	PropDistroChangelog         = "pysbom:distro:changelog" // "VERSION: CVE=ENTRY ...", from the package's own changelog
 	PropDistroPackage           = "pysbom:distro:package"
 	PropDistroPURL              = "pysbom:distro:purl"
 	PropDistroVersion           = "pysbom:distro:version"

@@ -390,3 +390,33 @@ func TestWolfiPackages(t *testing.T) {
 		t.Errorf("findings %+v", res.Findings)
 	}
 }
+
+// TestImageChangelogs: in an image, a Debian package's backport is decided
+// by the changelog the inventory carries from the image, never by this
+// system's changelog of the same package.
+func TestImageChangelogs(t *testing.T) {
+	rec := &osv.Record{ID: "PYSEC-2099-5", Modified: "m", Aliases: []string{"CVE-2099-1001"}, Affected: []osv.Affected{{
+		Package: osv.Package{Ecosystem: "PyPI", Name: "six"},
+		Ranges:  []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Introduced: "0"}, {Fixed: "2.0"}}}}}}}
+	inv := func(changelog string) *inventory.Inventory {
+		deb := &inventory.Package{ID: "deb", Kind: inventory.KindOSPackage, Name: "python3-six", Version: "1.16.0-4",
+			PURL: "pkg:deb/debian/python3-six@1.16.0-4?arch=all&distro=debian-12&upstream=six"}
+		if changelog != "" {
+			deb.Properties = []inventory.Property{{Name: inventory.PropDistroChangelog, Value: changelog}}
+		}
+		return &inventory.Inventory{Root: &inventory.Package{ID: "image", Kind: inventory.KindImage}, Packages: []*inventory.Package{deb,
+			{ID: "six", Kind: inventory.KindDistribution, Name: "six", Version: "1.16.0", PURL: "pkg:pypi/six@1.16.0"}},
+			Relationships: []inventory.Relationship{{From: "deb", Type: inventory.Contains, To: "six"}}}
+	}
+	host := func(string) (string, map[string]string, error) {
+		return "1.16.0-4", map[string]string{"CVE-2099-1001": "1.16.0-4"}, nil
+	}
+	res, err := ScanWith(context.Background(), inv("1.16.0-4: CVE-2099-1001=1.16.0-4"), ecoSource{"PyPI/six": {rec}}, Options{Changelog: host})
+	if err != nil || len(res.Findings) != 1 || !res.Findings[0].FixedByDistro() || !strings.Contains(res.Findings[0].Advice, "its changelog names CVE-2099-1001") {
+		t.Errorf("with the image's changelog: %+v %v", res.Findings, err)
+	}
+	res, err = ScanWith(context.Background(), inv(""), ecoSource{"PyPI/six": {rec}}, Options{Changelog: host})
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].FixedByDistro() {
+		t.Errorf("this system's changelog decided an image's finding: %+v %v", res.Findings, err)
+	}
+}

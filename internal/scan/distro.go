@@ -178,7 +178,7 @@ func (s *scanner) distroAdvice(f *Finding, p *inventory.Package, rec *osv.Record
 		f.Labels = append(f.Labels, "distro-affected")
 		f.Advice = verdict
 	default:
-		if by := backport(s.opt, dp, rec); by != "" {
+		if by := s.backport(dp, rec); by != "" {
 			f.Labels = append(f.Labels, "fixed-by-distro")
 			f.Advice = by
 		} else {
@@ -269,13 +269,27 @@ func debianVerdict(ctx context.Context, src Source, cache map[string][]*osv.Reco
 }
 
 // backport says how the distro fixed rec in its package, or "". The
-// changelog counts only when it is that exact package version's.
-func backport(opt Options, d distroPkg, rec *osv.Record) string {
-	if opt.Changelog == nil || d.name == "" {
+// changelog counts only when it is that exact package version's: the one
+// the inventory carries (an image's own), else, for a target of this
+// system, the installed package's; never this system's for an image.
+func (s *scanner) backport(d distroPkg, rec *osv.Record) string {
+	if d.name == "" {
 		return ""
 	}
-	installed, fixed, err := opt.Changelog(d.name)
-	if err != nil || installed != d.version {
+	var installed string
+	var fixed map[string]string
+	switch c, ok := s.changelogs[d.name]; {
+	case ok:
+		installed, fixed = c.version, c.fixed
+	case s.image || s.opt.Changelog == nil:
+		return ""
+	default:
+		var err error
+		if installed, fixed, err = s.opt.Changelog(d.name); err != nil {
+			return ""
+		}
+	}
+	if installed != d.version {
 		return ""
 	}
 	for _, id := range rec.IDs() {
@@ -284,4 +298,36 @@ func backport(opt Options, d distroPkg, rec *osv.Record) string {
 		}
 	}
 	return ""
+}
+
+// changelog is what a distro package's changelog, carried in the
+// inventory, says: its version and the CVEs it names, each with its entry.
+type changelog struct {
+	version string
+	fixed   map[string]string
+}
+
+// changelogsOf reads the changelogs the inventory's Debian packages carry
+// (PropDistroChangelog: "VERSION: CVE=ENTRY ..."), by package name.
+func changelogsOf(pkgs []*inventory.Package) map[string]changelog {
+	out := map[string]changelog{}
+	for _, p := range pkgs {
+		for _, pr := range p.Properties {
+			if pr.Name != inventory.PropDistroChangelog {
+				continue
+			}
+			version, rest, ok := strings.Cut(pr.Value, ":")
+			if !ok {
+				continue
+			}
+			c := changelog{version: version, fixed: map[string]string{}}
+			for _, f := range strings.Fields(rest) {
+				if cve, entry, ok := strings.Cut(f, "="); ok {
+					c.fixed[cve] = entry
+				}
+			}
+			out[p.Name] = c
+		}
+	}
+	return out
 }

@@ -347,12 +347,17 @@ type scanner struct {
 	distroOwned map[string]*inventory.Package   // component -> the distro package containing it
 	carried     map[string][]*inventory.Package // component -> its carriers, innermost first
 	shipsPython map[string]bool                 // distro package -> it CONTAINS a PyPI component
+	changelogs  map[string]changelog            // distro package name -> what its changelog in the inventory says
+	image       bool                            // an image or root file system: this system's changelogs are not its
 }
 
 func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.Package, src Source, opt Options) *scanner {
 	s := &scanner{ctx: ctx, src: src, opt: opt, cache: map[string][]*match.Compiled{}, debCache: map[string][]*osv.Record{},
 		nativeCache: map[string][]*osv.Record{}, distroOwned: map[string]*inventory.Package{}, carried: carriers(inv),
-		shipsPython: map[string]bool{}}
+		shipsPython: map[string]bool{}, changelogs: changelogsOf(all),
+		image: inv.Root != nil && (inv.Root.Kind == inventory.KindImage || slices.ContainsFunc(inv.Root.Properties, func(p inventory.Property) bool {
+			return p.Name == inventory.PropImageDistro
+		}))}
 	byID := map[string]*inventory.Package{}
 	for _, p := range all {
 		byID[p.ID] = p

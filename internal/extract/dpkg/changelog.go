@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"compress/gzip"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -27,9 +30,10 @@ type Changelog struct {
 	Fixed map[string]string
 }
 
-// ReadChangelog reads /usr/share/doc/<pkg>/changelog.Debian.gz.
+// ReadChangelog reads /usr/share/doc/<pkg>/changelog.Debian.gz of the
+// running system.
 func ReadChangelog(pkg string) (*Changelog, error) {
-	if strings.ContainsAny(pkg, "/\\") || pkg == "" || pkg == "." || pkg == ".." {
+	if !validPackageName(pkg) {
 		return nil, fmt.Errorf("bad package name %q", pkg)
 	}
 	f, err := os.Open(filepath.Join(DocRoot, pkg, "changelog.Debian.gz"))
@@ -37,12 +41,36 @@ func ReadChangelog(pkg string) (*Changelog, error) {
 		return nil, err
 	}
 	defer f.Close()
-	gz, err := gzip.NewReader(f)
+	return parseChangelog(pkg, f)
+}
+
+// ReadChangelogFS reads usr/share/doc/<pkg>/changelog.Debian.gz of a root
+// file system (an image's).
+func ReadChangelogFS(fsys fs.FS, pkg string) (*Changelog, error) {
+	if !validPackageName(pkg) {
+		return nil, fmt.Errorf("bad package name %q", pkg)
+	}
+	f, err := fsys.Open(path.Join("usr/share/doc", pkg, "changelog.Debian.gz"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseChangelog(pkg, f)
+}
+
+func validPackageName(pkg string) bool {
+	return !strings.ContainsAny(pkg, "/\\") && pkg != "" && pkg != "." && pkg != ".."
+}
+
+// parseChangelog reads a gzip-compressed Debian changelog: the newest
+// entry's version and, for each CVE named, the entry that names it first.
+func parseChangelog(pkg string, r io.Reader) (*Changelog, error) {
+	gz, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s changelog: %w", pkg, err)
 	}
 	c := &Changelog{Fixed: map[string]string{}}
-	sc := bufio.NewScanner(gz)
+	sc := bufio.NewScanner(io.LimitReader(gz, 64<<20))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	entry := ""
 	for lines := 0; sc.Scan() && lines < 200000; lines++ {

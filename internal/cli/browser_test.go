@@ -25,6 +25,7 @@ import (
 	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/scan"
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
 	"github.com/pysbom/pysbom/internal/testutil/schema"
 	"github.com/pysbom/pysbom/internal/vulndb"
@@ -200,7 +201,9 @@ func TestPagesInBrowser(t *testing.T) {
 	db := filepath.Join(dir, "v.db")
 	run(t, "db", "import", "-q", "--db", db, osvDir)
 	venv := fixture.Venv(t, filepath.Join(dir, "venv"))
-	targets := map[string]string{"venv": venv}
+	// An image: its scan names layers, its audit reads the image's binaries.
+	image := imagetest.DockerArchive(t, filepath.Join(dir, "app.tar"), "example.com/app:1", imagetest.PythonImage(t, true))
+	targets := map[string]string{"venv": venv, "image": image}
 	if site := filepath.Join(realdata.PyenvPrefix(t, "3.11.7"), "lib", "python3.11", "site-packages"); site != "" {
 		targets["pyenv"] = site
 	}
@@ -245,6 +248,12 @@ func TestPagesInBrowser(t *testing.T) {
 		if fi, err := os.Stat(rpage); err != nil || fi.Size() > 3<<20 {
 			t.Errorf("report page: %v, %d bytes (limit 3 MB)", err, fi.Size())
 		}
+	}
+	// The report of an image.
+	ipage := filepath.Join(dir, "image-report.html")
+	run(t, "report", "-q", "--db", db, "-o", "html="+ipage, "docker-archive:"+image)
+	if facts := checkInBrowser(t, ctx, "image-report", ipage); facts["components"] == "" || facts["native binaries"] == "" {
+		t.Errorf("image report facts: %v", facts)
 	}
 	// Sort and filter by keyboard on the real page's findings.
 	if _, ok := targets["pyenv"]; ok {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/pysbom/pysbom/internal/diff"
+	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/sbom"
@@ -21,7 +22,9 @@ func diffCommand() *command {
 		name: "diff", args: "OLD NEW",
 		summary: "what changed between two SBOMs (any mix of SPDX and CycloneDX)",
 		help: `What changed between two SBOMs, in any mix of SPDX (JSON or tag-value) and CycloneDX JSON:
-components added, removed and changed, file checksum changes, and dependency and containment edges.`,
+components added, removed and changed, file checksum changes, and dependency and containment edges.
+OLD and NEW may also be container images (docker-archive:, oci-dir:, oci-archive:, registry:, dir:,
+or an image archive or layout), read as pysbom sbom reads them.`,
 		setup: func(fs *flag.FlagSet, e *env) func(context.Context, []string) error {
 			outs := newOutputs(fs, output.Diffs, output.Diffs.Default)
 			exitCode := fs.Bool("exit-code", false, "exit 3 when the documents differ (for CI)")
@@ -41,6 +44,15 @@ func runDiff(ctx context.Context, e *env, files []string, outs *outputsFlag, exi
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if isImage(f) {
+			// two releases of an image, compared without writing their SBOMs first
+			inv, err := extract.Read(ctx, extract.Target{Arg: f}, extract.Options{})
+			if err != nil {
+				return err
+			}
+			invs[i] = inv
+			continue
 		}
 		data, err := readSBOM(f)
 		if err != nil {

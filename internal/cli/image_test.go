@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
 	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 	"github.com/pysbom/pysbom/internal/testutil/ntia"
@@ -317,5 +319,26 @@ func TestImageAuditAndReport(t *testing.T) {
 		if !strings.Contains(md, "PYSEC-2099-8") || !strings.Contains(md, "pysbom audit: 3 native binaries") {
 			t.Errorf("%s: report lacks the finding or the audit:\n%s", ref, md)
 		}
+	}
+}
+
+// TestImageDiff: two releases of an image are compared directly: what a
+// new layer installed is added.
+func TestImageDiff(t *testing.T) {
+	dir := t.TempDir()
+	old := imagetest.PythonImage(t, false)
+	site := filepath.Join(dir, "layer")
+	fixture.Write(t, filepath.Join(site, "app/.venv/lib/python3.12/site-packages"), fixture.Dist{Name: "idna", Version: "3.7", Metadata: "Author: Kim"})
+	layer := imagetest.Image(t, false, imagetest.Step{CreatedBy: "RUN pip install idna", Members: imagetest.Dir(t, site)})
+	layers, _ := layer.Layers()
+	newer, err := mutate.AppendLayers(old, layers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := imagetest.DockerArchive(t, filepath.Join(dir, "a.tar"), "app:1", old)
+	b := "oci-dir:" + imagetest.OCIDir(t, filepath.Join(dir, "b"), "2", newer)
+	code, out, errs := runErr("diff", "--exit-code", "-o", "json", a, b)
+	if code != ExitFindings || !strings.Contains(out, `"pkg:pypi/idna@3.7"`) {
+		t.Errorf("diff of two images: exit %d, %s\n%s", code, errs, out)
 	}
 }

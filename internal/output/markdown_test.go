@@ -45,3 +45,27 @@ func TestMarkdownBounded(t *testing.T) {
 		t.Errorf("empty diff: %v\n%s", err, b.String())
 	}
 }
+
+// TestUnscannedGrouped: the components a reason many share are one line
+// with their count; the rest are listed, twenty lines at most, with the
+// count of those left out.
+func TestUnscannedGrouped(t *testing.T) {
+	var us []scan.Unscanned
+	for i := 0; i < 30; i++ {
+		us = append(us, scan.Unscanned{Name: fmt.Sprintf("deb%d", i), Version: "1", Reason: "no Debian advisories"})
+	}
+	for i := 0; i < 25; i++ {
+		us = append(us, scan.Unscanned{Name: fmt.Sprintf("lib%d", i), Version: "2", Reason: fmt.Sprintf("reason %d", i)})
+	}
+	var b strings.Builder
+	printUnscanned(&b, us)
+	out := b.String()
+	for _, want := range []string{"55 components not scanned", "30 components (deb0 1, deb1 1, deb2 1, ...)", "lib18 2", "... and 6 more (-o json lists all)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "deb5 1") || strings.Contains(out, "lib19 2") {
+		t.Errorf("grouped or capped entries listed:\n%s", out)
+	}
+}

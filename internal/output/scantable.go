@@ -93,23 +93,45 @@ func layerCell(l *scan.Layer) string {
 }
 
 // printUnscanned lists the components no advisory could match: a table
-// without them would read as if they were clean.
+// without them would read as if they were clean. A reason many share (an
+// image's distro packages, with no distro records in the database) is one
+// line with their count and the first names.
 func printUnscanned(w io.Writer, us []scan.Unscanned) {
 	if len(us) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\n%s not scanned (no advisory could match %s):\n", Count(len(us), "component"), map[bool]string{true: "it", false: "them"}[len(us) == 1])
+	byReason := map[string][]string{}
+	for _, u := range us {
+		byReason[u.Reason] = append(byReason[u.Reason], strings.TrimSpace(u.Name+" "+u.Version))
+	}
 	tw := display.NewTable(w)
-	for i, u := range us {
-		if i == 20 {
+	rows, listed, shown := 0, 0, map[string]bool{}
+	for _, u := range us {
+		names := byReason[u.Reason]
+		if shown[u.Reason] && len(names) >= groupUnscanned {
+			continue
+		}
+		if rows == 20 {
 			tw.Flush()
-			fmt.Fprintf(w, "  ... and %d more (-o json lists all)\n", len(us)-20)
+			fmt.Fprintf(w, "  ... and %d more (-o json lists all)\n", len(us)-listed)
 			return
 		}
-		tw.Row("  "+strings.TrimSpace(u.Name+" "+u.Version), u.Reason)
+		if len(names) >= groupUnscanned {
+			shown[u.Reason] = true
+			tw.Row(fmt.Sprintf("  %s (%s, ...)", Count(len(names), "component"), strings.Join(names[:3], ", ")), u.Reason)
+			listed += len(names)
+		} else {
+			tw.Row("  "+strings.TrimSpace(u.Name+" "+u.Version), u.Reason)
+			listed++
+		}
+		rows++
 	}
 	tw.Flush()
 }
+
+// groupUnscanned is how many components sharing a reason make one line.
+const groupUnscanned = 5
 
 func explainFindings(out io.Writer, res *scan.Result, id string) {
 	dw := display.NewWriter(out)

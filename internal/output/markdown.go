@@ -100,8 +100,8 @@ func scanMarkdown(w io.Writer, s *Scan) error {
 	if len(res.Unscanned) > 0 {
 		fmt.Fprintf(w, "<details><summary>%s not scanned</summary>\n\n", Count(len(res.Unscanned), "component"))
 		var rows [][]string
-		for _, u := range res.Unscanned {
-			rows = append(rows, []string{md(strings.TrimSpace(u.Name + " " + u.Version)), md(u.Reason)})
+		for _, r := range unscannedRows(res.Unscanned) {
+			rows = append(rows, []string{md(r.label), md(r.reason)})
 		}
 		mdTable(w, []string{"Component", "Why"}, rows, "pysbom scan -o json lists all")
 		fmt.Fprint(w, "\n</details>\n\n")

@@ -69,3 +69,18 @@ func TestUnscannedGrouped(t *testing.T) {
 		t.Errorf("grouped or capped entries listed:\n%s", out)
 	}
 }
+
+// TestUnscannedGroupedMarkdown: the pull-request comment groups them too.
+func TestUnscannedGroupedMarkdown(t *testing.T) {
+	var us []scan.Unscanned
+	for i := 0; i < 30; i++ {
+		us = append(us, scan.Unscanned{Name: fmt.Sprintf("deb%d", i), Version: "1", Reason: "no Debian advisories"})
+	}
+	var b strings.Builder
+	if err := Scans.Write(&b, "markdown", &Scan{DB: &vulndb.Status{Records: 1}, Result: &scan.Result{Components: 30, Unscanned: us}, Target: "t", Tool: Tool{"pysbom", "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "| 30 components (deb0 1, deb1 1, deb2 1, ...) | no Debian advisories |") || strings.Contains(out, "| deb7 1 |") {
+		t.Errorf("markdown:\n%s", out)
+	}
+}

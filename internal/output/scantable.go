@@ -93,45 +93,57 @@ func layerCell(l *scan.Layer) string {
 }
 
 // printUnscanned lists the components no advisory could match: a table
-// without them would read as if they were clean. A reason many share (an
-// image's distro packages, with no distro records in the database) is one
-// line with their count and the first names.
+// without them would read as if they were clean.
 func printUnscanned(w io.Writer, us []scan.Unscanned) {
 	if len(us) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\n%s not scanned (no advisory could match %s):\n", Count(len(us), "component"), map[bool]string{true: "it", false: "them"}[len(us) == 1])
-	byReason := map[string][]string{}
-	for _, u := range us {
-		byReason[u.Reason] = append(byReason[u.Reason], strings.TrimSpace(u.Name+" "+u.Version))
-	}
 	tw := display.NewTable(w)
-	rows, listed, shown := 0, 0, map[string]bool{}
-	for _, u := range us {
-		names := byReason[u.Reason]
-		if shown[u.Reason] && len(names) >= groupUnscanned {
-			continue
-		}
-		if rows == 20 {
+	listed := 0
+	for i, r := range unscannedRows(us) {
+		if i == 20 {
 			tw.Flush()
 			fmt.Fprintf(w, "  ... and %d more (-o json lists all)\n", len(us)-listed)
 			return
 		}
-		if len(names) >= groupUnscanned {
-			shown[u.Reason] = true
-			tw.Row(fmt.Sprintf("  %s (%s, ...)", Count(len(names), "component"), strings.Join(names[:3], ", ")), u.Reason)
-			listed += len(names)
-		} else {
-			tw.Row("  "+strings.TrimSpace(u.Name+" "+u.Version), u.Reason)
-			listed++
-		}
-		rows++
+		tw.Row("  "+r.label, r.reason)
+		listed += r.count
 	}
 	tw.Flush()
 }
 
-// groupUnscanned is how many components sharing a reason make one line.
+// unscannedRow is one line of the components not scanned: one component,
+// or the count and first names of those a reason many share.
+type unscannedRow struct {
+	label, reason string
+	count         int
+}
+
+// groupUnscanned is how many components sharing a reason make one line
+// (an image's distro packages with no distro records, CPython's modules).
 const groupUnscanned = 5
+
+// unscannedRows are the lines of the components not scanned, in order.
+func unscannedRows(us []scan.Unscanned) []unscannedRow {
+	byReason := map[string][]string{}
+	for _, u := range us {
+		byReason[u.Reason] = append(byReason[u.Reason], strings.TrimSpace(u.Name+" "+u.Version))
+	}
+	var out []unscannedRow
+	shown := map[string]bool{}
+	for _, u := range us {
+		names := byReason[u.Reason]
+		switch {
+		case len(names) < groupUnscanned:
+			out = append(out, unscannedRow{strings.TrimSpace(u.Name + " " + u.Version), u.Reason, 1})
+		case !shown[u.Reason]:
+			shown[u.Reason] = true
+			out = append(out, unscannedRow{fmt.Sprintf("%s (%s, ...)", Count(len(names), "component"), strings.Join(names[:3], ", ")), u.Reason, len(names)})
+		}
+	}
+	return out
+}
 
 func explainFindings(out io.Writer, res *scan.Result, id string) {
 	dw := display.NewWriter(out)

@@ -73,7 +73,8 @@ func TestImageCommands(t *testing.T) {
 		t.Errorf("--files some: exit %d, %s", code, errs)
 	}
 	table := run(t, "sbom", "-q", "-o", "table", archive)
-	for _, want := range []string{"container image for linux/amd64: Debian GNU/Linux 12 (bookworm), 5 layers", "requests", "/app/.venv/lib/python3.12/site-packages"} {
+	for _, want := range []string{"container image for linux/amd64: Debian GNU/Linux 12 (bookworm), 5 layers", "requests", "/app/.venv/lib/python3.12/site-packages",
+		"ADDED BY LAYER", "RUN ./configure --prefix=/usr/local && make install"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

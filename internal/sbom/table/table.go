@@ -32,7 +32,12 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 	}
 	fmt.Fprintf(w, "%s\n\n", display.Text(inv.Root.Name+" "+inv.Root.Version+": "+inv.Root.Summary))
 	tw := display.NewTable(w)
-	tw.Row("NAME", "VERSION", "TYPE", "KIND", "LOCATION", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS")
+	head := []any{"NAME", "VERSION", "TYPE", "KIND", "LOCATION", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS"}
+	image := inv.Root.Kind == inventory.KindImage
+	if image {
+		head = append(head, "ADDED BY LAYER")
+	}
+	tw.Row(head...)
 	// Distributions first, then the interpreter, then system packages;
 	// what a package carries right under it, indented.
 	rank := map[inventory.Kind]int{inventory.KindDistribution: 0, inventory.KindInterpreter: 1, inventory.KindOSPackage: 2}
@@ -46,8 +51,12 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 		if lic == "" && p.License.Declared != "" {
 			lic = "(" + clip(firstLine(p.License.Declared), 30) + ")"
 		}
-		tw.Row(strings.Repeat("  ", depth)+p.Name, dash(p.Version), dash(purlType(p.PURL)), p.Kind, dash(clipLeft(location(p), 48)),
-			dash(lic), len(p.Files), deps[p.ID], probs[p.ID])
+		cells := []any{strings.Repeat("  ", depth) + p.Name, dash(p.Version), dash(purlType(p.PURL)), p.Kind, dash(clipLeft(location(p), 48)),
+			dash(lic), len(p.Files), deps[p.ID], probs[p.ID]}
+		if image {
+			cells = append(cells, dash(clip(addedBy(p), 60)))
+		}
+		tw.Row(cells...)
 		for _, c := range n.Children[i] {
 			row(c, depth+1)
 		}
@@ -142,4 +151,22 @@ func clip(s string, n int) string {
 		return s[:n-3] + "..."
 	}
 	return s
+}
+
+// addedBy names the image layer that added p: its history line, else its
+// diff ID; "" outside an image.
+func addedBy(p *inventory.Package) string {
+	var id, by string
+	for _, pr := range p.Properties {
+		switch pr.Name {
+		case inventory.PropLayerAdded:
+			id = pr.Value
+		case inventory.PropLayerAddedBy:
+			by = strings.Join(strings.Fields(pr.Value), " ")
+		}
+	}
+	if by != "" {
+		return by
+	}
+	return id
 }

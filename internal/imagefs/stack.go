@@ -143,45 +143,24 @@ func (f *FS) add(layer int, r record) {
 	parent.children[base] = n
 }
 
-// mkdirAll finds the directory name, making those missing on the way;
-// links in it are followed inside the image.
+// mkdirAll finds the directory name, making those missing on the way
+// (added by layer); links in it are followed inside the image.
 func (f *FS) mkdirAll(layer int, name string) (*node, string, error) {
-	cur, curName := f.root, "."
-	links := 0
-	comps := splitName(name)
-	for len(comps) > 0 {
-		c := comps[0]
-		comps = comps[1:]
-		if c == ".." {
-			if curName == "." {
-				return nil, "", ErrOutside
-			}
-			curName = path.Dir(curName)
-			cur, _, _ = f.walk(curName, false)
-			continue
-		}
-		next := cur.children[c]
-		switch {
-		case next == nil:
-			next = newDir(layer)
-			cur.children[c] = next
-		case next.Kind == Symlink:
-			if links++; links > maxLinks {
-				return nil, "", fmt.Errorf("more than %d symbolic links in %s", maxLinks, name)
-			}
-			comps, cur, curName = followLink(f.root, cur, curName, next.Link, comps)
-			continue
-		case next.Kind != Dir:
-			return nil, "", fmt.Errorf("%s is a %s, not a directory", joinName(curName, c), next.Kind)
-		}
-		cur, curName = next, joinName(curName, c)
-	}
-	return cur, curName, nil
+	return f.resolve(name, true, layer)
 }
 
 // walk finds name, following every symbolic link on the way and the last
 // one too when follow is set. A missing name is a nil node and no error.
 func (f *FS) walk(name string, follow bool) (*node, string, error) {
+	return f.resolve(name, follow, -1)
+}
+
+// resolve walks name from the root, following symbolic links inside the
+// image (the last one too when follow is set). With a layer (>= 0),
+// missing directories are made as that layer's and a non-directory on the
+// way is an error; without, a missing name is a nil node and no error.
+func (f *FS) resolve(name string, follow bool, layer int) (*node, string, error) {
+	create := layer >= 0
 	cur, curName := f.root, "."
 	links := 0
 	comps := splitName(name)
@@ -201,7 +180,11 @@ func (f *FS) walk(name string, follow bool) (*node, string, error) {
 		}
 		next := cur.children[c]
 		if next == nil {
-			return nil, "", nil
+			if !create {
+				return nil, "", nil
+			}
+			next = newDir(layer)
+			cur.children[c] = next
 		}
 		if next.Kind == Symlink && (len(comps) > 0 || follow) {
 			if links++; links > maxLinks {
@@ -209,6 +192,9 @@ func (f *FS) walk(name string, follow bool) (*node, string, error) {
 			}
 			comps, cur, curName = followLink(f.root, cur, curName, next.Link, comps)
 			continue
+		}
+		if create && next.Kind != Dir {
+			return nil, "", fmt.Errorf("%s is a %s, not a directory", joinName(curName, c), next.Kind)
 		}
 		cur, curName = next, joinName(curName, c)
 	}

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/pysbom/pysbom/internal/imagefs"
 )
 
 // store holds the files of a local image: an OCI layout's index.json and
@@ -158,17 +160,6 @@ func (t *tarStore) stream() (io.Reader, error) {
 	return r, nil
 }
 
-type counting struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counting) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 func (t *tarStore) index() error {
 	s, err := t.stream()
 	if err != nil {
@@ -182,9 +173,9 @@ func (t *tarStore) index() error {
 		tr = tar.NewReader(sr)
 		offset = func() int64 { n, _ := sr.Seek(0, io.SeekCurrent); return n }
 	} else {
-		c := &counting{r: s}
+		c := &imagefs.Counter{R: s}
 		tr = tar.NewReader(c)
-		offset = func() int64 { return c.n }
+		offset = func() int64 { return c.N }
 	}
 	links := map[string]string{}
 	for {

@@ -58,24 +58,24 @@ func (p Problem) String() string {
 	return fmt.Sprintf("layer %d: %s: %s", p.Layer+1, p.Name, p.Msg)
 }
 
-// counter counts the bytes read through it. It is no io.Seeker, so the
-// tar reader reads every byte in order and the count after Next is where
-// the member's bytes start.
-type counter struct {
-	r io.Reader
-	n int64
+// Counter counts the bytes read through it. It is no io.Seeker, so a tar
+// reader over it reads every byte in order and the count after Next is
+// where the member's bytes start in the stream.
+type Counter struct {
+	R io.Reader
+	N int64
 }
 
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
+func (c *Counter) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N += int64(n)
 	return n, err
 }
 
 // ReadLayer reads the uncompressed tar stream of layer number index.
 func ReadLayer(index int, r io.Reader) *List {
 	l := &List{}
-	c := &counter{r: r}
+	c := &Counter{R: r}
 	tr := tar.NewReader(c)
 	var ordinal int64 // the member's place in the stream
 	for {
@@ -91,7 +91,7 @@ func ReadLayer(index int, r io.Reader) *List {
 			l.Err = fmt.Errorf("more than %d names: the rest of the layer is not read", maxEntries)
 			return l
 		}
-		if rec, ok := l.member(index, h, c.n, ordinal); ok {
+		if rec, ok := l.member(index, h, c.N, ordinal); ok {
 			l.records = append(l.records, rec)
 		}
 		ordinal++

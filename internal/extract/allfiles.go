@@ -96,14 +96,14 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 	// its standard library, headers, scripts.
 	var prefixes []*inventory.Package
 	for _, p := range inv.Packages {
-		if p.Kind == inventory.KindInterpreter && p.Distro == nil && propOf(p, inventory.PropInstallation) != "" {
+		if p.Kind == inventory.KindInterpreter && p.Distro == nil && p.Prop(inventory.PropInstallation) != "" {
 			prefixes = append(prefixes, p)
 		}
 	}
 	for _, f := range files {
 		holder := inv.Root
 		for _, p := range prefixes {
-			if strings.HasPrefix(f.Path, propOf(p, inventory.PropInstallation)+"/") {
+			if strings.HasPrefix(f.Path, p.Prop(inventory.PropInstallation)+"/") {
 				holder = p
 			}
 		}
@@ -122,14 +122,4 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 		}
 	}
 	return nil
-}
-
-// propOf is the value of a package's property, "" when it has none.
-func propOf(p *inventory.Package, name string) string {
-	for _, pr := range p.Properties {
-		if pr.Name == name {
-			return pr.Value
-		}
-	}
-	return ""
 }

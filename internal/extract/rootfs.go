@@ -89,7 +89,7 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	rpmPkgs, files := r.rpmPackages(ctx, inv, rel)
 	osPkgs = append(osPkgs, rpmPkgs...)
 	for _, p := range apkPkgs {
-		d := &inventory.DistroPackage{Manager: "apk", Distro: rel.ID, Name: p.Name, Version: p.Version, PURL: p.PURL, Source: propOf(p, "pysbom:distro:source")}
+		d := &inventory.DistroPackage{Manager: "apk", Distro: rel.ID, Name: p.Name, Version: p.Version, PURL: p.PURL, Source: p.Prop("pysbom:distro:source")}
 		for _, f := range p.Files {
 			if files == nil {
 				files = map[string]*inventory.DistroPackage{}

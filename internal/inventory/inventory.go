@@ -155,6 +155,16 @@ func (f File) Hash(a Algorithm) string { return findHash(f.Hashes, a) }
 // Hash returns the value of the package's checksum in algorithm a, or "".
 func (p *Package) Hash(a Algorithm) string { return findHash(p.Hashes, a) }
 
+// Prop returns the value of the package's first property name, or "".
+func (p *Package) Prop(name string) string {
+	for _, pr := range p.Properties {
+		if pr.Name == name {
+			return pr.Value
+		}
+	}
+	return ""
+}
+
 func findHash(hs []Hash, a Algorithm) string {
 	for _, h := range hs {
 		if h.Algorithm == a {

@@ -10,6 +10,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -355,9 +356,7 @@ func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.
 	s := &scanner{ctx: ctx, src: src, opt: opt, cache: map[string][]*match.Compiled{}, debCache: map[string][]*osv.Record{},
 		nativeCache: map[string][]*osv.Record{}, distroOwned: map[string]*inventory.Package{}, carried: carriers(inv),
 		shipsPython: map[string]bool{}, changelogs: changelogsOf(all),
-		image: inv.Root != nil && (inv.Root.Kind == inventory.KindImage || slices.ContainsFunc(inv.Root.Properties, func(p inventory.Property) bool {
-			return p.Name == inventory.PropImageDistro
-		}))}
+		image: inv.Root != nil && (inv.Root.Kind == inventory.KindImage || inv.Root.Prop(inventory.PropImageDistro) != "")}
 	byID := map[string]*inventory.Package{}
 	for _, p := range all {
 		byID[p.ID] = p
@@ -860,20 +859,8 @@ func prefetch(ctx context.Context, src Source, componentKeys []string, nameOf fu
 }
 
 // removedBy names the image layer that removed component p (an SBOM
-// written with --layers all reports such components); "" for a component
-// the image holds.
+// written with --layers all reports such components): its history line,
+// else its diff ID; "" for a component the image holds.
 func removedBy(p *inventory.Package) string {
-	var id, by string
-	for _, pr := range p.Properties {
-		switch pr.Name {
-		case inventory.PropLayerRemoved:
-			id = pr.Value
-		case inventory.PropLayerRemovedBy:
-			by = pr.Value
-		}
-	}
-	if by != "" {
-		return by
-	}
-	return id
+	return cmp.Or(p.Prop(inventory.PropLayerRemovedBy), p.Prop(inventory.PropLayerRemoved))
 }

@@ -156,17 +156,8 @@ func clip(s string, n int) string {
 // addedBy names the image layer that added p: its history line, else its
 // diff ID; "" outside an image.
 func addedBy(p *inventory.Package) string {
-	var id, by string
-	for _, pr := range p.Properties {
-		switch pr.Name {
-		case inventory.PropLayerAdded:
-			id = pr.Value
-		case inventory.PropLayerAddedBy:
-			by = strings.Join(strings.Fields(pr.Value), " ")
-		}
+	if by := p.Prop(inventory.PropLayerAddedBy); by != "" {
+		return strings.Join(strings.Fields(by), " ")
 	}
-	if by != "" {
-		return by
-	}
-	return id
+	return p.Prop(inventory.PropLayerAdded)
 }

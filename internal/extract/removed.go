@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"maps"
@@ -17,6 +15,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/osrelease"
 	"github.com/pysbom/pysbom/internal/extract/rpm"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/python/metadata"
 	"github.com/pysbom/pysbom/internal/python/pep503"
 )
 
@@ -136,11 +135,12 @@ func (r Root) removedDists(inv *inventory.Inventory) {
 		if err != nil {
 			continue
 		}
-		name, version := metadataNameVersion(rc)
+		md, err := metadata.Parse(io.LimitReader(rc, 1<<20))
 		rc.Close()
-		if name == "" || version == "" {
+		if err != nil || md.Name == "" || md.Version == "" {
 			continue
 		}
+		name, version := md.Name, md.Version
 		id := "removed/pypi/" + pep503.Normalize(name) + "@" + version + "#/" + m[1] + "#" + strconv.Itoa(g.By)
 		if seen[id] {
 			continue
@@ -152,27 +152,6 @@ func (r Root) removedDists(inv *inventory.Inventory) {
 		r.removedProps(p, g.Added, g.By)
 		inv.Packages = append(inv.Packages, p)
 	}
-}
-
-// metadataNameVersion reads Name and Version from a METADATA header.
-func metadataNameVersion(rd io.Reader) (name, version string) {
-	sc := bufio.NewScanner(io.LimitReader(rd, 1<<20))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if len(bytes.TrimSpace(line)) == 0 {
-			break // the header ends; the description follows
-		}
-		if k, v, ok := strings.Cut(string(line), ":"); ok {
-			switch strings.ToLower(strings.TrimSpace(k)) {
-			case "name":
-				name = strings.TrimSpace(v)
-			case "version":
-				version = strings.TrimSpace(v)
-			}
-		}
-	}
-	return name, version
 }
 
 // removedProps records the layer that added p and the one that removed it.

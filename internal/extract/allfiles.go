@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/parallel"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // maxHashedFile bounds a file --files all hashes.
@@ -58,24 +60,9 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 	files := make([]inventory.File, len(names))
 	tooLarge := make([]bool, len(names))
 	parallel.For(ctx, len(names), workers, func(i int) {
-		files[i] = inventory.File{Path: "/" + names[i]}
-		rd, size, err := r.Tree.OpenReader(names[i])
-		if err != nil {
-			return
-		}
-		if size > maxHashedFile {
-			// a sparse member of gigabytes of zeros: listed, not hashed
-			rd.Close()
-			files[i].Size, tooLarge[i] = size, true
-			return
-		}
-		d := digest.Read(rd, size, digest.Want{RecordSize: -1})
-		rd.Close()
-		if d.Err == nil {
-			files[i].Size = d.Size
-			files[i].Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: hex.EncodeToString(d.SHA1)},
-				{Algorithm: inventory.SHA256, Value: hex.EncodeToString(d.SHA256)}}
-		}
+		var err error
+		files[i], err = hashFile(r.Tree, names[i], "/"+names[i])
+		tooLarge[i] = errors.Is(err, errTooLarge)
 	})
 	if err := ctx.Err(); err != nil {
 		return err
@@ -83,7 +70,7 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 	for i, big := range tooLarge {
 		if big {
 			inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: files[i].Path,
-				Message: fmt.Sprintf("%d bytes, more than the %d GiB hashed for --files all: listed without checksums", files[i].Size, maxHashedFile>>30)})
+				Message: fmt.Sprintf("%d bytes, %v", files[i].Size, errTooLarge)})
 		}
 	}
 	byPURL := map[string]*inventory.Package{}
@@ -122,4 +109,31 @@ func (r Root) allFiles(ctx context.Context, inv *inventory.Inventory, owner sysl
 		}
 	}
 	return nil
+}
+
+// errTooLarge is a file over maxHashedFile: listed, not hashed.
+var errTooLarge = fmt.Errorf("more than the %d GiB hashed: listed without checksums", maxHashedFile>>30)
+
+// hashFile hashes the regular file name of tree (SHA-1 and SHA-256) into
+// a file entry named as. A file over maxHashedFile (a sparse member of
+// gigabytes of zeros) gives its entry with its size and errTooLarge.
+func hashFile(tree rootfs.Tree, name, as string) (inventory.File, error) {
+	f := inventory.File{Path: as}
+	rd, size, err := tree.OpenReader(name)
+	if err != nil {
+		return f, err
+	}
+	defer rd.Close()
+	if size > maxHashedFile {
+		f.Size = size
+		return f, errTooLarge
+	}
+	d := digest.Read(rd, size, digest.Want{RecordSize: -1})
+	if d.Err != nil {
+		return f, d.Err
+	}
+	f.Size = d.Size
+	f.Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: hex.EncodeToString(d.SHA1)},
+		{Algorithm: inventory.SHA256, Value: hex.EncodeToString(d.SHA256)}}
+	return f, nil
 }

@@ -2,14 +2,12 @@ package extract
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
 
-	"github.com/pysbom/pysbom/internal/digest"
 	"github.com/pysbom/pysbom/internal/parallel"
 
 	"github.com/pysbom/pysbom/internal/extract/conda"
@@ -163,22 +161,7 @@ func condaFiles(e condaEnv, recs []conda.Package, pkgs []*inventory.Package) []i
 	}
 	parallel.For(context.Background(), len(jobs), e.workers, func(i int) {
 		j := jobs[i]
-		name := e.fileName(j.rel)
-		j.file = inventory.File{Path: name}
-		rd, size, err := e.tree.OpenReader(path.Join(e.prefix, j.rel))
-		if err != nil {
-			j.err = err
-			return
-		}
-		d := digest.Read(rd, size, digest.Want{RecordSize: -1})
-		rd.Close()
-		if d.Err != nil {
-			j.err = d.Err
-			return
-		}
-		j.file.Size = d.Size
-		j.file.Hashes = []inventory.Hash{{Algorithm: inventory.SHA1, Value: hex.EncodeToString(d.SHA1)},
-			{Algorithm: inventory.SHA256, Value: hex.EncodeToString(d.SHA256)}}
+		j.file, j.err = hashFile(e.tree, path.Join(e.prefix, j.rel), e.fileName(j.rel))
 	})
 	var problems []inventory.Problem
 	for _, j := range jobs {
@@ -186,6 +169,10 @@ func condaFiles(e condaEnv, recs []conda.Package, pkgs []*inventory.Package) []i
 		switch {
 		case j.err == nil:
 			p.Files = append(p.Files, j.file)
+		case errors.Is(j.err, errTooLarge):
+			p.Files = append(p.Files, j.file)
+			problems = append(problems, inventory.Problem{Kind: inventory.Unreadable, Package: p.ID, Path: j.file.Path,
+				Message: fmt.Sprintf("%d bytes, %v", j.file.Size, errTooLarge)})
 		case errors.Is(j.err, fs.ErrNotExist):
 			problems = append(problems, inventory.Problem{Kind: inventory.MissingFile, Package: p.ID, Path: j.file.Path,
 				Message: "listed in conda-meta but missing"})

@@ -35,7 +35,7 @@ or an image archive or layout), read as pysbom sbom reads them.`,
 
 func runDiff(ctx context.Context, e *env, files []string, outs *outputsFlag, exitCode bool) error {
 	if len(files) != 2 {
-		return &usageError{msg: fmt.Sprintf("diff needs two SBOM files, OLD and NEW; got %d", len(files))}
+		return &usageError{msg: fmt.Sprintf("diff needs two SBOM files or images, OLD and NEW; got %d", len(files))}
 	}
 	if _, err := outs.outputs(); err != nil {
 		return err

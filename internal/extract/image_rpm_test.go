@@ -95,7 +95,8 @@ func checkImageRPM(t *testing.T, mode string) {
 // TestImageRPMOtherFormats: an rpm database in a format not read yet, or
 // one that does not read, is named as a problem, not silently left out.
 func TestImageRPMOtherFormats(t *testing.T) {
-	for name, format := range map[string]string{"var/lib/rpm/Packages": "rpm database: not a Berkeley DB hash database", "usr/lib/sysimage/rpm/Packages.db": "NDB format is not read yet"} {
+	for name, format := range map[string]string{"var/lib/rpm/Packages": "rpm database: not a Berkeley DB hash database", "usr/lib/sysimage/rpm/Packages.db": "NDB format is not read yet",
+		"var/lib/rpm/rpmdb.sqlite": "rpm database: not an rpm database: file is not a database"} {
 		img := imagetest.Image(t, false, imagetest.Step{CreatedBy: "FROM centos:7", Members: []imagetest.Member{
 			imagetest.File("etc/os-release", "ID=\"centos\"\nVERSION_ID=\"7\"\n"), imagetest.File(name, "\x00\x06\x15\x61 not read")}})
 		inv, err := Read(context.Background(), Target{Arg: "oci-dir:" + imagetest.OCIDir(t, filepath.Join(t.TempDir(), "l"), "", img)}, Options{})

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
-	"encoding/hex"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pysbom/pysbom/internal/testutil/rpmroot"
 )
 
 // TestRealBerkeleyDB writes the headers of a database rpm wrote, and a
@@ -18,12 +18,6 @@ import (
 // db_load (as rpm's BDB backend keys them: a native 4-byte number, with
 // record 0 holding no header), and reads them back.
 func TestRealBerkeleyDB(t *testing.T) {
-	load, err := exec.LookPath("db5.3_load")
-	if err != nil {
-		if load, err = exec.LookPath("db_load"); err != nil {
-			t.Skip("db_load not installed (apt-get install db5.3-util)")
-		}
-	}
 	root := RealRoot(t)
 	conn, err := sql.Open("sqlite", filepath.Join(root, "var/lib/rpm/rpmdb.sqlite"))
 	if err != nil {
@@ -49,20 +43,8 @@ func TestRealBerkeleyDB(t *testing.T) {
 		blobs = append(blobs, b)
 	}
 	rows.Close()
-	var dump strings.Builder
-	dump.WriteString("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END\n")
-	key := func(n uint32) string { return hex.EncodeToString(binary.LittleEndian.AppendUint32(nil, n)) }
-	dump.WriteString(" " + key(0) + "\n " + key(uint32(len(blobs))) + "\n")
-	for i, b := range blobs {
-		dump.WriteString(" " + key(uint32(i+1)) + "\n " + hex.EncodeToString(b) + "\n")
-	}
-	dump.WriteString("DATA=END\n")
-	dir := t.TempDir()
-	dumpFile, dbFile := filepath.Join(dir, "dump"), filepath.Join(dir, "Packages")
-	os.WriteFile(dumpFile, []byte(dump.String()), 0o644)
-	if out, err := exec.Command(load, "-f", dumpFile, dbFile).CombinedOutput(); err != nil {
-		t.Fatalf("db_load: %v\n%s", err, out)
-	}
+	dbFile := filepath.Join(t.TempDir(), "Packages")
+	rpmroot.BerkeleyDB(t, dbFile, blobs)
 	data, _ := os.ReadFile(dbFile)
 	got, problems, err := ParseBDB(data)
 	if err != nil || len(problems) > 0 {

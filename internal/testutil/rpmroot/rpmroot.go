@@ -113,11 +113,41 @@ printf 'Metadata-Version: 2.1\nName: demo\nVersion: 1.2.3\nAuthor: Demo\n' > %{b
 `
 
 // ToBerkeleyDB rewrites root's rpm database in the Berkeley DB format of
-// RHEL 8, CentOS 7 and Amazon Linux 2 (var/lib/rpm/Packages, a hash
-// database keyed by native 4-byte header numbers, record 0 holding the
-// count), with Berkeley DB's own db_load; the SQLite database is removed.
-// The test skips when db_load is not installed.
+// RHEL 8, CentOS 7 and Amazon Linux 2 (var/lib/rpm/Packages), with
+// Berkeley DB's own db_load; the SQLite database is removed. The test
+// skips when db_load is not installed.
 func ToBerkeleyDB(t testing.TB, root string) {
+	t.Helper()
+	dir := filepath.Join(root, "var/lib/rpm")
+	db, err := sql.Open("sqlite", filepath.Join(dir, "rpmdb.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT blob FROM Packages ORDER BY hnum`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var headers [][]byte
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			t.Fatal(err)
+		}
+		headers = append(headers, blob)
+	}
+	rows.Close()
+	db.Close()
+	BerkeleyDB(t, filepath.Join(dir, "Packages"), headers)
+	for _, f := range []string{"rpmdb.sqlite", "rpmdb.sqlite-wal", "rpmdb.sqlite-shm"} {
+		os.Remove(filepath.Join(dir, f))
+	}
+}
+
+// BerkeleyDB writes headers into file as rpm's Berkeley DB backend keeps
+// them: a hash database keyed by native 4-byte header numbers from 1,
+// record 0 holding the next number. It is written by Berkeley DB's own
+// db_load; the test skips when that is not installed.
+func BerkeleyDB(t testing.TB, file string, headers [][]byte) {
 	t.Helper()
 	load, err := exec.LookPath("db5.3_load")
 	if err != nil {
@@ -125,40 +155,20 @@ func ToBerkeleyDB(t testing.TB, root string) {
 			t.Skip("db_load not installed (apt-get install db5.3-util)")
 		}
 	}
-	dir := filepath.Join(root, "var/lib/rpm")
-	db, err := sql.Open("sqlite", filepath.Join(dir, "rpmdb.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := db.Query(`SELECT hnum, blob FROM Packages ORDER BY hnum`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var dump strings.Builder
 	dump.WriteString("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END\n")
 	key := func(n uint32) string { return hex.EncodeToString(binary.LittleEndian.AppendUint32(nil, n)) }
-	var last uint32
-	for rows.Next() {
-		var n uint32
-		var blob []byte
-		if err := rows.Scan(&n, &blob); err != nil {
-			t.Fatal(err)
-		}
-		dump.WriteString(" " + key(n) + "\n " + hex.EncodeToString(blob) + "\n")
-		last = n
+	dump.WriteString(" " + key(0) + "\n " + key(uint32(len(headers)+1)) + "\n")
+	for i, h := range headers {
+		dump.WriteString(" " + key(uint32(i+1)) + "\n " + hex.EncodeToString(h) + "\n")
 	}
-	rows.Close()
-	db.Close()
-	dump.WriteString(" " + key(0) + "\n " + key(last+1) + "\nDATA=END\n")
+	dump.WriteString("DATA=END\n")
 	input := filepath.Join(t.TempDir(), "dump")
 	if err := os.WriteFile(input, []byte(dump.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(load, "-f", input, filepath.Join(dir, "Packages")).CombinedOutput(); err != nil {
+	if out, err := exec.Command(load, "-f", input, file).CombinedOutput(); err != nil {
 		t.Fatalf("db_load: %v\n%s", err, out)
-	}
-	for _, f := range []string{"rpmdb.sqlite", "rpmdb.sqlite-wal", "rpmdb.sqlite-shm"} {
-		os.Remove(filepath.Join(dir, f))
 	}
 }
 

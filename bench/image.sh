@@ -15,11 +15,7 @@ image="${1:-$(bench/debian-image.sh)}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/pysbom" ./cmd/pysbom
-syft=$(command -v syft || true)
-if [ -z "$syft" ]; then
-  echo "installing syft v1.57.1 from the Go module proxy (once)..." >&2
-  GOBIN="$tmp" go install github.com/anchore/syft/cmd/syft@v1.57.1 >&2 && syft="$tmp/syft"
-fi
+syft=$(find_syft)
 cat "$image" > /dev/null   # warm the page cache
 size=$(stat -c %s "$image")
 echo "image: $image ($((size / 1048576)) MB), best of ${RUNS:-5}, warm cache, $(nproc) cores"

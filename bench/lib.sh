@@ -11,3 +11,13 @@ measure() {
   done
   echo "$best $rss"
 }
+
+# find_syft prints the syft on PATH, else installs v1.57.1 from the Go
+# module proxy into $tmp (once per run) and prints that.
+find_syft() {
+  if command -v syft; then
+    return
+  fi
+  echo "installing syft v1.57.1 from the Go module proxy (once)..." >&2
+  GOBIN="$tmp" go install github.com/anchore/syft/cmd/syft@v1.57.1 >&2 && echo "$tmp/syft"
+}

@@ -15,11 +15,8 @@ site="${1:-$root/versions/3.11.7/lib/python3.11/site-packages}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/pysbom" ./cmd/pysbom
-syft=$(command -v syft || true)
-if [ -z "$syft" ] && [ -z "${NO_SYFT:-}" ]; then
-  echo "installing syft v1.57.1 from the Go module proxy (once)..." >&2
-  GOBIN="$tmp" go install github.com/anchore/syft/cmd/syft@v1.57.1 >&2 && syft="$tmp/syft"
-fi
+syft=""
+if [ -z "${NO_SYFT:-}" ]; then syft=$(find_syft); fi
 find "$site" -type f -print0 > "$tmp/files"
 nfiles=$(tr -cd '\0' < "$tmp/files" | wc -c)
 bytes=$(du -sb "$site" | cut -f1)

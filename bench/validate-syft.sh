@@ -6,16 +6,13 @@
 #   go install github.com/anchore/syft/cmd/syft@v1.57.1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 root="${PYENV_ROOT:-$HOME/.pyenv}"
 site="${1:-$root/versions/3.11.7/lib/python3.11/site-packages}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/pysbom" ./cmd/pysbom
-syft=$(command -v syft || true)
-if [ -z "$syft" ]; then
-  echo "installing syft v1.57.1 from the Go module proxy (once)..." >&2
-  GOBIN="$tmp" go install github.com/anchore/syft/cmd/syft@v1.57.1 >&2 && syft="$tmp/syft"
-fi
+syft=$(find_syft)
 "$syft" -q "dir:$site" -o spdx-json="$tmp/syft.spdx.json" -o cyclonedx-json="$tmp/syft.cdx.json"
 "$tmp/pysbom" sbom -q "$site" -o spdx-json="$tmp/pysbom.spdx.json" -o cyclonedx-json="$tmp/pysbom.cdx.json"
 for f in syft.spdx.json syft.cdx.json pysbom.spdx.json pysbom.cdx.json; do

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"context"
 	"io"
 	"maps"
 	"path"
@@ -29,7 +28,7 @@ const LayersAll = "all"
 // the layers' whiteouts and replacements removed. Each carries the layer
 // that added it and the one that removed it; none is CONTAINED by the
 // image, which no longer holds it.
-func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release) {
+func (r Root) removed(inv *inventory.Inventory, rel osrelease.Release, hist dbHistories) {
 	if r.Layers == nil || r.Image == nil {
 		return
 	}
@@ -39,16 +38,14 @@ func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelea
 		purl    func(key, version string) string
 	}
 	dbs := []database{
-		{"deb", r.history("var/lib/dpkg/status", dpkgState), func(key, version string) string {
+		{"deb", hist.deb, func(key, version string) string {
 			name, arch, _ := strings.Cut(key, ":")
 			return dpkg.Package{Name: name, Version: version, Arch: arch, Distro: rel.ID, DistroVersion: rel.VersionID}.PURL()
 		}},
-		{"apk", r.history(apk.DBPath, apkState), func(key, version string) string {
+		{"apk", hist.apk, func(key, version string) string {
 			return apk.Package{Name: key, Version: version}.PURL(rel.ID, rel.Distro())
 		}},
-	}
-	if name, format := rpm.Find(r.Tree); rpmParser(ctx, format) != nil {
-		dbs = append(dbs, database{"rpm", r.rpmHistory(ctx, name, format), func(key, evr string) string {
+		{"rpm", hist.rpm, func(key, evr string) string {
 			name, arch := key, ""
 			if i := strings.LastIndexByte(key, '.'); i > 0 {
 				name, arch = key[:i], key[i+1:]
@@ -63,7 +60,7 @@ func (r Root) removed(ctx context.Context, inv *inventory.Inventory, rel osrelea
 				p.Version, p.Release = evr[:i], evr[i+1:]
 			}
 			return p.PURL(rpm.Namespace(rel.ID), rel.Distro())
-		}})
+		}},
 	}
 	for _, db := range dbs {
 		if db.hist == nil {

@@ -80,13 +80,14 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 	if err != nil {
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "dpkg database: " + err.Error()})
 	}
-	osPkgs := r.dpkgPackages(db, rel)
-	apkPkgs, err := r.apkPackages(rel)
+	hist := r.histories(ctx)
+	osPkgs := r.dpkgPackages(db, rel, hist.deb)
+	apkPkgs, err := r.apkPackages(rel, hist.apk)
 	if err != nil {
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: root.ID, Message: "apk database: " + err.Error()})
 	}
 	osPkgs = append(osPkgs, apkPkgs...)
-	rpmPkgs, files := r.rpmPackages(ctx, inv, rel)
+	rpmPkgs, files := r.rpmPackages(ctx, inv, rel, hist.rpm)
 	osPkgs = append(osPkgs, rpmPkgs...)
 	for _, p := range apkPkgs {
 		d := &inventory.DistroPackage{Manager: "apk", Distro: rel.ID, Name: p.Name, Version: p.Version, PURL: p.PURL, Source: p.Prop("pysbom:distro:source")}
@@ -112,7 +113,7 @@ func RootFS(ctx context.Context, r Root, opt Options) (*inventory.Inventory, err
 		return nil, err
 	}
 	if opt.Layers == LayersAll {
-		r.removed(ctx, inv, rel)
+		r.removed(inv, rel, hist)
 	}
 	if opt.Files == FilesAll {
 		if err := r.allFiles(ctx, inv, r.owner(db), opt.Workers); err != nil {
@@ -144,13 +145,12 @@ func distroParty(rel osrelease.Release, fallback string) inventory.Party {
 }
 
 // dpkgPackages are the Debian packages, each with the layers that added
-// and last changed it.
-func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release) []*inventory.Package {
+// and last changed it (from hist, the status file's history).
+func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release, hist *dbHistory) []*inventory.Package {
 	pkgs := db.Packages()
 	if len(pkgs) == 0 {
 		return nil
 	}
-	hist := r.history("var/lib/dpkg/status", dpkgState)
 	var out []*inventory.Package
 	for _, p := range pkgs {
 		ip := &inventory.Package{
@@ -176,13 +176,13 @@ func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release) []*inventory.Pack
 	return out
 }
 
-// apkPackages are Alpine's packages, with their files and layers.
-func (r Root) apkPackages(rel osrelease.Release) ([]*inventory.Package, error) {
+// apkPackages are Alpine's packages, with their files and layers (from
+// hist, the database's history).
+func (r Root) apkPackages(rel osrelease.Release, hist *dbHistory) ([]*inventory.Package, error) {
 	pkgs, ok, err := apk.Read(r.Tree)
 	if !ok {
 		return nil, nil
 	}
-	hist := r.history(apk.DBPath, apkState)
 	var out []*inventory.Package
 	for _, p := range pkgs {
 		ip := &inventory.Package{
@@ -264,6 +264,19 @@ func apkState(data []byte) map[string]string {
 		out[p.Name] = p.Version
 	}
 	return out
+}
+
+// dbHistories are the package databases' histories, read once for the
+// packages' added layers and for the packages later layers removed; nil
+// members when the root is no image or a database was never written.
+type dbHistories struct{ deb, apk, rpm *dbHistory }
+
+func (r Root) histories(ctx context.Context) dbHistories {
+	h := dbHistories{deb: r.history("var/lib/dpkg/status", dpkgState), apk: r.history(apk.DBPath, apkState)}
+	if name, format := rpm.Find(r.Tree); rpmParser(ctx, format) != nil {
+		h.rpm = r.rpmHistory(ctx, name, format)
+	}
+	return h
 }
 
 // dbHistory is a package database as each layer that wrote it left it.

@@ -10,10 +10,11 @@ import (
 )
 
 // rpmPackages are the packages of the root's rpm database, each with the
-// layers that added and last changed it, and the files they installed
+// layers that added and last changed it (from hist, the database's
+// history), and the files they installed
 // (absolute names) by package. A database in a format not read yet
 // (NDB) is named as a problem.
-func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release) ([]*inventory.Package, map[string]*inventory.DistroPackage) {
+func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osrelease.Release, hist *dbHistory) ([]*inventory.Package, map[string]*inventory.DistroPackage) {
 	name, format := rpm.Find(r.Tree)
 	parse := rpmParser(ctx, format)
 	switch {
@@ -44,7 +45,6 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 		inv.Problems = append(inv.Problems, inventory.Problem{Kind: inventory.Unreadable, Package: inv.Root.ID, Path: "/" + name,
 			Message: "rpm database: " + p.Error()})
 	}
-	hist := r.rpmHistory(ctx, name, format)
 	ns, distro := rpm.Namespace(rel.ID), rel.Distro()
 	files := map[string]*inventory.DistroPackage{}
 	var out []*inventory.Package

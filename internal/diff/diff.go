@@ -235,7 +235,7 @@ func change(k string, o, n *inventory.Package, carriers map[string][]string) (Ch
 	}
 	field("supplier", partyOf(o.Supplier), partyOf(n.Supplier))
 	field("checksums", hashes(o.Hashes), hashes(n.Hashes))
-	field("download location", o.DownloadLocation, n.DownloadLocation)
+	field("download location", o.More().DownloadLocation, n.More().DownloadLocation)
 	of, nf := map[string]string{}, map[string]string{}
 	for _, f := range o.Files {
 		of[f.Path] = hashes(f.Hashes)

@@ -86,7 +86,7 @@ func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*i
 		root.Name = displayPath(dir)
 	}
 	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
-	root.Summary = fmt.Sprintf("folder of %s (wheels and sdists)", plural(len(lines), "Python artifact", "Python artifacts"))
+	root.Extend().Summary = fmt.Sprintf("folder of %s (wheels and sdists)", plural(len(lines), "Python artifact", "Python artifacts"))
 	root.PURL = packageurl.NewPackageURL("generic", "", filepath.Base(filepath.FromSlash(root.Name)), root.Version, nil, "").ToString()
 	root.Supplier = opt.Supplier // the owner of the folder is not a supplier
 	unknownSuppliers(inv)

@@ -43,7 +43,7 @@ func TestPyenvCarried(t *testing.T) {
 		t.Fatal("cryptography does not contain OpenSSL 4.0.0")
 	}
 	if !strings.HasPrefix(ssl.PURL, "pkg:generic/openssl@4.0.0") ||
-		ssl.DownloadLocation != "https://github.com/openssl/openssl/releases/download/openssl-4.0.0/openssl-4.0.0.tar.gz" ||
+		ssl.More().DownloadLocation != "https://github.com/openssl/openssl/releases/download/openssl-4.0.0/openssl-4.0.0.tar.gz" ||
 		ssl.Hash(inventory.SHA256) != "c32cf49a959c4f345f9606982dd36e7d28f7c58b19c2e25d75624d2b3d2f79ac" {
 		t.Errorf("OpenSSL component = %+v", ssl)
 	}

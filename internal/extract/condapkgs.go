@@ -58,7 +58,7 @@ func condaPackages(e condaEnv) (pkgs []*inventory.Package, rels []inventory.Rela
 	owner := map[string]string{} // file, relative to the prefix -> conda package ID
 	for _, p := range recs {
 		ip := &inventory.Package{ID: "conda/" + strings.ToLower(p.Name) + "@" + p.Version + e.scope, Kind: inventory.KindOSPackage,
-			Name: p.Name, Version: p.Version, PURL: p.PURL(), FoundBy: "conda", DownloadLocation: p.URL}
+			Name: p.Name, Version: p.Version, PURL: p.PURL(), FoundBy: "conda", Extra: &inventory.Extra{DownloadLocation: p.URL}}
 		if d := p.Distributor(); d != "" {
 			ip.Supplier = inventory.Party{Kind: inventory.Organization, Name: d}
 		}

@@ -389,12 +389,12 @@ func interpreterComponent(impl, version string) *inventory.Package {
 		p.Name = impl
 	}
 	if impl == "cpython" {
-		p.Summary = "The Python programming language interpreter"
+		p.Extend().Summary = "The Python programming language interpreter"
 		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
 		p.License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
-		p.Homepage = "https://www.python.org/"
+		p.Extend().Homepage = "https://www.python.org/"
 		if strings.Count(version, ".") == 2 {
-			p.CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
+			p.Extend().CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}
 		}
 	}
 	return p
@@ -419,7 +419,7 @@ func rootPackage(env *target.Environment, opt Options, dists []*inventory.Packag
 		Kind:    inventory.KindEnvironment,
 		Name:    name,
 		Version: fmt.Sprintf("sha256:%x", sum[:6]),
-		Summary: fmt.Sprintf("Python environment (%s) with %d installed distributions", env.Kind, len(dists)),
+		Extra:   &inventory.Extra{Summary: fmt.Sprintf("Python environment (%s) with %d installed distributions", env.Kind, len(dists))},
 		FoundBy: "pysbom",
 	}
 	// A purl gives the root the unique identifier NTIA asks of every component.

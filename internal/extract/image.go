@@ -71,7 +71,7 @@ func imageRoot(img *image.Image, rel osrelease.Release, opt Options) *inventory.
 	}
 	p := &inventory.Package{
 		ID: "image", Kind: inventory.KindImage, Name: name, Version: version, FoundBy: "pysbom", Supplier: opt.Supplier,
-		Summary: fmt.Sprintf("container image for %s: %s, %d layers", img.Platform, describeDistro(rel), len(img.Layers)),
+		Extra: &inventory.Extra{Summary: fmt.Sprintf("container image for %s: %s, %d layers", img.Platform, describeDistro(rel), len(img.Layers))},
 	}
 	if p.Supplier.IsZero() {
 		p.Supplier, p.Properties = vendorLabel(img, p.Properties)

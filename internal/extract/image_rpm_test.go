@@ -75,7 +75,7 @@ func checkImageRPM(t *testing.T, mode string) {
 			interp = p
 		}
 	}
-	if interp == nil || interp.Version != "3.9.18" || prop(interp, inventory.PropInstallationKind) != "distro" || len(interp.CPEs) != 0 ||
+	if interp == nil || interp.Version != "3.9.18" || prop(interp, inventory.PropInstallationKind) != "distro" || len(interp.More().CPEs) != 0 ||
 		interp.Distro == nil || interp.Distro.Manager != "rpm" || !hasRel(inv, py.ID, inventory.Contains, interp.ID) {
 		t.Errorf("interpreter: %+v (%+v)", interp, interp.Distro)
 	}

@@ -92,12 +92,12 @@ func checkImage(t *testing.T, inv *inventory.Inventory, img v1.Image) {
 		t.Fatalf("six: %+v", six)
 	}
 	distroPy, localPy := interpreterAt(inv, "/usr"), interpreterAt(inv, "/usr/local")
-	if distroPy == nil || distroPy.Version != "3.11.2" || distroPy.Distro == nil || len(distroPy.CPEs) != 0 ||
+	if distroPy == nil || distroPy.Version != "3.11.2" || distroPy.Distro == nil || len(distroPy.More().CPEs) != 0 ||
 		!hasRel(inv, "deb/python3.11-minimal:amd64@3.11.2-6+deb12u6", inventory.Contains, distroPy.ID) || !hasRel(inv, six.ID, inventory.DependsOn, distroPy.ID) {
 		t.Errorf("distro python: %+v", distroPy)
 	}
 	if localPy == nil || localPy.Version != "3.12.7" || prop(localPy, inventory.PropInstallationKind) != "source-built" ||
-		len(localPy.CPEs) != 1 || prop(localPy, inventory.PropLayerAdded) != layer(3) {
+		len(localPy.More().CPEs) != 1 || prop(localPy, inventory.PropLayerAdded) != layer(3) {
 		t.Fatalf("source-built python: %+v", localPy)
 	}
 	pip := byName(inv, inventory.KindDistribution, "pip")
@@ -208,7 +208,7 @@ func TestRootFSKinds(t *testing.T) {
 		cnumpy, cpython := inv.Find("conda/numpy@1.26.4#/opt/conda"), inv.Find("conda/python@3.11.9#/opt/conda")
 		if cnumpy == nil || cnumpy.PURL != "pkg:conda/numpy@1.26.4?build=py311h64a7726_0&channel=conda-forge&subdir=linux-64&type=conda" ||
 			cnumpy.Supplier.Name != "conda-forge" || cnumpy.Hash(inventory.SHA256) != "3f4365e11b28e244c95ba8579942b0802761ba7bb31c026f50d1a9ea9c728149" ||
-			cnumpy.DownloadLocation != "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda" ||
+			cnumpy.More().DownloadLocation != "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda" ||
 			cnumpy.License.Declared != "BSD-3-Clause" || !hasRel(inv, cnumpy.ID, inventory.Contains, numpy.ID) {
 			t.Errorf("conda's numpy: %+v", cnumpy)
 		}
@@ -234,7 +234,7 @@ func TestRootFSKinds(t *testing.T) {
 		}) {
 			t.Errorf("the broken conda-meta record is not named: %+v", inv.Problems)
 		}
-		if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "python-build-standalone" || len(py.CPEs) != 1 {
+		if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "python-build-standalone" || len(py.More().CPEs) != 1 {
 			t.Errorf("standalone python: %+v", py)
 			return
 		}
@@ -359,7 +359,7 @@ func TestImageAPKPython(t *testing.T) {
 		}
 	}
 	apkPy, apkSix := byName(inv, inventory.KindOSPackage, "python3"), byName(inv, inventory.KindOSPackage, "py3-six")
-	if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "distro" || len(py.CPEs) != 0 || apkPy == nil ||
+	if py == nil || py.Version != "3.12.8" || prop(py, inventory.PropInstallationKind) != "distro" || len(py.More().CPEs) != 0 || apkPy == nil ||
 		!hasRel(inv, apkPy.ID, inventory.Contains, py.ID) {
 		t.Errorf("interpreter %+v, apk python3 %+v", py, apkPy)
 	}
@@ -439,7 +439,7 @@ func TestImagePyPy(t *testing.T) {
 		t.Fatal(err)
 	}
 	py := interpreterAt(inv, "/opt/pypy")
-	if py == nil || py.Name != "PyPy" || py.Version != "7.3.17" || len(py.CPEs) != 0 || prop(py, inventory.PropPythonImplements) != "3.10.14" ||
+	if py == nil || py.Name != "PyPy" || py.Version != "7.3.17" || len(py.More().CPEs) != 0 || prop(py, inventory.PropPythonImplements) != "3.10.14" ||
 		prop(py, inventory.PropInstallationKind) != "pypy" || prop(py, inventory.PropInterpreterPath) != "/opt/pypy/bin/pypy3.10" {
 		t.Fatalf("interpreter %+v", py)
 	}

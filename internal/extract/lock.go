@@ -50,10 +50,10 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 		p.PURL = packageurl.NewPackageURL("pypi", "", key, lp.Version, q, "").ToString()
 		switch lp.SourceKind {
 		case "vcs", "url":
-			p.DownloadLocation = lp.Source
+			p.Extend().DownloadLocation = lp.Source
 		case "registry":
 			if strings.HasSuffix(lp.Source, ".tar.gz") || strings.HasSuffix(lp.Source, ".whl") || strings.HasSuffix(lp.Source, ".zip") {
-				p.DownloadLocation = lp.Source
+				p.Extend().DownloadLocation = lp.Source
 			}
 		}
 		for _, h := range lp.Hashes {
@@ -70,7 +70,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 			for _, h := range a.Hashes {
 				art.Hashes = append(art.Hashes, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(h.Algorithm)), Value: h.Value})
 			}
-			p.Artifacts = append(p.Artifacts, art)
+			p.Extend().Artifacts = append(p.More().Artifacts, art)
 		}
 		prop := func(n, v string) {
 			if v != "" {
@@ -121,7 +121,7 @@ func Lock(l *lockfile.Lock, opt Options) *inventory.Inventory {
 		root.Name = displayPath(l.File)
 	}
 	root.Version = fmt.Sprintf("sha256:%x", sum[:6])
-	root.Summary = fmt.Sprintf("%s with %s", l.Format, plural(len(l.Packages), "package", "packages"))
+	root.Extend().Summary = fmt.Sprintf("%s with %s", l.Format, plural(len(l.Packages), "package", "packages"))
 	root.PURL = packageurl.NewPackageURL("generic", "", strings.ReplaceAll(root.Name, "/", "_"), root.Version, nil, "").ToString()
 	root.Supplier = opt.Supplier // the owner of the file is not a supplier
 	unknownSuppliers(inv)

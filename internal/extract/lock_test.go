@@ -17,7 +17,7 @@ func TestLock(t *testing.T) {
 	}
 	inv := Lock(l, Options{Name: "uv.lock", Supplier: inventory.Party{Kind: inventory.Organization, Name: "Example"}})
 	anyio := inv.Find("pypi/anyio@4.4.0")
-	if anyio == nil || anyio.PURL != "pkg:pypi/anyio@4.4.0" || anyio.Supplier.Name != "Python Package Index (pypi.org)" || anyio.DownloadLocation != "https://files.pythonhosted.org/packages/anyio-4.4.0.tar.gz" {
+	if anyio == nil || anyio.PURL != "pkg:pypi/anyio@4.4.0" || anyio.Supplier.Name != "Python Package Index (pypi.org)" || anyio.More().DownloadLocation != "https://files.pythonhosted.org/packages/anyio-4.4.0.tar.gz" {
 		t.Fatalf("anyio = %+v", anyio)
 	}
 	click := inv.Find("pypi/click@8.1.7")

@@ -207,7 +207,10 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	if in.owner != nil {
 		// The distribution's package, patched and versioned by it, is
 		// what advisories for it name: no upstream CPE.
-		p.Distro, p.CPEs = in.owner, nil
+		p.Distro = in.owner
+		if p.Extra != nil {
+			p.Extra.CPEs = nil
+		}
 	}
 	in.interp = p
 	for _, c := range parts.Packages {

@@ -95,7 +95,7 @@ func TestRealDebianImage(t *testing.T) {
 		t.Fatalf("no python3.11-minimal (%v) or no distro interpreter (%v)", minimal, distroPy)
 	}
 	if up, _, _ := strings.Cut(minimal.Version, "-"); distroPy.Version != up || prop(distroPy, inventory.PropInstallationKind) != "distro" ||
-		len(distroPy.CPEs) != 0 || !hasRel(inv, minimal.ID, inventory.Contains, distroPy.ID) {
+		len(distroPy.More().CPEs) != 0 || !hasRel(inv, minimal.ID, inventory.Contains, distroPy.ID) {
 		t.Errorf("distro python %+v; python3.11-minimal %s", distroPy, minimal.Version)
 	}
 
@@ -111,9 +111,9 @@ func TestRealDebianImage(t *testing.T) {
 			diskPy = p
 		}
 	}
-	if localPy == nil || localPy.Version != diskPy.Version || strings.Join(localPy.CPEs, " ") != strings.Join(diskPy.CPEs, " ") ||
+	if localPy == nil || localPy.Version != diskPy.Version || strings.Join(localPy.More().CPEs, " ") != strings.Join(diskPy.More().CPEs, " ") ||
 		prop(localPy, inventory.PropInstallationKind) != "source-built" || prop(localPy, inventory.PropLayerAdded) != layer(2) {
-		t.Fatalf("/usr/local python %+v; on disk %s %v", localPy, diskPy.Version, diskPy.CPEs)
+		t.Fatalf("/usr/local python %+v; on disk %s %v", localPy, diskPy.Version, diskPy.More().CPEs)
 	}
 	for _, name := range []string{"expat", "mpdecimal"} {
 		if d := byName(onDisk, inventory.KindLibrary, name); d != nil {

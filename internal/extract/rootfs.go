@@ -155,7 +155,7 @@ func (r Root) dpkgPackages(db *dpkg.DB, rel osrelease.Release, hist *dbHistory) 
 	for _, p := range pkgs {
 		ip := &inventory.Package{
 			ID: "deb/" + p.Name + "@" + p.Version, Kind: inventory.KindOSPackage, Name: p.Name, Version: p.Version,
-			PURL: p.PURL(), Supplier: distroParty(rel, "Debian"), FoundBy: "dpkg", Homepage: p.Homepage,
+			PURL: p.PURL(), Supplier: distroParty(rel, "Debian"), FoundBy: "dpkg", Extra: &inventory.Extra{Homepage: p.Homepage},
 		}
 		if p.Arch != "" && p.Arch != "all" {
 			ip.ID = "deb/" + p.Name + ":" + p.Arch + "@" + p.Version
@@ -187,7 +187,7 @@ func (r Root) apkPackages(rel osrelease.Release, hist *dbHistory) ([]*inventory.
 	for _, p := range pkgs {
 		ip := &inventory.Package{
 			ID: "apk/" + p.Name + "@" + p.Version, Kind: inventory.KindOSPackage, Name: p.Name, Version: p.Version,
-			PURL: p.PURL(rel.ID, rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Homepage: p.URL, Summary: p.Description,
+			PURL: p.PURL(rel.ID, rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Extra: &inventory.Extra{Homepage: p.URL, Summary: p.Description},
 		}
 		if p.License != "" {
 			ip.License = inventory.License{Declared: p.License, Source: "apk"}
@@ -399,7 +399,7 @@ func rootOf(r Root, rel osrelease.Release, opt Options) *inventory.Package {
 			name = displayPath(r.Dir)
 		}
 		p := &inventory.Package{ID: "rootfs", Kind: inventory.KindEnvironment, Name: name, FoundBy: "pysbom",
-			Summary: "root file system", Supplier: opt.Supplier}
+			Extra: &inventory.Extra{Summary: "root file system"}, Supplier: opt.Supplier}
 		p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropEnvironmentKind, Value: "rootfs"})
 		if rel.PrettyName != "" {
 			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropImageDistro, Value: rel.PrettyName})

@@ -51,7 +51,7 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 	for _, p := range pkgs {
 		ip := &inventory.Package{
 			ID: "rpm/" + p.Name + "." + p.Arch + "@" + p.EVR(), Kind: inventory.KindOSPackage, Name: p.Name, Version: p.EVR(),
-			PURL: p.PURL(ns, distro), FoundBy: "rpm", Homepage: p.URL, Summary: p.Summary,
+			PURL: p.PURL(ns, distro), FoundBy: "rpm", Extra: &inventory.Extra{Homepage: p.URL, Summary: p.Summary},
 		}
 		if p.Vendor != "" {
 			ip.Supplier = inventory.Party{Kind: inventory.Organization, Name: p.Vendor}

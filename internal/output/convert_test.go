@@ -37,8 +37,8 @@ func facts(inv *inventory.Inventory) []string {
 			fs = append(fs, f.Path+"="+f.Hash(inventory.SHA256))
 		}
 		sort.Strings(fs)
-		out = append(out, strings.Join([]string{"package " + name(p), p.PURL, strings.Join(p.CPEs, ","), strings.Join(hs, ","),
-			p.License.Expression, p.Supplier.Name, p.Originator.Name, p.DownloadLocation, strings.Join(fs, ",")}, " | "))
+		out = append(out, strings.Join([]string{"package " + name(p), p.PURL, strings.Join(p.More().CPEs, ","), strings.Join(hs, ","),
+			p.License.Expression, p.Supplier.Name, p.More().Originator.Name, p.More().DownloadLocation, strings.Join(fs, ",")}, " | "))
 	}
 	for _, r := range inv.Relationships {
 		switch {

@@ -45,7 +45,7 @@ func reportHTML(w io.Writer, r *Report) error {
 	inv := r.SBOM.Inventory
 	s := r.Scan
 	p := &htmlPage{Title: "pysbom report: " + inv.Root.Name, Tool: r.SBOM.Tool.String(),
-		Subtitle: fmt.Sprintf("%s. Made %s by %s; advisories from %s (%s, newest %s).", inv.Root.Summary,
+		Subtitle: fmt.Sprintf("%s. Made %s by %s; advisories from %s (%s, newest %s).", inv.Root.More().Summary,
 			r.SBOM.Created.UTC().Format("2006-01-02 15:04 UTC"), r.SBOM.Tool, s.DB.Path, Count(s.DB.Records, "record"), dateOf(s.DB.Newest)),
 		Verdict: r.Verdict, Footer: r.SBOM.Tool.String() + " · everything on this page is in the file itself; it makes no request."}
 	if r.Verdict != "" {
@@ -185,7 +185,7 @@ func componentNode(p *inventory.Package, problems []inventory.Problem, filesAll 
 		}
 	}
 	add("purl", p.PURL)
-	add("CPE", strings.Join(p.CPEs, " "))
+	add("CPE", strings.Join(p.More().CPEs, " "))
 	supplier := "NOASSERTION"
 	if !p.Supplier.IsZero() {
 		supplier = p.Supplier.Name
@@ -199,7 +199,7 @@ func componentNode(p *inventory.Package, problems []inventory.Problem, filesAll 
 	if p.Python != nil {
 		add("location", p.Python.Location)
 	}
-	add("download", p.DownloadLocation)
+	add("download", p.More().DownloadLocation)
 	if len(p.Files) > 0 {
 		if filesAll {
 			var paths []string

@@ -77,7 +77,7 @@ func Convert(data []byte, name, to string) (*inventory.Inventory, []Loss, error)
 // package nothing else contains.
 func addRoot(inv *inventory.Inventory, name string) {
 	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
-	root := &inventory.Package{ID: "document-root", Kind: inventory.KindCollection, Name: base, Summary: "the packages of " + filepath.Base(name)}
+	root := &inventory.Package{ID: "document-root", Kind: inventory.KindCollection, Name: base, Extra: &inventory.Extra{Summary: "the packages of " + filepath.Base(name)}}
 	contained := map[string]bool{}
 	for _, r := range inv.Relationships {
 		if r.Type == inventory.Contains {

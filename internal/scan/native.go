@@ -82,7 +82,7 @@ func native(ctx context.Context, src Source, cache map[string][]*osv.Record, p *
 // cpeFindings matches a component's CPEs against CPE records.
 func cpeFindings(ctx context.Context, src Source, cache map[string][]*osv.Record, p *inventory.Package) ([]*Finding, error) {
 	var out []*Finding
-	for _, cpe := range p.CPEs {
+	for _, cpe := range p.More().CPEs {
 		product, version, ok := nvd.Product(cpe)
 		if !ok {
 			continue

@@ -383,7 +383,7 @@ func newScanner(ctx context.Context, inv *inventory.Inventory, all []*inventory.
 // its CPEs.
 func (s *scanner) matchable(p *inventory.Package) bool {
 	_, byPURL := nativeQueryOf(p)
-	return byPURL || s.opt.CPE && len(p.CPEs) > 0
+	return byPURL || s.opt.CPE && len(p.More().CPEs) > 0
 }
 
 // native matches a component outside PyPI.
@@ -396,7 +396,7 @@ func (s *scanner) native(p *inventory.Package) ([]*Finding, error) {
 		}
 		found = f
 	}
-	if s.opt.CPE && len(p.CPEs) > 0 {
+	if s.opt.CPE && len(p.More().CPEs) > 0 {
 		f, err := cpeFindings(s.ctx, s.src, s.nativeCache, p)
 		if err != nil {
 			return nil, err
@@ -462,7 +462,7 @@ func sortFindings(fs []*Finding) {
 // notScanned says why no advisory can match component p.
 func notScanned(p *inventory.Package, cpe bool) string {
 	if p.PURL == "" {
-		if len(p.CPEs) > 0 {
+		if len(p.More().CPEs) > 0 {
 			return "no package URL; its CPE is matched only with --cpe"
 		}
 		return "no package URL or CPE: nothing names it in an advisory database"
@@ -478,7 +478,7 @@ func notScanned(p *inventory.Package, cpe bool) string {
 		return "no version: which advisories apply is unknown"
 	}
 	more := ""
-	if len(p.CPEs) > 0 && !cpe {
+	if len(p.More().CPEs) > 0 && !cpe {
 		more = "; its CPE is matched only with --cpe"
 	}
 	switch u.Type {

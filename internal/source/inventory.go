@@ -10,11 +10,11 @@ import (
 // the tree's vendored code that CONTAINS each package.
 func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inventory {
 	root := &inventory.Package{ID: "source/" + spdxID(name), Kind: inventory.KindCollection, Name: name, Version: "source",
-		Summary: "code vendored into " + name, FoundBy: "source/manifest"}
+		Extra: &inventory.Extra{Summary: "code vendored into " + name}, FoundBy: "source/manifest"}
 	inv := &inventory.Inventory{Root: root}
 	for _, p := range m.Packages {
 		pkg := &inventory.Package{ID: "source/" + spdxID(p.Name) + "@" + p.Version, Kind: inventory.KindLibrary, Name: p.Name,
-			Version: p.Version, DownloadLocation: p.DownloadURL, CPEs: p.CPE, FoundBy: "source/manifest",
+			Version: p.Version, FoundBy: "source/manifest",
 			License: inventory.License{Expression: p.License}}
 		if p.License == "NOASSERTION" {
 			pkg.License = inventory.License{}
@@ -25,9 +25,10 @@ func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inv
 		if p.SHA256 != "" {
 			pkg.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: p.SHA256}}
 		}
-		pkg.Supplier, pkg.Originator = spdx.ParseParty(p.Supplier), spdx.ParseParty(p.Originator)
+		pkg.SetExtra(inventory.Extra{DownloadLocation: p.DownloadURL, CPEs: p.CPE, Originator: spdx.ParseParty(p.Originator)})
+		pkg.Supplier = spdx.ParseParty(p.Supplier)
 		if pkg.Supplier.IsZero() {
-			pkg.Supplier = pkg.Originator
+			pkg.Supplier = pkg.More().Originator
 		}
 		for _, f := range files[p.Name] {
 			pkg.Files = append(pkg.Files, inventory.File{Path: f.Path, Hashes: []inventory.Hash{

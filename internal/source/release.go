@@ -158,13 +158,13 @@ func commonTop(members map[string]member) string {
 func releaseInventory(members map[string]member, keep map[string][]byte, top, archiveSum string, opt ReleaseOptions) (*inventory.Inventory, []Problem, error) {
 	var problems []Problem
 	root := &inventory.Package{ID: "release/" + spdxID(opt.Name) + "@" + opt.Version, Kind: inventory.KindLibrary, Name: opt.Name, Version: opt.Version,
-		Supplier: opt.Supplier, Originator: opt.Supplier, DownloadLocation: opt.DownloadURL, FoundBy: "source/release",
+		Supplier: opt.Supplier, Extra: &inventory.Extra{Originator: opt.Supplier, DownloadLocation: opt.DownloadURL}, FoundBy: "source/release",
 		Hashes: []inventory.Hash{{Algorithm: inventory.SHA256, Value: archiveSum}}}
 	if opt.License != "" {
 		root.License = inventory.License{Expression: opt.License}
 	}
 	if opt.CPE != "" {
-		root.CPEs = []string{opt.CPE}
+		root.Extend().CPEs = []string{opt.CPE}
 	}
 	inv := &inventory.Inventory{Root: root}
 	owned := map[string]bool{}

@@ -189,7 +189,7 @@ func (o *observer) file(fsys fs.FS, name string) {
 	for _, m := range matches {
 		c := &inventory.Package{Name: m.Name, Version: m.Version, PURL: m.PURL(), Kind: inventory.KindLibrary}
 		if m.Version != "" {
-			c.CPEs = []string{m.CPE23()}
+			c.Extend().CPEs = []string{m.CPE23()}
 		}
 		what := "contains " + m.Name
 		if bundled {
@@ -274,7 +274,7 @@ func (o *observer) foreignLibrary(ra io.ReaderAt, size int64, name string) {
 			for _, m := range ms {
 				c := &inventory.Package{Name: m.Name, Version: m.Version, PURL: m.PURL(), Kind: inventory.KindLibrary}
 				if m.Version != "" {
-					c.CPEs = []string{m.CPE23()}
+					c.Extend().CPEs = []string{m.CPE23()}
 				}
 				o.add(c, fmt.Sprintf("%s is %s: %s", name, m.Name, m.Evidence), m.Confidence, name)
 			}
@@ -353,7 +353,7 @@ func (o *observer) rust(f *elffile.File, strs []byte, name string) {
 func crate(c rustdeps.Crate) *inventory.Package {
 	p := &inventory.Package{Name: c.Name, Version: c.Version, PURL: c.PURL(), Kind: inventory.KindLibrary}
 	if c.Source == "crates.io" || c.Source == "registry" {
-		p.DownloadLocation = "https://crates.io/api/v1/crates/" + c.Name + "/" + c.Version + "/download"
+		p.Extend().DownloadLocation = "https://crates.io/api/v1/crates/" + c.Name + "/" + c.Version + "/download"
 	}
 	return p
 }

@@ -39,7 +39,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 			interp.ID += "#" + scope
 		}
 		interp.PURL = "pkg:generic/cpython@" + b.Version
-		interp.CPEs = []string{"cpe:2.3:a:python:python:" + b.Version + ":*:*:*:*:*:*:*"}
+		interp.Extend().CPEs = []string{"cpe:2.3:a:python:python:" + b.Version + ":*:*:*:*:*:*:*"}
 	}
 	if b.VersionFrom != "" {
 		interp.Properties = append(interp.Properties, inventory.Property{Name: inventory.PropCPythonVersionFrom, Value: rel(b.VersionFrom)})
@@ -63,10 +63,10 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 			return
 		}
 		p := &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: name, Version: version, PURL: purl, Supplier: psf,
-			FoundBy: FoundBy, Summary: "vendored in CPython and compiled into " + bin.Name,
+			FoundBy: FoundBy, Extra: &inventory.Extra{Summary: "vendored in CPython and compiled into " + bin.Name},
 			Properties: []inventory.Property{{Name: inventory.PropNativeEvidence, Value: evidence}, {Name: inventory.PropCPythonVendored, Value: "true"}}}
 		if cpe != "" {
-			p.CPEs = []string{cpe}
+			p.Extend().CPEs = []string{cpe}
 		}
 		vendored[id] = p
 		out.Packages = append(out.Packages, p)
@@ -122,7 +122,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 		// it links, which is a component of its own.
 		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: "CPython module " + m.Name, Version: interp.Version,
 			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
-			Supplier: psf, License: interp.License, FoundBy: FoundBy, Summary: "CPython extension module " + m.Name,
+			Supplier: psf, License: interp.License, FoundBy: FoundBy, Extra: &inventory.Extra{Summary: "CPython extension module " + m.Name},
 			Files:      []inventory.File{fileOf(rel(m.Path), m.Size, m.SHA1, m.SHA256)},
 			Properties: []inventory.Property{{Name: inventory.PropCPythonModule, Value: "lib-dynload"}}})
 		contains(id)

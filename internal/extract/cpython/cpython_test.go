@@ -108,7 +108,7 @@ func TestFixturePrefix(t *testing.T) {
 	if diff := cmp.Diff([]string{"Misc/sbom.spdx.json: CPython's source SBOM declares expat 2.6.3, but the binaries show 2.6.4"}, cross); diff != "" {
 		t.Errorf("source cross-check (-want +got):\n%s", diff)
 	}
-	if interp.ID != "python/cpython@3.99.1" || interp.Version != "3.99.1" || !slices.Contains(interp.CPEs, "cpe:2.3:a:python:python:3.99.1:*:*:*:*:*:*:*") {
+	if interp.ID != "python/cpython@3.99.1" || interp.Version != "3.99.1" || !slices.Contains(interp.More().CPEs, "cpe:2.3:a:python:python:3.99.1:*:*:*:*:*:*:*") {
 		t.Errorf("interpreter = %+v", interp)
 	}
 	var ids []string

@@ -212,24 +212,24 @@ func fromMetadata(md *metadata.Metadata) *inventory.Package {
 		Version: md.Version,
 	}
 	if !metadata.Unknown(md.Summary) {
-		p.Summary = md.Summary
+		p.Extend().Summary = md.Summary
 	}
 	p.PURL = packageurl.NewPackageURL("pypi", "", pep503.Normalize(md.Name), md.Version, nil, "").ToString()
-	p.Supplier, p.Originator = suppliers(md)
+	p.Supplier, p.Extend().Originator = suppliers(md)
 	lic := license.FromMetadata(md.LicenseExpression, md.License, md.Classifiers)
 	p.License = inventory.License{Expression: lic.Expression, Declared: lic.Declared, Source: lic.Source}
 	if !metadata.Unknown(md.HomePage) {
-		p.Homepage = md.HomePage
-		p.URLs = append(p.URLs, inventory.Link{Label: "Home-page", URL: md.HomePage})
+		p.Extend().Homepage = md.HomePage
+		p.Extend().URLs = append(p.More().URLs, inventory.Link{Label: "Home-page", URL: md.HomePage})
 	}
 	for _, u := range md.ProjectURLs {
-		p.URLs = append(p.URLs, inventory.Link{Label: u.Label, URL: u.URL})
-		if p.Homepage == "" && isHomeLabel(u.Label) {
-			p.Homepage = u.URL
+		p.Extend().URLs = append(p.More().URLs, inventory.Link{Label: u.Label, URL: u.URL})
+		if p.More().Homepage == "" && isHomeLabel(u.Label) {
+			p.Extend().Homepage = u.URL
 		}
 	}
 	if !metadata.Unknown(md.DownloadURL) {
-		p.URLs = append(p.URLs, inventory.Link{Label: "Download-URL", URL: md.DownloadURL})
+		p.Extend().URLs = append(p.More().URLs, inventory.Link{Label: "Download-URL", URL: md.DownloadURL})
 	}
 	return p
 }
@@ -436,7 +436,7 @@ func (d *Dist) readDirectURL(site Site, rel string) {
 		info.Dir, info.Editable = true, du.DirInfo.Editable
 	}
 	p.Python.DirectURL = info
-	p.DownloadLocation = loc
+	p.Extend().DownloadLocation = loc
 }
 
 func algorithm(name string) inventory.Algorithm {

@@ -33,15 +33,17 @@ func TestReadDistInfo(t *testing.T) {
 	p := d.Package
 	want := &inventory.Package{
 		ID: "pypi/demo-pkg@1.0", Kind: inventory.KindDistribution, Name: "Demo_Pkg", Version: "1.0",
-		PURL:             "pkg:pypi/demo-pkg@1.0",
-		Supplier:         inventory.Party{Kind: inventory.Organization, Name: "The Demo Team", Email: "team@example.org"},
-		Originator:       inventory.Party{Kind: inventory.Person, Name: "Ann Example", Email: "ann@example.org"},
-		License:          inventory.License{Expression: "MIT", Declared: "MIT", Source: "License-Expression", Files: []string{"Demo_Pkg-1.0.dist-info/licenses/LICENSE"}},
-		Homepage:         "https://example.org/src",
-		URLs:             []inventory.Link{{Label: "Source Code", URL: "https://example.org/src"}},
-		DownloadLocation: "https://example.org/demo-1.0.tar.gz",
-		Hashes:           []inventory.Hash{{Algorithm: inventory.SHA256, Value: "abcd"}},
-		FoundBy:          FoundBy,
+		PURL:     "pkg:pypi/demo-pkg@1.0",
+		Supplier: inventory.Party{Kind: inventory.Organization, Name: "The Demo Team", Email: "team@example.org"},
+		License:  inventory.License{Expression: "MIT", Declared: "MIT", Source: "License-Expression", Files: []string{"Demo_Pkg-1.0.dist-info/licenses/LICENSE"}},
+		Extra: &inventory.Extra{
+			Originator:       inventory.Party{Kind: inventory.Person, Name: "Ann Example", Email: "ann@example.org"},
+			Homepage:         "https://example.org/src",
+			URLs:             []inventory.Link{{Label: "Source Code", URL: "https://example.org/src"}},
+			DownloadLocation: "https://example.org/demo-1.0.tar.gz",
+		},
+		Hashes:  []inventory.Hash{{Algorithm: inventory.SHA256, Value: "abcd"}},
+		FoundBy: FoundBy,
 		Python: &inventory.PythonDist{
 			Location: site, MetadataDir: "Demo_Pkg-1.0.dist-info", MetadataVersion: "2.4", Installer: "pip",
 			RequiresDist: []string{"idna>=3"},

@@ -285,6 +285,10 @@ func (m *merger) add(c *inventory.Package, source, foundBy string) string {
 		return id
 	}
 	p := *c
+	if c.Extra != nil { // p's own, for fill to complete
+		x := *c.Extra
+		p.Extra = &x
+	}
 	p.ID, p.Kind, p.FoundBy = id, inventory.KindLibrary, foundBy
 	p.Files = nil
 	p.Properties = append(slices.Clone(c.Properties), prop)
@@ -303,9 +307,17 @@ func fill(old, c *inventory.Package) {
 	}
 	set(&old.Version, c.Version)
 	set(&old.PURL, c.PURL)
-	set(&old.Summary, c.Summary)
-	set(&old.DownloadLocation, c.DownloadLocation)
-	set(&old.Homepage, c.Homepage)
+	if cx := c.Extra; cx != nil {
+		x := old.Extend()
+		set(&x.Summary, cx.Summary)
+		set(&x.DownloadLocation, cx.DownloadLocation)
+		set(&x.Homepage, cx.Homepage)
+		for _, cpe := range cx.CPEs {
+			if !slices.Contains(x.CPEs, cpe) {
+				x.CPEs = append(x.CPEs, cpe)
+			}
+		}
+	}
 	if old.License.Expression == "" && old.License.Declared == "" {
 		old.License = c.License
 	}
@@ -315,11 +327,6 @@ func fill(old, c *inventory.Package) {
 	for _, h := range c.Hashes {
 		if old.Hash(h.Algorithm) == "" {
 			old.Hashes = append(old.Hashes, h)
-		}
-	}
-	for _, cpe := range c.CPEs {
-		if !slices.Contains(old.CPEs, cpe) {
-			old.CPEs = append(old.CPEs, cpe)
 		}
 	}
 }

@@ -240,11 +240,11 @@ func (s *Set) component(l *Lib, owner Owner) *inventory.Package {
 		summary += " linked by " + strings.Join(users, ", ")
 	}
 	p := &inventory.Package{ID: "shared-library/" + soname, Kind: inventory.KindLibrary, Name: name, FoundBy: FoundBy,
-		Summary:    summary,
+		Extra:      &inventory.Extra{Summary: summary},
 		Properties: []inventory.Property{{Name: inventory.PropNativeFile, Value: l.Path}, {Name: inventory.PropNativeSoname, Value: soname}}}
 	for _, m := range l.Matches {
 		if m.Version != "" && m.Contained() {
-			p.Name, p.Version, p.PURL, p.CPEs = m.Name, m.Version, m.PURL(), []string{m.CPE23()}
+			p.Name, p.Version, p.PURL, p.Extend().CPEs = m.Name, m.Version, m.PURL(), []string{m.CPE23()}
 			p.Properties = append(p.Properties, inventory.Property{Name: inventory.PropNativeEvidence, Value: m.Evidence}, inventory.Property{Name: inventory.PropNativeConfidence, Value: m.Confidence})
 			break
 		}

@@ -459,11 +459,11 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 		Type:        componentType(p.Kind),
 		Name:        p.Name,
 		Version:     p.Version,
-		Description: p.Summary,
+		Description: p.More().Summary,
 		PackageURL:  p.PURL,
 	}
-	if len(p.CPEs) > 0 {
-		c.CPE = p.CPEs[0]
+	if len(p.More().CPEs) > 0 {
+		c.CPE = p.More().CPEs[0]
 	}
 	if !p.Supplier.IsZero() {
 		c.Supplier = &cdx.OrganizationalEntity{Name: p.Supplier.Name}
@@ -471,8 +471,8 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 			c.Supplier.Contact = &[]cdx.OrganizationalContact{{Name: p.Supplier.Name, Email: p.Supplier.Email}}
 		}
 	}
-	if !p.Originator.IsZero() {
-		c.Authors = &[]cdx.OrganizationalContact{{Name: p.Originator.Name, Email: p.Originator.Email}}
+	if !p.More().Originator.IsZero() {
+		c.Authors = &[]cdx.OrganizationalContact{{Name: p.More().Originator.Name, Email: p.More().Originator.Email}}
 	}
 	if l := licenses(p.License); l != nil {
 		c.Licenses = l
@@ -485,7 +485,7 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 	}
 	var props []cdx.Property
 	add := func(n, v string) { props = append(props, cdx.Property{Name: n, Value: v}) }
-	for _, cpe := range p.CPEs[min(1, len(p.CPEs)):] {
+	for _, cpe := range p.More().CPEs[min(1, len(p.More().CPEs)):] {
 		add(inventory.PropCPE, cpe)
 	}
 	if py := p.Python; py != nil {
@@ -599,10 +599,10 @@ func externalRefs(p *inventory.Package) []cdx.ExternalReference {
 		seen[string(t)+url] = true
 		out = append(out, cdx.ExternalReference{Type: t, URL: url, Comment: comment})
 	}
-	add(cdx.ERTypeWebsite, p.Homepage, "")
+	add(cdx.ERTypeWebsite, p.More().Homepage, "")
 	// A lock's archives, each with its checksums; a file the lock names
 	// without a URL is a relative reference to it.
-	for _, a := range p.Artifacts {
+	for _, a := range p.More().Artifacts {
 		ref := a.URL
 		if ref == "" {
 			ref = a.Name
@@ -617,8 +617,8 @@ func externalRefs(p *inventory.Package) []cdx.ExternalReference {
 		}
 		out = append(out, r)
 	}
-	add(cdx.ERTypeDistribution, p.DownloadLocation, "")
-	for _, l := range p.URLs {
+	add(cdx.ERTypeDistribution, p.More().DownloadLocation, "")
+	for _, l := range p.More().URLs {
 		add(urlType(l.Label), l.URL, l.Label)
 	}
 	return out

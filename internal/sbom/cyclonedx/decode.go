@@ -285,14 +285,15 @@ func (d *decoder) component(c *inComponent) *inventory.Package {
 	}
 	d.ids[id] = id
 	p := &inventory.Package{
-		ID: id, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version, Summary: c.Description,
+		ID: id, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version,
 		PURL: c.PURL, FoundBy: "cyclonedx",
 	}
+	x := inventory.Extra{Summary: c.Description}
 	if c.Group != "" {
 		p.Properties = append(p.Properties, inventory.Property{Name: "cdx:group", Value: c.Group})
 	}
 	if c.CPE != "" {
-		p.CPEs = []string{c.CPE}
+		x.CPEs = []string{c.CPE}
 	}
 	switch {
 	case c.Supplier != nil && c.Supplier.Name != "":
@@ -303,9 +304,9 @@ func (d *decoder) component(c *inComponent) *inventory.Package {
 		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: c.Publisher}
 	}
 	if c.Author != "" {
-		p.Originator = inventory.Party{Kind: inventory.Person, Name: c.Author}
+		x.Originator = inventory.Party{Kind: inventory.Person, Name: c.Author}
 	} else if len(c.Authors) > 0 {
-		p.Originator = inventory.Party{Kind: inventory.Person, Name: c.Authors[0].Name, Email: c.Authors[0].Email}
+		x.Originator = inventory.Party{Kind: inventory.Person, Name: c.Authors[0].Name, Email: c.Authors[0].Email}
 	}
 	var exprs, names []string
 	for _, l := range c.Licenses {
@@ -345,18 +346,18 @@ func (d *decoder) component(c *inComponent) *inventory.Package {
 						a.Hashes = append(a.Hashes, inventory.Hash{Algorithm: alg, Value: strings.ToLower(h.Content)})
 					}
 				}
-				p.Artifacts = append(p.Artifacts, a)
+				x.Artifacts = append(x.Artifacts, a)
 				continue
 			}
-			if p.DownloadLocation == "" {
-				p.DownloadLocation = e.URL
+			if x.DownloadLocation == "" {
+				x.DownloadLocation = e.URL
 			}
 		case cdx.ERTypeWebsite:
-			if p.Homepage == "" {
-				p.Homepage = e.URL
+			if x.Homepage == "" {
+				x.Homepage = e.URL
 			}
 		}
-		p.URLs = append(p.URLs, inventory.Link{Label: e.Type, URL: e.URL})
+		x.URLs = append(x.URLs, inventory.Link{Label: e.Type, URL: e.URL})
 	}
 	if c.Scope != "" {
 		p.Properties = append(p.Properties, inventory.Property{Name: "cdx:scope", Value: c.Scope})
@@ -364,6 +365,7 @@ func (d *decoder) component(c *inComponent) *inventory.Package {
 	for _, pr := range c.Properties {
 		p.Properties = append(p.Properties, inventory.Property{Name: pr.Name, Value: pr.Value})
 	}
+	p.SetExtra(x)
 	return p
 }
 

@@ -64,7 +64,7 @@ func TestEncodeMatchesLibrary(t *testing.T) {
 	sameAsLibrary(t, "no packages", &inventory.Inventory{Root: root})
 	inv := &inventory.Inventory{Root: root}
 	for i, s := range jsontest.Tricky {
-		p := &inventory.Package{ID: "p" + s, Name: s, Version: s, Summary: s, PURL: "pkg:pypi/x@" + s,
+		p := &inventory.Package{ID: "p" + s, Name: s, Version: s, Extra: &inventory.Extra{Summary: s}, PURL: "pkg:pypi/x@" + s,
 			Properties: []inventory.Property{{Name: s, Value: s}}}
 		if i%2 == 0 {
 			p.Files = []inventory.File{{Path: s, Hashes: []inventory.Hash{{Algorithm: inventory.SHA1, Value: s}, {Algorithm: inventory.SHA256, Value: s}}},

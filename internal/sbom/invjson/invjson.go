@@ -160,20 +160,20 @@ func convert(p *inventory.Package) *pkg {
 		return nil
 	}
 	out := &pkg{
-		ID: p.ID, Kind: string(p.Kind), Name: p.Name, Version: p.Version, Summary: p.Summary, PURL: p.PURL,
-		CPEs: p.CPEs, Supplier: conv(p.Supplier), Originator: conv(p.Originator), Homepage: p.Homepage,
-		DownloadLocation: p.DownloadLocation, FoundBy: p.FoundBy,
+		ID: p.ID, Kind: string(p.Kind), Name: p.Name, Version: p.Version, Summary: p.More().Summary, PURL: p.PURL,
+		CPEs: p.More().CPEs, Supplier: conv(p.Supplier), Originator: conv(p.More().Originator), Homepage: p.More().Homepage,
+		DownloadLocation: p.More().DownloadLocation, FoundBy: p.FoundBy,
 	}
 	if l := p.License; l.Expression != "" || l.Declared != "" || len(l.Files) > 0 {
 		out.License = &license{l.Expression, l.Declared, l.Source, l.Files}
 	}
-	for _, u := range p.URLs {
+	for _, u := range p.More().URLs {
 		out.URLs = append(out.URLs, link{u.Label, u.URL})
 	}
 	for _, h := range p.Hashes {
 		out.Hashes = append(out.Hashes, hash{string(h.Algorithm), h.Value})
 	}
-	for _, a := range p.Artifacts {
+	for _, a := range p.More().Artifacts {
 		ja := artifact{Name: a.Name, URL: a.URL, Hashes: []hash{}}
 		for _, h := range a.Hashes {
 			ja.Hashes = append(ja.Hashes, hash{string(h.Algorithm), h.Value})

@@ -86,11 +86,12 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 		}
 		p := &inventory.Package{
 			ID: sp.SPDXID, Kind: kindOfPurpose(sp.Purpose), Name: sp.Name, Version: sp.VersionInfo,
-			Summary: sp.Summary, Supplier: ParseParty(sp.Supplier), Originator: ParseParty(sp.Originator),
-			DownloadLocation: assertion(sp.DownloadLocation), Homepage: assertion(sp.Homepage), FoundBy: "spdx",
+			Supplier: ParseParty(sp.Supplier), FoundBy: "spdx",
 		}
-		if p.Summary == "" {
-			p.Summary = sp.Description
+		x := inventory.Extra{Summary: sp.Summary, Originator: ParseParty(sp.Originator),
+			DownloadLocation: assertion(sp.DownloadLocation), Homepage: assertion(sp.Homepage)}
+		if x.Summary == "" {
+			x.Summary = sp.Description
 		}
 		if l := assertion(sp.LicenseDeclared); l != "" {
 			p.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseDeclared"}
@@ -107,9 +108,10 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 					p.PURL = e.Locator
 				}
 			case "cpe23type", "cpe22type":
-				p.CPEs = append(p.CPEs, e.Locator)
+				x.CPEs = append(x.CPEs, e.Locator)
 			}
 		}
+		p.SetExtra(x)
 		if _, dup := pkgs[p.ID]; dup || p.ID == "" {
 			return nil, fmt.Errorf("SPDX document: package %q has a missing or duplicate SPDXID", p.Name)
 		}

@@ -289,13 +289,13 @@ func build(inv *inventory.Inventory, opt Options) (*document, error) {
 			Name:             p.Name,
 			VersionInfo:      p.Version,
 			Supplier:         party(p.Supplier, true),
-			Originator:       party(p.Originator, false),
-			DownloadLocation: orNoAssertion(p.DownloadLocation),
-			Homepage:         p.Homepage,
+			Originator:       party(p.More().Originator, false),
+			DownloadLocation: orNoAssertion(p.More().DownloadLocation),
+			Homepage:         p.More().Homepage,
 			LicenseConcluded: noAssertion,
 			LicenseDeclared:  declared(p.License, extracted),
 			CopyrightText:    noAssertion,
-			Summary:          p.Summary,
+			Summary:          p.More().Summary,
 			Purpose:          purpose(p.Kind),
 		}
 		if p.License.Source != "" {
@@ -307,7 +307,7 @@ func build(inv *inventory.Inventory, opt Options) (*document, error) {
 		if p.PURL != "" {
 			sp.ExternalRefs = append(sp.ExternalRefs, externalRef{"PACKAGE-MANAGER", "purl", p.PURL, ""})
 		}
-		for _, c := range p.CPEs {
+		for _, c := range p.More().CPEs {
 			sp.ExternalRefs = append(sp.ExternalRefs, externalRef{"SECURITY", "cpe23Type", c, ""})
 		}
 		sp.Comment = comment(p)

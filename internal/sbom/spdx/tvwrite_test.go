@@ -65,7 +65,7 @@ func TestTagValueRoundTrip(t *testing.T) {
 		if strings.ContainsAny(s, "\x00\x1f\x7f\r") || !strings.ContainsFunc(s, func(r rune) bool { return r > ' ' }) {
 			continue // control characters and CRs do not survive a line-based format
 		}
-		p := &inventory.Package{ID: "p" + s, Name: "n" + s, Version: "1", Summary: s, PURL: "pkg:pypi/x@1", Supplier: root.Supplier,
+		p := &inventory.Package{ID: "p" + s, Name: "n" + s, Version: "1", Extra: &inventory.Extra{Summary: s}, PURL: "pkg:pypi/x@1", Supplier: root.Supplier,
 			License: inventory.License{Declared: "Custom " + s}}
 		if i%2 == 0 {
 			p.Files = []inventory.File{{Path: "f" + strings.TrimSpace(s), Hashes: []inventory.Hash{{Algorithm: inventory.SHA1, Value: "aa"}, {Algorithm: inventory.SHA256, Value: "bb"}}}}
@@ -84,7 +84,7 @@ func TestTagValueRoundTrip(t *testing.T) {
 // <text>; a multi-line value containing "</text>" cannot be carried at
 // all, and its "</text>" is written as "</ text>".
 func TestTagValueText(t *testing.T) {
-	root := &inventory.Package{ID: "root", Name: " app", Version: "1", Summary: "two\nlines </text> here", Homepage: "https://x.example/a:b"}
+	root := &inventory.Package{ID: "root", Name: " app", Version: "1", Extra: &inventory.Extra{Summary: "two\nlines </text> here", Homepage: "https://x.example/a:b"}}
 	var tv bytes.Buffer
 	if err := spdx.EncodeTagValue(&tv, &inventory.Inventory{Root: root}, opts); err != nil {
 		t.Fatal(err)

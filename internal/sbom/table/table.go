@@ -30,7 +30,7 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 	for _, p := range inv.Problems {
 		probs[p.Package]++
 	}
-	fmt.Fprintf(w, "%s\n\n", display.Text(inv.Root.Name+" "+inv.Root.Version+": "+inv.Root.Summary))
+	fmt.Fprintf(w, "%s\n\n", display.Text(inv.Root.Name+" "+inv.Root.Version+": "+inv.Root.More().Summary))
 	tw := display.NewTable(w)
 	head := []any{"NAME", "VERSION", "TYPE", "KIND", "LOCATION", "LICENSE", "FILES", "DEPENDS ON", "PROBLEMS"}
 	image := inv.Root.Kind == inventory.KindImage

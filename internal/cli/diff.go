@@ -54,11 +54,7 @@ func runDiff(ctx context.Context, e *env, files []string, outs *outputsFlag, exi
 			invs[i] = inv
 			continue
 		}
-		data, err := readSBOM(f)
-		if err != nil {
-			return err
-		}
-		inv, _, err := sbom.Decode(data)
+		inv, _, _, err := decodeSBOM(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
@@ -89,6 +85,32 @@ func budget(n int64) {
 		return
 	}
 	debug.SetMemoryLimit(max(256<<20, 4*total))
+}
+
+// decodeSBOM decodes the SBOM in file for diff and scan. A CycloneDX
+// document in a regular file is decoded as it is read and its bytes are
+// not kept (data is nil); any other document is read whole, and data
+// holds it.
+func decodeSBOM(file string) (inv *inventory.Inventory, format string, data []byte, err error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		if data, err = readSBOM(file); err != nil {
+			return nil, "", nil, err
+		}
+		inv, format, err = sbom.Decode(data)
+		return inv, format, data, err
+	}
+	if max := validate.MaxSize; fi.Size() > max {
+		return nil, "", nil, fmt.Errorf("%s: %d bytes, larger than the %d MiB pysbom reads", file, fi.Size(), max>>20)
+	}
+	budget(fi.Size())
+	inv, format, err = sbom.DecodeFile(f, validate.MaxSize)
+	return inv, format, nil, err
 }
 
 // readSBOM reads a document for validate, diff and scan, refusing one

@@ -316,18 +316,24 @@ func scanInput(ctx context.Context, e *env, arg string, in inputFlags) (inv *inv
 	// says so; a lock file, requirements file or anything else goes to
 	// buildInventory, as does an image archive.
 	if _, isImage := image.Detect(arg); isFile(arg) && !isImage && !*in.lock && !lockfile.IsLockFile(arg) {
-		data, err := readSBOM(arg)
-		if err != nil {
-			return nil, nil, err
-		}
-		inv, _, err := sbom.Decode(data)
+		inv, format, data, err := decodeSBOM(arg)
 		switch {
 		case err == nil:
+			if data == nil && format == "cyclonedx" && hasAnalysis(arg) {
+				data, _ = readSBOM(arg) // the VEX it carries refers to its components
+			}
 			return inv, embeddedVEX(data, arg), nil
 		case !errors.Is(err, sbom.ErrUnknownFormat):
 			return nil, nil, fmt.Errorf("%s: %w", arg, err)
-		case sbom.LooksStructured(data) && lockfile.Detect(arg, data) == "":
-			return nil, nil, fmt.Errorf("%s: %w", arg, err)
+		}
+		notSBOM := err
+		if data == nil {
+			if data, err = readSBOM(arg); err != nil {
+				return nil, nil, err
+			}
+		}
+		if sbom.LooksStructured(data) && lockfile.Detect(arg, data) == "" {
+			return nil, nil, fmt.Errorf("%s: %w", arg, notSBOM)
 		}
 	}
 	inv, err = buildInventory(ctx, e, arg, extract.Options{}, in)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/sbom"
 	"github.com/pysbom/pysbom/internal/scan"
 	"github.com/pysbom/pysbom/internal/vex"
 )
@@ -78,6 +80,18 @@ func readVEXFiles(stderr io.Writer, files []string, verdict string) ([][]vex.Sta
 // embeddedVEX returns the analyses of the vulnerabilities section of the
 // CycloneDX SBOM being scanned (doc, read from name); they apply as VEX.
 // Any other document gives none.
+// hasAnalysis reports whether the document in file holds a VEX analysis,
+// reading it a piece at a time.
+func hasAnalysis(file string) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	found, _ := sbom.Contains(f, 0, []byte(`"analysis"`))
+	return found
+}
+
 func embeddedVEX(doc []byte, name string) []vex.Statement {
 	if !bytes.Contains(doc, []byte(`"analysis"`)) {
 		return nil

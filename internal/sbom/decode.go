@@ -4,10 +4,12 @@
 package sbom
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/pysbom/pysbom/internal/inventory"
 	"github.com/pysbom/pysbom/internal/sbom/cyclonedx"
@@ -87,4 +89,66 @@ func Decode(data []byte) (*inventory.Inventory, string, error) {
 		return inv, f, err
 	}
 	return nil, "", notSBOM(data)
+}
+
+// DecodeFile reads the SBOM in r, at most limit bytes of it. A CycloneDX
+// JSON document is decoded as it is read (see [cyclonedx.Decode]), so
+// that a document of a million components costs its inventory and not
+// its bytes as well; other documents are read whole and decoded as
+// Decode does.
+func DecodeFile(r io.ReadSeeker, limit int64) (*inventory.Inventory, string, error) {
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, "", err
+	}
+	head = head[:n]
+	cdx := false
+	if !spdx.IsTagValue(head) {
+		found, err := Contains(r, 0, []byte(`"bomFormat"`))
+		if err != nil {
+			return nil, "", err
+		}
+		cdx = found
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, "", err
+	}
+	if !cdx {
+		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		if err != nil {
+			return nil, "", err
+		}
+		if int64(len(data)) > limit {
+			return nil, "", fmt.Errorf("larger than %d MiB", limit>>20)
+		}
+		return Decode(data)
+	}
+	inv, err := cyclonedx.DecodeLimited(bufio.NewReaderSize(r, 256<<10), limit)
+	return inv, "cyclonedx", err
+}
+
+// Contains reports whether what r holds from offset on contains marker,
+// reading it a piece at a time.
+func Contains(r io.ReadSeeker, offset int64, marker []byte) (bool, error) {
+	if _, err := r.Seek(offset, io.SeekStart); err != nil {
+		return false, err
+	}
+	buf := make([]byte, 1<<20)
+	kept := 0 // bytes carried over from the last piece: a marker may span two
+	for {
+		n, err := io.ReadFull(r, buf[kept:])
+		if bytes.Contains(buf[:kept+n], marker) {
+			return true, nil
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		total := kept + n
+		kept = min(len(marker)-1, total)
+		copy(buf, buf[total-kept:total])
+	}
 }

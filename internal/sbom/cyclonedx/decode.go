@@ -2,6 +2,7 @@ package cyclonedx
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,8 +19,9 @@ import (
 // MaxDecodeSize bounds the documents Decode reads.
 const MaxDecodeSize = 256 << 20
 
-// ErrTooLarge is returned for documents larger than MaxDecodeSize.
-var ErrTooLarge = errors.New("CycloneDX document larger than 256 MiB")
+// ErrTooLarge is wrapped by the error for a document larger than the
+// limit it is read with (MaxDecodeSize for Decode).
+var ErrTooLarge = errors.New("CycloneDX document too large")
 
 // The subset of CycloneDX JSON that Decode reads. The official library is
 // not used for reading: v0.12.0 rejects valid 1.6 documents over sections
@@ -91,24 +93,52 @@ type inComponent struct {
 // package whose ID is its bom-ref (or a generated one), nested components
 // CONTAINED by their parent (nested components of type "file" become the
 // parent's files), and the dependency graph as DEPENDS_ON.
-// Decode does not validate the document against the schema.
+// Decode does not validate the document against the schema. The
+// components and dependencies arrays are read from r an entry at a time,
+// each entry turned into the inventory before the next is read, so that
+// a document of a million components costs the inventory, neither its
+// bytes nor its JSON tree; r is read no further than MaxDecodeSize.
 func Decode(r io.Reader) (*inventory.Inventory, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDecodeSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxDecodeSize {
-		return nil, ErrTooLarge
-	}
-	return DecodeBytes(data)
+	return DecodeLimited(r, MaxDecodeSize)
 }
 
-// DecodeBytes is Decode of a document already in memory. The components
-// and dependencies arrays are read an entry at a time, each entry turned
-// into the inventory before the next is read, so that a document of a
-// million components costs the inventory, not its JSON tree as well.
+// DecodeLimited is Decode reading r no further than limit bytes.
+func DecodeLimited(r io.Reader, limit int64) (*inventory.Inventory, error) {
+	inv, err := decode(&capped{r: r, left: limit})
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("%w: larger than %d MiB", ErrTooLarge, limit>>20)
+	}
+	return inv, err
+}
+
+// capped reads r until left bytes have been read, then fails with
+// ErrTooLarge.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte // more to read is too much; EOF is not
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, ErrTooLarge
+		}
+		return 0, err
+	}
+	n, err := c.r.Read(p[:min(int64(len(p)), c.left)])
+	c.left -= int64(n)
+	return n, err
+}
+
+// DecodeBytes is Decode of a document already in memory, of any size.
 func DecodeBytes(data []byte) (*inventory.Inventory, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	return decode(bytes.NewReader(data))
+}
+
+func decode(r io.Reader) (*inventory.Inventory, error) {
+	dec := json.NewDecoder(r)
 	notCDX := func(err error) error {
 		if err == io.EOF || err == io.ErrUnexpectedEOF { // as json.Unmarshal words it
 			err = errors.New("unexpected end of JSON input")
@@ -118,7 +148,7 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, notCDX(err)
 	}
-	d := &decoder{inv: &inventory.Inventory{}, ids: map[string]string{}}
+	d := &decoder{inv: &inventory.Inventory{}}
 	var format string
 	for dec.More() {
 		tok, err := dec.Token()
@@ -134,7 +164,7 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 				Component *inComponent `json:"component"`
 			}
 			if err = dec.Decode(&m); err == nil && m.Component != nil {
-				d.inv.Root = d.component(m.Component)
+				d.inv.Root, d.rootAt = d.component(m.Component), len(d.inv.Packages)
 				d.nested(m.Component, d.inv.Root)
 			}
 		case "components":
@@ -143,7 +173,7 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 				if err := dec.Decode(&c); err != nil || c == nil { // a null entry is skipped
 					return err
 				}
-				d.add(c, "")
+				d.add(c, nil)
 				return nil
 			})
 		case "dependencies":
@@ -155,10 +185,9 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 				if err := dec.Decode(&dep); err != nil {
 					return err
 				}
-				from := d.intern(dep.Ref)
 				d.inv.Relationships = slices.Grow(d.inv.Relationships, len(dep.DependsOn))
 				for _, to := range dep.DependsOn {
-					d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: from, Type: inventory.DependsOn, To: d.intern(to)})
+					d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: dep.Ref, Type: inventory.DependsOn, To: to})
 				}
 				return nil
 			})
@@ -175,15 +204,8 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 	if format != "CycloneDX" {
 		return nil, fmt.Errorf("not a CycloneDX document: bomFormat is %q", format)
 	}
+	d.finish()
 	return d.inv, nil
-}
-
-// intern is the ID string of the component id names, when one has it.
-func (d *decoder) intern(id string) string {
-	if s, ok := d.ids[id]; ok {
-		return s
-	}
-	return id
 }
 
 // expectDelim reads the next token, which must be delim.
@@ -238,20 +260,69 @@ func skipValue(dec *json.Decoder) error {
 }
 
 type decoder struct {
-	inv *inventory.Inventory
-	ids map[string]string // the IDs given, each to itself: dependencies share the string
-	n   int
+	inv    *inventory.Inventory
+	rootAt int // how many packages came before the root in the document
+	// contains holds carrier and carried, made CONTAINS relationships
+	// once every package has its ID.
+	contains [][2]*inventory.Package
 }
 
-// add converts c into a package contained by parent ("" for none), then
+// add converts c into a package contained by parent (nil for none), then
 // the components nested in it: a carrier comes before what it carries.
-func (d *decoder) add(c *inComponent, parent string) {
+func (d *decoder) add(c *inComponent, parent *inventory.Package) {
 	p := d.component(c)
 	d.inv.Packages = append(d.inv.Packages, p)
-	if parent != "" {
-		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: parent, Type: inventory.Contains, To: p.ID})
+	if parent != nil {
+		d.contains = append(d.contains, [2]*inventory.Package{parent, p})
 	}
 	d.nested(c, p)
+}
+
+// finish gives each package whose bom-ref is missing, or taken by one
+// before it in the document, an ID of its own ("component-N", N counting
+// them in document order, skipping IDs the document gives), then records
+// what contains what. Sorting the packages by ID, not a map of every
+// ID, finds them: a document of a million components would spend 80 MB
+// on the map.
+func (d *decoder) finish() {
+	all := d.inv.Packages
+	if d.inv.Root != nil {
+		all = append(append(append(make([]*inventory.Package, 0, len(all)+1), all[:d.rootAt]...), d.inv.Root), all[d.rootAt:]...)
+	}
+	order := make([]int32, len(all))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(strings.Compare(all[a].ID, all[b].ID), cmp.Compare(a, b)) })
+	var renamed []int32
+	for k, i := range order {
+		if all[i].ID == "" || k > 0 && all[order[k-1]].ID == all[i].ID {
+			renamed = append(renamed, i)
+		}
+	}
+	given := func(id string) bool {
+		_, found := slices.BinarySearchFunc(order, id, func(i int32, id string) int { return strings.Compare(all[i].ID, id) })
+		return found
+	}
+	slices.Sort(renamed)
+	ids := make([]string, len(renamed))
+	n := 0
+	for k := range renamed {
+		for {
+			n++
+			if id := "component-" + strconv.Itoa(n); !given(id) {
+				ids[k] = id
+				break
+			}
+		}
+	}
+	for k, i := range renamed {
+		all[i].ID = ids[k]
+	}
+	for _, c := range d.contains {
+		d.inv.Relationships = append(d.inv.Relationships, inventory.Relationship{From: c[0].ID, Type: inventory.Contains, To: c[1].ID})
+	}
+	d.contains = nil
 }
 
 // nested adds the components nested in c, of which p is the package:
@@ -272,20 +343,14 @@ func (d *decoder) nested(c *inComponent, p *inventory.Package) {
 			p.Files = append(p.Files, f)
 			continue
 		}
-		d.add(sub, p.ID)
+		d.add(sub, p)
 	}
 }
 
 // component converts c itself.
 func (d *decoder) component(c *inComponent) *inventory.Package {
-	id := c.BOMRef
-	if _, taken := d.ids[id]; id == "" || taken {
-		d.n++
-		id = "component-" + strconv.Itoa(d.n)
-	}
-	d.ids[id] = id
 	p := &inventory.Package{
-		ID: id, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version,
+		ID: c.BOMRef, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version,
 		PURL: c.PURL, FoundBy: "cyclonedx",
 	}
 	x := inventory.Extra{Summary: c.Description}

@@ -2,8 +2,10 @@ package cyclonedx_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,5 +93,40 @@ func TestDecodeNullComponents(t *testing.T) {
 	inv, err := cyclonedx.Decode(strings.NewReader(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[null,{"name":"a","version":"1","components":[null]}]}`))
 	if err != nil || len(inv.Packages) != 1 {
 		t.Fatalf("%v, %v", inv, err)
+	}
+}
+
+// A component without a bom-ref, or with one a component before it in the
+// document took, gets an ID of its own that no component is given; what
+// it carries and what depends on the ref stay where they were.
+func TestDecodeGivesIDs(t *testing.T) {
+	doc := `{"bomFormat":"CycloneDX","specVersion":"1.6",
+	"dependencies":[{"ref":"a","dependsOn":["b"]}],
+	"components":[
+		{"bom-ref":"a","name":"first-a","components":[{"name":"carried"}]},
+		{"bom-ref":"a","name":"second-a","components":[{"bom-ref":"b","name":"b"}]},
+		{"name":"no-ref"},
+		{"bom-ref":"component-1","name":"given-component-1"}],
+	"metadata":{"component":{"name":"root"}}}`
+	inv, err := cyclonedx.Decode(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{} // name -> ID
+	for _, p := range append([]*inventory.Package{inv.Root}, inv.Packages...) {
+		ids[p.Name] = p.ID
+	}
+	want := map[string]string{"first-a": "a", "carried": "component-2", "second-a": "component-3", "b": "b",
+		"no-ref": "component-4", "given-component-1": "component-1", "root": "component-5"}
+	if !maps.Equal(ids, want) {
+		t.Errorf("IDs %v, want %v", ids, want)
+	}
+	var rels []string
+	for _, r := range inv.Relationships {
+		rels = append(rels, r.From+" "+string(r.Type)+" "+r.To)
+	}
+	slices.Sort(rels)
+	if w := []string{"a CONTAINS component-2", "a DEPENDS_ON b", "component-3 CONTAINS b"}; !slices.Equal(rels, w) {
+		t.Errorf("relationships %q, want %q", rels, w)
 	}
 }

@@ -264,10 +264,10 @@ func change(k string, o, n *inventory.Package, carriers map[string][]string) (Ch
 // is free text or refers to document-local LicenseRef text (which two
 // documents name differently even when the text is the same).
 func licenseOf(p *inventory.Package) string {
-	if strings.Contains(p.License.Expression, "LicenseRef-") {
+	if strings.Contains(p.More().License.Expression, "LicenseRef-") {
 		return ""
 	}
-	return p.License.Expression
+	return p.More().License.Expression
 }
 
 func orText(expr string) string {

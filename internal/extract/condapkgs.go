@@ -63,7 +63,7 @@ func condaPackages(e condaEnv) (pkgs []*inventory.Package, rels []inventory.Rela
 			ip.Supplier = inventory.Party{Kind: inventory.Organization, Name: d}
 		}
 		if p.License != "" {
-			ip.License = inventory.License{Declared: p.License, Source: "conda-meta"}
+			ip.Extend().License = inventory.License{Declared: p.License, Source: "conda-meta"}
 		}
 		if p.SHA256 != "" {
 			ip.Hashes = append(ip.Hashes, inventory.Hash{Algorithm: inventory.SHA256, Value: strings.ToLower(p.SHA256)})

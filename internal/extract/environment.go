@@ -391,7 +391,7 @@ func interpreterComponent(impl, version string) *inventory.Package {
 	if impl == "cpython" {
 		p.Extend().Summary = "The Python programming language interpreter"
 		p.Supplier = inventory.Party{Kind: inventory.Organization, Name: "Python Software Foundation"}
-		p.License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
+		p.Extend().License = inventory.License{Expression: "PSF-2.0", Declared: "PSF-2.0", Source: "CPython"}
 		p.Extend().Homepage = "https://www.python.org/"
 		if strings.Count(version, ".") == 2 {
 			p.Extend().CPEs = []string{"cpe:2.3:a:python:python:" + version + ":*:*:*:*:*:*:*"}

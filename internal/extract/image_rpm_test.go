@@ -62,7 +62,7 @@ func checkImageRPM(t *testing.T, mode string) {
 	}
 	py, demo := byName(inv, inventory.KindOSPackage, "python3.9"), byName(inv, inventory.KindOSPackage, "python3-demo")
 	if py == nil || py.PURL != "pkg:rpm/redhat/python3.9@3.9.18-1.el9_3?arch=x86_64&distro=rhel-9.3" || py.Supplier.Name != "Red Hat, Inc." ||
-		py.License.Declared != "Python" || prop(py, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() {
+		py.More().License.Declared != "Python" || prop(py, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() {
 		t.Errorf("python3.9: %+v", py)
 	}
 	if demo == nil || demo.Version != "1:1.2.3-4.el9" || demo.PURL != "pkg:rpm/redhat/python3-demo@1.2.3-4.el9?arch=noarch&distro=rhel-9.3&epoch=1" ||

@@ -177,7 +177,7 @@ func TestRootFSKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	musl, ssl := byName(inv, inventory.KindOSPackage, "musl"), byName(inv, inventory.KindOSPackage, "libssl3")
-	if musl == nil || musl.PURL != "pkg:apk/alpine/musl@1.2.5-r1?arch=x86_64&distro=alpine-3.20.3" || musl.License.Declared != "MIT" ||
+	if musl == nil || musl.PURL != "pkg:apk/alpine/musl@1.2.5-r1?arch=x86_64&distro=alpine-3.20.3" || musl.More().License.Declared != "MIT" ||
 		len(musl.Files) != 1 || musl.Files[0].Path != "/lib/musl.so" || len(musl.Files[0].Hashes) != 1 ||
 		prop(musl, inventory.PropLayerAdded) != cfg.RootFS.DiffIDs[0].String() || prop(musl, inventory.PropLayerChanged) != cfg.RootFS.DiffIDs[1].String() {
 		t.Errorf("musl: %+v", musl)
@@ -209,7 +209,7 @@ func TestRootFSKinds(t *testing.T) {
 		if cnumpy == nil || cnumpy.PURL != "pkg:conda/numpy@1.26.4?build=py311h64a7726_0&channel=conda-forge&subdir=linux-64&type=conda" ||
 			cnumpy.Supplier.Name != "conda-forge" || cnumpy.Hash(inventory.SHA256) != "3f4365e11b28e244c95ba8579942b0802761ba7bb31c026f50d1a9ea9c728149" ||
 			cnumpy.More().DownloadLocation != "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda" ||
-			cnumpy.License.Declared != "BSD-3-Clause" || !hasRel(inv, cnumpy.ID, inventory.Contains, numpy.ID) {
+			cnumpy.More().License.Declared != "BSD-3-Clause" || !hasRel(inv, cnumpy.ID, inventory.Contains, numpy.ID) {
 			t.Errorf("conda's numpy: %+v", cnumpy)
 		}
 		if cpython == nil || cpython.Supplier.Name != "Anaconda, Inc." || cpython.Hash(inventory.MD5) != "0c9b9d2b0b5e4a47d54d30e6e9b1dba3" ||

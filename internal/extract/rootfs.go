@@ -190,7 +190,7 @@ func (r Root) apkPackages(rel osrelease.Release, hist *dbHistory) ([]*inventory.
 			PURL: p.PURL(rel.ID, rel.Distro()), Supplier: distroParty(rel, "Alpine Linux"), FoundBy: "apk", Extra: &inventory.Extra{Homepage: p.URL, Summary: p.Description},
 		}
 		if p.License != "" {
-			ip.License = inventory.License{Declared: p.License, Source: "apk"}
+			ip.Extend().License = inventory.License{Declared: p.License, Source: "apk"}
 		}
 		if p.Origin != "" && p.Origin != p.Name {
 			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:source", Value: p.Origin})

@@ -57,7 +57,7 @@ func (r Root) rpmPackages(ctx context.Context, inv *inventory.Inventory, rel osr
 			ip.Supplier = inventory.Party{Kind: inventory.Organization, Name: p.Vendor}
 		}
 		if p.License != "" {
-			ip.License = inventory.License{Declared: p.License, Source: "rpm"}
+			ip.Extend().License = inventory.License{Declared: p.License, Source: "rpm"}
 		}
 		if src := p.SourceName(); src != "" && src != p.Name {
 			ip.Properties = append(ip.Properties, inventory.Property{Name: "pysbom:distro:source", Value: src})

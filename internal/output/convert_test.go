@@ -38,7 +38,7 @@ func facts(inv *inventory.Inventory) []string {
 		}
 		sort.Strings(fs)
 		out = append(out, strings.Join([]string{"package " + name(p), p.PURL, strings.Join(p.More().CPEs, ","), strings.Join(hs, ","),
-			p.License.Expression, p.Supplier.Name, p.More().Originator.Name, p.More().DownloadLocation, strings.Join(fs, ",")}, " | "))
+			p.More().License.Expression, p.Supplier.Name, p.More().Originator.Name, p.More().DownloadLocation, strings.Join(fs, ",")}, " | "))
 	}
 	for _, r := range inv.Relationships {
 		switch {

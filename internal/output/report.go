@@ -191,9 +191,9 @@ func componentNode(p *inventory.Package, problems []inventory.Problem, filesAll 
 		supplier = p.Supplier.Name
 	}
 	add("supplier", supplier)
-	lic := p.License.Expression
+	lic := p.More().License.Expression
 	if lic == "" {
-		lic = p.License.Declared
+		lic = p.More().License.Declared
 	}
 	add("license", lic)
 	if p.Python != nil {

@@ -14,10 +14,10 @@ func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inv
 	inv := &inventory.Inventory{Root: root}
 	for _, p := range m.Packages {
 		pkg := &inventory.Package{ID: "source/" + spdxID(p.Name) + "@" + p.Version, Kind: inventory.KindLibrary, Name: p.Name,
-			Version: p.Version, FoundBy: "source/manifest",
-			License: inventory.License{Expression: p.License}}
+			Version: p.Version, FoundBy: "source/manifest"}
+		license := inventory.License{Expression: p.License}
 		if p.License == "NOASSERTION" {
-			pkg.License = inventory.License{}
+			license = inventory.License{}
 		}
 		if len(p.PURL) > 0 {
 			pkg.PURL = p.PURL[0]
@@ -25,7 +25,7 @@ func Inventory(name string, m *Manifest, files map[string][]File) *inventory.Inv
 		if p.SHA256 != "" {
 			pkg.Hashes = []inventory.Hash{{Algorithm: inventory.SHA256, Value: p.SHA256}}
 		}
-		pkg.SetExtra(inventory.Extra{DownloadLocation: p.DownloadURL, CPEs: p.CPE, Originator: spdx.ParseParty(p.Originator)})
+		pkg.SetExtra(inventory.Extra{License: license, DownloadLocation: p.DownloadURL, CPEs: p.CPE, Originator: spdx.ParseParty(p.Originator)})
 		pkg.Supplier = spdx.ParseParty(p.Supplier)
 		if pkg.Supplier.IsZero() {
 			pkg.Supplier = pkg.More().Originator

@@ -161,7 +161,7 @@ func releaseInventory(members map[string]member, keep map[string][]byte, top, ar
 		Supplier: opt.Supplier, Extra: &inventory.Extra{Originator: opt.Supplier, DownloadLocation: opt.DownloadURL}, FoundBy: "source/release",
 		Hashes: []inventory.Hash{{Algorithm: inventory.SHA256, Value: archiveSum}}}
 	if opt.License != "" {
-		root.License = inventory.License{Expression: opt.License}
+		root.Extend().License = inventory.License{Expression: opt.License}
 	}
 	if opt.CPE != "" {
 		root.Extend().CPEs = []string{opt.CPE}

@@ -122,7 +122,7 @@ func (b *Build) Components(interp *inventory.Package, rel func(string) string) P
 		// it links, which is a component of its own.
 		out.Packages = append(out.Packages, &inventory.Package{ID: id, Kind: inventory.KindLibrary, Name: "CPython module " + m.Name, Version: interp.Version,
 			PURL:     "pkg:generic/cpython@" + interp.Version + "#" + b.inPrefix(m.Path),
-			Supplier: psf, License: interp.License, FoundBy: FoundBy, Extra: &inventory.Extra{Summary: "CPython extension module " + m.Name},
+			Supplier: psf, FoundBy: FoundBy, Extra: &inventory.Extra{License: interp.More().License, Summary: "CPython extension module " + m.Name},
 			Files:      []inventory.File{fileOf(rel(m.Path), m.Size, m.SHA1, m.SHA256)},
 			Properties: []inventory.Property{{Name: inventory.PropCPythonModule, Value: "lib-dynload"}}})
 		contains(id)

@@ -95,7 +95,7 @@ func TestFixturePrefix(t *testing.T) {
 	if diff := cmp.Diff(want, problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
-	interp := &inventory.Package{ID: "python/cpython@3.99", Version: "3.99", License: inventory.License{Expression: "PSF-2.0"}}
+	interp := &inventory.Package{ID: "python/cpython@3.99", Version: "3.99", Extra: &inventory.Extra{License: inventory.License{Expression: "PSF-2.0"}}}
 	parts := b.Components(interp, func(p string) string { rel, _ := filepath.Rel(prefix, p); return rel })
 	libPkgs, libRels := libs.Components(func(p string) string { return p }, func(string) (*inventory.DistroPackage, bool) { return nil, false })
 	parts.Packages, parts.Relationships = append(parts.Packages, libPkgs...), append(parts.Relationships, libRels...)

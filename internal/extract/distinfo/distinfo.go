@@ -156,7 +156,8 @@ func Read(site Site, name string) (*Dist, error) {
 		// PEP 639: license files live under .dist-info/licenses/.
 		for _, cand := range []string{path.Join(name, "licenses", lf), path.Join(name, lf)} {
 			if d.expects(cand) {
-				p.License.Files = append(p.License.Files, cand)
+				x := p.Extend()
+				x.License.Files = append(x.License.Files, cand)
 				break
 			}
 		}
@@ -217,7 +218,7 @@ func fromMetadata(md *metadata.Metadata) *inventory.Package {
 	p.PURL = packageurl.NewPackageURL("pypi", "", pep503.Normalize(md.Name), md.Version, nil, "").ToString()
 	p.Supplier, p.Extend().Originator = suppliers(md)
 	lic := license.FromMetadata(md.LicenseExpression, md.License, md.Classifiers)
-	p.License = inventory.License{Expression: lic.Expression, Declared: lic.Declared, Source: lic.Source}
+	p.Extend().License = inventory.License{Expression: lic.Expression, Declared: lic.Declared, Source: lic.Source}
 	if !metadata.Unknown(md.HomePage) {
 		p.Extend().Homepage = md.HomePage
 		p.Extend().URLs = append(p.More().URLs, inventory.Link{Label: "Home-page", URL: md.HomePage})

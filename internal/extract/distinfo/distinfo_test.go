@@ -35,8 +35,8 @@ func TestReadDistInfo(t *testing.T) {
 		ID: "pypi/demo-pkg@1.0", Kind: inventory.KindDistribution, Name: "Demo_Pkg", Version: "1.0",
 		PURL:     "pkg:pypi/demo-pkg@1.0",
 		Supplier: inventory.Party{Kind: inventory.Organization, Name: "The Demo Team", Email: "team@example.org"},
-		License:  inventory.License{Expression: "MIT", Declared: "MIT", Source: "License-Expression", Files: []string{"Demo_Pkg-1.0.dist-info/licenses/LICENSE"}},
 		Extra: &inventory.Extra{
+			License:          inventory.License{Expression: "MIT", Declared: "MIT", Source: "License-Expression", Files: []string{"Demo_Pkg-1.0.dist-info/licenses/LICENSE"}},
 			Originator:       inventory.Party{Kind: inventory.Person, Name: "Ann Example", Email: "ann@example.org"},
 			Homepage:         "https://example.org/src",
 			URLs:             []inventory.Link{{Label: "Source Code", URL: "https://example.org/src"}},

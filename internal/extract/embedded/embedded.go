@@ -318,8 +318,8 @@ func fill(old, c *inventory.Package) {
 			}
 		}
 	}
-	if old.License.Expression == "" && old.License.Declared == "" {
-		old.License = c.License
+	if old.More().License.Expression == "" && old.More().License.Declared == "" {
+		old.Extend().License = c.More().License
 	}
 	if old.Supplier.IsZero() {
 		old.Supplier = c.Supplier

@@ -80,10 +80,10 @@ func TestExtract(t *testing.T) {
 	if ssl == nil || ssl.Hash(inventory.SHA256) != "feed" || ssl.Supplier.Name != "OpenSSL" || len(ssl.Properties) != 2 {
 		t.Errorf("merged openssl = %+v", ssl)
 	}
-	if p := byID["pypi/demo@1.0>cargo/pyo3@0.28.3"]; p == nil || p.License.Expression != "MIT OR Apache-2.0" || p.Hash(inventory.SHA256) != "abcd" {
+	if p := byID["pypi/demo@1.0>cargo/pyo3@0.28.3"]; p == nil || p.More().License.Expression != "MIT OR Apache-2.0" || p.Hash(inventory.SHA256) != "abcd" {
 		t.Errorf("pyo3 = %+v", p)
 	}
-	if p := byID["pypi/demo@1.0>pypi/packaging@24.2"]; p == nil || p.Supplier.Name != "Donald Stufft" || p.License.Expression != "Apache-2.0 OR BSD-2-Clause" {
+	if p := byID["pypi/demo@1.0>pypi/packaging@24.2"]; p == nil || p.Supplier.Name != "Donald Stufft" || p.More().License.Expression != "Apache-2.0 OR BSD-2-Clause" {
 		t.Errorf("vendored dist-info = %+v", p)
 	}
 	var rels []string

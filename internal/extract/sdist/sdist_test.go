@@ -28,7 +28,7 @@ func TestPKGInfo(t *testing.T) {
 	p := res.Package
 	data, _ := os.ReadFile(file)
 	if p.ID != "pypi/demo@1.0" || p.Hash(inventory.SHA256) != fmt.Sprintf("%x", sha256.Sum256(data)) ||
-		p.License.Expression != "MIT" || p.Supplier.Name != "Ann" || len(p.Files) != 3 || p.PURL != "pkg:pypi/demo@1.0?file_name=demo-1.0.tar.gz" {
+		p.More().License.Expression != "MIT" || p.Supplier.Name != "Ann" || len(p.Files) != 3 || p.PURL != "pkg:pypi/demo@1.0?file_name=demo-1.0.tar.gz" {
 		t.Errorf("package = %+v", p)
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Kind != inventory.BadArchive || !strings.Contains(res.Problems[0].Message, "symbolic link to /etc/passwd") {
@@ -48,7 +48,7 @@ func TestPyprojectFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Package
-	if p.Name != "modern" || p.Version != "3.1" || p.License.Expression != "Apache-2.0" || p.Supplier.Email != "mo@example.org" || p.Python.RequiresDist[0] != "attrs" {
+	if p.Name != "modern" || p.Version != "3.1" || p.More().License.Expression != "Apache-2.0" || p.Supplier.Email != "mo@example.org" || p.Python.RequiresDist[0] != "attrs" {
 		t.Errorf("package = %+v", p)
 	}
 }

@@ -219,7 +219,7 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 		prob(inventory.MissingFile, meta+"/RECORD", "%d more rows name files that are not in the wheel", nMissing-len(missing))
 	}
 	res.Carried.Problems = problems.Problems()
-	p.License.Files = append(p.License.Files, licenseFiles(z, meta)...)
+	p.Extend().License.Files = append(p.More().License.Files, licenseFiles(z, meta)...)
 	carried := embedded.Extract(z.FS(), p)
 	res.Carried.Packages = carried.Packages
 	res.Carried.Relationships = carried.Relationships

@@ -51,10 +51,10 @@ func TestRead(t *testing.T) {
 	data, _ := os.ReadFile(file)
 	sum := fmt.Sprintf("%x", sha256.Sum256(data))
 	if p.ID != "pypi/demo-pkg@2.0" || p.PURL != "pkg:pypi/demo-pkg@2.0?file_name=demo_pkg-2.0-cp312-cp312-manylinux_2_28_x86_64.whl" ||
-		p.Hash(inventory.SHA256) != sum || p.License.Expression != "MIT" || len(p.Python.RequiresDist) != 1 {
+		p.Hash(inventory.SHA256) != sum || p.More().License.Expression != "MIT" || len(p.Python.RequiresDist) != 1 {
 		t.Errorf("package = %+v", p)
 	}
-	if got := p.License.Files; len(got) != 1 || got[0] != "demo_pkg-2.0.dist-info/licenses/LICENSE" {
+	if got := p.More().License.Files; len(got) != 1 || got[0] != "demo_pkg-2.0.dist-info/licenses/LICENSE" {
 		t.Errorf("license files = %v", got)
 	}
 	if len(p.Files) != 9 {

@@ -474,7 +474,7 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 	if !p.More().Originator.IsZero() {
 		c.Authors = &[]cdx.OrganizationalContact{{Name: p.More().Originator.Name, Email: p.More().Originator.Email}}
 	}
-	if l := licenses(p.License); l != nil {
+	if l := licenses(p.More().License); l != nil {
 		c.Licenses = l
 	}
 	if hs := hashes(p.Hashes); len(*hs) > 0 { // an empty list is left out, as the library does
@@ -498,7 +498,7 @@ func component(p *inventory.Package, problems []inventory.Problem) cdx.Component
 			add(inventory.PropPythonRequiresPython, py.RequiresPython)
 		}
 	}
-	for _, f := range p.License.Files {
+	for _, f := range p.More().License.Files {
 		add(inventory.PropLicenseFile, f)
 	}
 	if d := p.Distro; d != nil {

@@ -389,9 +389,9 @@ func (d *decoder) component(c *inComponent) *inventory.Package {
 		if len(exprs) > 1 {
 			e = "(" + strings.Join(exprs, ") AND (") + ")"
 		}
-		p.License = inventory.License{Expression: e, Declared: e, Source: "CycloneDX"}
+		x.License = inventory.License{Expression: e, Declared: e, Source: "CycloneDX"}
 	} else if len(names) > 0 {
-		p.License = inventory.License{Declared: strings.Join(names, "; "), Source: "CycloneDX"}
+		x.License = inventory.License{Declared: strings.Join(names, "; "), Source: "CycloneDX"}
 	}
 	for _, h := range c.Hashes {
 		if a := algorithm(cdx.HashAlgorithm(h.Alg)); a != "" {

@@ -34,8 +34,8 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("%s lost", p.ID)
 			continue
 		}
-		if q.Name != p.Name || q.Version != p.Version || q.PURL != p.PURL || q.License.Expression != p.License.Expression {
-			t.Errorf("%s: got %s %s %s %q", p.ID, q.Name, q.Version, q.PURL, q.License.Expression)
+		if q.Name != p.Name || q.Version != p.Version || q.PURL != p.PURL || q.More().License.Expression != p.More().License.Expression {
+			t.Errorf("%s: got %s %s %s %q", p.ID, q.Name, q.Version, q.PURL, q.More().License.Expression)
 		}
 	}
 	// Files come back as the files of their package, with their hashes.

@@ -164,7 +164,7 @@ func convert(p *inventory.Package) *pkg {
 		CPEs: p.More().CPEs, Supplier: conv(p.Supplier), Originator: conv(p.More().Originator), Homepage: p.More().Homepage,
 		DownloadLocation: p.More().DownloadLocation, FoundBy: p.FoundBy,
 	}
-	if l := p.License; l.Expression != "" || l.Declared != "" || len(l.Files) > 0 {
+	if l := p.More().License; l.Expression != "" || l.Declared != "" || len(l.Files) > 0 {
 		out.License = &license{l.Expression, l.Declared, l.Source, l.Files}
 	}
 	for _, u := range p.More().URLs {

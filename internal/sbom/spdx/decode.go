@@ -94,9 +94,9 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 			x.Summary = sp.Description
 		}
 		if l := assertion(sp.LicenseDeclared); l != "" {
-			p.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseDeclared"}
+			x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseDeclared"}
 		} else if l := assertion(sp.LicenseConcluded); l != "" {
-			p.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseConcluded"}
+			x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseConcluded"}
 		}
 		for _, c := range sp.Checksums {
 			p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(strings.ReplaceAll(c.Algorithm, "-", ""))), Value: strings.ToLower(c.Value)})

@@ -293,13 +293,13 @@ func build(inv *inventory.Inventory, opt Options) (*document, error) {
 			DownloadLocation: orNoAssertion(p.More().DownloadLocation),
 			Homepage:         p.More().Homepage,
 			LicenseConcluded: noAssertion,
-			LicenseDeclared:  declared(p.License, extracted),
+			LicenseDeclared:  declared(p.More().License, extracted),
 			CopyrightText:    noAssertion,
 			Summary:          p.More().Summary,
 			Purpose:          purpose(p.Kind),
 		}
-		if p.License.Source != "" {
-			sp.LicenseComments = "declared in " + p.License.Source
+		if p.More().License.Source != "" {
+			sp.LicenseComments = "declared in " + p.More().License.Source
 		}
 		for _, h := range p.Hashes {
 			sp.Checksums = append(sp.Checksums, checksum{string(h.Algorithm), h.Value})
@@ -466,8 +466,8 @@ func comment(p *inventory.Package) string {
 			parts = append(parts, "installer: "+p.Python.Installer)
 		}
 	}
-	if len(p.License.Files) > 0 {
-		parts = append(parts, "license files: "+strings.Join(p.License.Files, ", "))
+	if len(p.More().License.Files) > 0 {
+		parts = append(parts, "license files: "+strings.Join(p.More().License.Files, ", "))
 	}
 	if d := p.Distro; d != nil {
 		parts = append(parts, fmt.Sprintf("installed by the %s package %s %s (%s)", d.Manager, d.Name, d.Version, d.PURL))

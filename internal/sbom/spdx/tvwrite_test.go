@@ -65,8 +65,8 @@ func TestTagValueRoundTrip(t *testing.T) {
 		if strings.ContainsAny(s, "\x00\x1f\x7f\r") || !strings.ContainsFunc(s, func(r rune) bool { return r > ' ' }) {
 			continue // control characters and CRs do not survive a line-based format
 		}
-		p := &inventory.Package{ID: "p" + s, Name: "n" + s, Version: "1", Extra: &inventory.Extra{Summary: s}, PURL: "pkg:pypi/x@1", Supplier: root.Supplier,
-			License: inventory.License{Declared: "Custom " + s}}
+		p := &inventory.Package{ID: "p" + s, Name: "n" + s, Version: "1", PURL: "pkg:pypi/x@1", Supplier: root.Supplier,
+			Extra: &inventory.Extra{Summary: s, License: inventory.License{Declared: "Custom " + s}}}
 		if i%2 == 0 {
 			p.Files = []inventory.File{{Path: "f" + strings.TrimSpace(s), Hashes: []inventory.Hash{{Algorithm: inventory.SHA1, Value: "aa"}, {Algorithm: inventory.SHA256, Value: "bb"}}}}
 		}

@@ -47,9 +47,9 @@ func Encode(out io.Writer, inv *inventory.Inventory) error {
 	var row func(i, depth int)
 	row = func(i, depth int) {
 		p := inv.Packages[i]
-		lic := p.License.Expression
-		if lic == "" && p.License.Declared != "" {
-			lic = "(" + clip(firstLine(p.License.Declared), 30) + ")"
+		lic := p.More().License.Expression
+		if lic == "" && p.More().License.Declared != "" {
+			lic = "(" + clip(firstLine(p.More().License.Declared), 30) + ")"
 		}
 		cells := []any{strings.Repeat("  ", depth) + p.Name, dash(p.Version), dash(purlType(p.PURL)), p.Kind, dash(clipLeft(location(p), 48)),
 			dash(lic), len(p.Files), deps[p.ID], probs[p.ID]}

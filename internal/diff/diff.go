@@ -13,7 +13,10 @@
 package diff
 
 import (
+	"bytes"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 
@@ -88,102 +91,214 @@ func Key(p *inventory.Package) string {
 	return "name/" + strings.ToLower(p.Name)
 }
 
-// Compare returns what changed from old to new.
+// Compare returns what changed from old to new. Its memory is a few
+// words per component and relationship beyond the inventories, whatever
+// their size: components are matched by sorting them by identity, and
+// relationships are compared by 128-bit hashes, spelled out only where
+// they differ.
 func Compare(old, new *inventory.Inventory) *Result {
 	res := &Result{Added: []Component{}, Removed: []Component{}, Changed: []Change{},
 		RelationshipsAdded: []string{}, RelationshipsRemoved: []string{}} // [] in JSON, never null
-	oldBy, oldCarriers := group(old)
-	newBy, newCarriers := group(new)
-	oldIdent, newIdent := map[string]string{}, map[string]string{} // package ID -> key
-	var keys []string
-	for k := range oldBy {
-		keys = append(keys, k)
-	}
-	for k := range newBy {
-		if _, ok := oldBy[k]; !ok {
-			keys = append(keys, k)
+	o, n := newSide(old), newSide(new)
+	oi, ni := o.byKey(), n.byKey()
+	for len(oi) > 0 || len(ni) > 0 {
+		var k string
+		switch {
+		case len(ni) == 0 || len(oi) > 0 && o.keys[oi[0]] < n.keys[ni[0]]:
+			k = o.keys[oi[0]]
+		default:
+			k = n.keys[ni[0]]
 		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		os, ns := pair(oldBy[k], newBy[k])
+		var os, ns []*inventory.Package
+		for ; len(oi) > 0 && o.keys[oi[0]] == k; oi = oi[1:] {
+			os = append(os, o.all[oi[0]])
+		}
+		for ; len(ni) > 0 && n.keys[ni[0]] == k; ni = ni[1:] {
+			ns = append(ns, n.all[ni[0]])
+		}
+		if len(os) > 1 || len(ns) > 1 {
+			os, ns = pair(os, ns)
+		}
 		for i := range max(len(os), len(ns)) {
 			switch {
 			case i >= len(os):
-				res.Added = append(res.Added, comp(k, ns[i], newCarriers))
-				newIdent[ns[i].ID] = k
+				res.Added = append(res.Added, n.comp(k, ns[i]))
 			case i >= len(ns):
-				res.Removed = append(res.Removed, comp(k, os[i], oldCarriers))
-				oldIdent[os[i].ID] = k
+				res.Removed = append(res.Removed, o.comp(k, os[i]))
 			default:
-				oldIdent[os[i].ID], newIdent[ns[i].ID] = k, k
-				if c, ok := change(k, os[i], ns[i], newCarriers); ok {
+				if c, ok := change(n.comp(k, ns[i]), os[i], ns[i]); ok {
 					res.Changed = append(res.Changed, c)
 				}
 			}
 		}
 	}
-	oldRels, newRels := rels(old, oldIdent), rels(new, newIdent)
-	for r := range newRels {
-		if !oldRels[r] {
-			res.RelationshipsAdded = append(res.RelationshipsAdded, r)
-		}
-	}
-	for r := range oldRels {
-		if !newRels[r] {
-			res.RelationshipsRemoved = append(res.RelationshipsRemoved, r)
-		}
-	}
-	sort.Strings(res.RelationshipsAdded)
-	sort.Strings(res.RelationshipsRemoved)
+	oldRels, newRels := o.relHashes(), n.relHashes()
+	res.RelationshipsAdded = n.relsNotIn(newRels, oldRels)
+	res.RelationshipsRemoved = o.relsNotIn(oldRels, newRels)
 	return res
 }
 
-func all(inv *inventory.Inventory) []*inventory.Package {
-	if inv.Root == nil {
-		return inv.Packages
-	}
-	return append([]*inventory.Package{inv.Root}, inv.Packages...)
+// side is one inventory as Compare sees it.
+type side struct {
+	inv *inventory.Inventory
+	all []*inventory.Package // the root first
+	// keys are the identities of all, behind their carriers' ("pypi/pip >
+	// pypi/packaging"); carriers name the packages that carry all[i],
+	// outermost first, for the packages carried.
+	keys     []string
+	carriers map[int][]string
+	byID     []int32 // indices into all, sorted by ID
 }
 
-func group(inv *inventory.Inventory) (map[string][]*inventory.Package, map[string][]string) {
-	keys, carriers := identities(inv)
-	out := map[string][]*inventory.Package{}
-	for _, p := range all(inv) {
-		if p.Kind == inventory.KindFile {
-			continue
-		}
-		k := keys[p.ID]
-		out[k] = append(out[k], p)
+func newSide(inv *inventory.Inventory) *side {
+	s := &side{inv: inv, all: inv.Packages, carriers: map[int][]string{}}
+	off := 0 // where inv.Packages start in all
+	if inv.Root != nil {
+		s.all, off = append([]*inventory.Package{inv.Root}, inv.Packages...), 1
 	}
-	return out, carriers
-}
-
-// identities keys every package by its own identity behind its carriers'
-// ("pypi/pip > pypi/packaging"), and names its carriers, outermost first.
-func identities(inv *inventory.Inventory) (keys map[string]string, carriers map[string][]string) {
-	n := inv.Nesting()
-	parent := map[int]int{}
-	for p, kids := range n.Children {
+	parent := map[int]int{} // indices into inv.Packages, of carried packages only
+	for p, kids := range inv.Nesting().Children {
 		for _, k := range kids {
 			parent[k] = p
 		}
 	}
-	keys, carriers = map[string]string{}, map[string][]string{}
-	if inv.Root != nil {
-		keys[inv.Root.ID] = Key(inv.Root)
+	s.keys = make([]string, len(s.all))
+	for i, p := range s.all {
+		s.keys[i] = Key(p)
 	}
-	for i, p := range inv.Packages {
-		k := Key(p)
+	for i := range inv.Packages {
+		if _, carried := parent[i]; !carried {
+			continue
+		}
+		k := Key(inv.Packages[i])
 		var names []string
 		for j, ok := parent[i]; ok; j, ok = parent[j] {
 			c := inv.Packages[j]
 			k = Key(c) + " > " + k
 			names = append([]string{strings.TrimSpace(c.Name + " " + c.Version)}, names...)
 		}
-		keys[p.ID], carriers[p.ID] = k, names
+		s.keys[off+i], s.carriers[off+i] = k, names
 	}
-	return keys, carriers
+	s.byID = make([]int32, len(s.all))
+	for i := range s.byID {
+		s.byID[i] = int32(i)
+	}
+	slices.SortStableFunc(s.byID, func(a, b int32) int { return strings.Compare(s.all[a].ID, s.all[b].ID) })
+	return s
+}
+
+// byKey is the indices of the packages compared (files are not), sorted
+// by identity, in inventory order within one.
+func (s *side) byKey() []int32 {
+	var out []int32
+	for i, p := range s.all {
+		if p.Kind != inventory.KindFile {
+			out = append(out, int32(i))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b int32) int { return strings.Compare(s.keys[a], s.keys[b]) })
+	return out
+}
+
+// ident is the identity of the package whose ID is id; "" for none, or
+// for a file.
+func (s *side) ident(id string) string {
+	k, found := slices.BinarySearchFunc(s.byID, id, func(i int32, id string) int { return strings.Compare(s.all[i].ID, id) })
+	if !found {
+		return ""
+	}
+	// Of packages sharing an ID, the last is the one named, as a map of
+	// ID to package would have it.
+	for k+1 < len(s.byID) && s.all[s.byID[k+1]].ID == id {
+		k++
+	}
+	if i := s.byID[k]; s.all[i].Kind != inventory.KindFile {
+		return s.keys[i]
+	}
+	return ""
+}
+
+func (s *side) comp(k string, p *inventory.Package) Component {
+	c := Component{Key: k, Name: p.Name, Version: p.Version, PURL: p.PURL}
+	if len(s.carriers) > 0 {
+		// The carriers of p, found by its place in all.
+		if i, ok := s.index(p); ok {
+			c.Carrier = s.carriers[i]
+		}
+	}
+	return c
+}
+
+// index is p's place in all.
+func (s *side) index(p *inventory.Package) (int, bool) {
+	k, found := slices.BinarySearchFunc(s.byID, p.ID, func(i int32, id string) int { return strings.Compare(s.all[i].ID, id) })
+	for ; found && k < len(s.byID) && s.all[s.byID[k]].ID == p.ID; k++ {
+		if s.all[s.byID[k]] == p {
+			return int(s.byID[k]), true
+		}
+	}
+	return 0, false
+}
+
+// relationship spells out r between identities; "" when an end is no
+// package compared.
+func (s *side) relationship(r inventory.Relationship) string {
+	from, to := s.ident(r.From), s.ident(r.To)
+	if from == "" || to == "" {
+		return ""
+	}
+	// A carrier's vendored copy is contained, not depended on, in SPDX
+	// and in CycloneDX's nesting alike. The root's edges are compared
+	// whatever their type: SPDX says the root CONTAINS what CycloneDX
+	// lists as the metadata component's dependencies.
+	if r.Type == inventory.Contains && (s.inv.Root == nil || r.From != s.inv.Root.ID) {
+		return from + " contains " + to
+	}
+	return from + " -> " + to
+}
+
+type relHash [16]byte
+
+func hashOf(rel string) relHash {
+	h := fnv.New128a()
+	h.Write([]byte(rel))
+	var out relHash
+	h.Sum(out[:0])
+	return out
+}
+
+// relHashes is the set of the side's relationships as hashes, sorted.
+func (s *side) relHashes() []relHash {
+	var out []relHash
+	for _, r := range s.inv.Relationships {
+		if rel := s.relationship(r); rel != "" {
+			out = append(out, hashOf(rel))
+		}
+	}
+	slices.SortFunc(out, func(a, b relHash) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(out)
+}
+
+// relsNotIn spells out the side's relationships (mine, as relHashes has
+// them) that other does not have, sorted.
+func (s *side) relsNotIn(mine, other []relHash) []string {
+	missing := map[relHash]bool{}
+	for _, h := range mine {
+		if _, found := slices.BinarySearchFunc(other, h, func(a, b relHash) int { return bytes.Compare(a[:], b[:]) }); !found {
+			missing[h] = true
+		}
+	}
+	out := []string{}
+	if len(missing) == 0 {
+		return out
+	}
+	for _, r := range s.inv.Relationships {
+		if rel := s.relationship(r); rel != "" && missing[hashOf(rel)] {
+			out = append(out, rel)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // pair orders two groups so that equal versions face each other.
@@ -213,12 +328,9 @@ func pair(os, ns []*inventory.Package) ([]*inventory.Package, []*inventory.Packa
 	return append(po, restO...), append(pn, restN...)
 }
 
-func comp(k string, p *inventory.Package, carriers map[string][]string) Component {
-	return Component{Key: k, Name: p.Name, Version: p.Version, PURL: p.PURL, Carrier: carriers[p.ID]}
-}
-
-func change(k string, o, n *inventory.Package, carriers map[string][]string) (Change, bool) {
-	c := Change{Component: comp(k, n, carriers), Fields: []FieldChange{}}
+// change is what differs from o to n, the component c on the new side.
+func change(comp Component, o, n *inventory.Package) (Change, bool) {
+	c := Change{Component: comp, Fields: []FieldChange{}}
 	field := func(name, a, b string) {
 		if a != b {
 			c.Fields = append(c.Fields, FieldChange{name, a, b})
@@ -236,6 +348,9 @@ func change(k string, o, n *inventory.Package, carriers map[string][]string) (Ch
 	field("supplier", partyOf(o.Supplier), partyOf(n.Supplier))
 	field("checksums", hashes(o.Hashes), hashes(n.Hashes))
 	field("download location", o.More().DownloadLocation, n.More().DownloadLocation)
+	if len(o.Files) == 0 && len(n.Files) == 0 {
+		return c, len(c.Fields) > 0
+	}
 	of, nf := map[string]string{}, map[string]string{}
 	for _, f := range o.Files {
 		of[f.Path] = hashes(f.Hashes)
@@ -293,24 +408,4 @@ func hashes(hs []inventory.Hash) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, " ")
-}
-
-func rels(inv *inventory.Inventory, ident map[string]string) map[string]bool {
-	out := map[string]bool{}
-	for _, r := range inv.Relationships {
-		from, to := ident[r.From], ident[r.To]
-		if from == "" || to == "" {
-			continue
-		}
-		// A carrier's vendored copy is contained, not depended on, in SPDX
-		// and in CycloneDX's nesting alike. The root's edges are compared
-		// whatever their type: SPDX says the root CONTAINS what CycloneDX
-		// lists as the metadata component's dependencies.
-		if r.Type == inventory.Contains && (inv.Root == nil || r.From != inv.Root.ID) {
-			out[from+" contains "+to] = true
-			continue
-		}
-		out[from+" -> "+to] = true
-	}
-	return out
 }

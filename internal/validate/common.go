@@ -14,7 +14,6 @@ type comp struct {
 	path, id, name, version, supplier string
 	ids                               []string // purls, CPEs, SWIDs
 	checksum, license, download       bool
-	inGraph                           bool
 }
 
 // doc is what they need of the document.
@@ -37,8 +36,60 @@ type NTIA struct {
 	Failures   []Finding      `json:"failures"`
 }
 
-func ntia(d doc, comps []comp) NTIA {
-	n := NTIA{Author: d.author, Timestamp: d.timestamp, Relationships: d.relationships, Components: len(comps), Missing: map[string]int{}}
+// maxListed bounds the NTIA failures of components listed one by one;
+// Missing counts them all. A document of a million components without
+// suppliers says so in one count, not a million findings.
+const maxListed = 1000
+
+// tally is what the NTIA and quality checks keep of the components, one
+// component at a time.
+type tally struct {
+	n                                                int
+	purl, cpe, checksum, license, supplier, download int
+	inGraph                                          int
+	missing                                          map[string]int
+	failures                                         []Finding // of components, at most maxListed
+	unlisted                                         int
+}
+
+// add counts c (all but whether it is in the dependency graph, which the
+// caller counts in inGraph).
+func (t *tally) add(c comp) {
+	if t.missing == nil {
+		t.missing = map[string]int{}
+	}
+	t.n++
+	for _, v := range []struct {
+		ok bool
+		n  *int
+	}{{hasPrefix(c.ids, "pkg:"), &t.purl}, {hasPrefix(c.ids, "cpe:"), &t.cpe}, {c.checksum, &t.checksum},
+		{c.license, &t.license}, {c.supplier != "", &t.supplier}, {c.download, &t.download}} {
+		if v.ok {
+			*v.n++
+		}
+	}
+	label := c.name
+	if label == "" {
+		label = c.id
+	}
+	for _, m := range []struct {
+		ok   bool
+		elem string
+	}{{c.supplier != "", "supplier"}, {c.name != "", "name"}, {c.version != "", "version"}, {len(c.ids) > 0, "unique identifier"}} {
+		if m.ok {
+			continue
+		}
+		t.missing[m.elem]++
+		if len(t.failures) < maxListed {
+			t.failures = append(t.failures, Finding{Check: "ntia", Severity: Error, Path: c.path, Message: fmt.Sprintf("%s has no %s", label, m.elem)})
+		} else {
+			t.unlisted++
+		}
+	}
+}
+
+func ntia(d doc, t *tally) NTIA {
+	n := NTIA{Author: d.author, Timestamp: d.timestamp, Relationships: d.relationships, Components: t.n, Missing: map[string]int{}}
 	fail := func(path, msg string) {
 		n.Failures = append(n.Failures, Finding{Check: "ntia", Severity: Error, Path: path, Message: msg})
 	}
@@ -51,20 +102,12 @@ func ntia(d doc, comps []comp) NTIA {
 	if !d.relationships {
 		fail("", "no dependency relationships (SPDX: DESCRIBES and DEPENDS_ON/CONTAINS; CycloneDX: dependencies)")
 	}
-	for _, c := range comps {
-		label := c.name
-		if label == "" {
-			label = c.id
-		}
-		for _, m := range []struct {
-			ok   bool
-			elem string
-		}{{c.supplier != "", "supplier"}, {c.name != "", "name"}, {c.version != "", "version"}, {len(c.ids) > 0, "unique identifier"}} {
-			if !m.ok {
-				n.Missing[m.elem]++
-				fail(c.path, fmt.Sprintf("%s has no %s", label, m.elem))
-			}
-		}
+	n.Failures = append(n.Failures, t.failures...)
+	if t.unlisted > 0 {
+		fail("", fmt.Sprintf("and %d more elements missing from components, counted in missing but not listed (at most %d are)", t.unlisted, maxListed))
+	}
+	for k, v := range t.missing {
+		n.Missing[k] = v
 	}
 	n.Pass = len(n.Failures) == 0
 	return n
@@ -84,17 +127,8 @@ type QualityItem struct {
 	Weight float64 `json:"weight"`
 }
 
-func quality(d doc, comps []comp, n NTIA) Quality {
-	count := func(f func(comp) bool) int {
-		k := 0
-		for _, c := range comps {
-			if f(c) {
-				k++
-			}
-		}
-		return k
-	}
-	total := len(comps)
+func quality(d doc, t *tally, n NTIA) Quality {
+	total := t.n
 	b := func(v bool) int {
 		if v {
 			return 1
@@ -105,13 +139,13 @@ func quality(d doc, comps []comp, n NTIA) Quality {
 	ntiaComp := 4*total - n.Missing["supplier"] - n.Missing["name"] - n.Missing["version"] - n.Missing["unique identifier"]
 	q := Quality{Items: []QualityItem{
 		{"NTIA minimum elements", ntiaDoc + ntiaComp, 3 + 4*total, 3},
-		{"components with a purl", count(func(c comp) bool { return hasPrefix(c.ids, "pkg:") }), total, 2},
-		{"components with a CPE", count(func(c comp) bool { return hasPrefix(c.ids, "cpe:") }), total, 0.5},
-		{"components with a checksum", count(func(c comp) bool { return c.checksum }), total, 1},
-		{"components with a license", count(func(c comp) bool { return c.license }), total, 1},
-		{"components with a supplier", count(func(c comp) bool { return c.supplier != "" }), total, 1},
-		{"components with a download location", count(func(c comp) bool { return c.download }), total, 0.5},
-		{"components in the dependency graph", count(func(c comp) bool { return c.inGraph }), total, 1},
+		{"components with a purl", t.purl, total, 2},
+		{"components with a CPE", t.cpe, total, 0.5},
+		{"components with a checksum", t.checksum, total, 1},
+		{"components with a license", t.license, total, 1},
+		{"components with a supplier", t.supplier, total, 1},
+		{"components with a download location", t.download, total, 0.5},
+		{"components in the dependency graph", t.inGraph, total, 1},
 		{"primary component", b(d.primary), 1, 1},
 		{"files with a checksum", d.filesWithChecksum, d.files, 0.5},
 	}}

@@ -8,122 +8,179 @@ import (
 func sortStrings(s []string) { sort.Strings(s) }
 
 // checkCycloneDX runs the semantic, NTIA and quality checks on a
-// CycloneDX 1.x document.
+// CycloneDX 1.x document held whole.
 func checkCycloneDX(r *Report, d map[string]any) {
-	add := func(sev Severity, check, path, format string, args ...any) {
-		r.Semantic = append(r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
+	c := newCDXChecker(r, d)
+	for i, v := range list(d, "components") {
+		c.component(obj(v), fmt.Sprintf("/components/%d", i))
 	}
-	refs := map[string]string{} // bom-ref -> path
-	declare := func(ref, path string) {
-		if ref == "" {
-			return
-		}
-		if first, dup := refs[ref]; dup {
-			add(Error, "duplicate-id", path, "bom-ref %q is also used at %s", ref, first)
-			return
-		}
-		refs[ref] = path
+	for i, v := range list(d, "services") {
+		c.service(obj(v), i)
 	}
-	var comps []comp
-	var dd doc
-	var walk func(c map[string]any, path string)
-	walk = func(c map[string]any, path string) {
-		declare(str(c, "bom-ref"), path+"/bom-ref")
-		if str(c, "type") == "file" {
-			dd.files++
-			if len(list(c, "hashes")) > 0 {
-				dd.filesWithChecksum++
-			}
-		} else {
-			cc := comp{path: path, id: str(c, "bom-ref"), name: str(c, "name"), version: str(c, "version")}
-			switch {
-			case obj(c["supplier"]) != nil && str(obj(c["supplier"]), "name") != "":
-				cc.supplier = str(obj(c["supplier"]), "name")
-			case obj(c["manufacturer"]) != nil && str(obj(c["manufacturer"]), "name") != "":
-				cc.supplier = str(obj(c["manufacturer"]), "name")
-			}
-			if p := str(c, "purl"); p != "" {
-				cc.ids = append(cc.ids, p)
-				bad, mismatch := checkPURL(p, cc.version)
-				if bad != "" {
-					add(Error, "identifier", path+"/purl", "%s", bad)
-				}
-				if mismatch != "" {
-					add(Warning, "version-in-identifier", path+"/purl", "%s", mismatch)
-				}
-			}
-			if p := str(c, "cpe"); p != "" {
-				cc.ids = append(cc.ids, p)
-				bad, mismatch := checkCPE(p, cc.version)
-				if bad != "" {
-					add(Error, "identifier", path+"/cpe", "%s", bad)
-				}
-				if mismatch != "" {
-					add(Warning, "version-in-identifier", path+"/cpe", "%s", mismatch)
-				}
-			}
-			if obj(c["swid"]) != nil || str(c, "omniborId") != "" || str(c, "swhid") != "" {
-				cc.ids = append(cc.ids, "swid")
-			}
-			cc.checksum = len(list(c, "hashes")) > 0
-			cc.license = len(list(c, "licenses")) > 0
-			for _, er := range list(c, "externalReferences") {
-				if t := str(obj(er), "type"); t == "distribution" || t == "distribution-intake" {
-					cc.download = true
-				}
-			}
-			comps = append(comps, cc)
-		}
-		for j, h := range list(c, "hashes") {
-			if msg := checkHash(str(obj(h), "alg"), str(obj(h), "content")); msg != "" {
-				add(Error, "checksum", fmt.Sprintf("%s/hashes/%d", path, j), "%s", msg)
-			}
-		}
-		for j, l := range list(c, "licenses") {
-			if e := str(obj(l), "expression"); e != "" {
-				if msg := checkLicense(e); msg != "" {
-					add(Error, "license", fmt.Sprintf("%s/licenses/%d/expression", path, j), "%s", msg)
-				}
-			}
-		}
-		for j, sub := range list(c, "components") {
-			walk(obj(sub), fmt.Sprintf("%s/components/%d", path, j))
-		}
+	for i, v := range list(d, "dependencies") {
+		c.dependency(obj(v), i)
 	}
-	meta := obj(d["metadata"])
+	c.finish()
+}
+
+// cdxChecker checks a CycloneDX document a part at a time: the top of
+// the document first (newCDXChecker), then each component, each service
+// and each dependency, in that order, then finish. What it keeps of a
+// component is its bom-ref and counts.
+type cdxChecker struct {
+	r    *Report
+	refs map[string]cdxRef
+	t    tally
+	dd   doc
+}
+
+// cdxRef is what is known of one bom-ref.
+type cdxRef struct {
+	path    string // where it is first declared
+	comps   int    // components that have it
+	inGraph bool
+}
+
+func newCDXChecker(r *Report, top map[string]any) *cdxChecker {
+	c := &cdxChecker{r: r, refs: map[string]cdxRef{}}
+	meta := obj(top["metadata"])
+	c.dd.author = len(list(meta, "authors")) > 0 || meta["tools"] != nil || obj(meta["manufacture"]) != nil || obj(meta["manufacturer"]) != nil
+	c.dd.timestamp = str(meta, "timestamp") != ""
 	if mc := obj(meta["component"]); mc != nil {
-		dd.primary = true
-		walk(mc, "/metadata/component")
+		c.dd.primary = true
+		c.component(mc, "/metadata/component")
 	}
-	for i, c := range list(d, "components") {
-		walk(obj(c), fmt.Sprintf("/components/%d", i))
+	return c
+}
+
+func (c *cdxChecker) add(sev Severity, check, path, format string, args ...any) {
+	c.r.Semantic = append(c.r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// declare records a bom-ref where it is first used; counted, it is one
+// more component's.
+func (c *cdxChecker) declare(ref, path string, counted bool) {
+	if ref == "" {
+		return
 	}
-	for i, s := range list(d, "services") {
-		declare(str(obj(s), "bom-ref"), fmt.Sprintf("/services/%d/bom-ref", i))
+	e, dup := c.refs[ref]
+	if dup {
+		c.add(Error, "duplicate-id", path, "bom-ref %q is also used at %s", ref, e.path)
+	} else {
+		e.path = path
 	}
-	dd.author = len(list(meta, "authors")) > 0 || meta["tools"] != nil || obj(meta["manufacture"]) != nil || obj(meta["manufacturer"]) != nil
-	dd.timestamp = str(meta, "timestamp") != ""
-	inGraph := map[string]bool{}
-	for i, e := range list(d, "dependencies") {
-		dep := obj(e)
-		ref := str(dep, "ref")
-		path := fmt.Sprintf("/dependencies/%d", i)
-		if refs[ref] == "" {
-			add(Error, "reference", path+"/ref", "dependency ref %q names no component or service", ref)
+	if counted {
+		e.comps++
+	}
+	c.refs[ref] = e
+}
+
+// mark puts ref in the dependency graph; false when it names nothing.
+func (c *cdxChecker) mark(ref string) bool {
+	e, ok := c.refs[ref]
+	if ok && !e.inGraph {
+		e.inGraph = true
+		c.refs[ref] = e
+	}
+	return ok
+}
+
+// component checks one component and those nested in it.
+func (c *cdxChecker) component(v map[string]any, path string) {
+	file := str(v, "type") == "file"
+	c.declare(str(v, "bom-ref"), path+"/bom-ref", !file)
+	if file {
+		c.dd.files++
+		if len(list(v, "hashes")) > 0 {
+			c.dd.filesWithChecksum++
 		}
-		inGraph[ref] = true
-		for j, to := range list(dep, "dependsOn") {
-			s, _ := to.(string)
-			if refs[s] == "" {
-				add(Error, "reference", fmt.Sprintf("%s/dependsOn/%d", path, j), "dependsOn %q names no component or service", s)
+	} else {
+		c.t.add(c.describe(v, path))
+	}
+	for j, h := range list(v, "hashes") {
+		if msg := checkHash(str(obj(h), "alg"), str(obj(h), "content")); msg != "" {
+			c.add(Error, "checksum", fmt.Sprintf("%s/hashes/%d", path, j), "%s", msg)
+		}
+	}
+	for j, l := range list(v, "licenses") {
+		if e := str(obj(l), "expression"); e != "" {
+			if msg := checkLicense(e); msg != "" {
+				c.add(Error, "license", fmt.Sprintf("%s/licenses/%d/expression", path, j), "%s", msg)
 			}
-			inGraph[s] = true
-			dd.relationships = true
 		}
 	}
-	for i := range comps {
-		comps[i].inGraph = inGraph[comps[i].id]
+	for j, sub := range list(v, "components") {
+		c.component(obj(sub), fmt.Sprintf("%s/components/%d", path, j))
 	}
-	r.NTIA = ntia(dd, comps)
-	r.Quality = quality(dd, comps, r.NTIA)
+}
+
+// describe checks a component's identifiers and says what NTIA and the
+// quality score need of it.
+func (c *cdxChecker) describe(v map[string]any, path string) comp {
+	cc := comp{path: path, id: str(v, "bom-ref"), name: str(v, "name"), version: str(v, "version")}
+	switch {
+	case obj(v["supplier"]) != nil && str(obj(v["supplier"]), "name") != "":
+		cc.supplier = str(obj(v["supplier"]), "name")
+	case obj(v["manufacturer"]) != nil && str(obj(v["manufacturer"]), "name") != "":
+		cc.supplier = str(obj(v["manufacturer"]), "name")
+	}
+	for _, id := range []struct {
+		key   string
+		check func(s, version string) (string, string)
+	}{{"purl", checkPURL}, {"cpe", checkCPE}} {
+		p := str(v, id.key)
+		if p == "" {
+			continue
+		}
+		cc.ids = append(cc.ids, p)
+		bad, mismatch := id.check(p, cc.version)
+		if bad != "" {
+			c.add(Error, "identifier", path+"/"+id.key, "%s", bad)
+		}
+		if mismatch != "" {
+			c.add(Warning, "version-in-identifier", path+"/"+id.key, "%s", mismatch)
+		}
+	}
+	if obj(v["swid"]) != nil || str(v, "omniborId") != "" || str(v, "swhid") != "" {
+		cc.ids = append(cc.ids, "swid")
+	}
+	cc.checksum = len(list(v, "hashes")) > 0
+	cc.license = len(list(v, "licenses")) > 0
+	for _, er := range list(v, "externalReferences") {
+		if t := str(obj(er), "type"); t == "distribution" || t == "distribution-intake" {
+			cc.download = true
+		}
+	}
+	return cc
+}
+
+func (c *cdxChecker) service(v map[string]any, i int) {
+	c.declare(str(v, "bom-ref"), fmt.Sprintf("/services/%d/bom-ref", i), false)
+}
+
+// dependency checks that one dependency's refs name components or
+// services, all of which have been declared by then.
+func (c *cdxChecker) dependency(v map[string]any, i int) {
+	path := fmt.Sprintf("/dependencies/%d", i)
+	ref := str(v, "ref")
+	if !c.mark(ref) {
+		c.add(Error, "reference", path+"/ref", "dependency ref %q names no component or service", ref)
+	}
+	for j, to := range list(v, "dependsOn") {
+		s, _ := to.(string)
+		if !c.mark(s) {
+			c.add(Error, "reference", fmt.Sprintf("%s/dependsOn/%d", path, j), "dependsOn %q names no component or service", s)
+		}
+		c.dd.relationships = true
+	}
+}
+
+func (c *cdxChecker) finish() {
+	for _, e := range c.refs {
+		if e.inGraph {
+			c.t.inGraph += e.comps
+		}
+	}
+	c.r.NTIA = ntia(c.dd, &c.t)
+	c.r.Quality = quality(c.dd, &c.t, c.r.NTIA)
 }

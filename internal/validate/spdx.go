@@ -16,11 +16,15 @@ func checkSPDX(r *Report, d map[string]any) {
 	dd.author = len(list(ci, "creators")) > 0
 	dd.timestamp = str(ci, "created") != ""
 	inGraph := c.relationships(&dd)
-	for i := range comps {
-		comps[i].inGraph = inGraph[comps[i].id]
+	var t tally
+	for _, k := range comps {
+		t.add(k)
+		if inGraph[k.id] {
+			t.inGraph++
+		}
 	}
-	r.NTIA = ntia(dd, comps)
-	r.Quality = quality(dd, comps, r.NTIA)
+	r.NTIA = ntia(dd, &t)
+	r.Quality = quality(dd, &t, r.NTIA)
 }
 
 // spdxChecker checks one SPDX document, a section at a time.

@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,6 +137,17 @@ func Document(data []byte, name string) (*Report, error) {
 		}
 		return nil, fmt.Errorf("%s: %w: it does not start with '{'", name, ErrNotSBOM)
 	}
+	if encoding == "JSON" && bytes.Contains(data, []byte(`"bomFormat"`)) {
+		if r, ok, err := cycloneDXInParts(data, name); ok {
+			return r, err
+		}
+	}
+	return whole(data, name, encoding)
+}
+
+// whole checks a document held whole as one JSON tree: an SPDX document,
+// or what cycloneDXInParts does not take.
+func whole(data []byte, name, encoding string) (*Report, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
@@ -201,6 +213,18 @@ func jsonError(data []byte, err error) string {
 // enumeration (the schema's 700 SPDX license IDs) is named with what it
 // should have been, not followed by every allowed value.
 func schemaMessage(e *jsonschema.ValidationError) string {
+	// The validator lists property names in map order; sorted, the same
+	// document gets the same message every time.
+	switch k := e.ErrorKind.(type) {
+	case *kind.AdditionalProperties:
+		slices.Sort(k.Properties)
+	case *kind.Required:
+		slices.Sort(k.Missing)
+	case *kind.Dependency:
+		slices.Sort(k.Missing)
+	case *kind.DependentRequired:
+		slices.Sort(k.Missing)
+	}
 	if en, ok := e.ErrorKind.(*kind.Enum); ok && len(en.Want) > 10 {
 		got := fmt.Sprintf("%v", en.Got)
 		if s, ok := en.Got.(string); ok {

@@ -2,8 +2,10 @@ package validate
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -275,5 +277,78 @@ func TestLongEnumNamed(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no license finding: %+v", r.Schema)
+	}
+}
+
+// The report of a CycloneDX document checked in parts equals the report
+// of the document checked as one JSON tree: on the specification's
+// fixtures, and on documents made to find the seams (duplicate elements
+// equal only as the schema sees them, errors inside elements, refs
+// declared after the dependencies that use them).
+func TestInPartsAsWhole(t *testing.T) {
+	docs := map[string][]byte{
+		"dup-elements": []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[` +
+			`{"type":"library","name":"a","version":"1","hashes":[{"alg":"SHA-1","content":"00"}]},` +
+			`{"type":"library","name":"b"},{"version":"1","name":"a","type":"library","hashes":[{"content":"00","alg":"SHA-1"}]},{"type":"library","name":"b"}],` +
+			`"dependencies":[{"ref":"x","dependsOn":["y"]},{"ref":"x","dependsOn":["y"]}]}`),
+		"deps-first": []byte(`{"dependencies":[{"ref":"app","dependsOn":["c1","nothing"]}],"bomFormat":"CycloneDX","specVersion":"1.5",` +
+			`"metadata":{"timestamp":"2026-01-01T00:00:00Z","component":{"type":"application","bom-ref":"app","name":"app"}},` +
+			`"components":[{"type":"library","bom-ref":"c1","name":"c","version":"1","purl":"pkg:pypi/c@2","components":[{"type":"file","name":"f","bom-ref":"c1"}]},` +
+			`{"type":"bogus","name":3,"bom-ref":"c2"}],"services":[{"bom-ref":"c1","name":"svc"}]}`),
+		"numbers":    []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"vulnerabilities":[{"ratings":[{"score":1}]},{"ratings":[{"score":1.0}]}]}`),
+		"not-arrays": []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":{"a":1},"dependencies":null}`),
+	}
+	dir := filepath.Join(schema.CorpusDir(), "formats", "cyclonedx", "fixtures")
+	files, _ := filepath.Glob(filepath.Join(dir, "1.*", "*.json"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f)] = data
+	}
+	compared := 0
+	for name, data := range docs {
+		parts, ok, perr := cycloneDXInParts(data, name)
+		if !ok {
+			t.Logf("%s: not taken in parts", name)
+			continue
+		}
+		one, werr := whole(data, name, "JSON")
+		if (perr == nil) != (werr == nil) || perr != nil && perr.Error() != werr.Error() {
+			t.Errorf("%s: in parts %v; whole %v", name, perr, werr)
+			continue
+		}
+		compared++
+		if !reflect.DeepEqual(parts, one) {
+			t.Errorf("%s:\nin parts %+v\nwhole    %+v", name, parts, one)
+		}
+	}
+	if compared < 4 {
+		t.Errorf("%d documents compared, want the 4 made here at least", compared)
+	}
+	t.Logf("%d documents compared (%d specification fixtures)", compared, len(files))
+}
+
+// A document of many components that all lack a supplier lists the first
+// maxListed failures and counts every one.
+func TestNTIAListsAtMost(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`)
+	n := maxListed + 500
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"type":"library","bom-ref":"c%d","name":"p%d","version":"1","purl":"pkg:pypi/p%d@1"}`, i, i, i)
+	}
+	b.WriteString("]}")
+	r, err := Document([]byte(b.String()), "many.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := r.NTIA.Failures[len(r.NTIA.Failures)-1]
+	if r.NTIA.Pass || r.NTIA.Missing["supplier"] != n || len(r.NTIA.Failures) != 3+maxListed+1 || !strings.Contains(last.Message, "and 500 more") {
+		t.Errorf("missing %v, %d failures, the last %q", r.NTIA.Missing, len(r.NTIA.Failures), last.Message)
 	}
 }

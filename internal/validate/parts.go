@@ -1,0 +1,260 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/pysbom/pysbom/internal/validate/schemas"
+)
+
+// streamed are the top-level arrays of a CycloneDX document that are
+// checked an element at a time, in this order, so that a document of a
+// million components costs its bytes and what is kept of each component
+// (its bom-ref, counts), never the JSON tree of the whole.
+var streamed = []string{"components", "services", "dependencies", "vulnerabilities"}
+
+// span is where one element sits in the document.
+type span struct{ start, end int64 }
+
+// cycloneDXInParts checks a CycloneDX JSON document in parts: its top,
+// with the streamed arrays empty, against the schema; then each element
+// of those arrays against the schema of the array's items, and the
+// arrays' uniqueItems by hashes of the elements. ok is false when data is
+// no CycloneDX document, for Document to say what it is.
+func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) {
+	top, parts, err := split(data)
+	if err != nil {
+		return nil, true, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
+	}
+	if top == nil || top["bomFormat"] != "CycloneDX" {
+		return nil, false, nil
+	}
+	r = &Report{File: name, Encoding: "JSON", Format: "CycloneDX"}
+	r.Version, _ = top["specVersion"].(string)
+	var s *jsonschema.Schema
+	if kind := map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]; kind != "" {
+		r.SchemaChecked = true
+		if s, err = schemas.Load(kind); err != nil {
+			return nil, true, err
+		}
+	}
+	for key := range parts {
+		top[key] = []any{}
+	}
+	var found []Finding
+	if s != nil {
+		found = schemaFindings(s.Validate(top))
+	}
+	c := newCDXChecker(r, top)
+	for _, key := range streamed {
+		spans, ok := parts[key]
+		if !ok {
+			continue
+		}
+		var items *jsonschema.Schema
+		unique := false
+		if s != nil && s.Properties[key] != nil {
+			items, _ = s.Properties[key].Items.(*jsonschema.Schema)
+			unique = s.Properties[key].UniqueItems
+		}
+		var hashes []elementHash
+		for i, sp := range spans {
+			v, err := decodeValue(data[sp.start:sp.end])
+			if err != nil {
+				return nil, true, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
+			}
+			path := "/" + key + "/" + strconv.Itoa(i)
+			if items != nil {
+				for _, f := range schemaFindings(items.Validate(v)) {
+					f.Path = path + strings.TrimSuffix(f.Path, "/")
+					found = append(found, f)
+				}
+			}
+			if unique {
+				hashes = append(hashes, elementHash{hashValue(v), i})
+			}
+			switch key {
+			case "components":
+				c.component(obj(v), path)
+			case "services":
+				c.service(obj(v), i)
+			case "dependencies":
+				c.dependency(obj(v), i)
+			}
+		}
+		if i, j, dup := firstDuplicate(hashes); dup {
+			found = append(found, Finding{Check: "schema", Severity: Error, Path: "/" + key, Message: fmt.Sprintf("items at %d and %d are equal", i, j)})
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].Path < found[j].Path })
+	r.Schema = append(wellFormed(data), slices.Compact(found)...)
+	c.finish()
+	sort.SliceStable(r.Semantic, func(i, j int) bool { return r.Semantic[i].Path < r.Semantic[j].Path })
+	return r, true, nil
+}
+
+// split reads the top-level object of data: the value of every key but
+// the streamed arrays, and where each element of those arrays sits. top
+// is nil when data is not an object. A key given twice keeps its last
+// value, as a JSON decoder does (wellFormed reports the duplicate).
+func split(data []byte) (top map[string]any, parts map[string][]span, err error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		if _, err := jsonschema.UnmarshalJSON(bytes.NewReader(data)); err != nil {
+			return nil, nil, truncated(err)
+		}
+		return nil, nil, nil
+	}
+	top, parts = map[string]any{}, map[string][]span{}
+	var raw json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, truncated(err)
+		}
+		key, _ := tok.(string)
+		delete(parts, key)
+		if slices.Contains(streamed, key) && nextIsArray(data, dec.InputOffset()) {
+			if _, err := dec.Token(); err != nil {
+				return nil, nil, truncated(err)
+			}
+			spans := []span{}
+			for dec.More() {
+				raw = raw[:0]
+				if err := dec.Decode(&raw); err != nil {
+					return nil, nil, truncated(err)
+				}
+				end := dec.InputOffset()
+				spans = append(spans, span{end - int64(len(raw)), end})
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, nil, truncated(err)
+			}
+			parts[key] = spans
+			delete(top, key)
+			continue
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, truncated(err)
+		}
+		top[key] = v
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, truncated(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, fmt.Errorf("invalid character after top-level value")
+	}
+	return top, parts, nil
+}
+
+// truncated is err, an end of input met inside the document said as such.
+func truncated(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// nextIsArray reports whether the value after a key read up to offset is
+// an array.
+func nextIsArray(data []byte, offset int64) bool {
+	for i := offset; i < int64(len(data)); i++ {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n', ':':
+			continue
+		case '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+func decodeValue(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// elementHash is the hash of one element of an array, and its index.
+type elementHash struct {
+	sum [16]byte
+	i   int
+}
+
+// firstDuplicate finds the pair of equal elements the schema validator
+// reports: the first element equal to one before it, and the first of
+// those. Equal hashes of 128 bits stand for equal elements.
+func firstDuplicate(hs []elementHash) (i, j int, found bool) {
+	slices.SortFunc(hs, func(a, b elementHash) int {
+		if c := bytes.Compare(a.sum[:], b.sum[:]); c != 0 {
+			return c
+		}
+		return a.i - b.i
+	})
+	for k := 1; k < len(hs); k++ {
+		if hs[k].sum == hs[k-1].sum && (!found || hs[k].i < j) && (k == 1 || hs[k-2].sum != hs[k].sum) {
+			i, j, found = hs[k-1].i, hs[k].i, true
+		}
+	}
+	return i, j, found
+}
+
+// hashValue hashes a JSON value as the schema's equality sees it: object
+// keys in any order, numbers by their value.
+func hashValue(v any) [16]byte {
+	h := fnv.New128a()
+	var write func(v any)
+	write = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			h.Write([]byte{'{'})
+			for _, k := range keys {
+				h.Write([]byte(strconv.Quote(k)))
+				write(v[k])
+			}
+			h.Write([]byte{'}'})
+		case []any:
+			h.Write([]byte{'['})
+			for _, e := range v {
+				write(e)
+			}
+			h.Write([]byte{']'})
+		case json.Number:
+			if r, ok := new(big.Rat).SetString(string(v)); ok {
+				h.Write([]byte("n" + r.RatString()))
+			} else {
+				h.Write([]byte("n" + string(v)))
+			}
+		case string:
+			h.Write([]byte(strconv.Quote(v)))
+		default:
+			fmt.Fprintf(h, "%v;", v)
+		}
+	}
+	write(v)
+	var out [16]byte
+	h.Sum(out[:0])
+	return out
+}

@@ -243,7 +243,9 @@ func hashValue(v any) [16]byte {
 			h.Write([]byte{']'})
 		case json.Number:
 			if r, ok := new(big.Rat).SetString(string(v)); ok {
-				h.Write([]byte("n" + r.RatString()))
+				// The value as a fraction in lowest terms, in binary: no
+				// decimal string of a million digits for 1e999999.
+				fmt.Fprintf(h, "n%d/%x/%x;", r.Sign(), r.Num().Bytes(), r.Denom().Bytes())
 			} else {
 				h.Write([]byte("n" + string(v)))
 			}

@@ -207,12 +207,19 @@ func TestBadInput(t *testing.T) {
 func FuzzDocument(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"bom-ref":"a","purl":"pkg:pypi/a@1","version":"1"}],"dependencies":[{"ref":"a","dependsOn":["b"]}]}`))
 	f.Add([]byte("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"9.9\",\"a\":1,\"a\":2,\"components\":[{\"name\":\"\xff\\u0041\",\"name\":\"\"}]}"))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a","version":1.0},{"version":1,"name":"a"}],"components":[{"type":"library","name":"b"}],"services":{},"vulnerabilities":[{"ratings":[{"score":1e0}]},{"ratings":[{"score":10e-1}]}]} `))
 	f.Add([]byte("SPDXVersion: SPDX-2.3\rDataLicense: CC0-1.0\rDocumentComment: <text>a\rb</text>\r"))
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"x","externalRefs":[{"referenceType":"cpe23Type","referenceLocator":"cpe:2.3:a:b:c:1:*:*:*:*:*:*:*"}]}],"relationships":[{"spdxElementId":"x","relationshipType":"CONTAINS","relatedSpdxElement":"x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Document(data, "f.json")
 		if (r == nil) == (err == nil) {
 			t.Fatalf("report %v with error %v", r, err)
+		}
+		// A CycloneDX document checked in parts is checked as if whole.
+		if parts, ok, err := cycloneDXInParts(data, "f.json"); ok && err == nil {
+			if one, err := whole(data, "f.json", "JSON"); err != nil || !reflect.DeepEqual(parts, one) {
+				t.Fatalf("in parts %+v\nwhole %+v, %v", parts, one, err)
+			}
 		}
 	})
 }

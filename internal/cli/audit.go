@@ -64,7 +64,7 @@ func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, fail
 	if _, err := outs.outputs(); err != nil {
 		return err
 	}
-	rep, err := auditTarget(ctx, e, pos, execInterp, exclude)
+	rep, err := auditTarget(ctx, e, pos, execInterp, exclude, nil)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,8 @@ func runAudit(ctx context.Context, e *env, pos []string, outs *outputsFlag, fail
 	return nil
 }
 
-func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exclude []string) (*audit.Report, error) {
+// known are binaries examined already, by path (see audit.Options.Known).
+func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exclude []string, known map[string]*audit.Binary) (*audit.Report, error) {
 	if len(pos) > 0 {
 		rep := &audit.Report{Target: strings.Join(pos, " ")}
 		for _, p := range pos {
@@ -107,7 +108,7 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exc
 				continue
 			}
 			prog := newProgress(e.progressOut, "examining files in "+p)
-			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude})
+			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude, Known: known})
 			prog.done()
 			if err != nil {
 				return nil, err

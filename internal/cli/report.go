@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/native/audit"
+	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/output"
 	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/target"
@@ -60,9 +62,12 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 	if err != nil {
 		return err
 	}
-	// An image is audited while it is open for its SBOM, not read again.
+	// An image is audited while it is open for its SBOM; an environment's
+	// distributions' binaries are examined as the SBOM reads them, not
+	// read again.
 	var rep *audit.Report
 	opts := extract.Options{}
+	known := &examined{byPath: map[string]*audit.Binary{}}
 	if isImage(arg) {
 		opts.WithTree = func(ctx context.Context, tree rootfs.Tree, native []extract.Native) error {
 			var err error
@@ -73,6 +78,9 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 			return err
 		}
 	}
+	if !isImage(arg) {
+		opts.Examined = known.add
+	}
 	inv, err := buildInventory(ctx, e, arg, opts, o.in)
 	if err != nil {
 		return err
@@ -82,7 +90,7 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 		return err
 	}
 	if !isImage(arg) {
-		if rep, err = reportAudit(ctx, e, arg, o); err != nil {
+		if rep, err = reportAudit(ctx, e, arg, o, known.byPath); err != nil {
 			return err
 		}
 	}
@@ -108,12 +116,12 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 // reportAudit audits the native binaries of what arg names: the
 // environment's site directories, a wheel or folder of wheels; nothing for
 // a lock file.
-func reportAudit(ctx context.Context, e *env, arg string, o *scanOptions) (*audit.Report, error) {
+func reportAudit(ctx context.Context, e *env, arg string, o *scanOptions, known map[string]*audit.Binary) (*audit.Report, error) {
 	if isFile(arg) && !isWheel(arg) {
 		return nil, nil // a lock or requirements file: no binaries
 	}
 	if _, _, ok := target.Artifacts(arg); ok && arg != "" {
-		return auditTarget(ctx, e, []string{arg}, false, nil)
+		return auditTarget(ctx, e, []string{arg}, false, nil, nil)
 	}
 	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: *o.in.exec})
 	if err != nil {
@@ -133,11 +141,25 @@ func reportAudit(ctx context.Context, e *env, arg string, o *scanOptions) (*audi
 	if len(found) == 0 {
 		return &audit.Report{Target: envr.Path}, nil
 	}
-	rep, err := auditTarget(ctx, e, found, false, nil)
+	rep, err := auditTarget(ctx, e, found, false, nil, known)
 	if rep != nil {
 		rep.Target = envr.Path
 	}
 	return rep, err
+}
+
+// examined keeps the audit of each binary the SBOM of an environment
+// parses, by its path on disk.
+type examined struct {
+	mu     sync.Mutex
+	byPath map[string]*audit.Binary
+}
+
+func (x *examined) add(path string, f *elffile.File, strs []byte) {
+	b := audit.ExamineStrings(f, strs)
+	x.mu.Lock()
+	x.byPath[filepath.Clean(path)] = b
+	x.mu.Unlock()
 }
 
 func isWheel(arg string) bool {

@@ -22,6 +22,7 @@ import (
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/parallel"
 	"github.com/pysbom/pysbom/internal/pydeps"
 	"github.com/pysbom/pysbom/internal/rootfs"
@@ -55,13 +56,18 @@ type Options struct {
 	// native binaries and the folders that hold them: report audits them
 	// without opening the image again.
 	WithTree func(ctx context.Context, tree rootfs.Tree, native []Native) error
+	// Examined, when set, is given each ELF binary of an environment's
+	// distributions while it is open, by its path on disk, parsed with its
+	// DWARF, with the strings of its data sections: report audits it
+	// there, not reading it again. It is called from several goroutines.
+	Examined func(path string, f *elffile.File, strs []byte)
 }
 
 // Environment reads every site directory of env into one inventory.
 func Environment(ctx context.Context, env *target.Environment, opt Options) (*inventory.Inventory, error) {
 	inv := &inventory.Inventory{}
 	libs := syslib.New(syslib.Host)
-	build := inspectCPython(ctx, env, libs)
+	build := inspectCPython(ctx, env, libs, opt.Examined)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -90,7 +96,13 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 		if err != nil {
 			return nil, err
 		}
-		carriedBy := carriedAll(ctx, siteFS, res.Packages, opt.Workers)
+		var seen binaries.Seen
+		if opt.Examined != nil {
+			seen = func(name string, f *elffile.File, strs []byte) {
+				opt.Examined(filepath.Join(dir, filepath.FromSlash(name)), f, strs)
+			}
+		}
+		carriedBy := carriedAll(ctx, siteFS, res.Packages, opt.Workers, seen)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -149,17 +161,18 @@ func Environment(ctx context.Context, env *target.Environment, opt Options) (*in
 
 // carriedAll reads what each distribution carries (its SBOMs, vendored
 // packages and native binaries), in parallel, in the order of dists;
-// fsys is the site directory.
-func carriedAll(ctx context.Context, fsys fs.FS, dists []*inventory.Package, workers int) []embedded.Result {
+// fsys is the site directory; seen, when not nil, is given each ELF
+// binary parsed.
+func carriedAll(ctx context.Context, fsys fs.FS, dists []*inventory.Package, workers int, seen binaries.Seen) []embedded.Result {
 	out := make([]embedded.Result, len(dists))
-	parallel.For(ctx, len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i]) })
+	parallel.For(ctx, len(dists), workers, func(i int) { out[i] = embedded.Extract(fsys, dists[i], seen) })
 	return out
 }
 
 // inspectCPython reads the CPython installation of a prefix or an
 // interpreter target (not of a virtualenv or a bare site-packages, whose
 // SBOM is about the packages).
-func inspectCPython(ctx context.Context, env *target.Environment, libs *syslib.Set) *cpython.Build {
+func inspectCPython(ctx context.Context, env *target.Environment, libs *syslib.Set, seen func(path string, f *elffile.File, strs []byte)) *cpython.Build {
 	in := env.Interpreter
 	if env.Kind != "prefix" && env.Kind != "interpreter" || in.Implementation != "" && in.Implementation != "cpython" {
 		return nil
@@ -185,7 +198,7 @@ func inspectCPython(ctx context.Context, env *target.Environment, libs *syslib.S
 	if minor == "" {
 		return nil
 	}
-	return cpython.Inspect(ctx, syslib.Host, prefix, exe, minor, libs)
+	return cpython.Inspect(ctx, syslib.Host, prefix, exe, minor, libs, seen)
 }
 
 // linkSystem resolves the shared libraries that the binaries of

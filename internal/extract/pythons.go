@@ -75,7 +75,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 			if err != nil {
 				return nil, err
 			}
-			carried := carriedAll(ctx, sub, res.Packages, opt.Workers)
+			carried := carriedAll(ctx, sub, res.Packages, opt.Workers, nil)
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -182,7 +182,7 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	if in.exe != "" {
 		exe = "/" + in.exe
 	}
-	build := cpython.Inspect(ctx, libs.Files(), "/"+in.prefix, exe, in.minor, libs)
+	build := cpython.Inspect(ctx, libs.Files(), "/"+in.prefix, exe, in.minor, libs, nil)
 	version := cmp.Or(in.version, build.Version, in.minor)
 	if version == "" {
 		return

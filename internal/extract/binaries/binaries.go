@@ -101,10 +101,17 @@ func Candidate(p string) bool {
 	return false
 }
 
+// Seen is given each ELF binary Observe parses, while it is open: its
+// name (relative to the root of the file system read), the parsed file
+// with its DWARF, and the strings of its data sections. The audit of
+// report examines it there instead of reading the file again.
+type Seen func(name string, f *elffile.File, strs []byte)
+
 // Observe reads the native binaries among dist's files, whose paths are
-// relative to the root of fsys.
-func Observe(fsys fs.FS, dist *inventory.Package) Result {
-	o := &observer{res: Result{Doc: &inventory.Inventory{}}, dist: dist, byKey: map[string]*inventory.Package{}}
+// relative to the root of fsys; seen, when not nil, is given each ELF
+// binary parsed.
+func Observe(fsys fs.FS, dist *inventory.Package, seen Seen) Result {
+	o := &observer{res: Result{Doc: &inventory.Inventory{}}, dist: dist, byKey: map[string]*inventory.Package{}, seen: seen}
 	for _, f := range dist.Files {
 		if Candidate(f.Path) {
 			o.file(fsys, f.Path)
@@ -117,6 +124,7 @@ type observer struct {
 	res   Result
 	dist  *inventory.Package
 	byKey map[string]*inventory.Package
+	seen  Seen
 }
 
 func (o *observer) problem(file, format string, args ...any) {
@@ -156,7 +164,7 @@ func (o *observer) file(fsys fs.FS, name string) {
 		return
 	}
 	defer done()
-	f, err := elffile.ParseWith(name, ra, size, elffile.Options{NoDWARF: true}) // the SBOM needs no DWARF
+	f, err := elffile.ParseWith(name, ra, size, elffile.Options{NoDWARF: o.seen == nil}) // the SBOM needs no DWARF; an audit does
 	var fe *elffile.FormatError
 	switch {
 	case errors.Is(err, elffile.ErrNotELF):
@@ -171,6 +179,9 @@ func (o *observer) file(fsys fs.FS, name string) {
 	}
 	o.res.Binaries++
 	strs := libver.Strings(f)
+	if o.seen != nil {
+		o.seen(name, f, strs)
+	}
 	bundled := isBundledLibrary(name, f)
 	matches := libver.Scan(&f.Facts, strs, path.Base(name))
 	link := Link{Binary: name, Needed: f.Dynamic.Needed, RPath: f.Dynamic.RPath, RunPath: f.Dynamic.RunPath}

@@ -74,7 +74,7 @@ func dist(fsys fstest.MapFS) *inventory.Package {
 
 func TestObserve(t *testing.T) {
 	fsys := build(t)
-	res := Observe(fsys, dist(fsys))
+	res := Observe(fsys, dist(fsys), nil)
 	type row struct{ Name, Version, PURL, Confidence, File string }
 	got := map[string]row{}
 	for _, p := range res.Doc.Packages {

@@ -25,7 +25,7 @@ func BenchmarkPyenvCPython(b *testing.B) {
 	}
 	for b.Loop() {
 		libs := syslib.New(syslib.Host)
-		build := Inspect(context.Background(), syslib.Host, prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11", libs)
+		build := Inspect(context.Background(), syslib.Host, prefix, filepath.Join(prefix, "bin", "python3.11"), "3.11", libs, nil)
 		libs.Identify(context.Background())
 		interp := &inventory.Package{ID: "python/cpython@3.11.7", Version: "3.11.7"}
 		parts := build.Components(interp, func(p string) string { return p })

@@ -52,6 +52,7 @@ type Build struct {
 	libs       *syslib.Set     // the shared libraries CPython links, shared with the rest of the target
 	files      syslib.Files    // the host's, or an image's
 	ctx        context.Context // stops reading binaries when cancelled
+	seen       func(path string, f *elffile.File, strs []byte)
 }
 
 // Binary is one of CPython's own binaries.
@@ -74,8 +75,13 @@ var patchRE = regexp.MustCompile(`(?m)^#define\s+PY_VERSION\s+"([^"]+)"`)
 // host's, or an image's); exe is its interpreter when known. The shared
 // libraries its binaries link are added to libs. It never fails as a
 // whole: what cannot be read is a problem, and the rest is kept.
-func Inspect(ctx context.Context, files syslib.Files, prefix, exe, minor string, libs *syslib.Set) *Build {
-	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}, ctx: ctx, files: files}
+//
+// seen, when not nil, is given each ELF binary read (the executable,
+// libpython, lib-dynload modules) while it is in memory, by its path,
+// parsed with its DWARF, with the strings of its data sections: report
+// audits it there.
+func Inspect(ctx context.Context, files syslib.Files, prefix, exe, minor string, libs *syslib.Set, seen func(path string, f *elffile.File, strs []byte)) *Build {
+	b := &Build{Minor: minor, libs: libs, Vars: map[string]string{}, ctx: ctx, files: files, seen: seen}
 	if real, err := files.Real(prefix); err == nil {
 		prefix = real
 	}
@@ -177,7 +183,7 @@ func (b *Build) modules(dir string) {
 	// Reading, hashing and fingerprinting run in parallel; resolving
 	// the links, which shares the library table, runs after, in order.
 	read := make([]*readResult, len(jobs))
-	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = readBinary(b.files, jobs[i].path, jobs[i].name) })
+	parallel.For(b.ctx, len(jobs), 0, func(i int) { read[i] = b.readBinary(jobs[i].path, jobs[i].name) })
 	if b.ctx.Err() != nil {
 		return // cancelled: some were not read
 	}
@@ -199,19 +205,27 @@ type readResult struct {
 
 // readBinary reads one of CPython's binaries: hashes, and what is
 // compiled in.
-func readBinary(files syslib.Files, path, name string) *readResult {
-	data, err := files.ReadFile(path)
+func (b *Build) readBinary(path, name string) *readResult {
+	data, err := b.files.ReadFile(path)
 	if err != nil {
 		return &readResult{err: err, bin: &Binary{Path: path, Name: name}}
 	}
 	s1, s256 := sha1.Sum(data), sha256.Sum256(data)
 	bin := &Binary{Path: path, Name: name, SHA1: s1[:], SHA256: s256[:], Size: int64(len(data))}
-	f, err := elffile.ParseWith(path, bytes.NewReader(data), int64(len(data)), sbomParse)
+	opt := sbomParse
+	if b.seen != nil {
+		opt = elffile.Options{} // the audit reads the DWARF
+	}
+	f, err := elffile.ParseWith(path, bytes.NewReader(data), int64(len(data)), opt)
 	if err != nil {
 		return &readResult{bin: bin, err: err}
 	}
 	bin.Needed = f.Dynamic.Needed
-	for _, m := range libver.Scan(&f.Facts, libver.Strings(f), filepath.Base(path)) {
+	strs := libver.Strings(f)
+	if b.seen != nil {
+		b.seen(path, f, strs)
+	}
+	for _, m := range libver.Scan(&f.Facts, strs, filepath.Base(path)) {
 		switch m.Name {
 		case "expat", "mpdecimal", "libffi", "sqlite", "zlib", "openssl", "bzip2", "xz":
 			if (m.Version != "" || m.Confidence == libver.Low) && m.Contained() {
@@ -247,7 +261,7 @@ func (b *Build) finish(r *readResult) *Binary {
 // version, it is PY_VERSION in their strings: a line of its own starting
 // with the minor version.
 func (b *Build) coreBinary(path string) *Binary {
-	r := readBinary(b.files, path, filepath.Base(path))
+	r := b.readBinary(path, filepath.Base(path))
 	if b.Version == "" && b.Minor != "" && r.f != nil {
 		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(b.Minor) + `\.\d+(?:(?:a|b|rc)\d+)?\+?$`)
 		if m := re.Find(libver.Strings(r.f)); m != nil {

@@ -81,7 +81,7 @@ func TestFixturePrefix(t *testing.T) {
 		{"name": "expat", "versionInfo": "2.6.3", "externalRefs": [{"referenceLocator": "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"}]},
 		{"name": "hacl-star", "versionInfo": "bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0"}]}`), 0o644)
 	libs := syslib.New(syslib.Host)
-	b := Inspect(context.Background(), syslib.Host, prefix, "", "3.99", libs)
+	b := Inspect(context.Background(), syslib.Host, prefix, "", "3.99", libs, nil)
 	if b.Version != "3.99.1" || b.Vars["CONFIG_ARGS"] == "" || b.Vars["OPT"] != "-DNDEBUG -g -fwrapv -O3 -Wall" {
 		t.Errorf("version %q, vars %v", b.Version, b.Vars)
 	}
@@ -153,7 +153,7 @@ func TestVersionFromBinaries(t *testing.T) {
 	exe := filepath.Join(prefix, "bin", "python3.99")
 	os.MkdirAll(filepath.Dir(exe), 0o755)
 	gcc(t, exe, "const char v[] = \"3.99.2\";\nconst char other[] = \"3.98.7\";\nint Py_Main(void) { return v[0] + other[0]; }\n")
-	b := Inspect(context.Background(), syslib.Host, prefix, exe, "3.99", syslib.New(syslib.Host))
+	b := Inspect(context.Background(), syslib.Host, prefix, exe, "3.99", syslib.New(syslib.Host), nil)
 	if b.Version != "3.99.2" || b.VersionFrom != exe {
 		t.Errorf("version %q from %q, want 3.99.2 from %s", b.Version, b.VersionFrom, exe)
 	}

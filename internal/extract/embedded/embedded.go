@@ -49,8 +49,9 @@ type Result struct {
 
 // Extract reads the carried SBOMs and vendored packages of dist, whose
 // file paths are relative to the root of fsys: the site directory of an
-// installed distribution, or a wheel opened as a zip file.
-func Extract(fsys fs.FS, dist *inventory.Package) Result {
+// installed distribution, or a wheel opened as a zip file. seen, when not
+// nil, is given each ELF binary of dist parsed (see [binaries.Seen]).
+func Extract(fsys fs.FS, dist *inventory.Package, seen binaries.Seen) Result {
 	site := fsys
 	m := &merger{owner: dist, ownerKey: pep503.Normalize(dist.Name), byID: map[string]*inventory.Package{}, listings: map[string]bool{}}
 	meta := ""
@@ -73,7 +74,7 @@ func Extract(fsys fs.FS, dist *inventory.Package) Result {
 		}
 	}
 	m.unlistedVendored(site, dist.Files)
-	m.observe(site)
+	m.observe(site, seen)
 	return m.res
 }
 

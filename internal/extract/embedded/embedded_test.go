@@ -53,7 +53,7 @@ func TestExtract(t *testing.T) {
 		owner.Files = append(owner.Files, inventory.File{Path: p})
 	}
 	sort.Slice(owner.Files, func(i, j int) bool { return owner.Files[i].Path < owner.Files[j].Path })
-	res := Extract(os.DirFS(site), owner)
+	res := Extract(os.DirFS(site), owner, nil)
 
 	var ids []string
 	byID := map[string]*inventory.Package{}

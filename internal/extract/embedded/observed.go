@@ -16,7 +16,7 @@ var nativeTypes = []string{"generic", "cargo", "golang"}
 // it with what the distribution's own documents declare: agreement merges
 // into one component; a version the bytes contradict, a component the
 // documents leave out, and one the bytes do not show are problems.
-func (m *merger) observe(site fs.FS) {
+func (m *merger) observe(site fs.FS, onELF binaries.Seen) {
 	declared := map[string][]*inventory.Package{} // type/name -> declared components
 	documented := false
 	for _, p := range m.res.Packages {
@@ -28,7 +28,7 @@ func (m *merger) observe(site fs.FS) {
 			declared[name] = append(declared[name], p)
 		}
 	}
-	obs := binaries.Observe(site, m.owner)
+	obs := binaries.Observe(site, m.owner, onELF)
 	m.res.Problems = append(m.res.Problems, obs.Problems...)
 	m.res.Links = obs.Links
 	seen := map[string]bool{}

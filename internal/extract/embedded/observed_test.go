@@ -61,7 +61,7 @@ func TestCompiledAgainstIsNotContained(t *testing.T) {
 	fsys := fstest.MapFS{"demo/_demo.abi3.so": {Data: so}}
 	dist := &inventory.Package{ID: "pypi/demo@1.0", Name: "demo", Version: "1.0", Files: []inventory.File{{Path: "demo/_demo.abi3.so"}},
 		Python: &inventory.PythonDist{MetadataDir: "demo-1.0.dist-info"}}
-	res := Extract(fsys, dist)
+	res := Extract(fsys, dist, nil)
 	for _, p := range res.Packages {
 		if p.Name == "openssl" {
 			t.Errorf("a contained openssl %s from the headers' version string", p.Version)
@@ -94,7 +94,7 @@ func TestDeclaredVersusObserved(t *testing.T) {
 	for name := range fsys {
 		dist.Files = append(dist.Files, inventory.File{Path: name})
 	}
-	res := Extract(fsys, dist)
+	res := Extract(fsys, dist, nil)
 	var problems []string
 	for _, p := range res.Problems {
 		problems = append(problems, string(p.Kind)+" "+p.Path+": "+p.Message)

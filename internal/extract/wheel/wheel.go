@@ -220,7 +220,7 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	}
 	res.Carried.Problems = problems.Problems()
 	p.Extend().License.Files = append(p.More().License.Files, licenseFiles(z, meta)...)
-	carried := embedded.Extract(z.FS(), p)
+	carried := embedded.Extract(z.FS(), p, nil)
 	res.Carried.Packages = carried.Packages
 	res.Carried.Relationships = carried.Relationships
 	res.Carried.Problems = append(res.Carried.Problems, carried.Problems...)

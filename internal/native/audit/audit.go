@@ -50,6 +50,14 @@ func (b *Binary) Result(id string) (harden.Result, bool) {
 
 // Examine audits the parsed ELF file f, including the libraries in it.
 func Examine(f *elffile.File) *Binary {
+	// The data sections' strings serve both the language signals (source
+	// paths, panic texts) and the library fingerprints: read once.
+	return ExamineStrings(f, libver.Strings(f))
+}
+
+// ExamineStrings is Examine of a file whose data sections' strings
+// (libver.Strings) have been read already.
+func ExamineStrings(f *elffile.File, strs []byte) *Binary {
 	b := &Binary{
 		Path: f.Path, Size: f.Size, Format: "ELF", Machine: machine(f.Machine),
 		Kind: harden.KindOf(f), Stripped: !f.HasSymtab, Toolchain: toolchain(f), BuildID: f.BuildID,
@@ -61,9 +69,6 @@ func Examine(f *elffile.File) *Binary {
 			b.Debug = true
 		}
 	}
-	// The data sections' strings serve both the language signals (source
-	// paths, panic texts) and the library fingerprints: read once.
-	strs := libver.Strings(f)
 	b.Lang = lang.Detect(&f.Facts, strs)
 	b.Libraries, b.BuiltAgainst = libver.Split(libver.Scan(&f.Facts, strs, path.Base(f.Path)))
 	var code []byte

@@ -41,6 +41,10 @@ type Options struct {
 	// Exclude are globs of paths, relative to a folder audited, that are
 	// not examined ("**/tests/**").
 	Exclude []string
+	// Known are binaries examined already, by their clean path on disk
+	// (report examines a distribution's binaries while it reads them for
+	// the SBOM): a folder's walk takes these and does not open the files.
+	Known map[string]*Binary
 }
 
 // excluded reports whether rel (slash-separated, relative to the folder
@@ -154,7 +158,11 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	parallel.For(ctx, len(candidates), 0, func(i int) {
 		p := candidates[i]
 		rel, _ := filepath.Rel(root, p)
-		if bs, err := fileBinaries(p, filepath.ToSlash(rel)); err == nil {
+		if b, ok := opt.Known[filepath.Clean(p)]; ok {
+			known := *b
+			known.Path, known.Owner = filepath.ToSlash(rel), owners[p]
+			bins[i] = []*Binary{&known}
+		} else if bs, err := fileBinaries(p, filepath.ToSlash(rel)); err == nil {
 			for _, b := range bs {
 				b.Owner = owners[p]
 			}

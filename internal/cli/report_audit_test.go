@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pysbom/pysbom/internal/extract"
+	"github.com/pysbom/pysbom/internal/native/audit"
+	"github.com/pysbom/pysbom/internal/target"
+	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/realdata"
+)
+
+// sbomExamined reads the SBOM of the environment arg as report does,
+// keeping the audit of each binary it parses.
+func sbomExamined(t *testing.T, arg string) (*target.Environment, map[string]*audit.Binary) {
+	t.Helper()
+	ctx := context.Background()
+	known := &examined{byPath: map[string]*audit.Binary{}}
+	if _, err := extract.Read(ctx, extract.Target{Arg: arg, Getenv: os.Getenv}, extract.Options{Examined: known.add}); err != nil {
+		t.Fatal(err)
+	}
+	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: os.Getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return envr, known.byPath
+}
+
+// report's audit of an environment takes the binaries its SBOM parsed
+// (with their DWARF) and does not open them again: a binary replaced on
+// disk after the SBOM was read is shown as it was read.
+func TestReportExaminesBinariesOnce(t *testing.T) {
+	dir := t.TempDir()
+	venv := fixture.Venv(t, filepath.Join(dir, "venv"))
+	site := filepath.Join(venv, "lib/python3.12/site-packages")
+	so := filepath.Join(dir, "_speed.so")
+	fixture.SharedObject(t, so, "int PyInit__speed(void) { return 0; }\n", "-g", "-fstack-protector-strong")
+	data, err := os.ReadFile(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture.Write(t, site, fixture.Dist{Name: "speed", Version: "1.0", Files: map[string]string{"speed/_speed.so": string(data)}})
+	_, known := sbomExamined(t, venv)
+	b := known[filepath.Join(site, "speed", "_speed.so")]
+	if b == nil || !b.Extension || !slicesHasPrefix(b.Toolchain, "DW_AT_producer: GNU C") {
+		t.Fatalf("the SBOM examined %v; _speed.so: %+v", keys(known), b)
+	}
+	if err := os.WriteFile(filepath.Join(site, "speed", "_speed.so"), []byte("\x7fELF garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	shared, err := audit.Audit(ctx, site, audit.Options{Known: known})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := audit.Audit(ctx, site, audit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shared.Binaries) != 1 || shared.Binaries[0].Error != "" || shared.Binaries[0].Path != "speed/_speed.so" || shared.Binaries[0].Owner.Name != "speed" {
+		t.Errorf("report's audit: %+v", shared.Binaries)
+	}
+	if len(fresh.Binaries) != 1 || fresh.Binaries[0].Error == "" {
+		t.Errorf("the file read again should be malformed: %+v", fresh.Binaries)
+	}
+}
+
+// On a real environment, report's audit (site-packages and lib-dynload)
+// of what the SBOM parsed equals the audit of the files read again.
+func TestReportAuditAsAudit(t *testing.T) {
+	prefix := realdata.PyenvPrefix(t, "3.11.7")
+	_, known := sbomExamined(t, prefix)
+	dynload := 0
+	for p := range known {
+		if strings.Contains(p, "/lib-dynload/") {
+			dynload++
+		}
+	}
+	if len(known) < 50 || dynload < 30 {
+		t.Fatalf("the SBOM of %s examined %d binaries, %d of lib-dynload", prefix, len(known), dynload)
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, progressOut: io.Discard, getenv: os.Getenv}
+	o := scanFlags(flag.NewFlagSet("report", flag.ContinueOnError), e)
+	ctx := context.Background()
+	shared, err := reportAudit(ctx, e, prefix, o, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := reportAudit(ctx, e, prefix, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	if err := shared.WriteJSON(&a, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fresh.WriteJSON(&b, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh.Binaries) < len(known) || a.String() != b.String() {
+		t.Errorf("the audit of what the SBOM parsed (%d binaries) differs from the audit of the files read again (%d)", len(shared.Binaries), len(fresh.Binaries))
+	}
+	t.Logf("%d of %d binaries audited as the SBOM parsed them", len(known), len(fresh.Binaries))
+}
+
+func slicesHasPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -68,18 +68,16 @@ func runReport(ctx context.Context, e *env, pos []string, o *scanOptions, outs *
 	var rep *audit.Report
 	opts := extract.Options{}
 	known := &examined{byPath: map[string]*audit.Binary{}}
+	opts.Examined = known.add
 	if isImage(arg) {
 		opts.WithTree = func(ctx context.Context, tree rootfs.Tree, native []extract.Native) error {
 			var err error
-			rep, err = audit.AuditTree(ctx, tree, auditDirs(native), audit.Options{})
+			rep, err = audit.AuditTree(ctx, tree, auditDirs(native), audit.Options{Known: known.byPath})
 			if rep != nil {
 				rep.Target = arg
 			}
 			return err
 		}
-	}
-	if !isImage(arg) {
-		opts.Examined = known.add
 	}
 	inv, err := buildInventory(ctx, e, arg, opts, o.in)
 	if err != nil {

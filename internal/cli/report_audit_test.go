@@ -12,8 +12,10 @@ import (
 
 	"github.com/pysbom/pysbom/internal/extract"
 	"github.com/pysbom/pysbom/internal/native/audit"
+	"github.com/pysbom/pysbom/internal/rootfs"
 	"github.com/pysbom/pysbom/internal/target"
 	"github.com/pysbom/pysbom/internal/testutil/fixture"
+	"github.com/pysbom/pysbom/internal/testutil/imagetest"
 	"github.com/pysbom/pysbom/internal/testutil/realdata"
 )
 
@@ -125,4 +127,55 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// In an image, report's audit takes the binaries the SBOM parsed through
+// the image (site-packages, lib-dynload, the executable), keyed by their
+// names in it, and shows what the audit of the files read again shows.
+func TestReportImageExaminesBinariesOnce(t *testing.T) {
+	tmp := t.TempDir()
+	local := filepath.Join(tmp, "usr/local")
+	fixture.WriteFile(t, filepath.Join(tmp, "etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n")
+	fixture.WriteFile(t, filepath.Join(local, "include/python3.99/patchlevel.h"), "#define PY_VERSION \"3.99.1\"\n")
+	fixture.SharedObject(t, filepath.Join(local, "bin/python3.99"), "int main(void) { return 0; }\n", "-g")
+	fixture.SharedObject(t, filepath.Join(local, "lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so"), "int PyInit__demo(void) { return 0; }\n")
+	fixture.SharedObject(t, filepath.Join(tmp, "speed.so"), "int PyInit__speed(void) { return 1; }\n", "-g")
+	speed, _ := os.ReadFile(filepath.Join(tmp, "speed.so"))
+	os.Remove(filepath.Join(tmp, "speed.so"))
+	fixture.Write(t, filepath.Join(local, "lib/python3.99/site-packages"), fixture.Dist{Name: "fast", Version: "2.0", Files: map[string]string{"fast/_speed.so": string(speed)}})
+	img := imagetest.Image(t, true, imagetest.Step{CreatedBy: "FROM scratch", Members: imagetest.Dir(t, tmp)})
+	archive := imagetest.DockerArchive(t, filepath.Join(t.TempDir(), "app.tar"), "app:1", img)
+
+	known := &examined{byPath: map[string]*audit.Binary{}}
+	var shared, fresh bytes.Buffer
+	opts := extract.Options{Examined: known.add, WithTree: func(ctx context.Context, tree rootfs.Tree, native []extract.Native) error {
+		for _, x := range []struct {
+			w     *bytes.Buffer
+			known map[string]*audit.Binary
+		}{{&shared, known.byPath}, {&fresh, nil}} {
+			rep, err := audit.AuditTree(ctx, tree, auditDirs(native), audit.Options{Known: x.known})
+			if err != nil {
+				return err
+			}
+			if err := rep.WriteJSON(x.w, "test"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	if _, err := extract.Read(context.Background(), extract.Target{Arg: "docker-archive:" + archive, Getenv: os.Getenv}, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"/usr/local/bin/python3.99", "/usr/local/lib/python3.99/lib-dynload/_demo.cpython-399-x86_64-linux-gnu.so",
+		"/usr/local/lib/python3.99/site-packages/fast/_speed.so"} {
+		if known.byPath[name] == nil {
+			t.Errorf("the SBOM did not examine %s (examined: %v)", name, keys(known.byPath))
+		}
+	}
+	if b := known.byPath["/usr/local/bin/python3.99"]; b != nil && !slicesHasPrefix(b.Toolchain, "DW_AT_producer: GNU C") {
+		t.Errorf("the executable was examined without its DWARF: %v", b.Toolchain)
+	}
+	if shared.String() != fresh.String() || !strings.Contains(fresh.String(), "_speed.so") {
+		t.Errorf("report's audit\n%s\ndiffers from the audit of the files read again\n%s", shared.String(), fresh.String())
+	}
 }

@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pysbom/pysbom/internal/extract/binaries"
 	"github.com/pysbom/pysbom/internal/extract/cpython"
 	"github.com/pysbom/pysbom/internal/extract/dpkg"
 	"github.com/pysbom/pysbom/internal/extract/osrelease"
 	"github.com/pysbom/pysbom/internal/extract/site"
 	"github.com/pysbom/pysbom/internal/extract/syslib"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/pydeps"
 	"github.com/pysbom/pysbom/internal/target"
 )
@@ -49,7 +51,7 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 	libs := syslib.New(syslib.InTree(r.Tree))
 	for _, in := range insts {
 		if in.kind != instVenv && in.kind != instLoose {
-			r.interpreterOf(ctx, inv, in, libs)
+			r.interpreterOf(ctx, inv, in, libs, opt.Examined)
 		}
 	}
 	for _, in := range insts {
@@ -75,7 +77,11 @@ func (r Root) pythons(ctx context.Context, inv *inventory.Inventory, db *dpkg.DB
 			if err != nil {
 				return nil, err
 			}
-			carried := carriedAll(ctx, sub, res.Packages, opt.Workers, nil)
+			var seen binaries.Seen
+			if opt.Examined != nil {
+				seen = func(name string, f *elffile.File, strs []byte) { opt.Examined("/"+path.Join(dir, name), f, strs) }
+			}
+			carried := carriedAll(ctx, sub, res.Packages, opt.Workers, seen)
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -173,7 +179,10 @@ func (r Root) nativeNames(insts []*installation) []Native {
 // version and configuration, the lib-dynload modules, the libraries
 // vendored and compiled in, ensurepip's wheels, and the shared libraries
 // its binaries link, resolved as the image's dynamic loader would (libs).
-func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *installation, libs *syslib.Set) {
+// examined, when not nil, is given each of its ELF binaries parsed, by its
+// absolute name in the tree.
+func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *installation, libs *syslib.Set,
+	examined func(path string, f *elffile.File, strs []byte)) {
 	if in.impl == "pypy" {
 		r.pypyInterpreter(inv, in)
 		return
@@ -182,7 +191,7 @@ func (r Root) interpreterOf(ctx context.Context, inv *inventory.Inventory, in *i
 	if in.exe != "" {
 		exe = "/" + in.exe
 	}
-	build := cpython.Inspect(ctx, libs.Files(), "/"+in.prefix, exe, in.minor, libs, nil)
+	build := cpython.Inspect(ctx, libs.Files(), "/"+in.prefix, exe, in.minor, libs, examined)
 	version := cmp.Or(in.version, build.Version, in.minor)
 	if version == "" {
 		return

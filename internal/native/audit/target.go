@@ -41,9 +41,10 @@ type Options struct {
 	// Exclude are globs of paths, relative to a folder audited, that are
 	// not examined ("**/tests/**").
 	Exclude []string
-	// Known are binaries examined already, by their clean path on disk
-	// (report examines a distribution's binaries while it reads them for
-	// the SBOM): a folder's walk takes these and does not open the files.
+	// Known are binaries examined already, by their clean path on disk,
+	// or for AuditTree their absolute name in the tree (report examines
+	// an environment's binaries while it reads them for the SBOM): these
+	// are taken as they are and their files not opened.
 	Known map[string]*Binary
 }
 

@@ -23,7 +23,8 @@ type Dir struct {
 // AuditTree examines the native binaries under dirs (names in tree, such
 // as an image's site-packages and lib-dynload folders), read through the
 // tree: nothing of it is opened on the host. Binaries are shown by their
-// absolute names in the tree ("/usr/local/lib/python3.12/...").
+// absolute names in the tree ("/usr/local/lib/python3.12/..."), the names
+// opt.Known is keyed by.
 func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []Dir, opt Options) (*Report, error) {
 	rep := &Report{}
 	owners := map[string]Owner{}
@@ -68,7 +69,11 @@ func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []Dir, opt Options) (
 	tick := opt.counter(len(candidates))
 	parallel.For(ctx, len(candidates), 0, func(i int) {
 		name := candidates[i]
-		if r, size, err := tree.OpenReader(name); err == nil {
+		if b, ok := opt.Known["/"+name]; ok {
+			known := *b
+			known.Path, known.Owner = "/"+name, owners[name]
+			bins[i] = []*Binary{&known}
+		} else if r, size, err := tree.OpenReader(name); err == nil {
 			if bs, err := examineReader("/"+name, r, size); err == nil {
 				for _, b := range bs {
 					b.Owner = owners[name]

@@ -17,32 +17,49 @@ import (
 	"github.com/pysbom/pysbom/internal/validate/schemas"
 )
 
-// streamed are the top-level arrays of a CycloneDX document that are
-// checked an element at a time, in this order, so that a document of a
-// million components costs its bytes and what is kept of each component
-// (its bom-ref, counts), never the JSON tree of the whole.
-var streamed = []string{"components", "services", "dependencies", "vulnerabilities"}
+// cdxStreamed are the arrays of a CycloneDX document checked an element
+// at a time, in this order (spdxStreamed are SPDX's), so that a document
+// of a million components costs its bytes and what is kept of each
+// component (its identifier, counts), never the JSON tree of the whole.
+var cdxStreamed = []string{"components", "services", "dependencies", "vulnerabilities"}
+
+// streamed are the top-level arrays split out of a document of either
+// format.
+var streamed = append(slices.Clone(cdxStreamed), spdxStreamed...)
 
 // span is where one element sits in the document.
 type span struct{ start, end int64 }
 
-// cycloneDXInParts checks a CycloneDX JSON document in parts: its top,
+// inParts checks a CycloneDX or SPDX JSON document in parts: its top,
 // with the streamed arrays empty, against the schema; then each element
-// of those arrays against the schema of the array's items, and the
-// arrays' uniqueItems by hashes of the elements. ok is false when data is
-// no CycloneDX document, for Document to say what it is.
-func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) {
+// of those arrays against the schema of the array's items (uniqueItems
+// by hashes of the elements), and the semantic checks an element at a
+// time. ok is false when data is neither, for Document to say what it is.
+func inParts(data []byte, name string) (r *Report, ok bool, err error) {
 	top, parts, err := split(data)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
 	}
-	if top == nil || top["bomFormat"] != "CycloneDX" {
+	r = &Report{File: name, Encoding: "JSON"}
+	var kind schemas.Kind
+	var order []string
+	switch {
+	case top == nil:
+		return nil, false, nil
+	case top["bomFormat"] == "CycloneDX":
+		r.Format, order = "CycloneDX", cdxStreamed
+		r.Version, _ = top["specVersion"].(string)
+		kind = map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]
+	case top["bomFormat"] == nil && top["spdxVersion"] != nil:
+		r.Format, order = "SPDX", spdxStreamed
+		v, _ := top["spdxVersion"].(string)
+		r.Version = strings.TrimPrefix(v, "SPDX-")
+		kind = map[string]schemas.Kind{"2.2": schemas.SPDX22, "2.3": schemas.SPDX23}[r.Version]
+	default:
 		return nil, false, nil
 	}
-	r = &Report{File: name, Encoding: "JSON", Format: "CycloneDX"}
-	r.Version, _ = top["specVersion"].(string)
 	var s *jsonschema.Schema
-	if kind := map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]; kind != "" {
+	if kind != "" {
 		r.SchemaChecked = true
 		if s, err = schemas.Load(kind); err != nil {
 			return nil, true, err
@@ -55,8 +72,25 @@ func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) 
 	if s != nil {
 		found = schemaFindings(s.Validate(top))
 	}
-	c := newCDXChecker(r, top)
-	for _, key := range streamed {
+	var element func(key string, i int, v map[string]any)
+	var finish func()
+	if r.Format == "CycloneDX" {
+		c := newCDXChecker(r, top)
+		element, finish = func(key string, i int, v map[string]any) {
+			switch key {
+			case "components":
+				c.component(v, "/components/"+strconv.Itoa(i))
+			case "services":
+				c.service(v, i)
+			case "dependencies":
+				c.dependency(v, i)
+			}
+		}, c.finish
+	} else {
+		c := newSPDXChecker(r, top)
+		element, finish = c.element, c.finish
+	}
+	for _, key := range order {
 		spans, ok := parts[key]
 		if !ok {
 			continue
@@ -73,8 +107,8 @@ func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) 
 			if err != nil {
 				return nil, true, fmt.Errorf("%s: not valid JSON: %s", name, jsonError(data, err))
 			}
-			path := "/" + key + "/" + strconv.Itoa(i)
 			if items != nil {
+				path := "/" + key + "/" + strconv.Itoa(i)
 				for _, f := range schemaFindings(items.Validate(v)) {
 					f.Path = path + strings.TrimSuffix(f.Path, "/")
 					found = append(found, f)
@@ -83,14 +117,7 @@ func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) 
 			if unique {
 				hashes = append(hashes, elementHash{hashValue(v), i})
 			}
-			switch key {
-			case "components":
-				c.component(obj(v), path)
-			case "services":
-				c.service(obj(v), i)
-			case "dependencies":
-				c.dependency(obj(v), i)
-			}
+			element(key, i, obj(v))
 		}
 		if i, j, dup := firstDuplicate(hashes); dup {
 			found = append(found, Finding{Check: "schema", Severity: Error, Path: "/" + key, Message: fmt.Sprintf("items at %d and %d are equal", i, j)})
@@ -98,7 +125,7 @@ func cycloneDXInParts(data []byte, name string) (r *Report, ok bool, err error) 
 	}
 	sort.SliceStable(found, func(i, j int) bool { return found[i].Path < found[j].Path })
 	r.Schema = append(wellFormed(data), slices.Compact(found)...)
-	c.finish()
+	finish()
 	sort.SliceStable(r.Semantic, func(i, j int) bool { return r.Semantic[i].Path < r.Semantic[j].Path })
 	return r, true, nil
 }

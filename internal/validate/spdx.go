@@ -5,69 +5,98 @@ import (
 	"strings"
 )
 
-// checkSPDX runs the semantic, NTIA and quality checks on an SPDX 2.x document.
+// checkSPDX runs the semantic, NTIA and quality checks on an SPDX 2.x
+// document held whole.
 func checkSPDX(r *Report, d map[string]any) {
-	c := &spdxChecker{r: r, d: d, ids: map[string]string{}, extracted: map[string]bool{}, hasFiles: map[string][]string{}}
-	c.declareIDs()
-	comps := c.packages()
-	var dd doc
-	c.files(&dd)
-	ci := obj(d["creationInfo"])
-	dd.author = len(list(ci, "creators")) > 0
-	dd.timestamp = str(ci, "created") != ""
-	inGraph := c.relationships(&dd)
-	var t tally
-	for _, k := range comps {
-		t.add(k)
-		if inGraph[k.id] {
-			t.inGraph++
+	c := newSPDXChecker(r, d)
+	for _, sec := range spdxStreamed {
+		for i, v := range list(d, sec) {
+			c.element(sec, i, obj(v))
 		}
 	}
-	r.NTIA = ntia(dd, &t)
-	r.Quality = quality(dd, &t, r.NTIA)
+	c.finish()
 }
 
-// spdxChecker checks one SPDX document, a section at a time.
+// spdxStreamed are the arrays of an SPDX document checked an element at
+// a time, in this order: every element is declared before a relationship
+// is checked.
+var spdxStreamed = []string{"packages", "files", "snippets", "relationships"}
+
+// spdxChecker checks an SPDX document a part at a time: its top first
+// (newSPDXChecker), then each element of spdxStreamed in that order, then
+// finish. What it keeps of an element is its SPDXID, counts, and the
+// containment graph.
 type spdxChecker struct {
 	r         *Report
-	d         map[string]any
-	ids       map[string]string   // SPDXID -> path where it is declared
-	extracted map[string]bool     // LicenseRef- IDs the document declares
-	hasFiles  map[string][]string // package -> the files it lists
+	top       map[string]any
+	ids       map[string]spdxID // SPDXID -> where it is declared
+	extracted map[string]bool   // LicenseRef- IDs the document declares
+	contains  map[string][]string
+	hasFiles  []spdxRef // checked once every element is declared
+	t         tally
+	dd        doc
+	// describes and deps: a DESCRIBES relationship from the document,
+	// and one of the dependency or containment kinds.
+	describes, deps bool
+}
+
+// spdxID is what is known of one SPDXID.
+type spdxID struct {
+	path     string // where it is first declared
+	packages int    // packages that have it
+	inGraph  bool
+}
+
+// spdxRef is a reference to check: at path, from a package to an element.
+type spdxRef struct{ path, from, to string }
+
+func newSPDXChecker(r *Report, top map[string]any) *spdxChecker {
+	c := &spdxChecker{r: r, top: top, ids: map[string]spdxID{}, extracted: map[string]bool{}, contains: map[string][]string{}}
+	c.declare(str(top, "SPDXID"), "/SPDXID", false)
+	for _, e := range list(top, "hasExtractedLicensingInfos") {
+		c.extracted[str(obj(e), "licenseId")] = true
+	}
+	ci := obj(top["creationInfo"])
+	c.dd.author = len(list(ci, "creators")) > 0
+	c.dd.timestamp = str(ci, "created") != ""
+	return c
 }
 
 func (c *spdxChecker) add(sev Severity, check, path, format string, args ...any) {
 	c.r.Semantic = append(c.r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// declareIDs collects the document's SPDXIDs, each once, and its
-// extracted licenses.
-func (c *spdxChecker) declareIDs() {
-	declare := func(id, path string) {
-		if id == "" {
-			return
-		}
-		if first, dup := c.ids[id]; dup {
-			c.add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, first)
-			return
-		}
-		c.ids[id] = path
+// declare records an SPDXID where it is first used; pkg counts it as one
+// more package's.
+func (c *spdxChecker) declare(id, path string, pkg bool) {
+	if id == "" {
+		return
 	}
-	declare(str(c.d, "SPDXID"), "/SPDXID")
-	for _, sec := range []string{"packages", "files", "snippets"} {
-		for i, e := range list(c.d, sec) {
-			declare(str(obj(e), "SPDXID"), fmt.Sprintf("/%s/%d/SPDXID", sec, i))
-		}
+	e, dup := c.ids[id]
+	if dup {
+		c.add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, e.path)
+	} else {
+		e.path = path
 	}
-	for _, e := range list(c.d, "hasExtractedLicensingInfos") {
-		c.extracted[str(obj(e), "licenseId")] = true
+	if pkg {
+		e.packages++
 	}
+	c.ids[id] = e
 }
 
 // known reports whether ref names an element: one of the document's, a
 // special value, or another document's.
 func (c *spdxChecker) known(ref string) bool {
-	return c.ids[ref] != "" || ref == "NONE" || ref == "NOASSERTION" || strings.HasPrefix(ref, "DocumentRef-")
+	_, ok := c.ids[ref]
+	return ok || ref == "NONE" || ref == "NOASSERTION" || strings.HasPrefix(ref, "DocumentRef-")
+}
+
+// mark puts ref in the graph of relationships.
+func (c *spdxChecker) mark(ref string) {
+	if e, ok := c.ids[ref]; ok && !e.inGraph {
+		e.inGraph = true
+		c.ids[ref] = e
+	}
 }
 
 // license checks a license expression and the LicenseRefs it uses.
@@ -83,13 +112,21 @@ func (c *spdxChecker) license(path, expr string) {
 	}
 }
 
-// packages checks every package and describes it for NTIA and quality.
-func (c *spdxChecker) packages() []comp {
-	var comps []comp
-	for i, e := range list(c.d, "packages") {
-		comps = append(comps, c.pkg(obj(e), fmt.Sprintf("/packages/%d", i)))
+// element checks the i-th element of the array sec.
+func (c *spdxChecker) element(sec string, i int, v map[string]any) {
+	path := fmt.Sprintf("/%s/%d", sec, i)
+	switch sec {
+	case "packages":
+		c.declare(str(v, "SPDXID"), path+"/SPDXID", true)
+		c.t.add(c.pkg(v, path))
+	case "files":
+		c.declare(str(v, "SPDXID"), path+"/SPDXID", false)
+		c.file(v, path)
+	case "snippets":
+		c.declare(str(v, "SPDXID"), path+"/SPDXID", false)
+	case "relationships":
+		c.relationship(v, path)
 	}
-	return comps
 }
 
 func (c *spdxChecker) pkg(p map[string]any, path string) comp {
@@ -137,84 +174,93 @@ func (c *spdxChecker) pkg(p map[string]any, path string) comp {
 		k.download = true
 	}
 	for j, f := range list(p, "hasFiles") {
-		if id, _ := f.(string); !c.known(id) {
-			c.add(Error, "reference", fmt.Sprintf("%s/hasFiles/%d", path, j), "hasFiles names %s, which is not in the document", id)
-		} else {
-			c.hasFiles[k.id] = append(c.hasFiles[k.id], id)
-		}
+		id, _ := f.(string)
+		c.hasFiles = append(c.hasFiles, spdxRef{fmt.Sprintf("%s/hasFiles/%d", path, j), k.id, id})
 	}
 	return k
 }
 
-// files checks every file's checksums and license.
-func (c *spdxChecker) files(dd *doc) {
-	files := list(c.d, "files")
-	dd.files = len(files)
-	for i, e := range files {
-		f := obj(e)
-		has := false
-		for j, cs := range list(f, "checksums") {
-			has = true
-			if msg := checkHash(str(obj(cs), "algorithm"), str(obj(cs), "checksumValue")); msg != "" {
-				c.add(Error, "checksum", fmt.Sprintf("/files/%d/checksums/%d", i, j), "%s", msg)
-			}
+// file checks a file's checksums and license.
+func (c *spdxChecker) file(f map[string]any, path string) {
+	c.dd.files++
+	has := false
+	for j, cs := range list(f, "checksums") {
+		has = true
+		if msg := checkHash(str(obj(cs), "algorithm"), str(obj(cs), "checksumValue")); msg != "" {
+			c.add(Error, "checksum", fmt.Sprintf("%s/checksums/%d", path, j), "%s", msg)
 		}
-		if has {
-			dd.filesWithChecksum++
-		}
-		if v := str(f, "licenseConcluded"); v != "" {
-			c.license(fmt.Sprintf("/files/%d/licenseConcluded", i), v)
-		}
+	}
+	if has {
+		c.dd.filesWithChecksum++
+	}
+	if v := str(f, "licenseConcluded"); v != "" {
+		c.license(path+"/licenseConcluded", v)
 	}
 }
 
-// relationships checks every relationship's ends and the containment
-// graph, and says which elements are in the graph.
-func (c *spdxChecker) relationships(dd *doc) map[string]bool {
-	inGraph := map[string]bool{}
-	contains := map[string][]string{}
-	for p, fs := range c.hasFiles {
-		contains[p] = append(contains[p], fs...)
+// relationship checks a relationship's ends, and records it in the
+// graph.
+func (c *spdxChecker) relationship(rel map[string]any, path string) {
+	from, to, typ := str(rel, "spdxElementId"), str(rel, "relatedSpdxElement"), str(rel, "relationshipType")
+	if !c.known(from) {
+		c.add(Error, "reference", path+"/spdxElementId", "%s is not in the document", from)
 	}
-	describes, deps := false, false
-	for _, id := range list(c.d, "documentDescribes") {
-		if s, _ := id.(string); c.ids[s] != "" {
-			describes = true
-			inGraph[s] = true
+	if !c.known(to) {
+		c.add(Error, "reference", path+"/relatedSpdxElement", "%s is not in the document", to)
+	}
+	c.mark(from)
+	c.mark(to)
+	self := str(c.top, "SPDXID")
+	switch typ {
+	case "DESCRIBES":
+		c.describes = c.describes || from == self
+	case "DESCRIBED_BY":
+		c.describes = c.describes || to == self
+	case "DEPENDS_ON", "DEPENDENCY_OF", "CONTAINS", "CONTAINED_BY", "RUNTIME_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "STATIC_LINK", "DYNAMIC_LINK":
+		c.deps = true
+	}
+	if typ == "CONTAINS" {
+		c.contains[from] = append(c.contains[from], to)
+	} else if typ == "CONTAINED_BY" {
+		c.contains[to] = append(c.contains[to], from)
+	}
+}
+
+// finish checks what waited for every element (the files packages list,
+// the elements the document describes, the containment graph) and gives
+// the NTIA and quality verdicts.
+func (c *spdxChecker) finish() {
+	graph := map[string][]string{} // what packages list in hasFiles, then what CONTAINS says
+	for _, h := range c.hasFiles {
+		if !c.known(h.to) {
+			c.add(Error, "reference", h.path, "hasFiles names %s, which is not in the document", h.to)
+		} else {
+			graph[h.from] = append(graph[h.from], h.to)
 		}
 	}
-	self := str(c.d, "SPDXID")
-	for i, e := range list(c.d, "relationships") {
-		rel := obj(e)
-		from, to, typ := str(rel, "spdxElementId"), str(rel, "relatedSpdxElement"), str(rel, "relationshipType")
-		path := fmt.Sprintf("/relationships/%d", i)
-		if !c.known(from) {
-			c.add(Error, "reference", path+"/spdxElementId", "%s is not in the document", from)
-		}
-		if !c.known(to) {
-			c.add(Error, "reference", path+"/relatedSpdxElement", "%s is not in the document", to)
-		}
-		inGraph[from], inGraph[to] = true, true
-		switch typ {
-		case "DESCRIBES":
-			describes = describes || from == self
-		case "DESCRIBED_BY":
-			describes = describes || to == self
-		case "DEPENDS_ON", "DEPENDENCY_OF", "CONTAINS", "CONTAINED_BY", "RUNTIME_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "STATIC_LINK", "DYNAMIC_LINK":
-			deps = true
-		}
-		if typ == "CONTAINS" {
-			contains[from] = append(contains[from], to)
-		} else if typ == "CONTAINED_BY" {
-			contains[to] = append(contains[to], from)
+	for from, tos := range c.contains {
+		graph[from] = append(graph[from], tos...)
+	}
+	for _, id := range list(c.top, "documentDescribes") {
+		if s, _ := id.(string); s != "" {
+			if _, ok := c.ids[s]; ok {
+				c.describes = true
+				c.mark(s)
+			}
 		}
 	}
-	if cyc := cycle(contains); cyc != "" {
+	if cyc := cycle(graph); cyc != "" {
 		c.add(Error, "cycle", "/relationships", "CONTAINS relationships form a cycle: %s", cyc)
 	}
-	dd.primary = describes
-	dd.relationships = describes && deps
-	return inGraph
+	c.dd.primary = c.describes
+	c.dd.relationships = c.describes && c.deps
+	for _, e := range c.ids {
+		if e.inGraph {
+			c.t.inGraph += e.packages
+		}
+	}
+	c.r.NTIA = ntia(c.dd, &c.t)
+	c.r.Quality = quality(c.dd, &c.t, c.r.NTIA)
 }
 
 // cycle returns a cycle of the graph as "a -> b -> a", or "".

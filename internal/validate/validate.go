@@ -137,16 +137,16 @@ func Document(data []byte, name string) (*Report, error) {
 		}
 		return nil, fmt.Errorf("%s: %w: it does not start with '{'", name, ErrNotSBOM)
 	}
-	if encoding == "JSON" && bytes.Contains(data, []byte(`"bomFormat"`)) {
-		if r, ok, err := cycloneDXInParts(data, name); ok {
+	if encoding == "JSON" {
+		if r, ok, err := inParts(data, name); ok {
 			return r, err
 		}
 	}
 	return whole(data, name, encoding)
 }
 
-// whole checks a document held whole as one JSON tree: an SPDX document,
-// or what cycloneDXInParts does not take.
+// whole checks a document held whole as one JSON tree: a tag-value
+// document converted, or what inParts does not take (to say what it is).
 func whole(data []byte, name, encoding string) (*Report, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {

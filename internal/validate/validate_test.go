@@ -216,7 +216,7 @@ func FuzzDocument(f *testing.F) {
 			t.Fatalf("report %v with error %v", r, err)
 		}
 		// A CycloneDX document checked in parts is checked as if whole.
-		if parts, ok, err := cycloneDXInParts(data, "f.json"); ok && err == nil {
+		if parts, ok, err := inParts(data, "f.json"); ok && err == nil {
 			if one, err := whole(data, "f.json", "JSON"); err != nil || !reflect.DeepEqual(parts, one) {
 				t.Fatalf("in parts %+v\nwhole %+v, %v", parts, one, err)
 			}
@@ -287,11 +287,11 @@ func TestLongEnumNamed(t *testing.T) {
 	}
 }
 
-// The report of a CycloneDX document checked in parts equals the report
-// of the document checked as one JSON tree: on the specification's
-// fixtures, and on documents made to find the seams (duplicate elements
-// equal only as the schema sees them, errors inside elements, refs
-// declared after the dependencies that use them).
+// The report of a document checked in parts equals the report of the
+// document checked as one JSON tree: on the CycloneDX specification's
+// fixtures, the SPDX examples and CPython's SBOM, and on documents made
+// to find the seams (duplicate elements equal only as the schema sees
+// them, errors inside elements, references before what they name).
 func TestInPartsAsWhole(t *testing.T) {
 	docs := map[string][]byte{
 		"dup-elements": []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[` +
@@ -304,6 +304,20 @@ func TestInPartsAsWhole(t *testing.T) {
 			`{"type":"bogus","name":3,"bom-ref":"c2"}],"services":[{"bom-ref":"c1","name":"svc"}]}`),
 		"numbers":    []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"vulnerabilities":[{"ratings":[{"score":1}]},{"ratings":[{"score":1.0}]}]}`),
 		"not-arrays": []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":{"a":1},"dependencies":null}`),
+		"spdx-order": []byte(`{"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-a"},` +
+			`{"spdxElementId":"SPDXRef-f","relationshipType":"CONTAINS","relatedSpdxElement":"SPDXRef-a"},{"spdxElementId":"SPDXRef-a","relationshipType":"DEPENDS_ON","relatedSpdxElement":"SPDXRef-gone"}],` +
+			`"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","dataLicense":"CC0-1.0","name":"x","documentNamespace":"https://x.example/x",` +
+			`"creationInfo":{"created":"2026-01-01T00:00:00Z","creators":["Tool: x"]},"hasExtractedLicensingInfos":[{"licenseId":"LicenseRef-x","extractedText":"x"}],` +
+			`"packages":[{"SPDXID":"SPDXRef-a","name":"a","versionInfo":"1","downloadLocation":"NOASSERTION","hasFiles":["SPDXRef-f","SPDXRef-nofile"],` +
+			`"licenseDeclared":"LicenseRef-x OR LicenseRef-y","externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:pypi/a@2"}]},` +
+			`{"SPDXID":"SPDXRef-a","name":"again","versionInfo":1}],` +
+			`"files":[{"SPDXID":"SPDXRef-f","fileName":"./f","checksums":[{"algorithm":"SHA1","checksumValue":"zz"}]}]}`),
+	}
+	for _, f := range []string{"formats/spdx/SPDXJSONExample-v2.3.spdx.json", "formats/spdx/SPDXJSONExample-v2.2.spdx.json",
+		"cpython/cpython-main-2025-05_Misc_sbom.spdx.json"} {
+		if data, err := os.ReadFile(filepath.Join(schema.CorpusDir(), f)); err == nil {
+			docs[f] = data
+		}
 	}
 	dir := filepath.Join(schema.CorpusDir(), "formats", "cyclonedx", "fixtures")
 	files, _ := filepath.Glob(filepath.Join(dir, "1.*", "*.json"))
@@ -316,7 +330,7 @@ func TestInPartsAsWhole(t *testing.T) {
 	}
 	compared := 0
 	for name, data := range docs {
-		parts, ok, perr := cycloneDXInParts(data, name)
+		parts, ok, perr := inParts(data, name)
 		if !ok {
 			t.Logf("%s: not taken in parts", name)
 			continue
@@ -331,8 +345,8 @@ func TestInPartsAsWhole(t *testing.T) {
 			t.Errorf("%s:\nin parts %+v\nwhole    %+v", name, parts, one)
 		}
 	}
-	if compared < 4 {
-		t.Errorf("%d documents compared, want the 4 made here at least", compared)
+	if compared < 5 {
+		t.Errorf("%d documents compared, want the 5 made here at least", compared)
 	}
 	t.Logf("%d documents compared (%d specification fixtures)", compared, len(files))
 }

@@ -179,3 +179,49 @@ func TestReportImageExaminesBinariesOnce(t *testing.T) {
 		t.Errorf("report's audit\n%s\ndiffers from the audit of the files read again\n%s", shared.String(), fresh.String())
 	}
 }
+
+// report of a folder of wheels audits the wheels' binaries (a folder's
+// walk alone skips archives) as the SBOM parsed them: a wheel rewritten
+// after the SBOM was read is shown as it was read.
+func TestReportWheelhouseExaminesBinariesOnce(t *testing.T) {
+	dir := t.TempDir()
+	so := filepath.Join(t.TempDir(), "_fast.so")
+	fixture.SharedObject(t, so, "int PyInit__fast(void) { return 0; }\n", "-g")
+	data, err := os.ReadFile(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	house := filepath.Join(dir, "wheels")
+	d := fixture.Dist{Name: "fast", Version: "1.0", Files: map[string]string{"fast/_fast.so": string(data), "fast/__init__.py": ""}}
+	wheel := fixture.Wheel(t, house, d, "cp312-cp312-linux_x86_64", nil)
+	fixture.Sdist(t, house, "fast", "1.0", map[string]string{"PKG-INFO": "Metadata-Version: 2.1\nName: fast\nVersion: 1.0\n"})
+	ctx := context.Background()
+	known := &examined{byPath: map[string]*audit.Binary{}}
+	if _, err := extract.Read(ctx, extract.Target{Arg: house, Getenv: os.Getenv}, extract.Options{Examined: known.add}); err != nil {
+		t.Fatal(err)
+	}
+	if b := known.byPath[wheel+"!fast/_fast.so"]; b == nil || !slicesHasPrefix(b.Toolchain, "DW_AT_producer: GNU C") {
+		t.Fatalf("the SBOM examined %v", keys(known.byPath))
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, progressOut: io.Discard, getenv: os.Getenv}
+	o := scanFlags(flag.NewFlagSet("report", flag.ContinueOnError), e)
+	fresh, err := reportAudit(ctx, e, house, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh.Binaries) != 1 || fresh.Binaries[0].Path != "fast/_fast.so" || fresh.Binaries[0].Owner.Name != "fast" || fresh.Binaries[0].Error != "" {
+		t.Fatalf("the audit of the wheelhouse: %+v", fresh.Binaries)
+	}
+	d.Files["fast/_fast.so"] = "\x7fELF garbage"
+	fixture.Wheel(t, house, d, "cp312-cp312-linux_x86_64", nil)
+	shared, err := reportAudit(ctx, e, house, o, known.byPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	shared.WriteJSON(&a, "test")
+	fresh.WriteJSON(&b, "test")
+	if a.String() != b.String() {
+		t.Errorf("report's audit of the rewritten wheel\n%s\nis not the audit of what the SBOM read\n%s", a.String(), b.String())
+	}
+}

@@ -11,10 +11,12 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"github.com/pysbom/pysbom/internal/archive"
+	"github.com/pysbom/pysbom/internal/extract/binaries"
 	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/extract/sdist"
 	"github.com/pysbom/pysbom/internal/extract/wheel"
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/native/elffile"
 	"github.com/pysbom/pysbom/internal/parallel"
 )
 
@@ -33,7 +35,7 @@ type artifact struct {
 // in parallel.
 func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*inventory.Inventory, error) {
 	results := make([]artifact, len(files))
-	parallel.For(ctx, len(files), opt.Workers, func(i int) { results[i] = readArtifact(files[i]) })
+	parallel.For(ctx, len(files), opt.Workers, func(i int) { results[i] = readArtifact(files[i], opt.Examined) })
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -94,11 +96,17 @@ func Artifacts(ctx context.Context, dir string, files []string, opt Options) (*i
 	return inv, nil
 }
 
-func readArtifact(file string) artifact {
+// examined, when not nil, is given each ELF binary of a wheel parsed, as
+// WHEEL!MEMBER.
+func readArtifact(file string, examined func(path string, f *elffile.File, strs []byte)) artifact {
 	a := artifact{file: file}
 	switch {
 	case strings.HasSuffix(file, ".whl"):
-		res, err := wheel.Read(file, archive.DefaultLimits)
+		var seen binaries.Seen
+		if examined != nil {
+			seen = func(name string, f *elffile.File, strs []byte) { examined(file+"!"+name, f, strs) }
+		}
+		res, err := wheel.Read(file, archive.DefaultLimits, seen)
 		if err != nil {
 			a.err = err
 			return a

@@ -57,8 +57,9 @@ type Options struct {
 	// without opening the image again.
 	WithTree func(ctx context.Context, tree rootfs.Tree, native []Native) error
 	// Examined, when set, is given each ELF binary of an environment's
-	// distributions and of its CPython while it is open, by its path on
-	// disk (in an image: its absolute name in the image), parsed with its
+	// distributions and of its CPython, or of a wheel, while it is open,
+	// by its path on disk (in an image: its absolute name in the image; in
+	// a wheel: WHEEL!MEMBER, WHEEL as the path given), parsed with its
 	// DWARF, with the strings of its data sections: report audits it
 	// there, not reading it again. It is called from several goroutines.
 	Examined func(path string, f *elffile.File, strs []byte)

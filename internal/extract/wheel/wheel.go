@@ -20,6 +20,7 @@ import (
 
 	"github.com/pysbom/pysbom/internal/archive"
 	"github.com/pysbom/pysbom/internal/digest"
+	"github.com/pysbom/pysbom/internal/extract/binaries"
 	"github.com/pysbom/pysbom/internal/extract/distinfo"
 	"github.com/pysbom/pysbom/internal/extract/embedded"
 	"github.com/pysbom/pysbom/internal/inventory"
@@ -37,8 +38,9 @@ type Result struct {
 	Carried embedded.Result
 }
 
-// Read reads the wheel at file.
-func Read(file string, lim archive.Limits) (*Result, error) {
+// Read reads the wheel at file; seen, when not nil, is given each ELF
+// binary among its members parsed, by member name (see binaries.Seen).
+func Read(file string, lim archive.Limits, seen binaries.Seen) (*Result, error) {
 	base := filepath.Base(file)
 	name, err := wheelname.Parse(base)
 	if err != nil {
@@ -74,7 +76,7 @@ func Read(file string, lim archive.Limits) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return read(z, name, fmt.Sprintf("%x", h.Sum(nil)))
+	return read(z, name, fmt.Sprintf("%x", h.Sum(nil)), seen)
 }
 
 // ReadBytes reads a wheel held in memory; base is its file name.
@@ -87,7 +89,7 @@ func ReadBytes(base string, data []byte, lim archive.Limits) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", base, err)
 	}
-	return read(z, name, fmt.Sprintf("%x", sha256.Sum256(data)))
+	return read(z, name, fmt.Sprintf("%x", sha256.Sum256(data)), nil)
 }
 
 // inMemory is the largest wheel read into memory to be read only once.
@@ -101,7 +103,7 @@ type sizeInfo struct {
 
 func (s sizeInfo) Size() int64 { return s.size }
 
-func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
+func read(z *archive.Zip, name wheelname.Name, sum string, seen binaries.Seen) (*Result, error) {
 	file := name.String()
 	meta, err := distInfoDir(z, name)
 	if err != nil {
@@ -220,7 +222,7 @@ func read(z *archive.Zip, name wheelname.Name, sum string) (*Result, error) {
 	}
 	res.Carried.Problems = problems.Problems()
 	p.Extend().License.Files = append(p.More().License.Files, licenseFiles(z, meta)...)
-	carried := embedded.Extract(z.FS(), p, nil)
+	carried := embedded.Extract(z.FS(), p, seen)
 	res.Carried.Packages = carried.Packages
 	res.Carried.Relationships = carried.Relationships
 	res.Carried.Problems = append(res.Carried.Problems, carried.Problems...)

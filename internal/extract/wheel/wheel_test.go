@@ -43,7 +43,7 @@ func TestRead(t *testing.T) {
 		Tamper:    map[string]string{"demo_pkg/__init__.py": "x = 2\n"},
 		Missing:   []string{"demo_pkg/gone.py"},
 	}, "cp312-cp312-manylinux_2_28_x86_64", map[string]string{"demo_pkg/extra.py": "# not in RECORD\n"})
-	res, err := Read(file, archive.DefaultLimits)
+	res, err := Read(file, archive.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestHostileWheel(t *testing.T) {
 	dir := t.TempDir()
 	file := fixture.Wheel(t, dir, fixture.Dist{Name: "evil", Version: "1"}, "py3-none-any",
 		map[string]string{"../../outside.py": "x", "/abs.py": "x"})
-	res, err := Read(file, archive.DefaultLimits)
+	res, err := Read(file, archive.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,18 +102,18 @@ func TestHostileWheel(t *testing.T) {
 	data, _ := os.ReadFile(file)
 	trunc := filepath.Join(dir, "trunc-1-py3-none-any.whl")
 	os.WriteFile(trunc, data[:len(data)/2], 0o644)
-	if _, err := Read(trunc, archive.DefaultLimits); err == nil || !strings.Contains(err.Error(), "trunc-1-py3-none-any.whl") {
+	if _, err := Read(trunc, archive.DefaultLimits, nil); err == nil || !strings.Contains(err.Error(), "trunc-1-py3-none-any.whl") {
 		t.Errorf("truncated wheel: %v", err)
 	}
 	// Not a wheel name.
-	if _, err := Read(filepath.Join(dir, "x.zip"), archive.DefaultLimits); err == nil {
+	if _, err := Read(filepath.Join(dir, "x.zip"), archive.DefaultLimits, nil); err == nil {
 		t.Error("x.zip read as a wheel")
 	}
 	// METADATA disagreeing with the file name.
 	other := fixture.Wheel(t, dir, fixture.Dist{Name: "other", Version: "1"}, "py3-none-any", nil)
 	renamed := filepath.Join(dir, "other-2-py3-none-any.whl")
 	os.Rename(other, renamed)
-	res, err = Read(renamed, archive.DefaultLimits)
+	res, err = Read(renamed, archive.DefaultLimits, nil)
 	if err != nil || !strings.Contains(strings.Join(problems(res), "\n"), "METADATA says other 1 but the file name says other 2") {
 		t.Errorf("name mismatch: %v %v", problems(res), err)
 	}
@@ -135,7 +135,7 @@ func TestEnsurepipWheels(t *testing.T) {
 		t.Skip("no ensurepip wheels")
 	}
 	for _, w := range wheels {
-		res, err := Read(w, archive.DefaultLimits)
+		res, err := Read(w, archive.DefaultLimits, nil)
 		if err != nil {
 			t.Errorf("%s: %v", w, err)
 			continue
@@ -175,7 +175,7 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
-		res, err := read(z, name, "00")
+		res, err := read(z, name, "00", nil)
 		if (res == nil) == (err == nil) {
 			t.Fatalf("result %v with error %v", res, err)
 		}

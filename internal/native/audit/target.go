@@ -41,10 +41,10 @@ type Options struct {
 	// Exclude are globs of paths, relative to a folder audited, that are
 	// not examined ("**/tests/**").
 	Exclude []string
-	// Known are binaries examined already, by their clean path on disk,
-	// or for AuditTree their absolute name in the tree (report examines
-	// an environment's binaries while it reads them for the SBOM): these
-	// are taken as they are and their files not opened.
+	// Known are binaries examined already, by their clean path on disk
+	// (a wheel's member as WHEEL!MEMBER), or for AuditTree their absolute
+	// name in the tree (report examines the binaries it reads for the
+	// SBOM): these are taken as they are and their files not opened.
 	Known map[string]*Binary
 }
 
@@ -84,7 +84,7 @@ func Audit(ctx context.Context, target string, opt Options) (*Report, error) {
 	case fi.IsDir():
 		err = rep.walk(ctx, target, opt)
 	case isZip(target):
-		err = rep.zip(target)
+		err = rep.zip(target, opt)
 	default:
 		rep.Binaries, err = fileBinaries(target, filepath.ToSlash(target))
 		if errors.Is(err, ErrNotBinary) {
@@ -200,7 +200,9 @@ func readOwners(owners map[string]Owner, tree *rootfs.FS, root, site, name strin
 // MaxMember is the largest zip member audited (read into memory).
 const MaxMember = 1 << 30
 
-func (r *Report) zip(p string) error {
+// zip audits the members of the zip file p, taking those opt.Known has as
+// P!MEMBER.
+func (r *Report) zip(p string, opt Options) error {
 	fh, err := os.Open(p)
 	if err != nil {
 		return err
@@ -218,6 +220,12 @@ func (r *Report) zip(p string) error {
 	owner := ownerFromWheelName(filepath.Base(p))
 	for _, name := range z.Names() {
 		if strings.HasSuffix(name, "/") || skipExt[strings.ToLower(path.Ext(name))] {
+			continue
+		}
+		if b, ok := opt.Known[filepath.Clean(p)+"!"+name]; ok {
+			known := *b
+			known.Path, known.Owner = name, owner
+			r.Binaries = append(r.Binaries, &known)
 			continue
 		}
 		rc, err := z.Open(name)

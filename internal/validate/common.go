@@ -41,6 +41,58 @@ type NTIA struct {
 // suppliers says so in one count, not a million findings.
 const maxListed = 1000
 
+// idTable records the identifiers a document declares (bom-refs,
+// SPDXIDs): where each is first declared, how many components have it,
+// and whether a relationship names it.
+type idTable map[string]idEntry
+
+type idEntry struct {
+	path    string
+	comps   int
+	inGraph bool
+}
+
+// declare records id, declared at path, as one more component's when
+// comp; first is where it was declared before, "" when it was not.
+func (t idTable) declare(id, path string, comp bool) (first string) {
+	if id == "" {
+		return ""
+	}
+	e, dup := t[id]
+	if dup {
+		first = e.path
+	} else {
+		e.path = path
+	}
+	if comp {
+		e.comps++
+	}
+	t[id] = e
+	return first
+}
+
+// mark puts id in the graph of relationships; false when nothing
+// declares it.
+func (t idTable) mark(id string) bool {
+	e, ok := t[id]
+	if ok && !e.inGraph {
+		e.inGraph = true
+		t[id] = e
+	}
+	return ok
+}
+
+// inGraph counts the components whose identifier a relationship names.
+func (t idTable) inGraph() int {
+	n := 0
+	for _, e := range t {
+		if e.inGraph {
+			n += e.comps
+		}
+	}
+	return n
+}
+
 // tally is what the NTIA and quality checks keep of the components, one
 // component at a time.
 type tally struct {

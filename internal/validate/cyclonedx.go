@@ -29,20 +29,13 @@ func checkCycloneDX(r *Report, d map[string]any) {
 // component is its bom-ref and counts.
 type cdxChecker struct {
 	r    *Report
-	refs map[string]cdxRef
+	refs idTable
 	t    tally
 	dd   doc
 }
 
-// cdxRef is what is known of one bom-ref.
-type cdxRef struct {
-	path    string // where it is first declared
-	comps   int    // components that have it
-	inGraph bool
-}
-
 func newCDXChecker(r *Report, top map[string]any) *cdxChecker {
-	c := &cdxChecker{r: r, refs: map[string]cdxRef{}}
+	c := &cdxChecker{r: r, refs: idTable{}}
 	meta := obj(top["metadata"])
 	c.dd.author = len(list(meta, "authors")) > 0 || meta["tools"] != nil || obj(meta["manufacture"]) != nil || obj(meta["manufacturer"]) != nil
 	c.dd.timestamp = str(meta, "timestamp") != ""
@@ -57,32 +50,12 @@ func (c *cdxChecker) add(sev Severity, check, path, format string, args ...any) 
 	c.r.Semantic = append(c.r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// declare records a bom-ref where it is first used; counted, it is one
-// more component's.
-func (c *cdxChecker) declare(ref, path string, counted bool) {
-	if ref == "" {
-		return
+// declare records a bom-ref where it is first used; comp counts it as
+// one more component's.
+func (c *cdxChecker) declare(ref, path string, comp bool) {
+	if first := c.refs.declare(ref, path, comp); first != "" {
+		c.add(Error, "duplicate-id", path, "bom-ref %q is also used at %s", ref, first)
 	}
-	e, dup := c.refs[ref]
-	if dup {
-		c.add(Error, "duplicate-id", path, "bom-ref %q is also used at %s", ref, e.path)
-	} else {
-		e.path = path
-	}
-	if counted {
-		e.comps++
-	}
-	c.refs[ref] = e
-}
-
-// mark puts ref in the dependency graph; false when it names nothing.
-func (c *cdxChecker) mark(ref string) bool {
-	e, ok := c.refs[ref]
-	if ok && !e.inGraph {
-		e.inGraph = true
-		c.refs[ref] = e
-	}
-	return ok
 }
 
 // component checks one component and those nested in it.
@@ -163,12 +136,12 @@ func (c *cdxChecker) service(v map[string]any, i int) {
 func (c *cdxChecker) dependency(v map[string]any, i int) {
 	path := fmt.Sprintf("/dependencies/%d", i)
 	ref := str(v, "ref")
-	if !c.mark(ref) {
+	if !c.refs.mark(ref) {
 		c.add(Error, "reference", path+"/ref", "dependency ref %q names no component or service", ref)
 	}
 	for j, to := range list(v, "dependsOn") {
 		s, _ := to.(string)
-		if !c.mark(s) {
+		if !c.refs.mark(s) {
 			c.add(Error, "reference", fmt.Sprintf("%s/dependsOn/%d", path, j), "dependsOn %q names no component or service", s)
 		}
 		c.dd.relationships = true
@@ -176,11 +149,7 @@ func (c *cdxChecker) dependency(v map[string]any, i int) {
 }
 
 func (c *cdxChecker) finish() {
-	for _, e := range c.refs {
-		if e.inGraph {
-			c.t.inGraph += e.comps
-		}
-	}
+	c.t.inGraph = c.refs.inGraph()
 	c.r.NTIA = ntia(c.dd, &c.t)
 	c.r.Quality = quality(c.dd, &c.t, c.r.NTIA)
 }

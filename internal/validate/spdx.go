@@ -29,8 +29,8 @@ var spdxStreamed = []string{"packages", "files", "snippets", "relationships"}
 type spdxChecker struct {
 	r         *Report
 	top       map[string]any
-	ids       map[string]spdxID // SPDXID -> where it is declared
-	extracted map[string]bool   // LicenseRef- IDs the document declares
+	ids       idTable
+	extracted map[string]bool // LicenseRef- IDs the document declares
 	contains  map[string][]string
 	hasFiles  []spdxRef // checked once every element is declared
 	t         tally
@@ -40,18 +40,11 @@ type spdxChecker struct {
 	describes, deps bool
 }
 
-// spdxID is what is known of one SPDXID.
-type spdxID struct {
-	path     string // where it is first declared
-	packages int    // packages that have it
-	inGraph  bool
-}
-
 // spdxRef is a reference to check: at path, from a package to an element.
 type spdxRef struct{ path, from, to string }
 
 func newSPDXChecker(r *Report, top map[string]any) *spdxChecker {
-	c := &spdxChecker{r: r, top: top, ids: map[string]spdxID{}, extracted: map[string]bool{}, contains: map[string][]string{}}
+	c := &spdxChecker{r: r, top: top, ids: idTable{}, extracted: map[string]bool{}, contains: map[string][]string{}}
 	c.declare(str(top, "SPDXID"), "/SPDXID", false)
 	for _, e := range list(top, "hasExtractedLicensingInfos") {
 		c.extracted[str(obj(e), "licenseId")] = true
@@ -66,22 +59,12 @@ func (c *spdxChecker) add(sev Severity, check, path, format string, args ...any)
 	c.r.Semantic = append(c.r.Semantic, Finding{Check: check, Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// declare records an SPDXID where it is first used; pkg counts it as one
-// more package's.
+// declare records an SPDXID where it is first used; pkg counts it as
+// one more package's.
 func (c *spdxChecker) declare(id, path string, pkg bool) {
-	if id == "" {
-		return
+	if first := c.ids.declare(id, path, pkg); first != "" {
+		c.add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, first)
 	}
-	e, dup := c.ids[id]
-	if dup {
-		c.add(Error, "duplicate-id", path, "SPDXID %s is also used at %s", id, e.path)
-	} else {
-		e.path = path
-	}
-	if pkg {
-		e.packages++
-	}
-	c.ids[id] = e
 }
 
 // known reports whether ref names an element: one of the document's, a
@@ -89,14 +72,6 @@ func (c *spdxChecker) declare(id, path string, pkg bool) {
 func (c *spdxChecker) known(ref string) bool {
 	_, ok := c.ids[ref]
 	return ok || ref == "NONE" || ref == "NOASSERTION" || strings.HasPrefix(ref, "DocumentRef-")
-}
-
-// mark puts ref in the graph of relationships.
-func (c *spdxChecker) mark(ref string) {
-	if e, ok := c.ids[ref]; ok && !e.inGraph {
-		e.inGraph = true
-		c.ids[ref] = e
-	}
 }
 
 // license checks a license expression and the LicenseRefs it uses.
@@ -208,8 +183,8 @@ func (c *spdxChecker) relationship(rel map[string]any, path string) {
 	if !c.known(to) {
 		c.add(Error, "reference", path+"/relatedSpdxElement", "%s is not in the document", to)
 	}
-	c.mark(from)
-	c.mark(to)
+	c.ids.mark(from)
+	c.ids.mark(to)
 	self := str(c.top, "SPDXID")
 	switch typ {
 	case "DESCRIBES":
@@ -245,7 +220,7 @@ func (c *spdxChecker) finish() {
 		if s, _ := id.(string); s != "" {
 			if _, ok := c.ids[s]; ok {
 				c.describes = true
-				c.mark(s)
+				c.ids.mark(s)
 			}
 		}
 	}
@@ -254,11 +229,7 @@ func (c *spdxChecker) finish() {
 	}
 	c.dd.primary = c.describes
 	c.dd.relationships = c.describes && c.deps
-	for _, e := range c.ids {
-		if e.inGraph {
-			c.t.inGraph += e.packages
-		}
-	}
+	c.t.inGraph = c.ids.inGraph()
 	c.r.NTIA = ntia(c.dd, &c.t)
 	c.r.Quality = quality(c.dd, &c.t, c.r.NTIA)
 }

@@ -30,7 +30,8 @@ func auditCommand() *command {
 	return &command{
 		name: "audit", args: "[TARGET...]",
 		summary: "hardening, languages and bundled C libraries of every native binary",
-		help: `A TARGET is a native binary, a wheel, or a folder (an environment, a prefix, any tree), or a
+		help: `A TARGET is a native binary, a wheel, a folder (an environment, a prefix, any tree; in a folder
+of wheels and sdists, the wheels' members too), or a
 container image or root file system as pysbom sbom names them (docker-archive:, oci-dir:,
 oci-archive:, registry:, dir:), whose Python installations' binaries are audited; without one,
 the site-packages of $VIRTUAL_ENV or else of the python3 on PATH. Every ELF binary gets its
@@ -107,13 +108,25 @@ func auditTarget(ctx context.Context, e *env, pos []string, execInterp bool, exc
 				rep.Binaries = append(rep.Binaries, r.Binaries...)
 				continue
 			}
-			prog := newProgress(e.progressOut, "examining files in "+p)
-			r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude, Known: known})
-			prog.done()
-			if err != nil {
-				return nil, err
+			paths := []string{p}
+			if dir, files, ok := target.Artifacts(p); ok && dir != "" {
+				// A folder of wheels and sdists: its files, and the members
+				// of its wheels (an sdist holds no binaries).
+				for _, f := range files {
+					if isWheel(f) {
+						paths = append(paths, f)
+					}
+				}
 			}
-			rep.Binaries = append(rep.Binaries, r.Binaries...)
+			for _, p := range paths {
+				prog := newProgress(e.progressOut, "examining files in "+p)
+				r, err := audit.Audit(ctx, p, audit.Options{Progress: prog.update, Exclude: exclude, Known: known})
+				prog.done()
+				if err != nil {
+					return nil, err
+				}
+				rep.Binaries = append(rep.Binaries, r.Binaries...)
+			}
 		}
 		return rep, nil
 	}

@@ -118,23 +118,8 @@ func reportAudit(ctx context.Context, e *env, arg string, o *scanOptions, known 
 	if isFile(arg) && !isWheel(arg) {
 		return nil, nil // a lock or requirements file: no binaries
 	}
-	if _, files, ok := target.Artifacts(arg); ok && arg != "" {
-		// A wheel, or the wheels of a folder of artifacts (an sdist holds
-		// no binaries).
-		var wheels []string
-		for _, f := range files {
-			if isWheel(f) {
-				wheels = append(wheels, f)
-			}
-		}
-		if len(wheels) == 0 {
-			return &audit.Report{Target: arg}, nil
-		}
-		rep, err := auditTarget(ctx, e, wheels, false, nil, known)
-		if rep != nil {
-			rep.Target = arg
-		}
-		return rep, err
+	if _, _, ok := target.Artifacts(arg); ok && arg != "" {
+		return auditTarget(ctx, e, []string{arg}, false, nil, known) // a wheel, or a folder of wheels and sdists
 	}
 	envr, err := target.Resolve(ctx, arg, target.Options{Getenv: e.getenv, Exec: *o.in.exec})
 	if err != nil {

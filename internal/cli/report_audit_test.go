@@ -224,4 +224,8 @@ func TestReportWheelhouseExaminesBinariesOnce(t *testing.T) {
 	if a.String() != b.String() {
 		t.Errorf("report's audit of the rewritten wheel\n%s\nis not the audit of what the SBOM read\n%s", a.String(), b.String())
 	}
+	// pysbom audit of the folder looks into its wheels as well.
+	if out := run(t, "audit", "-o", "json", house); !strings.Contains(out, `"fast/_fast.so"`) {
+		t.Errorf("pysbom audit %s:\n%s", house, out)
+	}
 }

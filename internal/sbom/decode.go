@@ -92,10 +92,10 @@ func Decode(data []byte) (*inventory.Inventory, string, error) {
 }
 
 // DecodeFile reads the SBOM in r, at most limit bytes of it. A CycloneDX
-// JSON document is decoded as it is read (see [cyclonedx.Decode]), so
-// that a document of a million components costs its inventory and not
-// its bytes as well; other documents are read whole and decoded as
-// Decode does.
+// or SPDX JSON document is decoded as it is read (see [cyclonedx.Decode]
+// and [spdx.Decode]), so that a document of a million components costs
+// its inventory and not its bytes as well; a tag-value document, or what
+// is no SBOM, is read whole and decoded as Decode does.
 func DecodeFile(r io.ReadSeeker, limit int64) (*inventory.Inventory, string, error) {
 	head := make([]byte, 4096)
 	n, err := io.ReadFull(r, head)
@@ -103,29 +103,38 @@ func DecodeFile(r io.ReadSeeker, limit int64) (*inventory.Inventory, string, err
 		return nil, "", err
 	}
 	head = head[:n]
-	cdx := false
+	format := ""
 	if !spdx.IsTagValue(head) {
-		found, err := Contains(r, 0, []byte(`"bomFormat"`))
-		if err != nil {
-			return nil, "", err
+		for _, f := range []struct{ name, marker string }{{"cyclonedx", `"bomFormat"`}, {"spdx", `"spdxVersion"`}} {
+			found, err := Contains(r, 0, []byte(f.marker))
+			if err != nil {
+				return nil, "", err
+			}
+			if found {
+				format = f.name
+				break
+			}
 		}
-		cdx = found
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, "", err
 	}
-	if !cdx {
-		data, err := io.ReadAll(io.LimitReader(r, limit+1))
-		if err != nil {
-			return nil, "", err
-		}
-		if int64(len(data)) > limit {
-			return nil, "", fmt.Errorf("larger than %d MiB", limit>>20)
-		}
-		return Decode(data)
+	switch format {
+	case "cyclonedx":
+		inv, err := cyclonedx.DecodeLimited(bufio.NewReaderSize(r, 256<<10), limit)
+		return inv, format, err
+	case "spdx":
+		inv, err := spdx.DecodeLimited(bufio.NewReaderSize(r, 256<<10), limit)
+		return inv, format, err
 	}
-	inv, err := cyclonedx.DecodeLimited(bufio.NewReaderSize(r, 256<<10), limit)
-	return inv, "cyclonedx", err
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(data)) > limit {
+		return nil, "", fmt.Errorf("larger than %d MiB", limit>>20)
+	}
+	return Decode(data)
 }
 
 // Contains reports whether what r holds from offset on contains marker,

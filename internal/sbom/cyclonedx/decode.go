@@ -14,6 +14,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/jsonstream"
 )
 
 // MaxDecodeSize bounds the documents Decode reads.
@@ -104,32 +105,11 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 
 // DecodeLimited is Decode reading r no further than limit bytes.
 func DecodeLimited(r io.Reader, limit int64) (*inventory.Inventory, error) {
-	inv, err := decode(&capped{r: r, left: limit})
+	inv, err := decode(jsonstream.Limit(r, limit, ErrTooLarge))
 	if errors.Is(err, ErrTooLarge) {
 		return nil, fmt.Errorf("%w: larger than %d MiB", ErrTooLarge, limit>>20)
 	}
 	return inv, err
-}
-
-// capped reads r until left bytes have been read, then fails with
-// ErrTooLarge.
-type capped struct {
-	r    io.Reader
-	left int64
-}
-
-func (c *capped) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		var one [1]byte // more to read is too much; EOF is not
-		n, err := c.r.Read(one[:])
-		if n > 0 {
-			return 0, ErrTooLarge
-		}
-		return 0, err
-	}
-	n, err := c.r.Read(p[:min(int64(len(p)), c.left)])
-	c.left -= int64(n)
-	return n, err
 }
 
 // DecodeBytes is Decode of a document already in memory, of any size.
@@ -139,36 +119,24 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 
 func decode(r io.Reader) (*inventory.Inventory, error) {
 	dec := json.NewDecoder(r)
-	notCDX := func(err error) error {
-		if err == io.EOF || err == io.ErrUnexpectedEOF { // as json.Unmarshal words it
-			err = errors.New("unexpected end of JSON input")
-		}
-		return fmt.Errorf("not a CycloneDX JSON document: %w", err)
-	}
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, notCDX(err)
-	}
 	d := &decoder{inv: &inventory.Inventory{}}
 	var format string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, notCDX(err)
-		}
-		key, _ := tok.(string)
+	err := jsonstream.Object(dec, func(key string) error {
 		switch key {
 		case "bomFormat":
-			err = dec.Decode(&format)
+			return dec.Decode(&format)
 		case "metadata":
 			var m struct {
 				Component *inComponent `json:"component"`
 			}
-			if err = dec.Decode(&m); err == nil && m.Component != nil {
+			err := dec.Decode(&m)
+			if err == nil && m.Component != nil {
 				d.inv.Root, d.rootAt = d.component(m.Component), len(d.inv.Packages)
 				d.nested(m.Component, d.inv.Root)
 			}
+			return err
 		case "components":
-			err = eachEntry(dec, func() error {
+			return jsonstream.Array(dec, func() error {
 				var c *inComponent
 				if err := dec.Decode(&c); err != nil || c == nil { // a null entry is skipped
 					return err
@@ -177,7 +145,7 @@ func decode(r io.Reader) (*inventory.Inventory, error) {
 				return nil
 			})
 		case "dependencies":
-			err = eachEntry(dec, func() error {
+			return jsonstream.Array(dec, func() error {
 				var dep struct {
 					Ref       string   `json:"ref"`
 					DependsOn []string `json:"dependsOn"`
@@ -191,72 +159,20 @@ func decode(r io.Reader) (*inventory.Inventory, error) {
 				}
 				return nil
 			})
-		default:
-			err = skipValue(dec)
 		}
-		if err != nil {
-			return nil, notCDX(err)
-		}
+		return jsonstream.Skip(dec)
+	})
+	if err == nil {
+		err = jsonstream.End(dec)
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, notCDX(err)
+	if err != nil {
+		return nil, fmt.Errorf("not a CycloneDX JSON document: %w", jsonstream.Worded(err))
 	}
 	if format != "CycloneDX" {
 		return nil, fmt.Errorf("not a CycloneDX document: bomFormat is %q", format)
 	}
 	d.finish()
 	return d.inv, nil
-}
-
-// expectDelim reads the next token, which must be delim.
-func expectDelim(dec *json.Decoder, delim json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok != delim {
-		return fmt.Errorf("expected %v, found %v", delim, tok)
-	}
-	return nil
-}
-
-// eachEntry calls entry for each element of the array at the decoder
-// (null is an empty array), entry decoding the element itself.
-func eachEntry(dec *json.Decoder, entry func() error) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return err
-	}
-	if tok != json.Delim('[') {
-		return fmt.Errorf("expected an array, found %v", tok)
-	}
-	for dec.More() {
-		if err := entry(); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
-}
-
-// skipValue reads past one value without keeping it.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
 }
 
 type decoder struct {

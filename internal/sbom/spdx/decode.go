@@ -1,37 +1,32 @@
 package spdx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/inventory"
+	"github.com/pysbom/pysbom/internal/jsonstream"
 )
 
 // MaxDecodeSize bounds the documents Decode reads.
 const MaxDecodeSize = 256 << 20
 
-// ErrTooLarge is returned for documents larger than MaxDecodeSize.
-var ErrTooLarge = errors.New("SPDX document larger than 256 MiB")
+// ErrTooLarge is wrapped by the error for a document larger than the
+// limit it is read with (MaxDecodeSize for Decode).
+var ErrTooLarge = errors.New("SPDX document too large")
 
-// inDoc is the subset of SPDX 2.2/2.3 JSON that Decode reads.
-type inDoc struct {
-	SPDXVersion       string   `json:"spdxVersion"`
-	SPDXID            string   `json:"SPDXID"`
-	Name              string   `json:"name"`
-	DocumentDescribes []string `json:"documentDescribes"`
-	// Pointers: growing a slice of large structs costs more than decoding.
-	Packages []*inPackage `json:"packages"`
-	Files    []struct {
-		SPDXID    string     `json:"SPDXID"`
-		FileName  string     `json:"fileName"`
-		Checksums []checksum `json:"checksums"`
-	} `json:"files"`
-	Relationships []relationship `json:"relationships"`
+// inFile is what Decode reads of a file.
+type inFile struct {
+	SPDXID    string     `json:"SPDXID"`
+	FileName  string     `json:"fileName"`
+	Checksums []checksum `json:"checksums"`
 }
 
 type inPackage struct {
@@ -58,74 +53,151 @@ type inPackage struct {
 // packages that CONTAIN them (or list them in hasFiles), and DEPENDS_ON,
 // DEPENDENCY_OF (reversed) and CONTAINS relationships between packages are
 // kept. Decode does not validate the document against the schema.
+//
+// The packages, files and relationships arrays are read an entry at a
+// time, each package turned into the inventory before the next is read:
+// a document of half a million packages costs its inventory, neither its
+// bytes nor its JSON. r is read no further than MaxDecodeSize.
 func Decode(r io.Reader) (*inventory.Inventory, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDecodeSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxDecodeSize {
-		return nil, ErrTooLarge
-	}
-	return DecodeBytes(data)
+	return DecodeLimited(r, MaxDecodeSize)
 }
 
-// DecodeBytes is Decode of a document already in memory.
+// DecodeLimited is Decode reading r no further than limit bytes.
+func DecodeLimited(r io.Reader, limit int64) (*inventory.Inventory, error) {
+	inv, err := decode(jsonstream.Limit(r, limit, ErrTooLarge))
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("%w: larger than %d MiB", ErrTooLarge, limit>>20)
+	}
+	return inv, err
+}
+
+// DecodeBytes is Decode of a document already in memory, of any size.
 func DecodeBytes(data []byte) (*inventory.Inventory, error) {
-	var d inDoc
-	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, fmt.Errorf("not an SPDX JSON document: %w", err)
-	}
-	if !strings.HasPrefix(d.SPDXVersion, "SPDX-2.") {
-		return nil, fmt.Errorf("not an SPDX 2.x document: spdxVersion is %q", d.SPDXVersion)
-	}
-	inv := &inventory.Inventory{}
-	pkgs := map[string]*inventory.Package{}
-	for _, sp := range d.Packages {
-		if sp == nil { // a null entry
-			continue
-		}
-		p := &inventory.Package{
-			ID: sp.SPDXID, Kind: kindOfPurpose(sp.Purpose), Name: sp.Name, Version: sp.VersionInfo,
-			Supplier: ParseParty(sp.Supplier), FoundBy: "spdx",
-		}
-		x := inventory.Extra{Summary: sp.Summary, Originator: ParseParty(sp.Originator),
-			DownloadLocation: assertion(sp.DownloadLocation), Homepage: assertion(sp.Homepage)}
-		if x.Summary == "" {
-			x.Summary = sp.Description
-		}
-		if l := assertion(sp.LicenseDeclared); l != "" {
-			x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseDeclared"}
-		} else if l := assertion(sp.LicenseConcluded); l != "" {
-			x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseConcluded"}
-		}
-		for _, c := range sp.Checksums {
-			p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(strings.ReplaceAll(c.Algorithm, "-", ""))), Value: strings.ToLower(c.Value)})
-		}
-		for _, e := range sp.ExternalRefs {
-			switch strings.ToLower(e.Type) {
-			case "purl":
-				if p.PURL == "" {
-					p.PURL = e.Locator
+	return decode(bytes.NewReader(data))
+}
+
+// decoder builds the inventory as the document is read. A key given
+// twice keeps its last value, as json.Unmarshal has it.
+type decoder struct {
+	inv      inventory.Inventory
+	pkgs     map[string]*inventory.Package
+	hasFiles [][2]string // package, file
+	dup      error       // the first package with a missing or duplicate SPDXID
+	files    map[string]inventory.File
+	rels     []relationship
+}
+
+func decode(r io.Reader) (*inventory.Inventory, error) {
+	dec := json.NewDecoder(r)
+	var version, docID string
+	var describes []string
+	d := &decoder{pkgs: map[string]*inventory.Package{}, files: map[string]inventory.File{}}
+	err := jsonstream.Object(dec, func(key string) error {
+		switch {
+		case strings.EqualFold(key, "spdxVersion"):
+			return dec.Decode(&version)
+		case strings.EqualFold(key, "SPDXID"):
+			return dec.Decode(&docID)
+		case strings.EqualFold(key, "documentDescribes"):
+			return dec.Decode(&describes)
+		case strings.EqualFold(key, "packages"):
+			d.inv.Packages, d.pkgs, d.hasFiles, d.dup = nil, map[string]*inventory.Package{}, nil, nil
+			return jsonstream.Array(dec, func() error {
+				var sp *inPackage
+				if err := dec.Decode(&sp); err != nil || sp == nil { // a null entry is skipped
+					return err
 				}
-			case "cpe23type", "cpe22type":
-				x.CPEs = append(x.CPEs, e.Locator)
+				d.pkg(sp)
+				return nil
+			})
+		case strings.EqualFold(key, "files"):
+			d.files = map[string]inventory.File{}
+			return jsonstream.Array(dec, func() error {
+				var f inFile
+				if err := dec.Decode(&f); err != nil {
+					return err
+				}
+				var hs []inventory.Hash
+				for _, c := range f.Checksums {
+					hs = append(hs, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(strings.ReplaceAll(c.Algorithm, "-", ""))), Value: strings.ToLower(c.Value)})
+				}
+				d.files[f.SPDXID] = inventory.File{Path: strings.TrimPrefix(f.FileName, "./"), Hashes: hs, Size: -1}
+				return nil
+			})
+		case strings.EqualFold(key, "relationships"):
+			d.rels = nil
+			return jsonstream.Array(dec, func() error {
+				var r relationship
+				err := dec.Decode(&r)
+				d.rels = append(d.rels, r)
+				return err
+			})
+		}
+		return jsonstream.Skip(dec)
+	})
+	if err == nil {
+		err = jsonstream.End(dec)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("not an SPDX JSON document: %w", jsonstream.Worded(err))
+	}
+	if !strings.HasPrefix(version, "SPDX-2.") {
+		return nil, fmt.Errorf("not an SPDX 2.x document: spdxVersion is %q", version)
+	}
+	if d.dup != nil {
+		return nil, d.dup
+	}
+	return d.finish(docID, describes), nil
+}
+
+// pkg converts one package.
+func (d *decoder) pkg(sp *inPackage) {
+	p := &inventory.Package{
+		ID: sp.SPDXID, Kind: kindOfPurpose(sp.Purpose), Name: sp.Name, Version: sp.VersionInfo,
+		Supplier: ParseParty(sp.Supplier), FoundBy: "spdx",
+	}
+	x := inventory.Extra{Summary: sp.Summary, Originator: ParseParty(sp.Originator),
+		DownloadLocation: assertion(sp.DownloadLocation), Homepage: assertion(sp.Homepage)}
+	if x.Summary == "" {
+		x.Summary = sp.Description
+	}
+	if l := assertion(sp.LicenseDeclared); l != "" {
+		x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseDeclared"}
+	} else if l := assertion(sp.LicenseConcluded); l != "" {
+		x.License = inventory.License{Expression: l, Declared: l, Source: "SPDX licenseConcluded"}
+	}
+	for _, c := range sp.Checksums {
+		p.Hashes = append(p.Hashes, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(strings.ReplaceAll(c.Algorithm, "-", ""))), Value: strings.ToLower(c.Value)})
+	}
+	for _, e := range sp.ExternalRefs {
+		switch strings.ToLower(e.Type) {
+		case "purl":
+			if p.PURL == "" {
+				p.PURL = e.Locator
 			}
+		case "cpe23type", "cpe22type":
+			x.CPEs = append(x.CPEs, e.Locator)
 		}
-		p.SetExtra(x)
-		if _, dup := pkgs[p.ID]; dup || p.ID == "" {
-			return nil, fmt.Errorf("SPDX document: package %q has a missing or duplicate SPDXID", p.Name)
-		}
-		pkgs[p.ID] = p
-		inv.Packages = append(inv.Packages, p)
 	}
-	files := map[string]inventory.File{}
-	for _, f := range d.Files {
-		var hs []inventory.Hash
-		for _, c := range f.Checksums {
-			hs = append(hs, inventory.Hash{Algorithm: inventory.Algorithm(strings.ToUpper(strings.ReplaceAll(c.Algorithm, "-", ""))), Value: strings.ToLower(c.Value)})
+	p.SetExtra(x)
+	if _, dup := d.pkgs[p.ID]; dup || p.ID == "" {
+		if d.dup == nil {
+			d.dup = fmt.Errorf("SPDX document: package %q has a missing or duplicate SPDXID", p.Name)
 		}
-		files[f.SPDXID] = inventory.File{Path: strings.TrimPrefix(f.FileName, "./"), Hashes: hs, Size: -1}
+		return
 	}
+	d.pkgs[p.ID] = p
+	d.inv.Packages = append(d.inv.Packages, p)
+	for _, f := range sp.HasFiles {
+		d.hasFiles = append(d.hasFiles, [2]string{p.ID, f})
+	}
+}
+
+// finish attaches the files and keeps the relationships between
+// packages, once every package and file is known.
+func (d *decoder) finish(docID string, describes []string) *inventory.Inventory {
+	inv := &d.inv
+	pkgs, files := d.pkgs, d.files
 	attached := map[string]bool{}
 	attach := func(pkgID, fileID string) {
 		p, f := pkgs[pkgID], files[fileID]
@@ -135,23 +207,18 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 		attached[pkgID+"\x00"+fileID] = true
 		p.Files = append(p.Files, f)
 	}
-	for _, sp := range d.Packages {
-		if sp == nil {
-			continue
-		}
-		for _, f := range sp.HasFiles {
-			attach(sp.SPDXID, f)
-		}
+	for _, h := range d.hasFiles {
+		attach(h[0], h[1])
 	}
-	describes := append([]string(nil), d.DocumentDescribes...)
-	for _, r := range d.Relationships {
+	describes = slices.Clone(describes)
+	for _, r := range d.rels {
 		switch r.Type {
 		case "DESCRIBES":
-			if r.Element == d.SPDXID {
+			if r.Element == docID {
 				describes = append(describes, r.Related)
 			}
 		case "DESCRIBED_BY":
-			if r.Related == d.SPDXID {
+			if r.Related == docID {
 				describes = append(describes, r.Element)
 			}
 		case "CONTAINS":
@@ -194,7 +261,7 @@ func DecodeBytes(data []byte) (*inventory.Inventory, error) {
 		}
 		inv.Packages = out
 	}
-	return inv, nil
+	return inv
 }
 
 func assertion(s string) string {

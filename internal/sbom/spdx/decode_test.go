@@ -2,6 +2,7 @@ package spdx_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,41 @@ func TestDecodeNullPackage(t *testing.T) {
 	inv, err := spdx.Decode(strings.NewReader(`{"spdxVersion":"SPDX-2.3","packages":[null,{"SPDXID":"SPDXRef-a","name":"a","versionInfo":"1"}],"documentDescribes":["SPDXRef-a"]}`))
 	if err != nil || inv.Root == nil || inv.Root.Name != "a" {
 		t.Fatalf("%+v, %v", inv, err)
+	}
+}
+
+// The document is read as json.Unmarshal would read it: keys in any
+// case, a key given twice keeping its last value, nothing after the
+// document, a truncated one said so; and it is read no further than the
+// limit.
+func TestDecodeAsUnmarshal(t *testing.T) {
+	doc := `{"SPDXVERSION":"SPDX-2.3","spdxid":"SPDXRef-DOCUMENT",` +
+		`"packages":[{"SPDXID":"SPDXRef-old","name":"old"}],` +
+		`"Packages":[{"SPDXID":"SPDXRef-a","name":"a","hasFiles":["SPDXRef-f"]},null,{"SPDXID":"SPDXRef-b","name":"b"}],` +
+		`"files":[{"SPDXID":"SPDXRef-f","fileName":"./a/f.py"}],` +
+		`"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-a"},` +
+		`{"spdxElementId":"SPDXRef-b","relationshipType":"DEPENDENCY_OF","relatedSpdxElement":"SPDXRef-a"}]}` + "\n"
+	inv, err := spdx.Decode(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Root == nil || inv.Root.Name != "a" || len(inv.Root.Files) != 1 || inv.Root.Files[0].Path != "a/f.py" ||
+		len(inv.Packages) != 1 || inv.Packages[0].Name != "b" ||
+		len(inv.Relationships) != 1 || inv.Relationships[0] != (inventory.Relationship{From: "SPDXRef-a", Type: inventory.DependsOn, To: "SPDXRef-b"}) {
+		t.Errorf("root %+v, packages %+v, relationships %+v", inv.Root, inv.Packages, inv.Relationships)
+	}
+	for in, want := range map[string]string{
+		doc[:len(doc)/2]: "unexpected end of JSON input",
+		doc + "{}":       "invalid character after top-level value",
+		`{"spdxVersion":"SPDX-2.3","packages":{}}`:                 "expected an array",
+		`{"spdxVersion":"SPDX-3.0"}`:                               "not an SPDX 2.x document",
+		`{"spdxVersion":"SPDX-2.3","packages":[{"name":"no-id"}]}`: "missing or duplicate SPDXID",
+	} {
+		if _, err := spdx.Decode(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.60q: %v, want %q", in, err, want)
+		}
+	}
+	if _, err := spdx.DecodeLimited(strings.NewReader(doc), 64); !errors.Is(err, spdx.ErrTooLarge) {
+		t.Errorf("over the limit: %v", err)
 	}
 }

@@ -127,3 +127,14 @@ func Worded(err error) error {
 	}
 	return err
 }
+
+// Decode runs decode on r read no further than limit bytes; a document
+// beyond gives an error that wraps tooLarge and names the limit.
+func Decode[T any](r io.Reader, limit int64, tooLarge error, decode func(io.Reader) (T, error)) (T, error) {
+	v, err := decode(Limit(r, limit, tooLarge))
+	if errors.Is(err, tooLarge) {
+		var zero T
+		return zero, fmt.Errorf("%w: larger than %d MiB", tooLarge, limit>>20)
+	}
+	return v, err
+}

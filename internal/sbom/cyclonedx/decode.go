@@ -105,11 +105,7 @@ func Decode(r io.Reader) (*inventory.Inventory, error) {
 
 // DecodeLimited is Decode reading r no further than limit bytes.
 func DecodeLimited(r io.Reader, limit int64) (*inventory.Inventory, error) {
-	inv, err := decode(jsonstream.Limit(r, limit, ErrTooLarge))
-	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("%w: larger than %d MiB", ErrTooLarge, limit>>20)
-	}
-	return inv, err
+	return jsonstream.Decode(r, limit, ErrTooLarge, decode)
 }
 
 // DecodeBytes is Decode of a document already in memory, of any size.

@@ -406,3 +406,13 @@ func (inv *Inventory) Sort() {
 func DistributionID(normalizedName, version string) string {
 	return "pypi/" + normalizedName + "@" + version
 }
+
+// Shared is s, as a substring of whole when whole holds it: a decoder
+// that gives a package its name and version from the purl's bytes keeps
+// one string for the three (a million components save 24 MB).
+func Shared(s, whole string) string {
+	if i := strings.Index(whole, s); i >= 0 && s != "" {
+		return whole[i : i+len(s)]
+	}
+	return s
+}

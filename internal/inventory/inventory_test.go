@@ -5,6 +5,7 @@ import (
 	"go/build"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestImportsOnlyStdlib keeps the model free of format and third-party code.
@@ -58,5 +59,16 @@ func TestProblemList(t *testing.T) {
 	last := got[len(got)-1]
 	if last.Kind != MissingFile || last.Package != "a" || last.Message != "70 more missing-file problems of this component are not listed one by one" {
 		t.Errorf("summary %+v", last)
+	}
+}
+
+func TestShared(t *testing.T) {
+	purl := "pkg:pypi/requests@2.31.0"
+	name, version := Shared("requests", purl), Shared("2.31.0", purl)
+	if name != "requests" || version != "2.31.0" || unsafe.StringData(name) != unsafe.StringData(purl[9:]) {
+		t.Errorf("%q %q do not share the purl's bytes", name, version)
+	}
+	if got := Shared("other", purl); got != "other" {
+		t.Errorf("a string the purl lacks: %q", got)
 	}
 }

@@ -262,7 +262,7 @@ func (d *decoder) nested(c *inComponent, p *inventory.Package) {
 // component converts c itself.
 func (d *decoder) component(c *inComponent) *inventory.Package {
 	p := &inventory.Package{
-		ID: c.BOMRef, Kind: kindOf(c.Type), Name: c.Name, Version: c.Version,
+		ID: c.BOMRef, Kind: kindOf(c.Type), Name: inventory.Shared(c.Name, c.PURL), Version: inventory.Shared(c.Version, c.PURL),
 		PURL: c.PURL, FoundBy: "cyclonedx",
 	}
 	x := inventory.Extra{Summary: c.Description}

@@ -175,6 +175,7 @@ func (d *decoder) pkg(sp *inPackage) {
 			x.CPEs = append(x.CPEs, e.Locator)
 		}
 	}
+	p.Name, p.Version = inventory.Shared(p.Name, p.PURL), inventory.Shared(p.Version, p.PURL)
 	p.SetExtra(x)
 	if _, dup := d.pkgs[p.ID]; dup || p.ID == "" {
 		if d.dup == nil {

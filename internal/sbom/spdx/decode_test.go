@@ -100,6 +100,8 @@ func TestDecodeErrors(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","packages":[{"SPDXID":"SPDXRef-a","name":"a","externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:pypi/a@1"}]}],"relationships":[{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-a"}]}`))
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.2","files":[{"SPDXID":"f","fileName":"./x"}],"packages":[{"SPDXID":"p","hasFiles":["f","f"]}]}`))
+	f.Add([]byte(`{"RELATIONSHIPS":[{"spdxElementId":"b","relationshipType":"CONTAINED_BY","relatedSpdxElement":"a"}],"spdxversion":"SPDX-2.3",` +
+		`"packages":[{"SPDXID":"x"}],"packages":[null,{"SPDXID":"a"},{"SPDXID":"b","externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:pypi/b@1"}]}]} x`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := spdx.Decode(bytes.NewReader(data))
 		if (inv == nil) == (err == nil) {

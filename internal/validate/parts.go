@@ -49,12 +49,12 @@ func inParts(data []byte, name string) (r *Report, ok bool, err error) {
 	case top["bomFormat"] == "CycloneDX":
 		r.Format, order = "CycloneDX", cdxStreamed
 		r.Version, _ = top["specVersion"].(string)
-		kind = map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]
+		kind = cyclonedxSchemas[r.Version]
 	case top["bomFormat"] == nil && top["spdxVersion"] != nil:
 		r.Format, order = "SPDX", spdxStreamed
 		v, _ := top["spdxVersion"].(string)
 		r.Version = strings.TrimPrefix(v, "SPDX-")
-		kind = map[string]schemas.Kind{"2.2": schemas.SPDX22, "2.3": schemas.SPDX23}[r.Version]
+		kind = spdxSchemas[r.Version]
 	default:
 		return nil, false, nil
 	}

@@ -97,6 +97,12 @@ func (r *Report) SemanticErrors() int {
 	return n
 }
 
+// The official schemas by the version a document states.
+var (
+	cyclonedxSchemas = map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}
+	spdxSchemas      = map[string]schemas.Kind{"2.2": schemas.SPDX22, "2.3": schemas.SPDX23}
+)
+
 // ErrNotSBOM is wrapped by errors for documents that are no SBOM pysbom reads.
 var ErrNotSBOM = errors.New("not an SPDX or CycloneDX JSON document")
 
@@ -164,12 +170,12 @@ func whole(data []byte, name, encoding string) (*Report, error) {
 	case obj["bomFormat"] == "CycloneDX":
 		r.Format = "CycloneDX"
 		r.Version, _ = obj["specVersion"].(string)
-		kind = map[string]schemas.Kind{"1.4": schemas.CycloneDX14, "1.5": schemas.CycloneDX15, "1.6": schemas.CycloneDX16}[r.Version]
+		kind = cyclonedxSchemas[r.Version]
 	case obj["spdxVersion"] != nil:
 		r.Format = "SPDX"
 		v, _ := obj["spdxVersion"].(string)
 		r.Version = strings.TrimPrefix(v, "SPDX-")
-		kind = map[string]schemas.Kind{"2.2": schemas.SPDX22, "2.3": schemas.SPDX23}[r.Version]
+		kind = spdxSchemas[r.Version]
 	default:
 		return nil, fmt.Errorf("%s: %w: no bomFormat (CycloneDX) or spdxVersion (SPDX) at the top level", name, ErrNotSBOM)
 	}

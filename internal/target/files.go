@@ -3,14 +3,13 @@ package target
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/python/pep508"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // The interpreter facts of an installation are read from its files, never
@@ -159,7 +158,7 @@ func installedVersion(in installation) (version, from, pypyVersion string) {
 		files, _ := filepath.Glob(filepath.Join(in.prefix, pattern))
 		slices.Sort(files)
 		for _, f := range files {
-			data, err := readCapped(f, maxHeaderFile)
+			data, err := rootfs.ReadRegular(f, maxHeaderFile)
 			if err != nil {
 				continue
 			}
@@ -239,7 +238,7 @@ func coreBinaries(in installation) []string {
 // micro version and, for a pre-release, its level and serial. It reads
 // the file in chunks, at most maxVersionScan bytes of it.
 func versionInBinary(path, minor string) string {
-	f, err := openRegular(path)
+	f, _, err := rootfs.OpenRegular(path)
 	if err != nil {
 		return ""
 	}
@@ -316,42 +315,6 @@ func installedPlatform(in installation) (Platform, string, error) {
 		firstErr = fmt.Errorf("no executable, libpython or extension module found")
 	}
 	return hostPlatform(), "", firstErr
-}
-
-// readCapped reads a regular file of at most max bytes.
-func readCapped(path string, max int64) ([]byte, error) {
-	f, err := openRegular(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than the %d MiB read from such a file", path, max>>20)
-	}
-	return data, nil
-}
-
-// openRegular opens path for reading if it is a regular file; a named
-// pipe or a device is never opened for reading, so it cannot block.
-func openRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fi.Mode().Type())
-	}
-	return f, nil
 }
 
 // LinuxMarkers are the PEP 508 marker values of a CPython on Linux known

@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // Platform is what an executable's header says of the machine and
@@ -41,7 +43,7 @@ const headerSize = 4096
 // readPlatform reads the platform from the header of an ELF, Mach-O or PE
 // executable. It reads at most headerSize bytes and never runs the file.
 func readPlatform(path string) (Platform, error) {
-	f, err := openRegular(path)
+	f, _, err := rootfs.OpenRegular(path)
 	if err != nil {
 		return Platform{}, err
 	}

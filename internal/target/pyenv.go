@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pysbom/pysbom/internal/python/pep440"
+	"github.com/pysbom/pysbom/internal/rootfs"
 )
 
 // A pyenv shim is a shell script that runs `pyenv exec PROGRAM`, which
@@ -23,7 +24,7 @@ var shimRootRE = regexp.MustCompile(`(?m)^export PYENV_ROOT="([^"]+)"`)
 // pyenvShim returns the executable the pyenv shim exe would run; ok is
 // false when exe is not a shim.
 func pyenvShim(exe string, opt Options) (real string, ok bool, err error) {
-	data, err := readCapped(exe, 64<<10)
+	data, err := rootfs.ReadRegular(exe, 64<<10)
 	if err != nil || !bytes.HasPrefix(data, []byte("#!")) || !bytes.Contains(data, []byte(`" exec "$program"`)) {
 		return "", false, nil
 	}
@@ -87,7 +88,7 @@ func pyenvVersions(root string, opt Options) ([]string, string) {
 // versionFile reads the version names of a pyenv version file: words,
 // with comment lines skipped and names holding path separators refused.
 func versionFile(file string) []string {
-	data, err := readCapped(file, 64<<10)
+	data, err := rootfs.ReadRegular(file, 64<<10)
 	if err != nil {
 		return nil
 	}

@@ -30,20 +30,13 @@ var Host Files = host{}
 
 type host struct{}
 
+// The host's files are read as a tree's are: regular files only (a named
+// pipe as a module would block the read forever), at most maxBinary.
 func (host) Real(name string) (string, error)           { return filepath.EvalSymlinks(name) }
-func (host) ReadFile(name string) ([]byte, error)       { return os.ReadFile(name) }
+func (host) ReadFile(name string) ([]byte, error)       { return rootfs.ReadRegular(name, maxBinary) }
 func (host) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 func (host) Open(name string) (rootfs.Reader, int64, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return f, fi.Size(), nil
+	return rootfs.OpenRegular(name)
 }
 func (host) IsFile(name string) bool {
 	fi, err := os.Stat(name)

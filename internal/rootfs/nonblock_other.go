@@ -1,6 +1,6 @@
 //go:build !unix
 
-package target
+package rootfs
 
 // nonBlock: there are no named pipes to block on here.
 const nonBlock = 0

@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/pysbom/pysbom/internal/jsonstream"
 	"github.com/pysbom/pysbom/internal/validate/schemas"
 )
 
@@ -44,8 +45,6 @@ func inParts(data []byte, name string) (r *Report, ok bool, err error) {
 	var kind schemas.Kind
 	var order []string
 	switch {
-	case top == nil:
-		return nil, false, nil
 	case top["bomFormat"] == "CycloneDX":
 		r.Format, order = "CycloneDX", cdxStreamed
 		r.Version, _ = top["specVersion"].(string)
@@ -130,65 +129,48 @@ func inParts(data []byte, name string) (r *Report, ok bool, err error) {
 	return r, true, nil
 }
 
-// split reads the top-level object of data: the value of every key but
-// the streamed arrays, and where each element of those arrays sits. top
-// is nil when data is not an object. A key given twice keeps its last
+// split reads the top-level object of data (Document has seen it starts
+// with '{'): the value of every key but the streamed arrays, and where
+// each element of those arrays sits. A key given twice keeps its last
 // value, as a JSON decoder does (wellFormed reports the duplicate).
 func split(data []byte) (top map[string]any, parts map[string][]span, err error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
-		if _, err := jsonschema.UnmarshalJSON(bytes.NewReader(data)); err != nil {
-			return nil, nil, truncated(err)
-		}
-		return nil, nil, nil
-	}
 	top, parts = map[string]any{}, map[string][]span{}
 	var raw json.RawMessage
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, nil, truncated(err)
-		}
-		key, _ := tok.(string)
+	err = jsonstream.Object(dec, func(key string) error {
 		delete(parts, key)
 		if slices.Contains(streamed, key) && nextIsArray(data, dec.InputOffset()) {
-			if _, err := dec.Token(); err != nil {
-				return nil, nil, truncated(err)
-			}
+			delete(top, key)
 			spans := []span{}
-			for dec.More() {
+			err := jsonstream.Array(dec, func() error {
 				raw = raw[:0]
 				if err := dec.Decode(&raw); err != nil {
-					return nil, nil, truncated(err)
+					return err
 				}
 				end := dec.InputOffset()
 				spans = append(spans, span{end - int64(len(raw)), end})
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, nil, truncated(err)
-			}
+				return nil
+			})
 			parts[key] = spans
-			delete(top, key)
-			continue
+			return err
 		}
 		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, nil, truncated(err)
-		}
+		err := dec.Decode(&v)
 		top[key] = v
+		return err
+	})
+	if err == nil {
+		err = jsonstream.End(dec)
 	}
-	if _, err := dec.Token(); err != nil {
+	if err != nil {
 		return nil, nil, truncated(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, fmt.Errorf("invalid character after top-level value")
 	}
 	return top, parts, nil
 }
 
-// truncated is err, an end of input met inside the document said as such.
+// truncated is err, an end of input met inside the document said as such
+// (jsonError words it).
 func truncated(err error) error {
 	if err == io.EOF {
 		return io.ErrUnexpectedEOF

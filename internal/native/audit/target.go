@@ -48,6 +48,18 @@ type Options struct {
 	Known map[string]*Binary
 }
 
+// known is the binary Known has under key, shown as path and owned by
+// owner; nil when it has none.
+func (o Options) known(key, path string, owner Owner) *Binary {
+	b, ok := o.Known[key]
+	if !ok {
+		return nil
+	}
+	c := *b
+	c.Path, c.Owner = path, owner
+	return &c
+}
+
 // excluded reports whether rel (slash-separated, relative to the folder
 // audited) matches one of the globs.
 func (o Options) excluded(rel string) bool {
@@ -159,10 +171,8 @@ func (r *Report) walk(ctx context.Context, root string, opt Options) error {
 	parallel.For(ctx, len(candidates), 0, func(i int) {
 		p := candidates[i]
 		rel, _ := filepath.Rel(root, p)
-		if b, ok := opt.Known[filepath.Clean(p)]; ok {
-			known := *b
-			known.Path, known.Owner = filepath.ToSlash(rel), owners[p]
-			bins[i] = []*Binary{&known}
+		if b := opt.known(filepath.Clean(p), filepath.ToSlash(rel), owners[p]); b != nil {
+			bins[i] = []*Binary{b}
 		} else if bs, err := fileBinaries(p, filepath.ToSlash(rel)); err == nil {
 			for _, b := range bs {
 				b.Owner = owners[p]
@@ -222,10 +232,8 @@ func (r *Report) zip(p string, opt Options) error {
 		if strings.HasSuffix(name, "/") || skipExt[strings.ToLower(path.Ext(name))] {
 			continue
 		}
-		if b, ok := opt.Known[filepath.Clean(p)+"!"+name]; ok {
-			known := *b
-			known.Path, known.Owner = name, owner
-			r.Binaries = append(r.Binaries, &known)
+		if b := opt.known(filepath.Clean(p)+"!"+name, name, owner); b != nil {
+			r.Binaries = append(r.Binaries, b)
 			continue
 		}
 		rc, err := z.Open(name)

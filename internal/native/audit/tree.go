@@ -69,10 +69,8 @@ func AuditTree(ctx context.Context, tree rootfs.Tree, dirs []Dir, opt Options) (
 	tick := opt.counter(len(candidates))
 	parallel.For(ctx, len(candidates), 0, func(i int) {
 		name := candidates[i]
-		if b, ok := opt.Known["/"+name]; ok {
-			known := *b
-			known.Path, known.Owner = "/"+name, owners[name]
-			bins[i] = []*Binary{&known}
+		if b := opt.known("/"+name, "/"+name, owners[name]); b != nil {
+			bins[i] = []*Binary{b}
 		} else if r, size, err := tree.OpenReader(name); err == nil {
 			if bs, err := examineReader("/"+name, r, size); err == nil {
 				for _, b := range bs {

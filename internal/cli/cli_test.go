@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
@@ -256,5 +257,37 @@ func TestUserMessage(t *testing.T) {
 		if got := userMessage(errors.New(in)); got != want {
 			t.Errorf("userMessage(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDecodeSBOMPipe: scan and diff decode a CycloneDX document in a
+// regular file as they read it (its bytes not kept), and one from a pipe
+// from the bytes read to its end; both give the same inventory.
+func TestDecodeSBOMPipe(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"bom-ref":"a","name":"a","version":"1","purl":"pkg:pypi/a@1"}]}`
+	file := filepath.Join(dir, "doc.cdx.json")
+	os.WriteFile(file, []byte(doc), 0o644)
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.WriteString(doc)
+			w.Close()
+		}
+	}()
+	fromPipe, format, data, err := decodeSBOM(fifo)
+	if err != nil || format != "cyclonedx" || string(data) != doc {
+		t.Fatalf("from a pipe: %s %q, %v", format, data, err)
+	}
+	fromFile, format, data, err := decodeSBOM(file)
+	if err != nil || format != "cyclonedx" || data != nil {
+		t.Fatalf("from a file: %s %q, %v", format, data, err)
+	}
+	if !reflect.DeepEqual(fromPipe, fromFile) || len(fromFile.Packages) != 1 {
+		t.Errorf("from a pipe %+v, from a file %+v", fromPipe, fromFile)
 	}
 }

@@ -101,7 +101,8 @@ func decodeSBOM(file string) (inv *inventory.Inventory, format string, data []by
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		if data, err = readSBOM(file); err != nil {
+		// A pipe is read from this opening: it cannot be opened again.
+		if data, err = readOpened(f, file); err != nil {
 			return nil, "", nil, err
 		}
 		inv, format, err = sbom.Decode(data)
@@ -123,6 +124,11 @@ func readSBOM(file string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpened(f, file)
+}
+
+// readOpened is readSBOM of file, opened as f.
+func readOpened(f *os.File, file string) ([]byte, error) {
 	max := validate.MaxSize
 	fi, err := f.Stat()
 	if err == nil && fi.Size() > max {

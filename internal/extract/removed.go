@@ -51,14 +51,7 @@ func (r Root) removed(inv *inventory.Inventory, rel osrelease.Release, hist dbHi
 				name, arch = key[:i], key[i+1:]
 			}
 			p := rpm.Package{Name: name, Arch: arch}
-			if e, rest, ok := strings.Cut(evr, ":"); ok {
-				p.Epoch, _ = strconv.Atoi(e)
-				p.HasEpoch, evr = true, rest
-			}
-			p.Version, p.Release = evr, ""
-			if i := strings.LastIndexByte(evr, '-'); i > 0 {
-				p.Version, p.Release = evr[:i], evr[i+1:]
-			}
+			p.SetEVR(evr)
 			return p.PURL(rpm.Namespace(rel.ID), rel.Distro())
 		}},
 	}

@@ -73,6 +73,19 @@ func (p Package) EVR() string {
 	return vr
 }
 
+// SetEVR sets p's epoch, version and release from evr as EVR writes it.
+func (p *Package) SetEVR(evr string) {
+	p.Epoch, p.HasEpoch = 0, false
+	if e, rest, ok := strings.Cut(evr, ":"); ok {
+		p.Epoch, _ = strconv.Atoi(e)
+		p.HasEpoch, evr = true, rest
+	}
+	p.Version, p.Release = evr, ""
+	if i := strings.LastIndexByte(evr, '-'); i > 0 {
+		p.Version, p.Release = evr[:i], evr[i+1:]
+	}
+}
+
 // SourceName is the source package's name, from the source rpm's file
 // name ("openssl-3.0.7-27.el9.src.rpm" -> "openssl"); "" when none.
 func (p Package) SourceName() string {

@@ -164,3 +164,15 @@ func TestSQLiteWAL(t *testing.T) {
 		t.Errorf("without the log %d packages (%v), with it %d (%v); log %d bytes", len(without), err1, len(with), err2, len(wal))
 	}
 }
+
+// SetEVR reads back what EVR writes.
+func TestSetEVR(t *testing.T) {
+	for _, p := range []Package{{Version: "3.0.7", Release: "27.el9"}, {Version: "1.2", Release: "3", Epoch: 1, HasEpoch: true},
+		{Version: "2.0-rc1", Release: "4.fc40", Epoch: 12, HasEpoch: true}} {
+		var q Package
+		q.SetEVR(p.EVR())
+		if q.EVR() != p.EVR() || q.Version != p.Version || q.Release != p.Release || q.Epoch != p.Epoch {
+			t.Errorf("%s: read back as %+v", p.EVR(), q)
+		}
+	}
+}
